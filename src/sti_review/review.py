@@ -1,0 +1,188 @@
+"""The review file: one reviewer's answers for one proposal; also the questionnaire's save file."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, field_validator, model_validator
+
+from .errors import InputError, Problem
+from .proposal import Proposal
+from .rubric import Rubric, Verdict
+from .validation import validate
+from .yamlio import Document, load_file
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Answer(_Model):
+    """Exactly one of a score, a gate verdict or N/A, with an optional comment."""
+
+    score: StrictFloat | StrictInt | None = None
+    verdict: Verdict | None = None
+    conditions: list[str] = []
+    na: bool = False
+    comment: str | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Answer:
+        given = [name for name, present in (("score", self.score is not None),
+                                            ("verdict", self.verdict is not None),
+                                            ("na", self.na)) if present]
+        if len(given) != 1:
+            what = "none" if not given else " and ".join(given)
+            raise ValueError(f"an answer needs exactly one of score, verdict or na: true (got {what})")
+        if self.conditions and self.verdict != "conditional":
+            raise ValueError("conditions belong to a verdict: conditional")
+        return self
+
+    @property
+    def has_comment(self) -> bool:
+        return bool(self.comment and self.comment.strip())
+
+
+class Review(_Model):
+    """One reviewer's review of one proposal (the review file contract)."""
+
+    proposal: str = Field(min_length=1)
+    reviewer: str = ""
+    rubric: str = Field(pattern=r"^[^@\s]+@[^@\s]+$",
+                        description="the rubric's id@version, e.g. mext-sti-international-2021@1")
+    role: Literal["reviewer", "panel"] = Field(
+        "reviewer", description="panel: the panel's consensus review, which overrides individual ones")
+    proposal_fingerprint: str | None = Field(
+        None, description="fingerprint of the proposal file when the review was last saved")
+    answers: dict[str, Answer] = {}
+
+    @field_validator("answers", mode="before")
+    @classmethod
+    def _empty_answers(cls, v: Any) -> Any:
+        return {} if v is None else v
+
+
+class LoadedReview:
+    def __init__(self, review: Review, doc: Document | None, path: str):
+        self.review = review
+        self.doc = doc
+        self.path = path
+
+
+def load_review(path: str | Path) -> LoadedReview:
+    doc = load_file(path)
+    return LoadedReview(validate(Review, doc), doc, str(path))
+
+
+def check_review(review: Review, doc: Document | None, rubric: Rubric,
+                 proposal: Proposal | None) -> list[Problem]:
+    """Cross-reference a review with the rubric (and the proposal, when known)."""
+    path = doc.path if doc else "<review>"
+
+    def problem(loc: tuple[Any, ...], message: str, *, at_key: bool = False) -> Problem:
+        if doc is None:
+            from .yamlio import format_field
+
+            return Problem(path, None, None, format_field(loc), message)
+        return doc.problem(loc, message, at_key=at_key)
+
+    problems: list[Problem] = []
+    if review.rubric != rubric.ref:
+        problems.append(problem(("rubric",), f"the review was written against {review.rubric}, "
+                                             f"but the rubric in use is {rubric.ref}"))
+    if proposal is not None and review.proposal != proposal.id:
+        problems.append(problem(("proposal",), f"the review is of proposal {review.proposal!r}, "
+                                               f"not {proposal.id!r}"))
+    applicable = ({c.id for s in rubric.sections_for(proposal.programme) for c in s.criteria}
+                  if proposal is not None else set(rubric.criteria))
+    scale = rubric.scale
+    rules = rubric.comments
+    for cid, answer in review.answers.items():
+        loc: tuple[Any, ...] = ("answers", cid)
+        crit = rubric.criteria.get(cid)
+        if crit is None:
+            import difflib
+
+            close = difflib.get_close_matches(str(cid), list(rubric.criteria), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            problems.append(problem(loc, f"unknown criterion {cid!r}{hint}", at_key=True))
+            continue
+        if cid not in applicable and proposal is not None:
+            section = rubric.section(crit.section)
+            problems.append(problem(loc, f"{cid} belongs to section {section.id}, which applies to "
+                                         f"{section.programme} proposals; this proposal is "
+                                         f"{proposal.programme}", at_key=True))
+            continue
+        if crit.kind == "portfolio":
+            problems.append(problem(loc, f"{cid} is a portfolio criterion, judged across proposals "
+                                         "(sti-review portfolio), not in a single review",
+                                    at_key=True))
+            continue
+        if crit.kind == "gate":
+            if answer.verdict is None:
+                given = "a score" if answer.score is not None else "N/A"
+                problems.append(problem(loc, f"{cid} is a gate: it needs a verdict "
+                                             f"(pass, conditional or fail), not {given}"))
+                continue
+            if answer.verdict in rules.verdicts and not answer.has_comment:
+                problems.append(problem(loc + ("comment",),
+                                        f"a comment is required for the verdict {answer.verdict}"))
+            if answer.verdict == "conditional" and not [c for c in answer.conditions if c.strip()]:
+                problems.append(problem(loc + ("conditions",),
+                                        "a conditional verdict needs its conditions listed"))
+            continue
+        if answer.verdict is not None:
+            problems.append(problem(loc + ("verdict",), f"{cid} is scored on the scale; "
+                                                        "a verdict is only for gates"))
+            continue
+        if answer.na:
+            if not rubric.na_allowed_for(crit):
+                problems.append(problem(loc + ("na",), f"N/A is not allowed for {cid}"))
+            elif rules.na and not answer.has_comment:
+                problems.append(problem(loc + ("comment",), "a comment is required for N/A"))
+            continue
+        score = float(answer.score)  # type: ignore[arg-type]
+        if not scale.on_scale(score):
+            shown = "NaN" if math.isnan(score) else f"{answer.score}"
+            problems.append(problem(loc + ("score",), f"{shown} is not on the scale "
+                                                      f"({scale.describe()})"))
+            continue
+        if (rules.score_at_or_below is not None and score <= rules.score_at_or_below
+                and not answer.has_comment):
+            problems.append(problem(loc + ("comment",), f"a comment is required for a score of "
+                                                        f"{rules.score_at_or_below:g} or less"))
+    return problems
+
+
+def validate_review(loaded: LoadedReview, rubric: Rubric, proposal: Proposal | None) -> None:
+    problems = check_review(loaded.review, loaded.doc, rubric, proposal)
+    if problems:
+        raise InputError(problems)
+
+
+def review_to_data(review: Review) -> dict[str, Any]:
+    """Plain data in the order of the contract, without empty optional fields."""
+    data: dict[str, Any] = {"proposal": review.proposal, "reviewer": review.reviewer,
+                            "rubric": review.rubric}
+    if review.role != "reviewer":
+        data["role"] = review.role
+    if review.proposal_fingerprint:
+        data["proposal_fingerprint"] = review.proposal_fingerprint
+    answers: dict[str, Any] = {}
+    for cid, a in review.answers.items():
+        item: dict[str, Any] = {}
+        if a.score is not None:
+            item["score"] = int(a.score) if float(a.score).is_integer() else a.score
+        elif a.verdict is not None:
+            item["verdict"] = a.verdict
+            if a.conditions:
+                item["conditions"] = list(a.conditions)
+        else:
+            item["na"] = True
+        if a.comment:
+            item["comment"] = a.comment
+        answers[cid] = item
+    data["answers"] = answers
+    return data

@@ -1,0 +1,32 @@
+"""Make untrusted text safe to show: no terminal control sequences, no markup surprises."""
+
+from __future__ import annotations
+
+import html
+import re
+
+# C0 and C1 controls except tab and newline, plus DEL and the bidi overrides that can
+# reorder what a reader sees.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Replace control characters with a visible escape such as \\x1b."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                        else f"\\u{ord(m.group()):04x}", text)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_MD_LINE_START = re.compile(r"^(\s*)([#+-])", re.MULTILINE)
+_MD_ORDERED = re.compile(r"^(\s*\d+)([.)])", re.MULTILINE)
+
+
+def markdown_inline(text: str) -> str:
+    """Escape text for a Markdown paragraph or table cell: literal, one line, no HTML."""
+    text = printable(text).replace("\r\n", "\n").replace("\r", "\n")
+    text = html.escape(text, quote=False)
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_LINE_START.sub(r"\1\\\2", text)
+    text = _MD_ORDERED.sub(r"\1\\\2", text)
+    # A pipe must not end the cell even inside inline code; GitHub honours \| everywhere.
+    return text.replace("\n", "<br>")

@@ -1,0 +1,94 @@
+"""`sti-review validate`: tell what each file is and report every problem in it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError, Problem
+from .proposal import Proposal, from_document
+from .review import Review, check_review
+from .rubric import Rubric, load_rubric
+from .validation import validate
+from .yamlio import Document, load_file
+
+
+@dataclass
+class Result:
+    path: str
+    kind: str
+    problems: list[Problem] = field(default_factory=list)
+
+
+def detect_kind(data: object) -> str:
+    """rubric, rubric-section, proposal, review or unknown: from the keys present."""
+    if not isinstance(data, dict):
+        return "unknown"
+    if "answers" in data or "reviewer" in data:
+        return "review"
+    if "programme" in data or "partners" in data:
+        return "proposal"
+    if "sections" in data and ("scale" in data or "version" in data):
+        return "rubric"
+    if "section" in data and "criteria" in data:
+        return "rubric-section"
+    return "unknown"
+
+
+def validate_files(paths: list[Path], rubric_path: Path | None = None) -> list[Result]:
+    results: dict[int, Result] = {}
+    docs: list[tuple[int, Path, Document]] = []
+    for i, path in enumerate(paths):
+        try:
+            docs.append((i, path, load_file(path)))
+        except InputError as exc:
+            results[i] = Result(str(path), "unreadable", exc.problems)
+
+    rubric: Rubric | None = None
+    rubric_problems: list[Problem] = []
+    try:
+        rubric = load_rubric(rubric_path)
+    except InputError as exc:
+        rubric_problems = exc.problems
+
+    proposals: dict[str, Proposal] = {}
+    by_kind = {i: detect_kind(doc.data) for i, _, doc in docs}
+    for i, path, doc in docs:
+        kind = by_kind[i]
+        if kind in ("rubric", "rubric-section"):
+            folder = path.parent if kind == "rubric" else path.parent.parent
+            try:
+                load_rubric(folder)
+                results[i] = Result(str(path), kind)
+            except InputError as exc:
+                results[i] = Result(str(path), kind, exc.problems)
+        elif kind == "unknown":
+            results[i] = Result(str(path), kind, [Problem(
+                str(path), *doc.locate(()), None,
+                "cannot tell what this file is: a proposal has `programme` and `partners`, "
+                "a review has `answers`, a rubric has `sections` and `scale`")])
+    for i, path, doc in docs:
+        if by_kind[i] != "proposal":
+            continue
+        if rubric is None:
+            results[i] = Result(str(path), "proposal", rubric_problems)
+            continue
+        try:
+            proposals[from_document(doc, rubric).proposal.id] = from_document(doc, rubric).proposal
+            results[i] = Result(str(path), "proposal")
+        except InputError as exc:
+            results[i] = Result(str(path), "proposal", exc.problems)
+    for i, path, doc in docs:
+        if by_kind[i] != "review":
+            continue
+        try:
+            review = validate(Review, doc)
+        except InputError as exc:
+            results[i] = Result(str(path), "review", exc.problems)
+            continue
+        if rubric is None:
+            results[i] = Result(str(path), "review", rubric_problems)
+            continue
+        problems = check_review(review, doc, rubric, proposals.get(review.proposal))
+        results[i] = Result(str(path), "review", problems)
+    return [results[i] for i in sorted(results)]

@@ -1,0 +1,68 @@
+"""Turn pydantic validation errors into located, readable problems."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import InputError, Problem
+from .yamlio import Document
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _message(err: dict[str, Any], model: type[BaseModel]) -> str:
+    kind = err["type"]
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        return f"must be one of {expected}, not {err.get('input')!r}"
+    if kind in ("model_type", "dict_type"):
+        return f"must be a mapping, not {_type_name(err.get('input'))}"
+    if kind == "list_type":
+        return f"must be a list, not {_type_name(err.get('input'))}"
+    if kind == "string_type":
+        return f"must be text, not {_type_name(err.get('input'))}"
+    if kind in ("float_type", "float_parsing", "int_type", "int_parsing"):
+        return f"must be a number, not {err.get('input')!r}"
+    if kind == "value_error":
+        return str(err.get("ctx", {}).get("error", err["msg"]))
+    msg = err["msg"]
+    return msg[0].lower() + msg[1:] if msg else kind
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "empty"
+    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false",
+            int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+
+
+def problems_from(exc: ValidationError, doc: Document, model: type[BaseModel],
+                  prefix: tuple[Any, ...] = ()) -> list[Problem]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = prefix + tuple(p for p in err["loc"] if not _is_union_tag(p))
+        at_key = err["type"] == "extra_forbidden"
+        problems.append(doc.problem(loc, _message(err, model), at_key=at_key))
+    return problems
+
+
+def _is_union_tag(part: Any) -> bool:
+    # pydantic inserts the chosen member's name into loc for tagged/union validation.
+    return isinstance(part, str) and (part.startswith("function-") or "[" in part)
+
+
+def validate(model: type[M], doc: Document, *, context: dict[str, Any] | None = None) -> M:
+    """Validate a document against a model; located problems on failure."""
+    if not isinstance(doc.data, dict):
+        raise InputError([Problem(doc.path, *doc.locate(()), None,
+                                  f"must be a YAML mapping, not {_type_name(doc.data)}")])
+    try:
+        return model.model_validate(doc.data, context=context)
+    except ValidationError as exc:
+        raise InputError(problems_from(exc, doc, model)) from None
