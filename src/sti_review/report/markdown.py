@@ -48,6 +48,8 @@ def render(assessment: Assessment, lang: Lang) -> str:
     lines.append("")
     for reason in a.reasons:
         lines.append(f"- {esc(reason_text(reason, a, lang))}")
+        if reason.code == "conditions":
+            lines += [f"  - {esc(item)}" for item in reason.items]
     lines.append("")
 
     smin = rubric.thresholds.section_min

@@ -75,9 +75,9 @@ def _section(s: SectionResult, a: Assessment, lang: Lang) -> RenderableType:
     table = Table(title=Text(f"{s.section.id}  {s.section.title(lang)}{weight}", style="bold"),
                   title_justify="left", box=box.SIMPLE_HEAD, expand=True, show_edge=False)
     table.add_column(t("id", lang), no_wrap=True, style="cyan")
-    table.add_column(t("criterion", lang), ratio=3)
+    table.add_column(t("criterion", lang), ratio=3, overflow="fold")
     table.add_column(t("score", lang), no_wrap=True)
-    table.add_column(t("comment", lang), ratio=4)
+    table.add_column(t("comment", lang), ratio=4, overflow="fold")
     for r in s.results:
         style = "dim" if r.status in ("na", "missing") else ""
         if r.status == "missing":
@@ -106,17 +106,21 @@ def _gates(a: Assessment, lang: Lang) -> Table:
     table = Table(title=Text(t("gates", lang), style="bold"), title_justify="left",
                   box=box.SIMPLE_HEAD, expand=True, show_edge=False)
     table.add_column(t("id", lang), no_wrap=True, style="cyan")
-    table.add_column(t("criterion", lang), ratio=3)
+    table.add_column(t("criterion", lang), ratio=3, overflow="fold")
     table.add_column(t("verdict", lang), no_wrap=True)
-    table.add_column(t("conditions", lang), ratio=3)
-    table.add_column(t("comment", lang), ratio=3)
+    with_conditions = any(g.answer and g.answer.conditions for g in a.gates)
+    if with_conditions:
+        table.add_column(t("conditions", lang), ratio=3, overflow="fold")
+    table.add_column(t("comment", lang), ratio=3, overflow="fold")
     for g in a.gates:
         verdict = g.answer.verdict if g.answer else None
         conditions = "\n".join(f"• {c}" for c in g.answer.conditions) if g.answer else ""
-        table.add_row(g.criterion.id, g.criterion.title(lang),
-                      Text(score_text(g, a.rubric, lang),
-                           style=VERDICT_STYLE.get(verdict or "", "blue")),
-                      _u(conditions), _u(g.answer.comment if g.answer else ""))
+        cells = [g.criterion.id, g.criterion.title(lang),
+                 Text(score_text(g, a.rubric, lang), style=VERDICT_STYLE.get(verdict or "", "blue"))]
+        if with_conditions:
+            cells.append(_u(conditions))
+        cells.append(_u(g.answer.comment if g.answer else ""))
+        table.add_row(*cells)
     return table
 
 
@@ -140,6 +144,10 @@ def _outcome(a: Assessment, lang: Lang) -> Panel:
             body.append("\n")
         body.append("• ")
         body.append(printable(reason_text(reason, a, lang)))
+        if reason.code == "conditions":
+            for item in reason.items:
+                body.append("\n   – ")
+                body.append(printable(item))
     style = OUTCOME_STYLE[a.outcome]
     return Panel(body, title=Text(f" {t('outcome', lang)}: {outcome_text(a, lang)} ", style=style),
                  title_align="left", border_style=style.replace("white on ", ""), box=box.HEAVY)
