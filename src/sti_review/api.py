@@ -32,8 +32,11 @@ class ReviewJob:
         return assess(self.rubric, self.proposal.proposal, self.review.review)
 
 
-def open_job(proposal_path: str | Path, review_path: str | Path | None = None,
-             rubric_path: str | Path | None = None) -> ReviewJob:
+def open_job(
+    proposal_path: str | Path,
+    review_path: str | Path | None = None,
+    rubric_path: str | Path | None = None,
+) -> ReviewJob:
     """Load rubric, proposal and (if it exists) review; every problem is located."""
     rubric = load_rubric(rubric_path)
     proposal = load_proposal(proposal_path, rubric)
@@ -45,6 +48,13 @@ def open_job(proposal_path: str | Path, review_path: str | Path | None = None,
         if problems:
             raise InputError(problems)
     else:
-        review = LoadedReview(Review(proposal=proposal.proposal.id, rubric=rubric.ref,
-                                     proposal_fingerprint=proposal.fingerprint), None, str(path))
+        review = LoadedReview(
+            Review(
+                proposal=proposal.proposal.id,
+                rubric=rubric.ref,
+                proposal_fingerprint=proposal.fingerprint,
+            ),
+            None,
+            str(path),
+        )
     return ReviewJob(rubric, proposal, review, path, exists)

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -42,12 +42,24 @@ class SchemaChoice(str, Enum):
     rubric = "rubric"
 
 
-LangOpt = Annotated[Optional[LangChoice], typer.Option(  # noqa: UP045 - typer needs Optional
-    "--lang", "-l", help="Language of the rubric text and the report: ja or en "
-    "[default: $STI_REVIEW_LANG, else the locale].", show_default=False)]
-RubricOpt = Annotated[Optional[Path], typer.Option(  # noqa: UP045
-    "--rubric", help="A rubric folder (or its rubric.yaml) instead of the shipped one.",
-    show_default=False)]
+LangOpt = Annotated[
+    LangChoice | None,
+    typer.Option(
+        "--lang",
+        "-l",
+        help="Language of the rubric text and the report: ja or en "
+        "[default: $STI_REVIEW_LANG, else the locale].",
+        show_default=False,
+    ),
+]
+RubricOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--rubric",
+        help="A rubric folder (or its rubric.yaml) instead of the shipped one.",
+        show_default=False,
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -58,8 +70,10 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True,
-                                          help="Show the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit."),
+    ] = False,
 ) -> None:
     """Review international STI cooperation proposals against a rubric."""
 
@@ -112,18 +126,34 @@ def _write_output(text: str, output: Path | None, force: bool) -> None:
 @app.command()
 def assess(
     proposal: Annotated[Path, typer.Argument(help="The proposal file (YAML).", show_default=False)],
-    review: Annotated[Optional[Path], typer.Option(  # noqa: UP045
-        "--review", "-r", help="The review file [default: PROPOSAL's name with .review.yaml, "
-        "beside it].", show_default=False)] = None,
+    review: Annotated[
+        Path | None,
+        typer.Option(
+            "--review",
+            "-r",
+            help="The review file [default: PROPOSAL's name with .review.yaml, beside it].",
+            show_default=False,
+        ),
+    ] = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.terminal,
-    output: Annotated[Optional[Path], typer.Option(  # noqa: UP045
-        "--output", "-o", help="Write the report to this file instead of the screen.",
-        show_default=False)] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the report to this file instead of the screen.",
+            show_default=False,
+        ),
+    ] = None,
     lang: LangOpt = None,
     rubric: RubricOpt = None,
-    no_input: Annotated[bool, typer.Option(
-        "--no-input", help="Never ask questions: an incomplete review exits with code 3 "
-        "and lists what is missing.")] = False,
+    no_input: Annotated[
+        bool,
+        typer.Option(
+            "--no-input",
+            help="Never ask questions: an incomplete review exits with code 3 and lists what is missing.",
+        ),
+    ] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")] = False,
 ) -> None:
     """Score a proposal against the rubric and print the report."""
@@ -134,11 +164,15 @@ def assess(
         job = open_job(proposal, review, rubric)
         assessment = job.assessment()
         if assessment.missing:
-            _err(f"{job.review_path}: incomplete review, {len(assessment.missing)} "
-                 f"criteria not answered: {', '.join(assessment.missing)}")
+            _err(
+                f"{job.review_path}: incomplete review, {len(assessment.missing)} "
+                f"criteria not answered: {', '.join(assessment.missing)}"
+            )
             if not job.review_exists:
-                _err(f"no review file yet at {job.review_path}; write one (see docs/formats.md) "
-                     "or pass --review")
+                _err(
+                    f"no review file yet at {job.review_path}; write one (see docs/formats.md) "
+                    "or pass --review"
+                )
         _emit(assessment, language, format, output, force)
         if assessment.missing:
             raise typer.Exit(EXIT_INCOMPLETE)
@@ -164,8 +198,10 @@ def _emit(assessment, lang, format: Format, output: Path | None, force: bool) ->
 
 @app.command()
 def criteria(
-    criterion: Annotated[Optional[str], typer.Argument(  # noqa: UP045
-        help="Show one criterion in full, e.g. A2.", show_default=False)] = None,
+    criterion: Annotated[
+        str | None,
+        typer.Argument(help="Show one criterion in full, e.g. A2.", show_default=False),
+    ] = None,
     lang: LangOpt = None,
     rubric: RubricOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the rubric as JSON.")] = False,
@@ -180,8 +216,10 @@ def criteria(
         if as_json:
             data = rubric_view.to_data(rub)
             if criterion:
-                data = next((c for s in data["sections"] for c in s["criteria"]
-                             if c["id"] == criterion), None)
+                data = next(
+                    (c for s in data["sections"] for c in s["criteria"] if c["id"] == criterion),
+                    None,
+                )
             if data is None:
                 raise UsageError(_unknown_criterion(criterion or "", rub))
             sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
@@ -202,8 +240,9 @@ def _unknown_criterion(criterion: str, rub) -> str:  # type: ignore[no-untyped-d
 
 @app.command()
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="Rubric, proposal or review files.",
-                                                show_default=False)],
+    files: Annotated[
+        list[Path], typer.Argument(help="Rubric, proposal or review files.", show_default=False)
+    ],
     rubric: RubricOpt = None,
 ) -> None:
     """Check rubric, proposal and review files; report every problem at once."""
@@ -226,8 +265,10 @@ def validate(
 
 @app.command()
 def schema(
-    which: Annotated[Optional[SchemaChoice], typer.Argument(  # noqa: UP045
-        help="Which format; all three when left out.", show_default=False)] = None,
+    which: Annotated[
+        SchemaChoice | None,
+        typer.Argument(help="Which format; all three when left out.", show_default=False),
+    ] = None,
 ) -> None:
     """Print the JSON Schema of the proposal, review (and rubric) file formats."""
     from .schemas import json_schemas
@@ -244,9 +285,11 @@ def run() -> None:
     except KeyboardInterrupt:
         _err("interrupted")
         sys.exit(EXIT_INTERRUPTED)
-    except Exception as exc:  # noqa: BLE001 - last line of defence, see docstring
+    except Exception as exc:
         if os.environ.get("STI_REVIEW_DEBUG"):
             raise
-        _err(f"internal error: {type(exc).__name__}: {exc}\n"
-             "This is a bug in sti-review; rerun with STI_REVIEW_DEBUG=1 for details and report it.")
+        _err(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in sti-review; rerun with STI_REVIEW_DEBUG=1 for details and report it."
+        )
         sys.exit(70)

@@ -47,7 +47,13 @@ class UsageError(StiReviewError):
     exit_code = 2
 
 
-def input_error(file: str, message: str, *, field: str | None = None,
-                line: int | None = None, column: int | None = None) -> InputError:
+def input_error(
+    file: str,
+    message: str,
+    *,
+    field: str | None = None,
+    line: int | None = None,
+    column: int | None = None,
+) -> InputError:
     """Shorthand for an InputError with a single problem."""
     return InputError([Problem(file, line, column, field, message)])

@@ -21,8 +21,7 @@ def atomic_write(path: str | Path, text: str, *, force: bool = True) -> None:
     if target.is_dir():
         raise InputError([Problem(shown, None, None, None, "is a directory")])
     if not force and target.exists():
-        raise InputError([Problem(shown, None, None, None,
-                                  "already exists; use --force to overwrite it")])
+        raise InputError([Problem(shown, None, None, None, "already exists; use --force to overwrite it")])
     folder = target.parent if str(target.parent) else Path(".")
     data = text.encode("utf-8")
     tmp_name = None
@@ -39,11 +38,15 @@ def atomic_write(path: str | Path, text: str, *, force: bool = True) -> None:
         tmp_name = None
         _fsync_dir(folder)
     except OSError as exc:
-        reason = {errno.ENOSPC: "the disk is full", errno.EACCES: "permission denied",
-                  errno.EROFS: "the file system is read-only",
-                  errno.ENOENT: "the folder does not exist"}.get(exc.errno, exc.strerror or str(exc))
-        raise InputError([Problem(shown, None, None, None,
-                                  f"cannot be written: {reason}; nothing was changed")]) from None
+        reason = {
+            errno.ENOSPC: "the disk is full",
+            errno.EACCES: "permission denied",
+            errno.EROFS: "the file system is read-only",
+            errno.ENOENT: "the folder does not exist",
+        }.get(exc.errno, exc.strerror or str(exc))
+        raise InputError(
+            [Problem(shown, None, None, None, f"cannot be written: {reason}; nothing was changed")]
+        ) from None
     finally:
         if tmp_name is not None:
             with contextlib.suppress(OSError):

@@ -14,8 +14,7 @@ from .validation import validate
 from .yamlio import Document, decode, parse, read_text
 
 Programme = Literal["joint_research", "brain_circulation", "other"]
-RiskArea = Literal["environment", "human_rights", "safety_security", "legal", "culture",
-                   "fairness", "other"]
+RiskArea = Literal["environment", "human_rights", "safety_security", "legal", "culture", "fairness", "other"]
 Discipline = Literal["natural_sciences", "humanities_social", "industry", "other"]
 CareerStage = Literal["student", "doctoral", "postdoc", "faculty", "staff"]
 
@@ -114,12 +113,14 @@ def check_against_rubric(proposal: Proposal, doc: Document, rubric: Rubric) -> l
             problems.append(doc.problem(("objectives", i), _unknown("objective", obj, known)))
     for i, kpi in enumerate(proposal.kpis):
         if kpi.objective not in known:
-            problems.append(doc.problem(("kpis", i, "objective"),
-                                        _unknown("objective", kpi.objective, known)))
+            problems.append(
+                doc.problem(("kpis", i, "objective"), _unknown("objective", kpi.objective, known))
+            )
     for key in proposal.sections:
         if key not in rubric.criteria:
-            problems.append(doc.problem(("sections", key),
-                                        _unknown("criterion", key, rubric.criteria), at_key=True))
+            problems.append(
+                doc.problem(("sections", key), _unknown("criterion", key, rubric.criteria), at_key=True)
+            )
     return problems
 
 

@@ -6,7 +6,15 @@ import math
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictInt,
+    field_validator,
+    model_validator,
+)
 
 from .errors import InputError, Problem
 from .proposal import Proposal
@@ -30,9 +38,15 @@ class Answer(_Model):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Answer:
-        given = [name for name, present in (("score", self.score is not None),
-                                            ("verdict", self.verdict is not None),
-                                            ("na", self.na)) if present]
+        given = [
+            name
+            for name, present in (
+                ("score", self.score is not None),
+                ("verdict", self.verdict is not None),
+                ("na", self.na),
+            )
+            if present
+        ]
         if len(given) != 1:
             what = "none" if not given else " and ".join(given)
             raise ValueError(f"an answer needs exactly one of score, verdict or na: true (got {what})")
@@ -50,12 +64,17 @@ class Review(_Model):
 
     proposal: str = Field(min_length=1)
     reviewer: str = ""
-    rubric: str = Field(pattern=r"^[^@\s]+@[^@\s]+$",
-                        description="the rubric's id@version, e.g. mext-sti-international-2021@1")
+    rubric: str = Field(
+        pattern=r"^[^@\s]+@[^@\s]+$",
+        description="the rubric's id@version, e.g. mext-sti-international-2021@1",
+    )
     role: Literal["reviewer", "panel"] = Field(
-        "reviewer", description="panel: the panel's consensus review, which overrides individual ones")
+        "reviewer",
+        description="panel: the panel's consensus review, which overrides individual ones",
+    )
     proposal_fingerprint: str | None = Field(
-        None, description="fingerprint of the proposal file when the review was last saved")
+        None, description="fingerprint of the proposal file when the review was last saved"
+    )
     answers: dict[str, Answer] = {}
 
     @field_validator("answers", mode="before")
@@ -76,8 +95,9 @@ def load_review(path: str | Path) -> LoadedReview:
     return LoadedReview(validate(Review, doc), doc, str(path))
 
 
-def check_review(review: Review, doc: Document | None, rubric: Rubric,
-                 proposal: Proposal | None) -> list[Problem]:
+def check_review(
+    review: Review, doc: Document | None, rubric: Rubric, proposal: Proposal | None
+) -> list[Problem]:
     """Cross-reference a review with the rubric (and the proposal, when known)."""
     path = doc.path if doc else "<review>"
 
@@ -90,13 +110,21 @@ def check_review(review: Review, doc: Document | None, rubric: Rubric,
 
     problems: list[Problem] = []
     if review.rubric != rubric.ref:
-        problems.append(problem(("rubric",), f"the review was written against {review.rubric}, "
-                                             f"but the rubric in use is {rubric.ref}"))
+        problems.append(
+            problem(
+                ("rubric",),
+                f"the review was written against {review.rubric}, but the rubric in use is {rubric.ref}",
+            )
+        )
     if proposal is not None and review.proposal != proposal.id:
-        problems.append(problem(("proposal",), f"the review is of proposal {review.proposal!r}, "
-                                               f"not {proposal.id!r}"))
-    applicable = ({c.id for s in rubric.sections_for(proposal.programme) for c in s.criteria}
-                  if proposal is not None else set(rubric.criteria))
+        problems.append(
+            problem(("proposal",), f"the review is of proposal {review.proposal!r}, not {proposal.id!r}")
+        )
+    applicable = (
+        {c.id for s in rubric.sections_for(proposal.programme) for c in s.criteria}
+        if proposal is not None
+        else set(rubric.criteria)
+    )
     scale = rubric.scale
     rules = rubric.comments
     for cid, answer in review.answers.items():
@@ -111,31 +139,52 @@ def check_review(review: Review, doc: Document | None, rubric: Rubric,
             continue
         if cid not in applicable and proposal is not None:
             section = rubric.section(crit.section)
-            problems.append(problem(loc, f"{cid} belongs to section {section.id}, which applies to "
-                                         f"{section.programme} proposals; this proposal is "
-                                         f"{proposal.programme}", at_key=True))
+            problems.append(
+                problem(
+                    loc,
+                    f"{cid} belongs to section {section.id}, which applies to "
+                    f"{section.programme} proposals; this proposal is "
+                    f"{proposal.programme}",
+                    at_key=True,
+                )
+            )
             continue
         if crit.kind == "portfolio":
-            problems.append(problem(loc, f"{cid} is a portfolio criterion, judged across proposals "
-                                         "(sti-review portfolio), not in a single review",
-                                    at_key=True))
+            problems.append(
+                problem(
+                    loc,
+                    f"{cid} is a portfolio criterion, judged across proposals "
+                    "(sti-review portfolio), not in a single review",
+                    at_key=True,
+                )
+            )
             continue
         if crit.kind == "gate":
             if answer.verdict is None:
                 given = "a score" if answer.score is not None else "N/A"
-                problems.append(problem(loc, f"{cid} is a gate: it needs a verdict "
-                                             f"(pass, conditional or fail), not {given}"))
+                problems.append(
+                    problem(
+                        loc,
+                        f"{cid} is a gate: it needs a verdict (pass, conditional or fail), not {given}",
+                    )
+                )
                 continue
             if answer.verdict in rules.verdicts and not answer.has_comment:
-                problems.append(problem(loc + ("comment",),
-                                        f"a comment is required for the verdict {answer.verdict}"))
+                problems.append(
+                    problem(
+                        loc + ("comment",),
+                        f"a comment is required for the verdict {answer.verdict}",
+                    )
+                )
             if answer.verdict == "conditional" and not [c for c in answer.conditions if c.strip()]:
-                problems.append(problem(loc + ("conditions",),
-                                        "a conditional verdict needs its conditions listed"))
+                problems.append(
+                    problem(loc + ("conditions",), "a conditional verdict needs its conditions listed")
+                )
             continue
         if answer.verdict is not None:
-            problems.append(problem(loc + ("verdict",), f"{cid} is scored on the scale; "
-                                                        "a verdict is only for gates"))
+            problems.append(
+                problem(loc + ("verdict",), f"{cid} is scored on the scale; a verdict is only for gates")
+            )
             continue
         if answer.na:
             if not rubric.na_allowed_for(crit):
@@ -146,13 +195,19 @@ def check_review(review: Review, doc: Document | None, rubric: Rubric,
         score = float(answer.score)  # type: ignore[arg-type]
         if not scale.on_scale(score):
             shown = "NaN" if math.isnan(score) else f"{answer.score}"
-            problems.append(problem(loc + ("score",), f"{shown} is not on the scale "
-                                                      f"({scale.describe()})"))
+            problems.append(problem(loc + ("score",), f"{shown} is not on the scale ({scale.describe()})"))
             continue
-        if (rules.score_at_or_below is not None and score <= rules.score_at_or_below
-                and not answer.has_comment):
-            problems.append(problem(loc + ("comment",), f"a comment is required for a score of "
-                                                        f"{rules.score_at_or_below:g} or less"))
+        if (
+            rules.score_at_or_below is not None
+            and score <= rules.score_at_or_below
+            and not answer.has_comment
+        ):
+            problems.append(
+                problem(
+                    loc + ("comment",),
+                    f"a comment is required for a score of {rules.score_at_or_below:g} or less",
+                )
+            )
     return problems
 
 
@@ -164,8 +219,11 @@ def validate_review(loaded: LoadedReview, rubric: Rubric, proposal: Proposal | N
 
 def review_to_data(review: Review) -> dict[str, Any]:
     """Plain data in the order of the contract, without empty optional fields."""
-    data: dict[str, Any] = {"proposal": review.proposal, "reviewer": review.reviewer,
-                            "rubric": review.rubric}
+    data: dict[str, Any] = {
+        "proposal": review.proposal,
+        "reviewer": review.reviewer,
+        "rubric": review.rubric,
+    }
     if review.role != "reviewer":
         data["role"] = review.role
     if review.proposal_fingerprint:

@@ -19,8 +19,9 @@ LANGS: tuple[Lang, ...] = ("ja", "en")
 Kind = Literal["score", "gate", "portfolio"]
 Verdict = Literal["pass", "conditional", "fail"]
 VERDICTS: tuple[Verdict, ...] = ("pass", "conditional", "fail")
-EvidenceField = Literal["summary", "objectives", "kpis", "risks", "integrity", "partners",
-                        "team", "lead", "budget"]
+EvidenceField = Literal[
+    "summary", "objectives", "kpis", "risks", "integrity", "partners", "team", "lead", "budget"
+]
 
 DEFAULT_RUBRIC_ID = "mext-sti-international-2021"
 GUIDANCE_LEVELS: dict[str, tuple[str, ...]] = {
@@ -148,8 +149,9 @@ class Criterion(_Model):
                 parts.append("missing " + ", ".join(missing))
             if extra:
                 parts.append("unexpected " + ", ".join(extra))
-            raise ValueError(f"guidance of a {self.kind} criterion needs exactly "
-                             f"{', '.join(wanted)} ({'; '.join(parts)})")
+            raise ValueError(
+                f"guidance of a {self.kind} criterion needs exactly {', '.join(wanted)} ({'; '.join(parts)})"
+            )
         if self.kind == "gate" and self.na_allowed:
             raise ValueError("a gate is always judged: na_allowed cannot be true")
         return self
@@ -228,12 +230,23 @@ class Rubric(_Model):
 def default_rubric_dir() -> Path:
     """The shipped rubric: inside the installed package, or the checkout's criteria/ folder."""
     here = Path(__file__).resolve().parent
-    for candidate in (here / "criteria" / DEFAULT_RUBRIC_ID,
-                      here.parent.parent / "criteria" / DEFAULT_RUBRIC_ID):
+    for candidate in (
+        here / "criteria" / DEFAULT_RUBRIC_ID,
+        here.parent.parent / "criteria" / DEFAULT_RUBRIC_ID,
+    ):
         if (candidate / "rubric.yaml").is_file():
             return candidate
-    raise InputError([Problem(str(here / "criteria"), None, None, None,
-                              "the shipped rubric is missing: reinstall sti-review")])
+    raise InputError(
+        [
+            Problem(
+                str(here / "criteria"),
+                None,
+                None,
+                None,
+                "the shipped rubric is missing: reinstall sti-review",
+            )
+        ]
+    )
 
 
 def rubric_file(path: str | Path | None) -> Path:
@@ -261,8 +274,7 @@ def load_rubric(path: str | Path | None = None) -> Rubric:
     folder = main_file.parent
     for i, section in enumerate(rubric.sections):
         sec_path = folder / "sections" / f"{section.id}.yaml"
-        shown_sec = (f"{DEFAULT_RUBRIC_ID}/sections/{section.id}.yaml" if path is None
-                     else str(sec_path))
+        shown_sec = f"{DEFAULT_RUBRIC_ID}/sections/{section.id}.yaml" if path is None else str(sec_path)
         try:
             sec_doc = load_file(sec_path)
             sec_doc.path = shown_sec
@@ -271,10 +283,10 @@ def load_rubric(path: str | Path | None = None) -> Rubric:
             problems.extend(exc.problems)
             continue
         if sec_file.section != section.id:
-            problems.append(sec_doc.problem(("section",),
-                                            f"says {sec_file.section!r}, expected {section.id!r}"))
-        section.criteria = [c.model_copy(update={"section": section.id})
-                            for c in sec_file.criteria]
+            problems.append(
+                sec_doc.problem(("section",), f"says {sec_file.section!r}, expected {section.id!r}")
+            )
+        section.criteria = [c.model_copy(update={"section": section.id}) for c in sec_file.criteria]
         problems.extend(_check_section(rubric, sec_doc, sec_file))
         del i
     problems.extend(_check_rubric(rubric, doc))
@@ -290,8 +302,7 @@ def _check_section(rubric: Rubric, doc: Document, sec_file: SectionFile) -> list
     for i, crit in enumerate(sec_file.criteria):
         for j, obj in enumerate(crit.objectives):
             if obj not in known:
-                problems.append(doc.problem(("criteria", i, "objectives", j),
-                                            f"unknown objective {obj!r}"))
+                problems.append(doc.problem(("criteria", i, "objectives", j), f"unknown objective {obj!r}"))
     return problems
 
 
@@ -301,8 +312,15 @@ def _check_rubric(rubric: Rubric, doc: Document) -> list[Problem]:
     for s in rubric.sections:
         for c in s.criteria:
             if c.id in seen:
-                problems.append(Problem(doc.path, None, None, f"sections.{s.id}",
-                                        f"criterion {c.id} is defined twice (also in {seen[c.id]})"))
+                problems.append(
+                    Problem(
+                        doc.path,
+                        None,
+                        None,
+                        f"sections.{s.id}",
+                        f"criterion {c.id} is defined twice (also in {seen[c.id]})",
+                    )
+                )
             seen[c.id] = s.id
     ids = [s.id for s in rubric.sections]
     for i, sid in enumerate(ids):
@@ -311,15 +329,16 @@ def _check_rubric(rubric: Rubric, doc: Document) -> list[Problem]:
     for programme, table in rubric.weights.items():
         for sid, w in table.items():
             if sid not in ids:
-                problems.append(doc.problem(("weights", programme, sid), f"unknown section {sid!r}",
-                                            at_key=True))
+                problems.append(
+                    doc.problem(("weights", programme, sid), f"unknown section {sid!r}", at_key=True)
+                )
             elif not (math.isfinite(w) and w > 0):
-                problems.append(doc.problem(("weights", programme, sid),
-                                            "a weight must be a positive number"))
+                problems.append(
+                    doc.problem(("weights", programme, sid), "a weight must be a positive number")
+                )
     for value in rubric.scale.labels:
         if not rubric.scale.min <= value <= rubric.scale.max:
-            problems.append(doc.problem(("scale", "labels", value), "label outside the scale",
-                                        at_key=True))
+            problems.append(doc.problem(("scale", "labels", value), "label outside the scale", at_key=True))
     return problems
 
 

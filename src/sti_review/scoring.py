@@ -121,8 +121,11 @@ def required_criteria(rubric: Rubric, programme: str) -> list[Criterion]:
 
 
 def missing_criteria(rubric: Rubric, proposal: Proposal, review: Review) -> list[str]:
-    return [c.id for c in required_criteria(rubric, proposal.programme)
-            if _status(c, review.answers.get(c.id)) == "missing"]
+    return [
+        c.id
+        for c in required_criteria(rubric, proposal.programme)
+        if _status(c, review.answers.get(c.id)) == "missing"
+    ]
 
 
 def assess(rubric: Rubric, proposal: Proposal, review: Review) -> Assessment:
@@ -136,8 +139,7 @@ def assess(rubric: Rubric, proposal: Proposal, review: Review) -> Assessment:
     for section in rubric.sections_for(proposal.programme):
         results = []
         for crit in section.criteria:
-            r = CriterionResult(crit, review.answers.get(crit.id),
-                                _status(crit, review.answers.get(crit.id)))
+            r = CriterionResult(crit, review.answers.get(crit.id), _status(crit, review.answers.get(crit.id)))
             if r.status == "missing":
                 missing.append(crit.id)
             if crit.kind == "gate":
@@ -162,13 +164,32 @@ def assess(rubric: Rubric, proposal: Proposal, review: Review) -> Assessment:
     weighted_maximum = sum((s.weight * top for s in counted), Fraction(0))
 
     outcome, reasons = _decide(missing, gates, counted, section_min, total, required)
-    return Assessment(rubric, proposal, review, sections, gates, portfolio, total, maximum,
-                      required, weighted_total, weighted_maximum, outcome, reasons, missing)
+    return Assessment(
+        rubric,
+        proposal,
+        review,
+        sections,
+        gates,
+        portfolio,
+        total,
+        maximum,
+        required,
+        weighted_total,
+        weighted_maximum,
+        outcome,
+        reasons,
+        missing,
+    )
 
 
-def _decide(missing: list[str], gates: list[CriterionResult], counted: list[SectionResult],
-            section_min: Fraction | None, total: Fraction,
-            required: Fraction | None) -> tuple[Outcome, list[Reason]]:
+def _decide(
+    missing: list[str],
+    gates: list[CriterionResult],
+    counted: list[SectionResult],
+    section_min: Fraction | None,
+    total: Fraction,
+    required: Fraction | None,
+) -> tuple[Outcome, list[Reason]]:
     if missing:
         return Outcome.INCOMPLETE, [Reason("missing", items=tuple(missing))]
     failed = [g for g in gates if g.answer is not None and g.answer.verdict == "fail"]
@@ -179,8 +200,7 @@ def _decide(missing: list[str], gates: list[CriterionResult], counted: list[Sect
         below.append(Reason("nothing_scored"))
     for s in counted:
         if s.meets_threshold is False:
-            below.append(Reason("section_below", section=s.section.id, value=s.score,
-                                required=section_min))
+            below.append(Reason("section_below", section=s.section.id, value=s.score, required=section_min))
     if counted and required is not None and total < required:
         below.append(Reason("total_below", value=total, required=required))
     if below:
@@ -188,7 +208,11 @@ def _decide(missing: list[str], gates: list[CriterionResult], counted: list[Sect
     conditional = [g for g in gates if g.answer is not None and g.answer.verdict == "conditional"]
     if conditional:
         return Outcome.CONDITIONAL, [
-            Reason("conditions", criterion=g.criterion.id,
-                   items=tuple(g.answer.conditions) if g.answer else ())
-            for g in conditional]
+            Reason(
+                "conditions",
+                criterion=g.criterion.id,
+                items=tuple(g.answer.conditions) if g.answer else (),
+            )
+            for g in conditional
+        ]
     return Outcome.PASS, [Reason("thresholds_met")]

@@ -63,10 +63,19 @@ def validate_files(paths: list[Path], rubric_path: Path | None = None) -> list[R
             except InputError as exc:
                 results[i] = Result(str(path), kind, exc.problems)
         elif kind == "unknown":
-            results[i] = Result(str(path), kind, [Problem(
-                str(path), *doc.locate(()), None,
-                "cannot tell what this file is: a proposal has `programme` and `partners`, "
-                "a review has `answers`, a rubric has `sections` and `scale`")])
+            results[i] = Result(
+                str(path),
+                kind,
+                [
+                    Problem(
+                        str(path),
+                        *doc.locate(()),
+                        None,
+                        "cannot tell what this file is: a proposal has `programme` and `partners`, "
+                        "a review has `answers`, a rubric has `sections` and `scale`",
+                    )
+                ],
+            )
     for i, path, doc in docs:
         if by_kind[i] != "proposal":
             continue

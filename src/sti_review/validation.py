@@ -38,12 +38,19 @@ def _message(err: dict[str, Any], model: type[BaseModel]) -> str:
 def _type_name(value: Any) -> str:
     if value is None:
         return "empty"
-    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false",
-            int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+    return {
+        dict: "a mapping",
+        list: "a list",
+        str: "text",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+    }.get(type(value), type(value).__name__)
 
 
-def problems_from(exc: ValidationError, doc: Document, model: type[BaseModel],
-                  prefix: tuple[Any, ...] = ()) -> list[Problem]:
+def problems_from(
+    exc: ValidationError, doc: Document, model: type[BaseModel], prefix: tuple[Any, ...] = ()
+) -> list[Problem]:
     problems = []
     for err in exc.errors(include_url=False):
         loc = prefix + tuple(p for p in err["loc"] if not _is_union_tag(p))
@@ -60,8 +67,16 @@ def _is_union_tag(part: Any) -> bool:
 def validate(model: type[M], doc: Document, *, context: dict[str, Any] | None = None) -> M:
     """Validate a document against a model; located problems on failure."""
     if not isinstance(doc.data, dict):
-        raise InputError([Problem(doc.path, *doc.locate(()), None,
-                                  f"must be a YAML mapping, not {_type_name(doc.data)}")])
+        raise InputError(
+            [
+                Problem(
+                    doc.path,
+                    *doc.locate(()),
+                    None,
+                    f"must be a YAML mapping, not {_type_name(doc.data)}",
+                )
+            ]
+        )
     try:
         return model.model_validate(doc.data, context=context)
     except ValidationError as exc:

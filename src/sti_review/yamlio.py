@@ -124,8 +124,17 @@ def read_text(path: str | os.PathLike[str]) -> str:
             raise InputError([Problem(shown, None, None, None, "is a directory, expected a YAML file")])
         size = p.stat().st_size
         if size > MAX_BYTES:
-            raise InputError([Problem(shown, None, None, None,
-                                      f"is {size:,} bytes; files over {MAX_BYTES:,} bytes are refused")])
+            raise InputError(
+                [
+                    Problem(
+                        shown,
+                        None,
+                        None,
+                        None,
+                        f"is {size:,} bytes; files over {MAX_BYTES:,} bytes are refused",
+                    )
+                ]
+            )
         raw = p.read_bytes()
     except FileNotFoundError:
         raise InputError([Problem(shown, None, None, None, "no such file")]) from None
@@ -151,10 +160,17 @@ def decode(raw: bytes, shown: str) -> str:
             hint = " It looks like Shift_JIS (CP932): re-save it as UTF-8."
         except UnicodeDecodeError:
             pass
-        raise InputError([Problem(
-            shown, line, column, None,
-            f"is not UTF-8 text (byte 0x{raw[exc.start]:02x}); sti-review reads UTF-8 only.{hint}",
-        )]) from None
+        raise InputError(
+            [
+                Problem(
+                    shown,
+                    line,
+                    column,
+                    None,
+                    f"is not UTF-8 text (byte 0x{raw[exc.start]:02x}); sti-review reads UTF-8 only.{hint}",
+                )
+            ]
+        ) from None
 
 
 def load_file(path: str | os.PathLike[str]) -> Document:
@@ -171,14 +187,23 @@ def parse(text: str, shown: str) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(str(m) for m in (exc.context, exc.problem) if m) or "invalid YAML"
-        raise InputError([Problem(shown, mark.line + 1 if mark else None,
-                                  mark.column + 1 if mark else None, None,
-                                  f"YAML syntax error: {message}")]) from None
+        raise InputError(
+            [
+                Problem(
+                    shown,
+                    mark.line + 1 if mark else None,
+                    mark.column + 1 if mark else None,
+                    None,
+                    f"YAML syntax error: {message}",
+                )
+            ]
+        ) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(shown, None, None, None, f"YAML error: {exc}")]) from None
     except RecursionError:
-        raise InputError([Problem(shown, None, None, None,
-                                  f"nested too deeply (more than {MAX_DEPTH} levels)")]) from None
+        raise InputError(
+            [Problem(shown, None, None, None, f"nested too deeply (more than {MAX_DEPTH} levels)")]
+        ) from None
     finally:
         loader.dispose()
     if root is None:
@@ -231,8 +256,10 @@ class _Builder:
                 key = self._scalar(key_node)
                 line = key_node.start_mark.line + 1
                 if key in first_line:
-                    self._problem(key_node, f"duplicate key {key_node.value!r} "
-                                            f"(first on line {first_line[key]})")
+                    self._problem(
+                        key_node,
+                        f"duplicate key {key_node.value!r} (first on line {first_line[key]})",
+                    )
                     continue
                 first_line[key] = line
                 result[key] = self.build(value_node, depth + 1)

@@ -40,9 +40,16 @@ def reason_text(reason: Reason, assessment: Assessment, lang: Lang) -> str:
     if reason.criterion and reason.criterion in rubric.criteria:
         title = rubric.criteria[reason.criterion].title(lang)
     sep = "、" if lang == "ja" else ", "
-    return t(f"reason_{reason.code}", lang, criterion=reason.criterion or "", title=title,
-             section=reason.section or "", value=num(reason.value),
-             required=num(reason.required), items=sep.join(reason.items))
+    return t(
+        f"reason_{reason.code}",
+        lang,
+        criterion=reason.criterion or "",
+        title=title,
+        section=reason.section or "",
+        value=num(reason.value),
+        required=num(reason.required),
+        items=sep.join(reason.items),
+    )
 
 
 def outcome_text(assessment: Assessment, lang: Lang) -> str:

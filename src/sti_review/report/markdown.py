@@ -34,8 +34,7 @@ def render(assessment: Assessment, lang: Lang) -> str:
     if p.lead:
         lead = p.lead.name + (f" ({p.lead.institution})" if p.lead.institution else "")
         lines.append(_row(t("lead", lang), esc(lead)))
-    partners = "<br>".join(
-        esc(f"{x.country} {x.institution}".strip()) for x in p.partners)
+    partners = "<br>".join(esc(f"{x.country} {x.institution}".strip()) for x in p.partners)
     lines.append(_row(t("partners", lang), partners))
     if p.objectives:
         objs = "<br>".join(f"{esc(o)} {esc(objective_title(rubric, o, lang))}" for o in p.objectives)
@@ -57,12 +56,20 @@ def render(assessment: Assessment, lang: Lang) -> str:
         weight = f" ({t('weight', lang)} ×{num(s.weight)})" if s.weight != 1 else ""
         lines.append(f"## {esc(s.section.id)} {esc(s.section.title(lang))}{weight}")
         lines.append("")
-        lines += [_row(t("id", lang), t("criterion", lang), t("score", lang), t("comment", lang)),
-                  "|---|---|---|---|"]
+        lines += [
+            _row(t("id", lang), t("criterion", lang), t("score", lang), t("comment", lang)),
+            "|---|---|---|---|",
+        ]
         for r in s.results:
             comment = r.answer.comment if r.answer and r.answer.comment else ""
-            lines.append(_row(r.criterion.id, esc(r.criterion.title(lang)),
-                              esc(score_text(r, rubric, lang)), esc(comment)))
+            lines.append(
+                _row(
+                    r.criterion.id,
+                    esc(r.criterion.title(lang)),
+                    esc(score_text(r, rubric, lang)),
+                    esc(comment),
+                )
+            )
         lines.append("")
         if s.score is None:
             lines.append(f"**{t('section_score', lang)}:** {t('not_scored', lang)}")
@@ -70,27 +77,43 @@ def render(assessment: Assessment, lang: Lang) -> str:
             mark = "" if s.meets_threshold is None else (" ✅" if s.meets_threshold else " ❌")
             provisional = t("provisional", lang) if s.count("missing") else ""
             thr = f" ({t('threshold', lang)} {num(smin)})" if smin is not None else ""
-            lines.append(f"**{t('section_score', lang)}:** {num(s.score)} / "
-                         f"{num(rubric.scale.max)}{thr}{mark}{provisional}")
+            lines.append(
+                f"**{t('section_score', lang)}:** {num(s.score)} / "
+                f"{num(rubric.scale.max)}{thr}{mark}{provisional}"
+            )
         lines.append("")
 
     if a.gates:
         lines += [f"## {t('gates', lang)}", ""]
-        lines += [_row(t("id", lang), t("criterion", lang), t("verdict", lang),
-                       t("conditions", lang), t("comment", lang)), "|---|---|---|---|---|"]
+        lines += [
+            _row(
+                t("id", lang),
+                t("criterion", lang),
+                t("verdict", lang),
+                t("conditions", lang),
+                t("comment", lang),
+            ),
+            "|---|---|---|---|---|",
+        ]
         for g in a.gates:
             conditions = "<br>".join(esc(c) for c in g.answer.conditions) if g.answer else ""
             comment = g.answer.comment if g.answer and g.answer.comment else ""
-            lines.append(_row(g.criterion.id, esc(g.criterion.title(lang)),
-                              esc(score_text(g, rubric, lang)), conditions, esc(comment)))
+            lines.append(
+                _row(
+                    g.criterion.id,
+                    esc(g.criterion.title(lang)),
+                    esc(score_text(g, rubric, lang)),
+                    conditions,
+                    esc(comment),
+                )
+            )
         lines.append("")
 
     lines += [f"## {t('totals', lang)}", ""]
     lines += [_row("", t("score", lang), t("required", lang)), "|---|---|---|"]
     required = num(a.required_total) if a.required_total is not None else "—"
     lines.append(_row(t("total_unweighted", lang), f"{num(a.total)} / {num(a.maximum)}", required))
-    lines.append(_row(t("total_weighted", lang),
-                      f"{num(a.weighted_total)} / {num(a.weighted_maximum)}", "—"))
+    lines.append(_row(t("total_weighted", lang), f"{num(a.weighted_total)} / {num(a.weighted_maximum)}", "—"))
     lines.append("")
 
     if a.missing:

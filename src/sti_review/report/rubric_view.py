@@ -20,8 +20,7 @@ def _other(lang: Lang) -> Lang:
 def print_tree(rubric: Rubric, lang: Lang, console: Console) -> None:
     """All criteria, section by section; questions in both languages, never wrapped mid-text."""
     console.print(Text(f"{rubric.title(lang)}  ({rubric.ref})", style="bold"), soft_wrap=True)
-    console.print(Text(f"{t('scale', lang)}: {rubric.scale.describe()}", style="dim"),
-                  soft_wrap=True)
+    console.print(Text(f"{t('scale', lang)}: {rubric.scale.describe()}", style="dim"), soft_wrap=True)
     for section in rubric.sections:
         console.print()
         head = Text(f"{section.id}  {section.title(lang)}", style="bold cyan")
@@ -36,8 +35,7 @@ def print_tree(rubric: Rubric, lang: Lang, console: Console) -> None:
             line.append(f" {c.title(lang)}", style="bold")
             console.print(line, soft_wrap=True)
             console.print(Text(f"         {c.question(lang)}"), soft_wrap=True)
-            console.print(Text(f"         {c.question(_other(lang))}", style="dim"),
-                          soft_wrap=True)
+            console.print(Text(f"         {c.question(_other(lang))}", style="dim"), soft_wrap=True)
 
 
 def print_criterion(rubric: Rubric, crit: Criterion, lang: Lang, console: Console) -> None:

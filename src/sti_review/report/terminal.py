@@ -59,11 +59,15 @@ def _header(a: Assessment, lang: Lang) -> Panel:
     if p.lead:
         lead = p.lead.name + (f" ({p.lead.institution})" if p.lead.institution else "")
         grid.add_row(t("lead", lang), _u(lead))
-    grid.add_row(t("partners", lang),
-                 _u("\n".join(f"{x.country} {x.institution}".strip() for x in p.partners)))
+    grid.add_row(
+        t("partners", lang),
+        _u("\n".join(f"{x.country} {x.institution}".strip() for x in p.partners)),
+    )
     if p.objectives:
-        grid.add_row(t("objectives", lang), _u("\n".join(
-            f"{o} {objective_title(a.rubric, o, lang)}" for o in p.objectives)))
+        grid.add_row(
+            t("objectives", lang),
+            _u("\n".join(f"{o} {objective_title(a.rubric, o, lang)}" for o in p.objectives)),
+        )
     grid.add_row(t("reviewer", lang), _u(a.review.reviewer or "—"))
     grid.add_row(t("rubric", lang), _u(a.rubric.ref))
     return Panel(grid, title=t("report_title", lang), title_align="left", box=box.ROUNDED)
@@ -72,8 +76,13 @@ def _header(a: Assessment, lang: Lang) -> Panel:
 def _section(s: SectionResult, a: Assessment, lang: Lang) -> RenderableType:
     rubric = a.rubric
     weight = f"  ×{num(s.weight)}" if s.weight != 1 else ""
-    table = Table(title=Text(f"{s.section.id}  {s.section.title(lang)}{weight}", style="bold"),
-                  title_justify="left", box=box.SIMPLE_HEAD, expand=True, show_edge=False)
+    table = Table(
+        title=Text(f"{s.section.id}  {s.section.title(lang)}{weight}", style="bold"),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        expand=True,
+        show_edge=False,
+    )
     table.add_column(t("id", lang), no_wrap=True, style="cyan")
     table.add_column(t("criterion", lang), ratio=3, overflow="fold")
     table.add_column(t("score", lang), no_wrap=True)
@@ -82,9 +91,12 @@ def _section(s: SectionResult, a: Assessment, lang: Lang) -> RenderableType:
         style = "dim" if r.status in ("na", "missing") else ""
         if r.status == "missing":
             style = "blue"
-        table.add_row(r.criterion.id, r.criterion.title(lang),
-                      Text(score_text(r, rubric, lang), style=style),
-                      _u(r.answer.comment if r.answer else ""))
+        table.add_row(
+            r.criterion.id,
+            r.criterion.title(lang),
+            Text(score_text(r, rubric, lang), style=style),
+            _u(r.answer.comment if r.answer else ""),
+        )
     smin = rubric.thresholds.section_min
     line = Text(f"{t('section_score', lang)} ")
     if s.score is None:
@@ -95,16 +107,23 @@ def _section(s: SectionResult, a: Assessment, lang: Lang) -> RenderableType:
         line.append(bar(s.score, rubric.scale.max, smin))
         if smin is not None:
             line.append(f"  {t('threshold', lang)} {num(smin)} ")
-            line.append("✓" if s.meets_threshold else "✗",
-                        style="green" if s.meets_threshold else "bold red")
+            line.append(
+                "✓" if s.meets_threshold else "✗",
+                style="green" if s.meets_threshold else "bold red",
+            )
         if s.count("missing"):
             line.append(t("provisional", lang), style="blue")
     return Group(table, line, Text(""))
 
 
 def _gates(a: Assessment, lang: Lang) -> Table:
-    table = Table(title=Text(t("gates", lang), style="bold"), title_justify="left",
-                  box=box.SIMPLE_HEAD, expand=True, show_edge=False)
+    table = Table(
+        title=Text(t("gates", lang), style="bold"),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        expand=True,
+        show_edge=False,
+    )
     table.add_column(t("id", lang), no_wrap=True, style="cyan")
     table.add_column(t("criterion", lang), ratio=3, overflow="fold")
     table.add_column(t("verdict", lang), no_wrap=True)
@@ -115,8 +134,11 @@ def _gates(a: Assessment, lang: Lang) -> Table:
     for g in a.gates:
         verdict = g.answer.verdict if g.answer else None
         conditions = "\n".join(f"• {c}" for c in g.answer.conditions) if g.answer else ""
-        cells = [g.criterion.id, g.criterion.title(lang),
-                 Text(score_text(g, a.rubric, lang), style=VERDICT_STYLE.get(verdict or "", "blue"))]
+        cells = [
+            g.criterion.id,
+            g.criterion.title(lang),
+            Text(score_text(g, a.rubric, lang), style=VERDICT_STYLE.get(verdict or "", "blue")),
+        ]
         if with_conditions:
             cells.append(_u(conditions))
         cells.append(_u(g.answer.comment if g.answer else ""))
@@ -129,11 +151,13 @@ def _totals(a: Assessment, lang: Lang) -> Table:
     grid.add_column(style="bold")
     grid.add_column(justify="right")
     grid.add_column()
-    required = (f"{t('required', lang)} ≥ {num(a.required_total)}"
-                if a.required_total is not None else "")
+    required = f"{t('required', lang)} ≥ {num(a.required_total)}" if a.required_total is not None else ""
     grid.add_row(t("total_unweighted", lang), f"{num(a.total)} / {num(a.maximum)}", required)
-    grid.add_row(t("total_weighted", lang), f"{num(a.weighted_total)} / {num(a.weighted_maximum)}",
-                 f"({num(a.weighted_percent, 1)}%)" if a.weighted_percent is not None else "")
+    grid.add_row(
+        t("total_weighted", lang),
+        f"{num(a.weighted_total)} / {num(a.weighted_maximum)}",
+        f"({num(a.weighted_percent, 1)}%)" if a.weighted_percent is not None else "",
+    )
     return grid
 
 
@@ -149,8 +173,13 @@ def _outcome(a: Assessment, lang: Lang) -> Panel:
                 body.append("\n   – ")
                 body.append(printable(item))
     style = OUTCOME_STYLE[a.outcome]
-    return Panel(body, title=Text(f" {t('outcome', lang)}: {outcome_text(a, lang)} ", style=style),
-                 title_align="left", border_style=style.replace("white on ", ""), box=box.HEAVY)
+    return Panel(
+        body,
+        title=Text(f" {t('outcome', lang)}: {outcome_text(a, lang)} ", style=style),
+        title_align="left",
+        border_style=style.replace("white on ", ""),
+        box=box.HEAVY,
+    )
 
 
 def renderables(a: Assessment, lang: Lang) -> list[RenderableType]:
