@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .proposal import LoadedProposal, load_proposal
-from .review import LoadedReview, Review, check_review, load_review
+from .review import LoadedReview, Review, read_review
 from .rubric import Rubric, load_rubric
 from .scoring import Assessment, assess
 
@@ -43,10 +43,10 @@ def open_job(
     path = Path(review_path) if review_path is not None else default_review_path(proposal_path)
     exists = path.exists()
     if exists:
-        review = load_review(path)
-        problems = check_review(review.review, review.doc, rubric, proposal.proposal)
-        if problems:
+        loaded, problems = read_review(path, rubric, proposal.proposal)
+        if problems or loaded is None:
             raise InputError(problems)
+        review = loaded
     else:
         review = LoadedReview(
             Review(

@@ -10,8 +10,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    StrictFloat,
-    StrictInt,
     field_validator,
     model_validator,
 )
@@ -19,7 +17,7 @@ from pydantic import (
 from .errors import InputError, Problem
 from .proposal import Proposal
 from .rubric import Rubric, Verdict
-from .validation import validate
+from .validation import validate, validate_pruning
 from .yamlio import Document, load_file
 
 
@@ -30,11 +28,19 @@ class _Model(BaseModel):
 class Answer(_Model):
     """Exactly one of a score, a gate verdict or N/A, with an optional comment."""
 
-    score: StrictFloat | StrictInt | None = None
+    score: float | None = None
     verdict: Verdict | None = None
     conditions: list[str] = []
     na: bool = False
     comment: str | None = None
+
+    @field_validator("score", mode="before")
+    @classmethod
+    def _a_number(cls, v: Any) -> Any:
+        # Quoted numbers and true/false are typing mistakes, not scores.
+        if isinstance(v, bool | str):
+            raise ValueError(f"must be a number, not {v!r}")
+        return v
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Answer:
@@ -93,6 +99,25 @@ class LoadedReview:
 def load_review(path: str | Path) -> LoadedReview:
     doc = load_file(path)
     return LoadedReview(validate(Review, doc), doc, str(path))
+
+
+def read_review(
+    path: str | Path, rubric: Rubric, proposal: Proposal | None
+) -> tuple[LoadedReview | None, list[Problem]]:
+    """Load and cross-check a review, collecting every problem (structure and references)."""
+    doc = load_file(path)
+    return review_from_document(doc, rubric, proposal)
+
+
+def review_from_document(
+    doc: Document, rubric: Rubric, proposal: Proposal | None
+) -> tuple[LoadedReview | None, list[Problem]]:
+    review, problems = validate_pruning(Review, doc, "answers")
+    if review is None:
+        return None, problems
+    problems = problems + check_review(review, doc, rubric, proposal)
+    problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+    return LoadedReview(review, doc, doc.path), problems
 
 
 def check_review(

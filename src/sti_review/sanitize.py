@@ -19,16 +19,16 @@ def printable(text: str) -> str:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-_MD_LINE_START = re.compile(r"^(\s*)([#+-])", re.MULTILINE)
-_MD_ORDERED = re.compile(r"^(\s*\d+)([.)])", re.MULTILINE)
 
 
 def markdown_inline(text: str) -> str:
-    """Escape text for a Markdown paragraph or table cell: literal, one line, no HTML."""
+    """Escape text for a Markdown table cell or inline position: literal, one line, no HTML.
+
+    Newlines become ``<br>``, so the text never starts a block (list, heading, quote); callers
+    always place it after a prefix or inside a cell.
+    """
     text = printable(text).replace("\r\n", "\n").replace("\r", "\n")
     text = html.escape(text, quote=False)
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    text = _MD_LINE_START.sub(r"\1\\\2", text)
-    text = _MD_ORDERED.sub(r"\1\\\2", text)
     # A pipe must not end the cell even inside inline code; GitHub honours \| everywhere.
     return text.replace("\n", "<br>")

@@ -7,9 +7,8 @@ from pathlib import Path
 
 from .errors import InputError, Problem
 from .proposal import Proposal, from_document
-from .review import Review, check_review
+from .review import review_from_document
 from .rubric import Rubric, load_rubric
-from .validation import validate
 from .yamlio import Document, load_file
 
 
@@ -83,21 +82,18 @@ def validate_files(paths: list[Path], rubric_path: Path | None = None) -> list[R
             results[i] = Result(str(path), "proposal", rubric_problems)
             continue
         try:
-            proposals[from_document(doc, rubric).proposal.id] = from_document(doc, rubric).proposal
+            loaded = from_document(doc, rubric)
+            proposals[loaded.proposal.id] = loaded.proposal
             results[i] = Result(str(path), "proposal")
         except InputError as exc:
             results[i] = Result(str(path), "proposal", exc.problems)
     for i, path, doc in docs:
         if by_kind[i] != "review":
             continue
-        try:
-            review = validate(Review, doc)
-        except InputError as exc:
-            results[i] = Result(str(path), "review", exc.problems)
-            continue
         if rubric is None:
             results[i] = Result(str(path), "review", rubric_problems)
             continue
-        problems = check_review(review, doc, rubric, proposals.get(review.proposal))
+        proposal_id = doc.data.get("proposal") if isinstance(doc.data, dict) else None
+        _, problems = review_from_document(doc, rubric, proposals.get(str(proposal_id)))
         results[i] = Result(str(path), "review", problems)
     return [results[i] for i in sorted(results)]

@@ -66,6 +66,15 @@ def _is_union_tag(part: Any) -> bool:
 
 def validate(model: type[M], doc: Document, *, context: dict[str, Any] | None = None) -> M:
     """Validate a document against a model; located problems on failure."""
+    validate_mapping(doc)
+    try:
+        return model.model_validate(doc.data, context=context)
+    except ValidationError as exc:
+        raise InputError(problems_from(exc, doc, model)) from None
+
+
+def validate_mapping(doc: Document) -> None:
+    """A file's top level must be a mapping."""
     if not isinstance(doc.data, dict):
         raise InputError(
             [
@@ -77,7 +86,26 @@ def validate(model: type[M], doc: Document, *, context: dict[str, Any] | None = 
                 )
             ]
         )
+
+
+def validate_pruning(model: type[M], doc: Document, prune: str) -> tuple[M | None, list[Problem]]:
+    """Validate, and when only entries of the mapping ``prune`` are wrong, validate the rest too.
+
+    Returns the model built without the bad entries (or None) and the problems found, so that
+    later cross-checks can report on the good entries in the same run.
+    """
+    validate_mapping(doc)
     try:
-        return model.model_validate(doc.data, context=context)
+        return model.model_validate(doc.data), []
     except ValidationError as exc:
-        raise InputError(problems_from(exc, doc, model)) from None
+        problems = problems_from(exc, doc, model)
+        errors = exc.errors(include_url=False)
+        if any(len(e["loc"]) < 2 or e["loc"][0] != prune for e in errors):
+            return None, problems
+        bad = {e["loc"][1] for e in errors}
+        data = dict(doc.data)
+        data[prune] = {k: v for k, v in data[prune].items() if k not in bad}
+        try:
+            return model.model_validate(data), problems
+        except ValidationError:
+            return None, problems

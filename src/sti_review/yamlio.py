@@ -13,6 +13,7 @@ Positions are looked up lazily, only when there is an error to report.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,10 @@ MAX_VALUES = 200_000
 _TAG = "tag:yaml.org,2002:"
 _PLAIN_SCALARS = {_TAG + t for t in ("str", "int", "float", "null")}
 _TRUE_FALSE = {"true": True, "false": False}
+# Folding (`>`) turns each line break into a space. Japanese has no spaces between words, so a
+# space that folding put between two Japanese characters is removed again.
+_WIDE = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_FOLDED_JA_SPACE = re.compile(f"(?<=[{_WIDE}]) (?=[{_WIDE}])")
 
 
 def display_path(path: str | os.PathLike[str]) -> str:
@@ -60,37 +65,28 @@ class Document:
     data: Any
     root: yaml.Node | None
 
-    def locate(self, loc: Iterable[Any]) -> tuple[int | None, int | None]:
-        """Line and column (1-based) of the deepest node on ``loc`` that exists."""
+    def _walk(self, loc: Iterable[Any]) -> yaml.Node | None:
+        """The deepest node on ``loc`` that exists (the root for an empty path)."""
         node = self.root
-        if node is None:
-            return None, None
         for part in loc:
-            child = None
-            if isinstance(node, yaml.MappingNode):
-                for key_node, value_node in node.value:
-                    if isinstance(key_node, yaml.ScalarNode) and _same_key(key_node, part):
-                        child = value_node
-                        break
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-                if 0 <= part < len(node.value):
-                    child = node.value[part]
+            child = _child(node, part)
             if child is None:
                 break
             node = child
-        mark = node.start_mark
-        return mark.line + 1, mark.column + 1
+        return node
+
+    def locate(self, loc: Iterable[Any]) -> tuple[int | None, int | None]:
+        """Line and column (1-based) of the deepest node on ``loc`` that exists."""
+        node = self._walk(loc)
+        if node is None:
+            return None, None
+        return node.start_mark.line + 1, node.start_mark.column + 1
 
     def key_location(self, loc: tuple[Any, ...]) -> tuple[int | None, int | None]:
         """Line and column of the key of the last element of ``loc`` (its name, not its value)."""
-        parent_line, parent_col = self.locate(loc[:-1])
-        node = self.root
-        for part in loc[:-1]:
-            node = _child(node, part)
-            if node is None:
-                return parent_line, parent_col
-        if isinstance(node, yaml.MappingNode):
-            for key_node, _ in node.value:
+        parent = self._walk(loc[:-1])
+        if isinstance(parent, yaml.MappingNode):
+            for key_node, _ in parent.value:
                 if isinstance(key_node, yaml.ScalarNode) and _same_key(key_node, loc[-1]):
                     return key_node.start_mark.line + 1, key_node.start_mark.column + 1
         return self.locate(loc)
@@ -274,6 +270,8 @@ class _Builder:
             return _TRUE_FALSE.get(lowered, node.value)
         if tag == _TAG + "timestamp":
             return node.value
+        if tag == _TAG + "str" and node.style == ">":
+            return _FOLDED_JA_SPACE.sub("", node.value)
         if tag in _PLAIN_SCALARS:
             try:
                 return self.loader.yaml_constructors[tag](self.loader, node)
