@@ -124,3 +124,17 @@ def detect_lang(explicit: str | None = None) -> Lang:
     except ValueError:
         loc = ""
     return "ja" if loc.lower().startswith("ja") else "en"
+
+
+def catalog(messages: dict[str, tuple[str, str]]):  # type: ignore[no-untyped-def]
+    """A ``t``-like function over a module's own messages (key: (ja, en)).
+
+    Each feature keeps its words next to its code; the shared MESSAGES are for reports.
+    """
+
+    def translate(key: str, lang: Lang, **kwargs: object) -> str:
+        ja, en = messages[key] if key in messages else MESSAGES[key]
+        text = ja if lang == "ja" else en
+        return text.format(**kwargs) if kwargs else text
+
+    return translate
