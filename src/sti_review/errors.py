@@ -57,3 +57,16 @@ def input_error(
 ) -> InputError:
     """Shorthand for an InputError with a single problem."""
     return InputError([Problem(file, line, column, field, message)])
+
+
+def did_you_mean(value: str, known: list[str]) -> str:
+    """' (did you mean A1?)' for a near miss (case-insensitive), else ''."""
+    import difflib
+
+    if not known:
+        return ""
+    by_upper = {k.upper(): k for k in known}
+    if value.upper() in by_upper:
+        return f" (did you mean {by_upper[value.upper()]}?)"
+    close = difflib.get_close_matches(value.upper(), list(by_upper), n=1)
+    return f" (did you mean {by_upper[close[0]]}?)" if close else ""

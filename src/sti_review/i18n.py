@@ -115,9 +115,10 @@ def detect_lang(explicit: str | None = None) -> Lang:
                 return "ja"
             if v.startswith("en"):
                 return "en"
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
-        value = os.environ.get(var)
-        if value:
+    # gettext's order: LANGUAGE (a list, first entry wins), then the POSIX variables.
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "").split(":")[0]
+        if value and value not in ("C", "POSIX"):
             return "ja" if value.lower().startswith("ja") else "en"
     try:
         loc = locale.getlocale()[0] or ""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .errors import InputError, Problem
+from .errors import InputError, Problem, did_you_mean
 from .rubric import Rubric
 from .validation import validate
 from .yamlio import Document, decode, parse, read_text
@@ -23,14 +24,26 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def country_code(value: str) -> str:
+    if not re.fullmatch(r"[A-Z]{2}", value):
+        hint = f" (did you mean {value.upper()}?)" if re.fullmatch(r"[a-zA-Z]{2}", value) else ""
+        raise ValueError(f"must be an ISO 3166-1 alpha-2 code in capitals such as TH, not {value!r}{hint}")
+    return value
+
+
 class Person(_Model):
     name: str = Field(min_length=1)
     institution: str = ""
 
 
 class Partner(_Model):
-    country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code, e.g. TH")
+    country: str = Field(description="ISO 3166-1 alpha-2 code in capitals, e.g. TH")
     institution: str = ""
+
+    @field_validator("country")
+    @classmethod
+    def _iso_code(cls, v: str) -> str:
+        return country_code(v)
 
 
 class Kpi(_Model):
@@ -56,7 +69,12 @@ class TeamMember(_Model):
     discipline: Discipline | None = None
     career_stage: CareerStage | None = None
     institution: str = ""
-    country: str | None = Field(None, pattern=r"^[A-Z]{2}$")
+    country: str | None = None
+
+    @field_validator("country")
+    @classmethod
+    def _iso_code(cls, v: str | None) -> str | None:
+        return None if v is None else country_code(v)
 
 
 class Proposal(_Model):
@@ -97,39 +115,57 @@ def load_proposal(path: str | Path, rubric: Rubric) -> LoadedProposal:
 
 
 def from_document(doc: Document, rubric: Rubric, fingerprint: str = "") -> LoadedProposal:
-    proposal = validate(Proposal, doc)
-    problems = check_against_rubric(proposal, doc, rubric)
+    """Validate a parsed proposal; schema and rubric cross-reference problems come together."""
+    if isinstance(doc.data, dict) and "answers" in doc.data and "programme" not in doc.data:
+        raise InputError(
+            [doc.problem((), "this is a review file, not a proposal (did you mean --review?)")]
+        )
+    problems = check_against_rubric(doc, rubric)
+    try:
+        proposal = validate(Proposal, doc)
+    except InputError as exc:
+        raise InputError(sorted(exc.problems + problems, key=_position)) from None
     if problems:
         raise InputError(problems)
     return LoadedProposal(proposal, doc, fingerprint)
 
 
-def check_against_rubric(proposal: Proposal, doc: Document, rubric: Rubric) -> list[Problem]:
-    """Cross-references: objective and criterion ids must exist in the rubric."""
+def _position(p: Problem) -> tuple[int, int]:
+    return (p.line or 0, p.column or 0)
+
+
+def check_against_rubric(doc: Document, rubric: Rubric) -> list[Problem]:
+    """Cross-references: objective and criterion ids must exist in the rubric.
+
+    Works on the raw data, so these problems are reported even when the file has schema errors.
+    """
+    data = doc.data if isinstance(doc.data, dict) else {}
+    objectives = list(rubric.objectives)
     problems = []
-    known = rubric.objectives
-    for i, obj in enumerate(proposal.objectives):
-        if obj not in known:
-            problems.append(doc.problem(("objectives", i), _unknown("objective", obj, known)))
-    for i, kpi in enumerate(proposal.kpis):
-        if kpi.objective not in known:
+    for i, obj in enumerate(_items(data.get("objectives"))):
+        if isinstance(obj, str) and obj not in rubric.objectives:
+            problems.append(doc.problem(("objectives", i), _unknown("objective", obj, objectives)))
+    for i, kpi in enumerate(_items(data.get("kpis"))):
+        obj = kpi.get("objective") if isinstance(kpi, dict) else None
+        if isinstance(obj, str) and obj not in rubric.objectives:
+            problems.append(doc.problem(("kpis", i, "objective"), _unknown("objective", obj, objectives)))
+    sections = data.get("sections")
+    for key in sections if isinstance(sections, dict) else ():
+        if str(key) not in rubric.criteria:
             problems.append(
-                doc.problem(("kpis", i, "objective"), _unknown("objective", kpi.objective, known))
-            )
-    for key in proposal.sections:
-        if key not in rubric.criteria:
-            problems.append(
-                doc.problem(("sections", key), _unknown("criterion", key, rubric.criteria), at_key=True)
+                doc.problem(
+                    ("sections", key), _unknown("criterion", str(key), list(rubric.criteria)), at_key=True
+                )
             )
     return problems
 
 
-def _unknown(what: str, value: str, known: dict[str, object]) -> str:
-    import difflib
+def _items(value: object) -> list[object]:
+    return value if isinstance(value, list) else []
 
-    close = difflib.get_close_matches(value, list(known), n=1)
-    hint = f" (did you mean {close[0]}?)" if close else ""
-    return f"unknown {what} {value!r}{hint}"
+
+def _unknown(what: str, value: str, known: list[str]) -> str:
+    return f"unknown {what} {value!r}{did_you_mean(value, known)}"
 
 
 __all__ = ["LoadedProposal", "Proposal", "decode", "load_proposal"]

@@ -14,7 +14,7 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import InputError, Problem
+from .errors import InputError, Problem, did_you_mean
 from .proposal import Proposal
 from .rubric import Rubric, Verdict
 from .validation import validate, validate_pruning
@@ -145,9 +145,10 @@ def check_review(
         problems.append(
             problem(("proposal",), f"the review is of proposal {review.proposal!r}, not {proposal.id!r}")
         )
+    same_proposal = proposal is not None and review.proposal == proposal.id
     applicable = (
         {c.id for s in rubric.sections_for(proposal.programme) for c in s.criteria}
-        if proposal is not None
+        if proposal is not None and same_proposal
         else set(rubric.criteria)
     )
     scale = rubric.scale
@@ -156,10 +157,7 @@ def check_review(
         loc: tuple[Any, ...] = ("answers", cid)
         crit = rubric.criteria.get(cid)
         if crit is None:
-            import difflib
-
-            close = difflib.get_close_matches(str(cid), list(rubric.criteria), n=1)
-            hint = f" (did you mean {close[0]}?)" if close else ""
+            hint = did_you_mean(str(cid), list(rubric.criteria))
             problems.append(problem(loc, f"unknown criterion {cid!r}{hint}", at_key=True))
             continue
         if cid not in applicable and proposal is not None:
@@ -219,7 +217,7 @@ def check_review(
             continue
         score = float(answer.score)  # type: ignore[arg-type]
         if not scale.on_scale(score):
-            shown = "NaN" if math.isnan(score) else f"{answer.score}"
+            shown = "NaN" if math.isnan(score) else f"{score:g}"
             problems.append(problem(loc + ("score",), f"{shown} is not on the scale ({scale.describe()})"))
             continue
         if (
@@ -269,3 +267,54 @@ def review_to_data(review: Review) -> dict[str, Any]:
         answers[cid] = item
     data["answers"] = answers
     return data
+
+
+def dump_review(review: Review, header: str = "") -> str:
+    """The review as YAML text: contract order, Japanese kept as written, one value per line."""
+    import yaml
+
+    class _Dumper(yaml.SafeDumper):
+        pass
+
+    def _text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+        # Several lines read best as a literal block; PyYAML falls back to quotes when it must.
+        style = "|" if "\n" in value else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    _Dumper.add_representer(str, _text)
+    body = yaml.dump(
+        review_to_data(review),
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=1_000_000,
+        indent=2,
+    )
+    return header + body
+
+
+def leading_comments(text: str) -> str:
+    """The comment block at the top of a YAML file (kept when the file is rewritten)."""
+    lines = []
+    for line in text.splitlines(keepends=True):
+        if not line.startswith("#"):
+            break
+        lines.append(line if line.endswith("\n") else line + "\n")
+    return "".join(lines)
+
+
+def save_review(path: str | Path, review: Review) -> None:
+    """Write the review atomically (beside, then rename): a crash leaves the old or the new file.
+
+    The comment block at the top of an existing file is kept; comments inside it are not.
+    """
+    from .fileio import atomic_write
+
+    header = ""
+    target = Path(path)
+    if target.is_file():
+        try:
+            header = leading_comments(target.read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError):
+            header = ""
+    atomic_write(target, dump_review(review, header))

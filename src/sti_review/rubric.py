@@ -66,7 +66,7 @@ class Scale(_Model):
             raise ValueError("min, max and step must be finite numbers")
         if self.step <= 0 or self.max <= self.min:
             raise ValueError("needs step > 0 and max > min")
-        if (Fraction(self.max) - Fraction(self.min)) % Fraction(self.step):
+        if (_frac(self.max) - _frac(self.min)) % _frac(self.step):
             raise ValueError("max - min must be a whole number of steps")
         return self
 
@@ -75,11 +75,11 @@ class Scale(_Model):
             return False
         if not self.min <= value <= self.max:
             return False
-        return (Fraction(value) - Fraction(self.min)) % Fraction(self.step) == 0
+        return (_frac(value) - _frac(self.min)) % _frac(self.step) == 0
 
     def steps(self) -> list[float]:
-        n = int((Fraction(self.max) - Fraction(self.min)) / Fraction(self.step))
-        return [float(Fraction(self.min) + i * Fraction(self.step)) for i in range(n + 1)]
+        n = int((_frac(self.max) - _frac(self.min)) / _frac(self.step))
+        return [float(_frac(self.min) + i * _frac(self.step)) for i in range(n + 1)]
 
     def label(self, value: float) -> Text | None:
         anchors = [k for k in self.labels if k <= value]
@@ -87,6 +87,11 @@ class Scale(_Model):
 
     def describe(self) -> str:
         return f"{_num(self.min)}–{_num(self.max)} in steps of {_num(self.step)}"
+
+
+def _frac(x: float) -> Fraction:
+    """The decimal a person wrote (0.1 is one tenth, not its binary approximation)."""
+    return Fraction(repr(float(x)))
 
 
 def _num(x: float) -> str:
@@ -123,6 +128,45 @@ class Thresholds(_Model):
         if self.total_min_fraction is None:
             return None
         return Fraction(str(self.total_min_fraction).strip())
+
+
+class PanelRules(_Model):
+    """How several reviews of one proposal are consolidated."""
+
+    disagreement_spread: float = Field(
+        2.0, gt=0, description="flag a criterion when max - min of the reviewers' scores reaches this"
+    )
+
+
+RANKING_KEYWORDS = ("programme_weighted_section", "programme_section", "unweighted_total")
+
+
+class RankingRules(_Model):
+    """How eligible proposals are ordered and where the border zone around a funding line lies."""
+
+    tie_breakers: list[str] = Field(
+        ["programme_weighted_section", "B", "A", "C"],
+        description="in order: a section id, or programme_weighted_section, programme_section, "
+        "unweighted_total",
+    )
+    border_zone: tuple[float, float] = Field(
+        (0.8, 1.2), description="from, to: fractions of the funded count or budget"
+    )
+
+    @field_validator("border_zone")
+    @classmethod
+    def _zone(cls, v: tuple[float, float]) -> tuple[float, float]:
+        lo, hi = v
+        if not (math.isfinite(lo) and math.isfinite(hi) and 0 <= lo <= 1 <= hi):
+            raise ValueError("needs two numbers with 0 <= from <= 1 <= to, e.g. [0.8, 1.2]")
+        return v
+
+
+class PortfolioRules(_Model):
+    """When a cell of the portfolio map counts as an overlap (programmes) or crowded (proposals)."""
+
+    overlap_programmes: int = Field(2, ge=2)
+    crowded_proposals: int = Field(3, ge=2)
 
 
 class Criterion(_Model):
@@ -194,6 +238,9 @@ class Rubric(_Model):
     thresholds: Thresholds = Thresholds()
     weights: dict[str, dict[str, float]] = {}
     sections: list[Section] = Field(min_length=1)
+    panel: PanelRules = PanelRules()
+    ranking: RankingRules = RankingRules()
+    portfolio: PortfolioRules = PortfolioRules()
 
     @property
     def ref(self) -> str:
@@ -272,7 +319,8 @@ def load_rubric(path: str | Path | None = None) -> Rubric:
     rubric = validate(Rubric, doc)
     problems: list[Problem] = []
     folder = main_file.parent
-    for i, section in enumerate(rubric.sections):
+    first_seen: dict[str, str] = {}
+    for section in rubric.sections:
         sec_path = folder / "sections" / f"{section.id}.yaml"
         shown_sec = f"{DEFAULT_RUBRIC_ID}/sections/{section.id}.yaml" if path is None else str(sec_path)
         try:
@@ -288,7 +336,15 @@ def load_rubric(path: str | Path | None = None) -> Rubric:
             )
         section.criteria = [c.model_copy(update={"section": section.id}) for c in sec_file.criteria]
         problems.extend(_check_section(rubric, sec_doc, sec_file))
-        del i
+        for j, crit in enumerate(sec_file.criteria):
+            if crit.id in first_seen:
+                problems.append(
+                    sec_doc.problem(
+                        ("criteria", j, "id"),
+                        f"criterion {crit.id} is defined twice (also in section {first_seen[crit.id]})",
+                    )
+                )
+            first_seen.setdefault(crit.id, section.id)
     problems.extend(_check_rubric(rubric, doc))
     if problems:
         raise InputError(problems)
@@ -308,20 +364,6 @@ def _check_section(rubric: Rubric, doc: Document, sec_file: SectionFile) -> list
 
 def _check_rubric(rubric: Rubric, doc: Document) -> list[Problem]:
     problems = []
-    seen: dict[str, str] = {}
-    for s in rubric.sections:
-        for c in s.criteria:
-            if c.id in seen:
-                problems.append(
-                    Problem(
-                        doc.path,
-                        None,
-                        None,
-                        f"sections.{s.id}",
-                        f"criterion {c.id} is defined twice (also in {seen[c.id]})",
-                    )
-                )
-            seen[c.id] = s.id
     ids = [s.id for s in rubric.sections]
     for i, sid in enumerate(ids):
         if sid in ids[:i]:
@@ -335,6 +377,15 @@ def _check_rubric(rubric: Rubric, doc: Document) -> list[Problem]:
             elif not (math.isfinite(w) and w > 0):
                 problems.append(
                     doc.problem(("weights", programme, sid), "a weight must be a positive number")
+                )
+    if "ranking" in rubric.model_fields_set:  # the defaults name A, B, C and may not apply
+        for i, rule in enumerate(rubric.ranking.tie_breakers):
+            if rule not in ids and rule not in RANKING_KEYWORDS:
+                problems.append(
+                    doc.problem(
+                        ("ranking", "tie_breakers", i),
+                        f"unknown tie-breaker {rule!r}: a section id or one of {', '.join(RANKING_KEYWORDS)}",
+                    )
                 )
     for value in rubric.scale.labels:
         if not rubric.scale.min <= value <= rubric.scale.max:

@@ -21,14 +21,25 @@ def printable(text: str) -> str:
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
+_MD_BLOCK_START = re.compile(r"^(\s*)([#+=*-](?=\s|$)|\d{1,9}(?=[.)](?:\s|$)))")
+
+
 def markdown_inline(text: str) -> str:
     """Escape text for a Markdown table cell or inline position: literal, one line, no HTML.
 
-    Newlines become ``<br>``, so the text never starts a block (list, heading, quote); callers
-    always place it after a prefix or inside a cell.
+    Newlines become ``<br>``, so only the very start of the text could open a block (a heading
+    or a list inside a list item): that start is escaped too.
     """
     text = printable(text).replace("\r\n", "\n").replace("\r", "\n")
     text = html.escape(text, quote=False)
     text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_BLOCK_START.sub(_escape_block_start, text, count=1)
     # A pipe must not end the cell even inside inline code; GitHub honours \| everywhere.
     return text.replace("\n", "<br>")
+
+
+def _escape_block_start(m: re.Match[str]) -> str:
+    marker = m.group(2)
+    if marker.isdigit():  # "1." -> "1\." (a backslash before a digit is not an escape)
+        return m.group(1) + marker + "\\"
+    return m.group(1) + "\\" + marker

@@ -54,7 +54,7 @@ class CriterionResult:
     @property
     def score(self) -> Fraction | None:
         if self.status == "scored" and self.answer is not None and self.answer.score is not None:
-            return Fraction(self.answer.score)
+            return Fraction(repr(float(self.answer.score)))
         return None
 
 

@@ -272,6 +272,8 @@ class _Builder:
             return node.value
         if tag == _TAG + "str" and node.style == ">":
             return _FOLDED_JA_SPACE.sub("", node.value)
+        if tag in (_TAG + "int", _TAG + "float") and ":" in node.value:
+            return node.value  # YAML 1.1 base-60 (1:30 -> 90) surprises everyone: keep the text
         if tag in _PLAIN_SCALARS:
             try:
                 return self.loader.yaml_constructors[tag](self.loader, node)

@@ -1,0 +1,418 @@
+"""Consolidation of several reviews of one proposal: spread, disagreement and the panel's outcome.
+
+The panel's outcome is always computed by :func:`scoring.assess` on one *panel review*:
+- where the panel wrote a consensus review (``role: panel``), its answers are taken as they
+  stand, criterion by criterion;
+- every other criterion is derived from the individual reviews: the median of their scores
+  (exact, so two reviewers giving 3 and 4 make 3.5, and 3.5 and 4 make 3.75), N/A when more
+  than half of the reviewers who answered said N/A, and for a gate the strictest verdict
+  (fail over conditional over pass) with the conditions of every conditional verdict.
+
+A criterion is a *disagreement* when the individual scores spread (max - min) by the rubric's
+``panel.disagreement_spread`` or more, or when gate verdicts differ. A disagreement is
+*resolved* when the consensus review answers that criterion. The outcome is *provisional*
+while there is no consensus review or a disagreement is unresolved.
+
+Pure: no terminal, no files (see :func:`load_panel` for the loading front door).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cached_property
+from pathlib import Path
+from statistics import median
+from typing import Any, Literal, Protocol
+
+from .errors import InputError, Problem
+from .proposal import LoadedProposal, Proposal, load_proposal
+from .review import Answer, Review, read_review
+from .rubric import Criterion, Rubric, load_rubric
+from .scoring import Assessment, assess, required_criteria
+
+Source = Literal["consensus", "derived", "missing"]
+Disagreement = Literal["spread", "verdicts"]
+_SEVERITY = {"pass": 0, "conditional": 1, "fail": 2}
+
+
+class AnswerLike(Protocol):
+    """What consolidation reads of an answer (a review.Answer, or a lighter record)."""
+
+    @property
+    def score(self) -> float | None: ...
+    @property
+    def verdict(self) -> str | None: ...
+    @property
+    def conditions(self) -> Sequence[str]: ...
+    @property
+    def na(self) -> bool: ...
+    @property
+    def comment(self) -> str | None: ...
+
+
+class ReviewLike(Protocol):
+    @property
+    def reviewer(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def answers(self) -> Mapping[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class PanelReview:
+    """One review in a panel, with the file it came from."""
+
+    review: ReviewLike
+    source: str = ""
+
+    @property
+    def label(self) -> str:
+        """The reviewer's name, else the file's name."""
+        return self.review.reviewer or (Path(self.source).name if self.source else "?")
+
+
+@dataclass
+class CriterionPanel:
+    """One criterion across the panel: every reviewer's answer, their spread, the panel's answer."""
+
+    criterion: Criterion
+    answers: tuple[AnswerLike | None, ...]
+    consensus: AnswerLike | None
+    outcome_answer: Answer | None
+    source: Source
+    disagreement: Disagreement | None
+    mixed_na: bool
+
+    @cached_property
+    def scores(self) -> list[Fraction]:
+        return [Fraction(a.score) for a in self.answers if a is not None and a.score is not None]
+
+    @property
+    def verdicts(self) -> list[str | None]:
+        return [a.verdict if a is not None else None for a in self.answers]
+
+    @property
+    def na_count(self) -> int:
+        return sum(1 for a in self.answers if a is not None and a.na)
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for a in self.answers if a is not None)
+
+    @property
+    def minimum(self) -> Fraction | None:
+        return min(self.scores) if self.scores else None
+
+    @property
+    def maximum(self) -> Fraction | None:
+        return max(self.scores) if self.scores else None
+
+    @property
+    def median(self) -> Fraction | None:
+        return Fraction(median(self.scores)) if self.scores else None
+
+    @property
+    def mean(self) -> Fraction | None:
+        return sum(self.scores, Fraction(0)) / len(self.scores) if self.scores else None
+
+    @property
+    def spread(self) -> Fraction | None:
+        return max(self.scores) - min(self.scores) if self.scores else None
+
+    @property
+    def resolved(self) -> bool:
+        return self.disagreement is not None and self.consensus is not None
+
+    @property
+    def unresolved(self) -> bool:
+        return self.disagreement is not None and self.consensus is None
+
+
+@dataclass
+class Consolidation:
+    """All reviews of one proposal side by side, and the panel's outcome."""
+
+    rubric: Rubric
+    proposal: Proposal
+    reviews: list[PanelReview]
+    consensus: PanelReview | None
+    criteria: list[CriterionPanel]
+    assessment: Assessment
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def basis(self) -> Literal["consensus", "derived"]:
+        return "consensus" if self.consensus is not None else "derived"
+
+    @property
+    def disagreements(self) -> list[CriterionPanel]:
+        return [c for c in self.criteria if c.disagreement is not None]
+
+    @property
+    def unresolved(self) -> list[CriterionPanel]:
+        return [c for c in self.criteria if c.unresolved]
+
+    @property
+    def provisional(self) -> bool:
+        return self.consensus is None or bool(self.unresolved)
+
+    @property
+    def incomplete_reviews(self) -> list[PanelReview]:
+        """Individual reviews that leave a required criterion unanswered."""
+        required = [c.id for c in required_criteria(self.rubric, self.proposal.programme)]
+        return [r for r in self.reviews if any(cid not in r.review.answers for cid in required)]
+
+    @cached_property
+    def individual(self) -> list[Assessment]:
+        """Each reviewer's own assessment (as `sti-review assess` would give it)."""
+        out = []
+        for r in self.reviews:
+            review = r.review if isinstance(r.review, Review) else _as_review(r.review, self.rubric)
+            out.append(assess(self.rubric, self.proposal, review))
+        return out
+
+
+def _as_answer(a: AnswerLike) -> Answer:
+    if isinstance(a, Answer):
+        return a
+    return Answer.model_construct(
+        score=a.score, verdict=a.verdict, conditions=list(a.conditions), na=a.na, comment=a.comment
+    )
+
+
+def _as_review(r: ReviewLike, rubric: Rubric) -> Review:
+    return Review.model_construct(
+        proposal="",
+        reviewer=r.reviewer,
+        rubric=rubric.ref,
+        role=r.role,
+        proposal_fingerprint=None,
+        answers={cid: _as_answer(a) for cid, a in r.answers.items()},
+    )
+
+
+def _derive(crit: Criterion, answers: Sequence[AnswerLike]) -> Answer | None:
+    """The panel's answer from the individual ones (see the module's docstring)."""
+    if not answers:
+        return None
+    if crit.kind == "gate":
+        verdicts = [a.verdict for a in answers if a.verdict is not None]
+        if not verdicts:
+            return None
+        worst = max(verdicts, key=lambda v: _SEVERITY.get(v, 0))
+        conditions: list[str] = []
+        if worst == "conditional":
+            for a in answers:
+                if a.verdict == "conditional":
+                    conditions += [c for c in a.conditions if c not in conditions]
+        return Answer.model_construct(
+            score=None, verdict=worst, conditions=conditions, na=False, comment=None
+        )
+    scores = [Fraction(a.score) for a in answers if a.score is not None and not a.na]
+    na = sum(1 for a in answers if a.na)
+    if na * 2 > len(answers) or not scores:
+        if not na:
+            return None
+        return Answer.model_construct(score=None, verdict=None, conditions=[], na=True, comment=None)
+    return Answer.model_construct(
+        score=float(median(scores)), verdict=None, conditions=[], na=False, comment=None
+    )
+
+
+def consolidate(
+    rubric: Rubric,
+    proposal: Proposal,
+    reviews: Sequence[PanelReview],
+    *,
+    problems: Sequence[Problem] = (),
+) -> Consolidation:
+    """Consolidate validated reviews of one proposal (at most one with ``role: panel``)."""
+    individual = [r for r in reviews if r.review.role != "panel"]
+    panels = [r for r in reviews if r.review.role == "panel"]
+    consensus = panels[0] if panels else None
+    limit = Fraction(str(rubric.panel.disagreement_spread))
+    criteria: list[CriterionPanel] = []
+    panel_answers: dict[str, Answer] = {}
+    for section in rubric.sections_for(proposal.programme):
+        for crit in section.criteria:
+            if crit.kind == "portfolio":
+                continue
+            answers = tuple(r.review.answers.get(crit.id) for r in individual)
+            given = [a for a in answers if a is not None]
+            disagreement: Disagreement | None = None
+            if crit.kind == "gate":
+                if len({a.verdict for a in given if a.verdict is not None}) > 1:
+                    disagreement = "verdicts"
+            else:
+                scores = [a.score for a in given if a.score is not None]
+                if len(scores) > 1 and Fraction(max(scores)) - Fraction(min(scores)) >= limit:
+                    disagreement = "spread"
+            mixed_na = crit.kind == "score" and 0 < sum(1 for a in given if a.na) < len(given)
+            agreed = consensus.review.answers.get(crit.id) if consensus else None
+            if agreed is not None:
+                answer: Answer | None = _as_answer(agreed)
+                source: Source = "consensus"
+            else:
+                answer = _derive(crit, given)
+                source = "derived" if answer is not None else "missing"
+            if answer is not None:
+                panel_answers[crit.id] = answer
+            criteria.append(
+                CriterionPanel(crit, answers, agreed, answer, source, disagreement, mixed_na)
+            )
+    panel_review = Review.model_construct(
+        proposal=proposal.id,
+        reviewer=consensus.label if consensus else "",
+        rubric=rubric.ref,
+        role="panel",
+        proposal_fingerprint=None,
+        answers=panel_answers,
+    )
+    return Consolidation(
+        rubric,
+        proposal,
+        list(individual),
+        consensus,
+        criteria,
+        assess(rubric, proposal, panel_review),
+        list(problems),
+    )
+
+
+def panel_problems(reviews: Sequence[PanelReview]) -> list[Problem]:
+    """Problems of the panel as a whole: two consensus reviews, one reviewer twice."""
+    problems = []
+    first_panel: PanelReview | None = None
+    seen: dict[str, PanelReview] = {}
+    for r in reviews:
+        if r.review.role == "panel":
+            if first_panel is not None:
+                problems.append(
+                    Problem(
+                        r.source,
+                        None,
+                        None,
+                        "role",
+                        f"a second panel (consensus) review of this proposal; the first is "
+                        f"{first_panel.source}: keep one",
+                    )
+                )
+            else:
+                first_panel = r
+            continue
+        name = r.review.reviewer.strip()
+        if not name:
+            continue
+        if name in seen:
+            problems.append(
+                Problem(
+                    r.source,
+                    None,
+                    None,
+                    "reviewer",
+                    f"{name!r} already reviewed this proposal in {seen[name].source}: "
+                    "each reviewer counts once",
+                )
+            )
+        else:
+            seen[name] = r
+    return problems
+
+
+def locate(problems: list[Problem]) -> list[Problem]:
+    """Add line and column to problems that name a top-level field but no line (re-reads the file)."""
+    from .yamlio import load_file
+
+    out = []
+    docs: dict[str, Any] = {}
+    for p in problems:
+        if p.line is None and p.field and "." not in p.field and "[" not in p.field:
+            try:
+                doc = docs.get(p.file) or load_file(p.file)
+                docs[p.file] = doc
+                line, col = doc.key_location((p.field,))
+                p = Problem(p.file, line, col, p.field, p.message)
+            except InputError:
+                pass
+        out.append(p)
+    return out
+
+
+def load_panel(
+    proposal_path: str | Path,
+    review_paths: Sequence[str | Path],
+    rubric_path: str | Path | None = None,
+) -> Consolidation:
+    """Load a proposal and its reviews (files, or folders searched for reviews of it) and
+    consolidate them. Every problem in every file is raised at once, located."""
+    rubric = load_rubric(rubric_path)
+    loaded: LoadedProposal = load_proposal(proposal_path, rubric)
+    proposal = loaded.proposal
+    files = review_files(proposal_path, proposal.id, review_paths)
+    problems: list[Problem] = []
+    panel: list[PanelReview] = []
+    for path in files:
+        try:
+            review, found = read_review(path, rubric, proposal)
+        except InputError as exc:
+            problems += exc.problems
+            continue
+        problems += found
+        if review is not None and not found:
+            panel.append(PanelReview(review.review, str(path)))
+    problems += locate(panel_problems(panel))
+    if not files:
+        problems.append(
+            Problem(
+                str(proposal_path),
+                None,
+                None,
+                None,
+                "no reviews found: name review files or folders after the proposal, "
+                f"or put them beside it as {Path(proposal_path).stem}.review*.yaml",
+            )
+        )
+    if problems:
+        raise InputError(problems)
+    return consolidate(rubric, proposal, panel)
+
+
+def review_files(
+    proposal_path: str | Path, proposal_id: str, given: Sequence[str | Path]
+) -> list[Path]:
+    """The review files of one proposal: the files given; in folders given, every YAML file
+    whose ``proposal:`` is this proposal's id; with nothing given, ``NAME.review*.yaml``
+    beside the proposal."""
+    from .yamlio import read_text
+
+    if not given:
+        p = Path(proposal_path)
+        return sorted(q for q in p.parent.glob(f"{p.stem}.review*.y*ml") if q.is_file())
+    out: list[Path] = []
+    for item in given:
+        path = Path(item)
+        if not path.is_dir():
+            out.append(path)
+            continue
+        for q in sorted(path.rglob("*.y*ml")):
+            if not q.is_file() or any(part.startswith((".", "_")) for part in q.relative_to(path).parts):
+                continue
+            try:
+                text = read_text(q)
+            except InputError:
+                out.append(q)  # reported when read
+                continue
+            if proposal_of(text) == proposal_id:
+                out.append(q)
+    return out
+
+
+def proposal_of(text: str) -> str | None:
+    """The proposal id a review names, read from its text without parsing (for sorting files)."""
+    import re
+
+    m = re.search(r"^proposal:[ \t]*['\"]?([A-Za-z0-9._-]+)['\"]?[ \t]*(?:#.*)?$", text, re.M)
+    return m.group(1) if m else None

@@ -1,0 +1,232 @@
+"""Safe YAML loading: every broken or hostile file gives a located message, never a crash,
+never code execution, never a silently wrong value."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from pathlib import Path
+
+import pytest
+
+from sti_review.errors import InputError
+from sti_review.yamlio import load_file, parse
+
+
+def problems_of(path: Path | str) -> list[str]:
+    with pytest.raises(InputError) as caught:
+        load_file(path)
+    return [str(p) for p in caught.value.problems]
+
+
+def parse_problems(text: str, name: str = "proposal.yaml") -> list[str]:
+    with pytest.raises(InputError) as caught:
+        parse(text, name)
+    return [str(p) for p in caught.value.problems]
+
+
+# --- syntax -------------------------------------------------------------------------------
+
+
+def test_syntax_error_is_located_as_file_line_column():
+    text = "id: JR-2026-101\ntitle: 洪水\n  programme: joint_research\n"
+    [problem] = parse_problems(text)
+    assert problem.startswith("proposal.yaml:3:")
+    line, column = problem.split(":")[1:3]
+    assert line == "3" and column.isdigit()
+    assert "syntax" in problem.lower()
+
+
+def test_unclosed_flow_list_is_located():
+    [problem] = parse_problems("objectives: [B.sdgs, B.crisis\npartners: []\n")
+    assert problem.startswith("proposal.yaml:2:")
+
+
+def test_tab_indentation_is_a_located_syntax_error():
+    [problem] = parse_problems("lead:\n\tname: 高橋\n")
+    assert problem.startswith("proposal.yaml:2:")
+
+
+def test_two_documents_in_one_file_are_refused():
+    [problem] = parse_problems("id: a\n---\nid: b\n")
+    assert problem.startswith("proposal.yaml:2:")
+
+
+# --- duplicate keys -----------------------------------------------------------------------
+
+
+def test_duplicate_key_is_rejected_naming_both_lines():
+    text = "id: JR-2026-101\ntitle: 一つ目\nprogramme: other\ntitle: 二つ目\n"
+    [problem] = parse_problems(text)
+    assert problem.startswith("proposal.yaml:4:")
+    assert "duplicate key 'title'" in problem
+    assert "line 2" in problem
+
+
+def test_duplicate_answer_in_a_review_is_rejected():
+    text = "answers:\n  A1: {score: 4}\n  A3: {score: 3}\n  A1: {score: 2}\n"
+    [problem] = parse_problems(text, "review.yaml")
+    assert problem.startswith("review.yaml:4:")
+    assert "'A1'" in problem and "line 2" in problem
+
+
+def test_every_duplicate_is_reported_at_once():
+    text = "id: a\nid: b\nlead: {name: x, name: y}\n"
+    problems = parse_problems(text)
+    assert len(problems) == 2
+
+
+# --- YAML 1.1 surprises -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("spelling", ["NO", "no", "No", "yes", "on", "off", "y", "n"])
+def test_yes_no_on_off_stay_text(spelling):
+    """`country: NO` is Norway, not false."""
+    doc = parse(f"country: {spelling}\n", "proposal.yaml")
+    assert doc.data == {"country": spelling}
+
+
+def test_true_and_false_are_still_booleans():
+    doc = parse("na: true\nother: false\n", "review.yaml")
+    assert doc.data == {"na": True, "other": False}
+
+
+def test_dates_stay_text():
+    doc = parse("target: 2029-03-31\n", "proposal.yaml")
+    assert doc.data == {"target": "2029-03-31"}
+
+
+def test_numbers_are_numbers():
+    doc = parse("a: 4\nb: 4.5\nc: ~\n", "review.yaml")
+    assert doc.data == {"a": 4, "b": 4.5, "c": None}
+
+
+def test_colon_separated_numbers_stay_text():
+    doc = parse("target: 1:30\n", "proposal.yaml")
+    assert doc.data == {"target": "1:30"}
+
+
+# --- hostile files ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "title: !!python/object/apply:os.system ['echo pwned']\n",
+    "!!python/object/apply:os.system ['echo pwned']\n",
+    "title: !!python/name:os.system\n",
+    "lead: !!python/object:argparse.Namespace {name: x}\n",
+], ids=["value", "root", "name", "object"])
+def test_python_tags_are_rejected(text, capfd):
+    [problem] = parse_problems(text)
+    assert problem.startswith("proposal.yaml:1:")
+    assert "tag" in problem and "not allowed" in problem
+    assert "pwned" not in capfd.readouterr().out
+
+
+@pytest.mark.parametrize("text", ["a: !!binary aGVsbG8=\n", "a: !!set {x, y}\n", "a: !foo bar\n"],
+                         ids=["binary", "set", "custom"])
+def test_other_tags_are_rejected(text):
+    [problem] = parse_problems(text)
+    assert "not allowed" in problem
+
+
+def test_merge_keys_are_rejected():
+    problems = parse_problems("base: &b {name: x}\nlead:\n  <<: *b\n")
+    assert problems[0].startswith("proposal.yaml:3:")
+
+
+def billion_laughs(levels: int = 9) -> str:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    names = "abcdefghijklmnop"
+    for prev, name in itertools.pairwise(names[:levels]):
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def test_alias_bomb_is_rejected_quickly(tmp_path):
+    path = tmp_path / "bomb.yaml"
+    path.write_text(billion_laughs(), encoding="utf-8")
+    start = time.perf_counter()
+    [problem] = problems_of(path)
+    assert time.perf_counter() - start < 2.0
+    assert problem.startswith(f"{path}:")
+    assert "alias" in problem
+
+
+def test_deep_nesting_is_rejected():
+    [problem] = parse_problems("a: " + "[" * 500 + "]" * 500 + "\n")
+    assert "nested too deeply" in problem
+
+
+def test_a_few_aliases_are_fine():
+    doc = parse("x: &x TH\ny: *x\n", "proposal.yaml")
+    assert doc.data == {"x": "TH", "y": "TH"}
+
+
+# --- files that are not YAML text -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "# only a comment\n"], ids=["empty", "blank", "comment"])
+def test_empty_file(tmp_path, text):
+    path = tmp_path / "review.yaml"
+    path.write_text(text, encoding="utf-8")
+    [problem] = problems_of(path)
+    assert problem.startswith(f"{path}:")
+    assert "empty" in problem
+
+
+def test_directory(tmp_path):
+    [problem] = problems_of(tmp_path)
+    assert problem.startswith(str(tmp_path))
+    assert "directory" in problem
+
+
+def test_missing_file(tmp_path):
+    [problem] = problems_of(tmp_path / "nowhere.yaml")
+    assert "no such file" in problem
+
+
+def test_binary_file(tmp_path):
+    path = tmp_path / "scan.yaml"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
+    [problem] = problems_of(path)
+    assert "binary" in problem
+
+
+def test_shift_jis_file_is_refused_with_a_hint_about_utf8(tmp_path):
+    """A file saved by an old Japanese editor: the message says what to do."""
+    path = tmp_path / "proposal.yaml"
+    path.write_bytes("id: JR-2026-101\ntitle: 泥炭火災の早期検知\n".encode("shift_jis"))
+    [problem] = problems_of(path)
+    assert problem.startswith(f"{path}:2:")
+    assert "UTF-8" in problem
+    assert "Shift_JIS" in problem
+
+
+def test_utf8_bom_is_accepted(tmp_path):
+    """Windows Notepad writes a BOM; it must not end up in the first key."""
+    path = tmp_path / "proposal.yaml"
+    path.write_bytes("\ufeffid: JR-2026-101\ntitle: 泥炭火災\n".encode())
+    doc = load_file(path)
+    assert doc.data == {"id": "JR-2026-101", "title": "泥炭火災"}
+
+
+def test_japanese_text_round_trips_intact(data):
+    doc = load_file(data / "proposal-ja-joint-research.yaml")
+    assert doc.data["title"] == "インドネシア泥炭地における火災早期検知と住民参加型の消火体制の構築"
+    assert doc.data["partners"][0]["country"] == "ID"
+
+
+def test_norway_partner_in_a_real_proposal_stays_no(data):
+    doc = load_file(data / "proposal-en-brain-circulation.yaml")
+    assert [p["country"] for p in doc.data["partners"]] == ["CA", "NO"]
+    assert doc.data["team"][1]["country"] == "NO"
+
+
+# --- locating values ----------------------------------------------------------------------
+
+
+def test_document_locates_nested_values():
+    doc = parse("id: x\npartners:\n  - country: TH\n  - country: th\n", "proposal.yaml")
+    assert doc.locate(("partners", 1, "country")) == (4, 14)
+    problem = doc.problem(("partners", 1, "country"), "must be upper case")
+    assert str(problem) == "proposal.yaml:4:14: partners[1].country: must be upper case"
