@@ -31,6 +31,8 @@ def detect_kind(data: object) -> str:
         return "rubric"
     if "section" in data and "criteria" in data:
         return "rubric-section"
+    if "checks" in data:
+        return "rubric-checks"
     return "unknown"
 
 
@@ -54,8 +56,8 @@ def validate_files(paths: list[Path], rubric_path: Path | None = None) -> list[R
     by_kind = {i: detect_kind(doc.data) for i, _, doc in docs}
     for i, path, doc in docs:
         kind = by_kind[i]
-        if kind in ("rubric", "rubric-section"):
-            folder = path.parent if kind == "rubric" else path.parent.parent
+        if kind in ("rubric", "rubric-section", "rubric-checks"):
+            folder = path.parent.parent if kind == "rubric-section" else path.parent
             try:
                 load_rubric(folder)
                 results[i] = Result(str(path), kind)
