@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
+from .checks import Finding, findings_for, run_checks
 from .errors import InputError
-from .proposal import LoadedProposal, load_proposal
+from .proposal import LoadedProposal, Proposal, fingerprint_text, from_document, load_proposal
 from .review import LoadedReview, Review, read_review
 from .rubric import Rubric, load_rubric
 from .scoring import Assessment, assess
+from .validation import validate
+from .yamlio import parse, read_text
 
 
 def default_review_path(proposal_path: str | Path) -> Path:
@@ -30,6 +34,15 @@ class ReviewJob:
 
     def assessment(self) -> Assessment:
         return assess(self.rubric, self.proposal.proposal, self.review.review)
+
+    @cached_property
+    def findings(self) -> list[Finding]:
+        """The automated pre-checks of the proposal (computed once, when first asked for)."""
+        return run_checks(self.rubric, self.proposal)
+
+    def findings_for(self, criterion_id: str | None) -> list[Finding]:
+        """The pre-check findings that inform one criterion (None: the proposal as a whole)."""
+        return findings_for(self.findings, criterion_id)
 
 
 def open_job(
@@ -58,3 +71,37 @@ def open_job(
             str(path),
         )
     return ReviewJob(rubric, proposal, review, path, exists)
+
+
+@dataclass
+class CheckedProposal:
+    """One proposal and what the automated pre-checks found in it."""
+
+    path: Path
+    proposal: LoadedProposal
+    findings: list[Finding]
+
+    def failed(self, strict: bool = False) -> bool:
+        """An error fails; with ``strict`` a warning fails too."""
+        return any(f.fails(strict) for f in self.findings)
+
+
+def check_proposal(proposal_path: str | Path, rubric: Rubric | str | Path | None = None) -> CheckedProposal:
+    """Run the rubric's pre-checks on a proposal file.
+
+    A file that cannot be read or does not fit the proposal format is bad input (InputError,
+    every problem located). Objective and criterion ids unknown to the rubric are not: they
+    become findings, next to everything else the checks find.
+    """
+    rub = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
+    text = read_text(proposal_path)
+    doc = parse(text, str(proposal_path))
+    try:
+        loaded = from_document(doc, rub, fingerprint_text(text))
+    except InputError as exc:
+        try:
+            proposal = validate(Proposal, doc)
+        except InputError:
+            raise exc from None  # schema and cross-reference problems together
+        loaded = LoadedProposal(proposal, doc, fingerprint_text(text))
+    return CheckedProposal(Path(proposal_path), loaded, run_checks(rub, loaded))

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
 from .. import __version__
+from ..checks import Finding
 from ..i18n import Lang
 from ..scoring import Assessment, CriterionResult
 from .common import outcome_text, reason_text
+from .findings import findings_data
 
 SCHEMA = "sti-review/assessment@1"
 
@@ -35,7 +38,9 @@ def _criterion(r: CriterionResult, lang: Lang) -> dict[str, Any]:
     return out
 
 
-def to_data(assessment: Assessment, lang: Lang) -> dict[str, Any]:
+def to_data(assessment: Assessment, lang: Lang, findings: Sequence[Finding] | None = None) -> dict[str, Any]:
+    """The report as data; ``findings`` (the proposal's pre-checks) go to ``findings``, which is
+    null when the checks were not run."""
     p = assessment.proposal
     rubric = assessment.rubric
     return {
@@ -96,8 +101,9 @@ def to_data(assessment: Assessment, lang: Lang) -> dict[str, Any]:
             "weighted_maximum": _n(assessment.weighted_maximum),
             "weighted_percent": _n(assessment.weighted_percent),
         },
+        "findings": findings_data(findings, rubric, lang),
     }
 
 
-def render(assessment: Assessment, lang: Lang) -> str:
-    return json.dumps(to_data(assessment, lang), ensure_ascii=False, indent=2) + "\n"
+def render(assessment: Assessment, lang: Lang, findings: Sequence[Finding] | None = None) -> str:
+    return json.dumps(to_data(assessment, lang, findings), ensure_ascii=False, indent=2) + "\n"

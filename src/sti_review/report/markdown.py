@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .. import __version__
+from ..checks import Finding
 from ..i18n import Lang, t
 from ..rubric import objective_title
 from ..sanitize import markdown_inline as esc
@@ -22,7 +25,8 @@ def _row(*cells: str) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def render(assessment: Assessment, lang: Lang) -> str:
+def render(assessment: Assessment, lang: Lang, findings: Sequence[Finding] | None = None) -> str:
+    """The report; with ``findings`` (the pre-checks of the proposal) a section of its own."""
     a = assessment
     p = a.proposal
     rubric = a.rubric
@@ -115,6 +119,14 @@ def render(assessment: Assessment, lang: Lang) -> str:
     lines.append(_row(t("total_unweighted", lang), f"{num(a.total)} / {num(a.maximum)}", required))
     lines.append(_row(t("total_weighted", lang), f"{num(a.weighted_total)} / {num(a.weighted_maximum)}", "—"))
     lines.append("")
+
+    if findings is not None:
+        from .findings import markdown_table
+        from .findings import t as findings_t
+
+        lines += [f"## {findings_t('findings_title', lang)}", ""]
+        lines += markdown_table(findings, rubric, lang)
+        lines.append("")
 
     if a.missing:
         lines += [f"## {t('missing', lang)}", "", ", ".join(a.missing), ""]

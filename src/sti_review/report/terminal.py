@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 
 from rich import box
@@ -10,6 +11,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ..checks import Finding
 from ..i18n import Lang, t
 from ..rubric import objective_title
 from ..sanitize import printable
@@ -182,24 +184,35 @@ def _outcome(a: Assessment, lang: Lang) -> Panel:
     )
 
 
-def renderables(a: Assessment, lang: Lang) -> list[RenderableType]:
+def renderables(a: Assessment, lang: Lang, findings: Sequence[Finding] | None = None) -> list[RenderableType]:
+    """The report; with ``findings`` (the pre-checks of the proposal) a section of its own."""
     out: list[RenderableType] = [_header(a, lang), Text("")]
     out += [_section(s, a, lang) for s in a.sections]
     if a.gates:
         out += [_gates(a, lang), Text("")]
-    out += [Text(t("totals", lang), style="bold"), _totals(a, lang), Text(""), _outcome(a, lang)]
+    out += [Text(t("totals", lang), style="bold"), _totals(a, lang), Text("")]
+    if findings is not None:
+        from .findings import t as findings_t
+        from .findings_terminal import findings_table
+
+        out += [findings_table(findings, a.rubric, lang, title=findings_t("findings_title", lang)), Text("")]
+    out.append(_outcome(a, lang))
     return out
 
 
-def print_report(a: Assessment, lang: Lang, console: Console) -> None:
-    for r in renderables(a, lang):
+def print_report(
+    a: Assessment, lang: Lang, console: Console, findings: Sequence[Finding] | None = None
+) -> None:
+    for r in renderables(a, lang, findings):
         console.print(r)
 
 
-def render_text(a: Assessment, lang: Lang, width: int = 100) -> str:
+def render_text(
+    a: Assessment, lang: Lang, width: int = 100, findings: Sequence[Finding] | None = None
+) -> str:
     """The terminal report as plain text (for -o with --format terminal)."""
     console = Console(record=True, width=width, file=_Null(), color_system=None)
-    print_report(a, lang, console)
+    print_report(a, lang, console, findings)
     return console.export_text()
 
 
