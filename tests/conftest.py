@@ -55,8 +55,9 @@ def invoke(runner: CliRunner) -> Invoke:
     """Run ``sti-review ARGS…`` in-process; ``env`` adds to (or, with None, removes from)
     the neutral environment. Paths are turned into strings."""
 
-    def _invoke(*args: object, env: Mapping[str, str | None] | None = None,
-                input: str | None = None) -> Result:
+    def _invoke(
+        *args: object, env: Mapping[str, str | None] | None = None, input: str | None = None
+    ) -> Result:
         merged = {**BASE_ENV, **(env or {})}
         return runner.invoke(app, [str(a) for a in args], env=merged, input=input)
 

@@ -12,13 +12,40 @@ import sti_review
 
 from .conftest import DATA, EXAMPLE_OUTCOMES, EXAMPLES
 
-ALL_IDS = ["A1", "A2", "A3", "B1", "B2", "B3", "B4", "C1", "C2", "C3", "C4",
-           "X1", "X2", "X3", "X4", "X5", "X6", "X7",
-           "BC1", "BC2", "BC3", "BC4", "BC5",
-           "JR1", "JR2", "JR3", "JR4", "JR5", "JR6", "JR7"]
+ALL_IDS = [
+    "A1",
+    "A2",
+    "A3",
+    "B1",
+    "B2",
+    "B3",
+    "B4",
+    "C1",
+    "C2",
+    "C3",
+    "C4",
+    "X1",
+    "X2",
+    "X3",
+    "X4",
+    "X5",
+    "X6",
+    "X7",
+    "BC1",
+    "BC2",
+    "BC3",
+    "BC4",
+    "BC5",
+    "JR1",
+    "JR2",
+    "JR3",
+    "JR4",
+    "JR5",
+    "JR6",
+    "JR7",
+]
 PARTIAL = EXAMPLES / "satreps-flood-ews-th.partial.review.yaml"
-PARTIAL_MISSING = ["C1", "C2", "C3", "C4", "X2", "X5", "X6",
-                   "JR1", "JR2", "JR3", "JR4", "JR5", "JR6", "JR7"]
+PARTIAL_MISSING = ["C1", "C2", "C3", "C4", "X2", "X5", "X6", "JR1", "JR2", "JR3", "JR4", "JR5", "JR6", "JR7"]
 
 
 def assert_clean_failure(result, code: int = 2) -> None:
@@ -35,8 +62,9 @@ EXAMPLE_IDS = list(EXAMPLE_OUTCOMES)
 
 @pytest.mark.parametrize("name", EXAMPLE_IDS)
 def test_assess_terminal(invoke, name):
-    result = invoke("assess", EXAMPLES / f"{name}.yaml", "--review",
-                    EXAMPLES / f"{name}.review.yaml", "--lang", "en")
+    result = invoke(
+        "assess", EXAMPLES / f"{name}.yaml", "--review", EXAMPLES / f"{name}.review.yaml", "--lang", "en"
+    )
     assert result.exit_code == 0, result.stderr
     assert f"Outcome: {EXAMPLE_OUTCOMES[name]}" in result.stdout
     assert "\x1b[" not in result.stdout, "NO_COLOR must give plain text"
@@ -62,18 +90,19 @@ def test_assess_json(invoke, name):
 
 
 def test_json_reasons_say_why(invoke):
-    gate = json.loads(invoke("assess", EXAMPLES / "jr-border-surveillance-ai.yaml", "-f",
-                             "json").stdout)
+    gate = json.loads(invoke("assess", EXAMPLES / "jr-border-surveillance-ai.yaml", "-f", "json").stdout)
     assert [(r["code"], r["criterion"]) for r in gate["reasons"]] == [
-        ("gate_failed", "A2"), ("gate_failed", "X7")]
-    below = json.loads(invoke("assess", EXAMPLES / "other-ocean-data-ph.yaml", "-f",
-                              "json").stdout)
+        ("gate_failed", "A2"),
+        ("gate_failed", "X7"),
+    ]
+    below = json.loads(invoke("assess", EXAMPLES / "other-ocean-data-ph.yaml", "-f", "json").stdout)
     assert [(r["code"], r["section"]) for r in below["reasons"]] == [
-        ("section_below", "X"), ("total_below", None)]
-    assert below["totals"]["maximum"] == 20          # no programme section for "other"
+        ("section_below", "X"),
+        ("total_below", None),
+    ]
+    assert below["totals"]["maximum"] == 20  # no programme section for "other"
     assert below["totals"]["required"] == pytest.approx(40 / 3, abs=1e-3)
-    conditional = json.loads(invoke("assess", EXAMPLES / "bc-quantum-mobility-de.yaml", "-f",
-                                    "json").stdout)
+    conditional = json.loads(invoke("assess", EXAMPLES / "bc-quantum-mobility-de.yaml", "-f", "json").stdout)
     [reason] = conditional["reasons"]
     assert reason["code"] == "conditions" and reason["criterion"] == "A2"
     assert len(reason["items"]) == 3
@@ -81,7 +110,7 @@ def test_json_reasons_say_why(invoke):
 
 def test_json_report_keeps_japanese_as_text(invoke):
     result = invoke("assess", EXAMPLES / "satreps-flood-ews-th.yaml", "-f", "json", "--lang", "ja")
-    assert "タイ・チャオプラヤ川流域" in result.stdout        # not \\u escapes
+    assert "タイ・チャオプラヤ川流域" in result.stdout  # not \\u escapes
     report = json.loads(result.stdout)
     assert report["outcome"] == "pass"
     assert report["outcome_label"] == "合格"
@@ -89,15 +118,22 @@ def test_json_report_keeps_japanese_as_text(invoke):
 
 def test_tests_data_reviews_give_their_outcomes(invoke):
     for stem, outcome in [("ja-joint-research", "pass"), ("en-brain-circulation", "pass")]:
-        result = invoke("assess", DATA / f"proposal-{stem}.yaml", "-r", DATA / f"review-{stem}.yaml",
-                        "-f", "json")
+        result = invoke(
+            "assess", DATA / f"proposal-{stem}.yaml", "-r", DATA / f"review-{stem}.yaml", "-f", "json"
+        )
         assert result.exit_code == 0, result.stderr
         assert json.loads(result.stdout)["outcome"] == outcome
 
 
 def test_all_na_section_is_shown_as_not_scored(invoke):
-    result = invoke("assess", DATA / "proposal-en-brain-circulation.yaml",
-                    "-r", DATA / "review-en-brain-circulation.yaml", "-f", "json")
+    result = invoke(
+        "assess",
+        DATA / "proposal-en-brain-circulation.yaml",
+        "-r",
+        DATA / "review-en-brain-circulation.yaml",
+        "-f",
+        "json",
+    )
     report = json.loads(result.stdout)
     b = next(s for s in report["sections"] if s["id"] == "B")
     assert b["score"] is None and b["na"] == 4
@@ -117,16 +153,16 @@ def test_default_review_path_is_beside_the_proposal(invoke, tmp_path):
 
 
 def test_incomplete_review_with_no_input_exits_3_listing_missing_ids(invoke):
-    result = invoke("assess", EXAMPLES / "satreps-flood-ews-th.yaml", "--review", PARTIAL,
-                    "--no-input")
+    result = invoke("assess", EXAMPLES / "satreps-flood-ews-th.yaml", "--review", PARTIAL, "--no-input")
     assert result.exit_code == 3
     assert ", ".join(PARTIAL_MISSING) in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_incomplete_json_lists_missing(invoke):
-    result = invoke("assess", EXAMPLES / "satreps-flood-ews-th.yaml", "-r", PARTIAL,
-                    "--no-input", "-f", "json")
+    result = invoke(
+        "assess", EXAMPLES / "satreps-flood-ews-th.yaml", "-r", PARTIAL, "--no-input", "-f", "json"
+    )
     assert result.exit_code == 3
     report = json.loads(result.stdout)
     assert report["outcome"] == "incomplete"
@@ -144,8 +180,9 @@ def test_missing_review_file_with_no_input_exits_3(invoke, tmp_path):
 
 
 def test_missing_explicit_review_file_with_no_input_exits_3(invoke, tmp_path):
-    result = invoke("assess", EXAMPLES / "other-ocean-data-ph.yaml", "-r",
-                    tmp_path / "mine.review.yaml", "--no-input")
+    result = invoke(
+        "assess", EXAMPLES / "other-ocean-data-ph.yaml", "-r", tmp_path / "mine.review.yaml", "--no-input"
+    )
     assert result.exit_code == 3
     assert "mine.review.yaml" in result.stderr
 
@@ -161,14 +198,16 @@ def stricter_rubric(tmp_path):
     folder = tmp_path / "stricter"
     shutil.copytree(default_rubric_dir(), folder)
     main = folder / "rubric.yaml"
-    main.write_text(main.read_text(encoding="utf-8").replace("section_min: 3.0", "section_min: 4.0"),
-                    encoding="utf-8")
+    main.write_text(
+        main.read_text(encoding="utf-8").replace("section_min: 3.0", "section_min: 4.0"), encoding="utf-8"
+    )
     return folder
 
 
 def test_rubric_option_changes_the_thresholds(invoke, stricter_rubric):
-    result = invoke("assess", EXAMPLES / "satreps-flood-ews-th.yaml", "--rubric", stricter_rubric,
-                    "-f", "json")
+    result = invoke(
+        "assess", EXAMPLES / "satreps-flood-ews-th.yaml", "--rubric", stricter_rubric, "-f", "json"
+    )
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["outcome"] == "below threshold"
@@ -177,8 +216,9 @@ def test_rubric_option_changes_the_thresholds(invoke, stricter_rubric):
 
 def test_broken_rubric_option_is_a_located_error(invoke, stricter_rubric):
     section = stricter_rubric / "sections" / "B.yaml"
-    section.write_text(section.read_text(encoding="utf-8").replace("kind: score", "kind: scored", 1),
-                       encoding="utf-8")
+    section.write_text(
+        section.read_text(encoding="utf-8").replace("kind: score", "kind: scored", 1), encoding="utf-8"
+    )
     result = invoke("assess", EXAMPLES / "satreps-flood-ews-th.yaml", "--rubric", stricter_rubric)
     assert_clean_failure(result, 2)
     assert re.search(rf"{re.escape(str(section))}:\d+:\d+: criteria\[0\]\.kind: ", result.stderr)
@@ -189,8 +229,9 @@ def test_broken_rubric_option_is_a_located_error(invoke, stricter_rubric):
 
 def test_output_file_gets_the_markdown(invoke, tmp_path):
     out = tmp_path / "report.md"
-    result = invoke("assess", EXAMPLES / "satreps-flood-ews-th.yaml", "-f", "markdown",
-                    "-o", out, "--lang", "ja")
+    result = invoke(
+        "assess", EXAMPLES / "satreps-flood-ews-th.yaml", "-f", "markdown", "-o", out, "--lang", "ja"
+    )
     assert result.exit_code == 0, result.stderr
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# 審査結果: タイ・チャオプラヤ川流域")
@@ -211,8 +252,7 @@ def test_output_file_is_not_overwritten_without_force(invoke, tmp_path):
 def test_output_file_is_overwritten_with_force(invoke, tmp_path):
     out = tmp_path / "report.md"
     out.write_text("old\n", encoding="utf-8")
-    result = invoke("assess", EXAMPLES / "satreps-flood-ews-th.yaml", "-f", "markdown",
-                    "-o", out, "--force")
+    result = invoke("assess", EXAMPLES / "satreps-flood-ews-th.yaml", "-f", "markdown", "-o", out, "--force")
     assert result.exit_code == 0, result.stderr
     assert out.read_text(encoding="utf-8").startswith("# ")
 
@@ -227,26 +267,30 @@ def test_terminal_format_to_a_file_is_plain_text(invoke, tmp_path):
 
 
 def test_output_into_a_missing_folder_is_a_clean_error(invoke, tmp_path):
-    result = invoke("assess", EXAMPLES / "other-ocean-data-ph.yaml", "-o",
-                    tmp_path / "no" / "such" / "report.md")
+    result = invoke(
+        "assess", EXAMPLES / "other-ocean-data-ph.yaml", "-o", tmp_path / "no" / "such" / "report.md"
+    )
     assert_clean_failure(result, 2)
 
 
 # --- language --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("args", "env", "heading"), [
-    (["--lang", "ja"], {}, "## 結果:"),
-    (["--lang", "en"], {}, "## Outcome:"),
-    ([], {"STI_REVIEW_LANG": "ja"}, "## 結果:"),
-    ([], {"STI_REVIEW_LANG": "en"}, "## Outcome:"),
-    (["--lang", "en"], {"STI_REVIEW_LANG": "ja"}, "## Outcome:"),
-    ([], {"LANG": "ja_JP.UTF-8"}, "## 結果:"),
-    ([], {}, "## Outcome:"),
-], ids=["flag-ja", "flag-en", "env-ja", "env-en", "flag-beats-env", "locale-ja", "default-en"])
+@pytest.mark.parametrize(
+    ("args", "env", "heading"),
+    [
+        (["--lang", "ja"], {}, "## 結果:"),
+        (["--lang", "en"], {}, "## Outcome:"),
+        ([], {"STI_REVIEW_LANG": "ja"}, "## 結果:"),
+        ([], {"STI_REVIEW_LANG": "en"}, "## Outcome:"),
+        (["--lang", "en"], {"STI_REVIEW_LANG": "ja"}, "## Outcome:"),
+        ([], {"LANG": "ja_JP.UTF-8"}, "## 結果:"),
+        ([], {}, "## Outcome:"),
+    ],
+    ids=["flag-ja", "flag-en", "env-ja", "env-en", "flag-beats-env", "locale-ja", "default-en"],
+)
 def test_language(invoke, args, env, heading):
-    result = invoke("assess", EXAMPLES / "bc-quantum-mobility-de.yaml", "-f", "markdown",
-                    *args, env=env)
+    result = invoke("assess", EXAMPLES / "bc-quantum-mobility-de.yaml", "-f", "markdown", *args, env=env)
     assert result.exit_code == 0, result.stderr
     assert heading in result.stdout
 
@@ -275,8 +319,7 @@ def test_bad_proposal_exits_2_with_located_problems(invoke):
 
 
 def test_bad_review_exits_2_with_every_problem(invoke):
-    result = invoke("assess", DATA / "proposal-ja-joint-research.yaml",
-                    "-r", DATA / "review-ja-broken.yaml")
+    result = invoke("assess", DATA / "proposal-ja-joint-research.yaml", "-r", DATA / "review-ja-broken.yaml")
     assert_clean_failure(result, 2)
     lines = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
     assert len(lines) == 8
@@ -299,8 +342,9 @@ def test_shift_jis_proposal_gets_a_utf8_hint(invoke, tmp_path):
 
 def test_control_characters_in_errors_are_escaped(invoke, tmp_path):
     path = tmp_path / "evil.yaml"
-    path.write_text('id: OTH-1\ntitle: x\nprogramme: "\\e[2Jother"\npartners: [{country: FR}]\n',
-                    encoding="utf-8")
+    path.write_text(
+        'id: OTH-1\ntitle: x\nprogramme: "\\e[2Jother"\npartners: [{country: FR}]\n', encoding="utf-8"
+    )
     result = invoke("assess", path)
     assert_clean_failure(result, 2)
     assert "\x1b" not in result.stderr
@@ -383,8 +427,13 @@ def test_validate_the_shipped_rubric(invoke):
 def test_validate_reports_every_problem_of_every_file(invoke, tmp_path):
     garbage = tmp_path / "notes.yaml"
     garbage.write_text("memo: 会議は木曜日\n", encoding="utf-8")
-    files = [EXAMPLES / "other-ocean-data-ph.yaml", DATA / "proposal-en-broken.yaml",
-             DATA / "proposal-ja-joint-research.yaml", DATA / "review-ja-broken.yaml", garbage]
+    files = [
+        EXAMPLES / "other-ocean-data-ph.yaml",
+        DATA / "proposal-en-broken.yaml",
+        DATA / "proposal-ja-joint-research.yaml",
+        DATA / "review-ja-broken.yaml",
+        garbage,
+    ]
     result = invoke("validate", *files)
     assert_clean_failure(result, 2)
     errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]

@@ -69,8 +69,7 @@ def test_example_report_has_sections_gates_and_totals(example_markdown):
 
 
 def test_japanese_is_intact(invoke):
-    result = invoke("assess", EXAMPLES / "satreps-flood-ews-th.yaml", "-f", "markdown",
-                    "--lang", "ja")
+    result = invoke("assess", EXAMPLES / "satreps-flood-ews-th.yaml", "-f", "markdown", "--lang", "ja")
     md = result.stdout
     title = "タイ・チャオプラヤ川流域における自治体協働型洪水早期警戒システムの開発と社会実装"
     assert f"# 審査結果: {title}" in md
@@ -80,8 +79,7 @@ def test_japanese_is_intact(invoke):
 
 
 def test_totals_unweighted_and_weighted(invoke):
-    md = invoke("assess", EXAMPLES / "other-ocean-data-ph.yaml", "-f", "markdown",
-                "--lang", "en").stdout
+    md = invoke("assess", EXAMPLES / "other-ocean-data-ph.yaml", "-f", "markdown", "--lang", "en").stdout
     assert "| Total (unweighted) | 11.38 / 20 | 13.33 |" in md
     assert "| Total (weighted, for ranking) | 11.38 / 20 |" in md
     assert "**Section score:** 2 / 5 (threshold 3) ❌" in md
@@ -106,8 +104,9 @@ def hostile_markdown() -> str:
 
     from .conftest import BASE_ENV
 
-    result = CliRunner().invoke(app, [str(a) for a in HOSTILE] + ["-f", "markdown", "--lang", "en"],
-                                env=BASE_ENV)
+    result = CliRunner().invoke(
+        app, [str(a) for a in HOSTILE] + ["-f", "markdown", "--lang", "en"], env=BASE_ENV
+    )
     assert result.exit_code == 0, result.stderr
     return result.stdout
 
@@ -156,8 +155,11 @@ def test_japanese_in_hostile_text_is_intact(hostile_markdown):
 
 def test_conditions_cannot_start_markdown_blocks(invoke, tmp_path):
     """A condition is printed as a list item; its text must not turn into a heading."""
-    review = (DATA / "review-hostile.yaml").read_text(encoding="utf-8").replace(
-        '"<script>steal()</script>"', '"# 見出しではない"')
+    review = (
+        (DATA / "review-hostile.yaml")
+        .read_text(encoding="utf-8")
+        .replace('"<script>steal()</script>"', '"# 見出しではない"')
+    )
     path = tmp_path / "review.yaml"
     path.write_text(review, encoding="utf-8")
     result = invoke("assess", DATA / "proposal-hostile.yaml", "-r", path, "-f", "markdown")
@@ -173,9 +175,9 @@ def test_terminal_report_escapes_control_characters_and_shows_markup_literally(i
     assert result.exit_code == 0, result.stderr
     out = result.stdout
     assert "\x1b" not in out and "\x07" not in out
-    assert "[bold]loud[/bold]" in out            # rich markup is not interpreted
+    assert "[bold]loud[/bold]" in out  # rich markup is not interpreted
     assert "[red]x[/red]" in out
-    assert "<script>steal()</script>" in out     # a terminal has no HTML to fear
+    assert "<script>steal()</script>" in out  # a terminal has no HTML to fear
 
 
 def test_json_report_keeps_user_text_verbatim(invoke):

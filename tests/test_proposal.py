@@ -37,7 +37,7 @@ def load(tmp_path, monkeypatch, rubric):
 
 
 def line_of(text: str, fragment: str) -> int:
-    return text[:text.index(fragment)].count("\n") + 1
+    return text[: text.index(fragment)].count("\n") + 1
 
 
 def test_valid_japanese_proposal_loads(rubric):
@@ -55,37 +55,70 @@ def test_valid_english_proposal_with_norway_loads(rubric):
     assert [x.country for x in p.partners] == ["CA", "NO"]
 
 
-@pytest.mark.parametrize("name", ["satreps-flood-ews-th", "bc-quantum-mobility-de",
-                                  "jr-border-surveillance-ai", "other-ocean-data-ph"])
+@pytest.mark.parametrize(
+    "name",
+    ["satreps-flood-ews-th", "bc-quantum-mobility-de", "jr-border-surveillance-ai", "other-ocean-data-ph"],
+)
 def test_examples_load(rubric, examples, name):
     assert load_proposal(examples / f"{name}.yaml", rubric).proposal.title
 
 
 # (case id, text to replace, replacement, field, words of the message)
 MISTAKES = [
-    ("wrong-programme", "programme: joint_research", "programme: jointresearch",
-     "programme", "joint_research"),
+    (
+        "wrong-programme",
+        "programme: joint_research",
+        "programme: jointresearch",
+        "programme",
+        "joint_research",
+    ),
     ("lowercase-country", "country: ID", "country: id", "partners[0].country", ""),
     ("three-letter-country", "country: ID", "country: IDN", "partners[0].country", ""),
-    ("unknown-objective", "  - B.sdgs\n", "  - B.sdg\n", "objectives[1]",
-     "unknown objective 'B.sdg' (did you mean B.sdgs?)"),
-    ("unknown-kpi-objective", "objective: B.crisis", "objective: B.crises",
-     "kpis[2].objective", "did you mean B.crisis?"),
-    ("unknown-criterion-in-sections", "  JR3: 文化人類学者", "  JR8: 文化人類学者",
-     "sections.JR8", "unknown criterion 'JR8'"),
+    (
+        "unknown-objective",
+        "  - B.sdgs\n",
+        "  - B.sdg\n",
+        "objectives[1]",
+        "unknown objective 'B.sdg' (did you mean B.sdgs?)",
+    ),
+    (
+        "unknown-kpi-objective",
+        "objective: B.crisis",
+        "objective: B.crises",
+        "kpis[2].objective",
+        "did you mean B.crisis?",
+    ),
+    (
+        "unknown-criterion-in-sections",
+        "  JR3: 文化人類学者",
+        "  JR8: 文化人類学者",
+        "sections.JR8",
+        "unknown criterion 'JR8'",
+    ),
     ("bad-risk-area", "area: safety_security", "area: safety", "risks[1].area", "safety_security"),
-    ("bad-career-stage", "career_stage: postdoc", "career_stage: post-doc",
-     "team[1].career_stage", "postdoc"),
+    (
+        "bad-career-stage",
+        "career_stage: postdoc",
+        "career_stage: post-doc",
+        "team[1].career_stage",
+        "postdoc",
+    ),
     ("bad-id", "id: JR-2026-101", "id: JR 2026/101", "id", ""),
-    ("empty-title", "title: インドネシア泥炭地における火災早期検知と住民参加型の消火体制の構築",
-     "title: ''", "title", ""),
+    (
+        "empty-title",
+        "title: インドネシア泥炭地における火災早期検知と住民参加型の消火体制の構築",
+        "title: ''",
+        "title",
+        "",
+    ),
     ("number-as-section-text", "  X7: 環境・人権", "  X7: 7\n  X6: 環境・人権", "sections.X7", "text"),
     ("unknown-field", "summary: >-", "sumary: >-", "sumary", "unknown field"),
 ]
 
 
-@pytest.mark.parametrize(("old", "new", "field", "words"),
-                         [m[1:] for m in MISTAKES], ids=[m[0] for m in MISTAKES])
+@pytest.mark.parametrize(
+    ("old", "new", "field", "words"), [m[1:] for m in MISTAKES], ids=[m[0] for m in MISTAKES]
+)
 def test_mistake_is_located(load, old, new, field, words):
     assert old in VALID
     text = VALID.replace(old, new, 1)
@@ -125,9 +158,11 @@ def test_schema_and_cross_reference_mistakes_are_reported_together(rubric):
 
 
 def test_cross_reference_mistakes_are_reported_together(load):
-    text = (VALID.replace("  - B.sdgs\n", "  - B.sdg\n")
-                 .replace("objective: B.crisis", "objective: B.crises")
-                 .replace("  JR3: 文化人類学者", "  JR8: 文化人類学者"))
+    text = (
+        VALID.replace("  - B.sdgs\n", "  - B.sdg\n")
+        .replace("objective: B.crisis", "objective: B.crises")
+        .replace("  JR3: 文化人類学者", "  JR8: 文化人類学者")
+    )
     problems = load(text)
     assert len(problems) == 3
     assert all(p.startswith("proposal.yaml:") for p in problems)

@@ -14,17 +14,69 @@ from sti_review.rubric import Scale, default_rubric_dir, load_rubric
 
 from .conftest import DATA
 
-SCORED = {"A1", "A3", "B1", "B2", "B3", "B4", "C1", "C2", "C3", "C4",
-          "X1", "X2", "X4", "X5", "X6",
-          "BC1", "BC2", "BC3", "BC4", "BC5",
-          "JR1", "JR2", "JR3", "JR4", "JR5", "JR6", "JR7"}
-ALL_IDS = ["A1", "A2", "A3", "B1", "B2", "B3", "B4", "C1", "C2", "C3", "C4",
-           "X1", "X2", "X3", "X4", "X5", "X6", "X7",
-           "BC1", "BC2", "BC3", "BC4", "BC5",
-           "JR1", "JR2", "JR3", "JR4", "JR5", "JR6", "JR7"]
+SCORED = {
+    "A1",
+    "A3",
+    "B1",
+    "B2",
+    "B3",
+    "B4",
+    "C1",
+    "C2",
+    "C3",
+    "C4",
+    "X1",
+    "X2",
+    "X4",
+    "X5",
+    "X6",
+    "BC1",
+    "BC2",
+    "BC3",
+    "BC4",
+    "BC5",
+    "JR1",
+    "JR2",
+    "JR3",
+    "JR4",
+    "JR5",
+    "JR6",
+    "JR7",
+}
+ALL_IDS = [
+    "A1",
+    "A2",
+    "A3",
+    "B1",
+    "B2",
+    "B3",
+    "B4",
+    "C1",
+    "C2",
+    "C3",
+    "C4",
+    "X1",
+    "X2",
+    "X3",
+    "X4",
+    "X5",
+    "X6",
+    "X7",
+    "BC1",
+    "BC2",
+    "BC3",
+    "BC4",
+    "BC5",
+    "JR1",
+    "JR2",
+    "JR3",
+    "JR4",
+    "JR5",
+    "JR6",
+    "JR7",
+]
 OBJECTIVES = {
-    "A": ["A.quality", "A.strategic_tech", "A.complementarity", "A.diversity", "A.networks",
-          "A.talent"],
+    "A": ["A.quality", "A.strategic_tech", "A.complementarity", "A.diversity", "A.networks", "A.talent"],
     "B": ["B.public_goods", "B.sdgs", "B.implementation", "B.field_sites", "B.crisis"],
     "C": ["C.shared_vision", "C.like_minded", "C.presence", "C.friendship", "C.rule_making"],
 }
@@ -223,8 +275,7 @@ def test_duplicate_criterion_points_at_the_second_definition(rubric_copy):
 
 def test_gate_with_na_allowed(rubric_copy):
     section = rubric_copy / "sections" / "X.yaml"
-    line = edit(section, "  - id: X7\n    kind: gate\n",
-                "  - id: X7\n    kind: gate\n    na_allowed: true\n")
+    line = edit(section, "  - id: X7\n    kind: gate\n", "  - id: X7\n    kind: gate\n    na_allowed: true\n")
     [problem] = load_problems(rubric_copy)
     assert problem.startswith(f"{section}:{line}:")
     assert "na_allowed" in problem and "gate" in problem
@@ -243,8 +294,11 @@ def test_missing_guidance_level(rubric_copy):
 
 def test_all_problems_of_all_rubric_files_at_once(rubric_copy):
     edit(rubric_copy / "sections" / "A.yaml", "objectives: [A.talent]", "objectives: [A.talents]")
-    edit(rubric_copy / "sections" / "X.yaml", "  - id: X7\n    kind: gate\n",
-         "  - id: X7\n    kind: gate\n    na_allowed: true\n")
+    edit(
+        rubric_copy / "sections" / "X.yaml",
+        "  - id: X7\n    kind: gate\n",
+        "  - id: X7\n    kind: gate\n    na_allowed: true\n",
+    )
     edit(rubric_copy / "rubric.yaml", "joint_research: {B: 1.5}", "joint_research: {Q: 1.5}")
     problems = load_problems(rubric_copy)
     assert len(problems) == 3

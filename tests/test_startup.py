@@ -28,8 +28,9 @@ sys.stderr.write('LOADED=' + json.dumps(loaded) + '\\n')
 
 def run_probe(argv: list[str]) -> tuple[str, list[str]]:
     code = PROBE.format(argv=argv, heavy=HEAVY)
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
     assert proc.returncode == 0, proc.stderr
     marker = next(line for line in proc.stderr.splitlines() if line.startswith("LOADED="))
     return proc.stdout, json.loads(marker.removeprefix("LOADED="))

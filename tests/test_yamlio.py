@@ -109,12 +109,16 @@ def test_colon_separated_numbers_stay_text():
 # --- hostile files ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", [
-    "title: !!python/object/apply:os.system ['echo pwned']\n",
-    "!!python/object/apply:os.system ['echo pwned']\n",
-    "title: !!python/name:os.system\n",
-    "lead: !!python/object:argparse.Namespace {name: x}\n",
-], ids=["value", "root", "name", "object"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "title: !!python/object/apply:os.system ['echo pwned']\n",
+        "!!python/object/apply:os.system ['echo pwned']\n",
+        "title: !!python/name:os.system\n",
+        "lead: !!python/object:argparse.Namespace {name: x}\n",
+    ],
+    ids=["value", "root", "name", "object"],
+)
 def test_python_tags_are_rejected(text, capfd):
     [problem] = parse_problems(text)
     assert problem.startswith("proposal.yaml:1:")
@@ -122,8 +126,9 @@ def test_python_tags_are_rejected(text, capfd):
     assert "pwned" not in capfd.readouterr().out
 
 
-@pytest.mark.parametrize("text", ["a: !!binary aGVsbG8=\n", "a: !!set {x, y}\n", "a: !foo bar\n"],
-                         ids=["binary", "set", "custom"])
+@pytest.mark.parametrize(
+    "text", ["a: !!binary aGVsbG8=\n", "a: !!set {x, y}\n", "a: !foo bar\n"], ids=["binary", "set", "custom"]
+)
 def test_other_tags_are_rejected(text):
     [problem] = parse_problems(text)
     assert "not allowed" in problem

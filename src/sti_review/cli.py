@@ -155,13 +155,52 @@ def assess(
         ),
     ] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")] = False,
+    interactive: Annotated[
+        bool,
+        typer.Option(
+            "--interactive",
+            help="Ask the questions even when input or output is not a terminal (e.g. answers piped in).",
+        ),
+    ] = False,
 ) -> None:
-    """Score a proposal against the rubric and print the report."""
+    """Score a proposal against the rubric and print the report.
+
+    At a terminal, a missing or incomplete review is first completed by a questionnaire that
+    saves each answer at once; running the command again resumes it.
+    """
     with _user_errors():
         from .api import open_job
 
         language = _lang(lang)
-        job = open_job(proposal, review, rubric)
+        if interactive and no_input:
+            raise UsageError("--interactive and --no-input cannot be used together")
+        if not no_input and (interactive or (sys.stdin.isatty() and sys.stdout.isatty())):
+            from . import questionnaire as q
+
+            job, earlier = q.open_for_walk(proposal, review, rubric)
+            if earlier is not None and not job.assessment().missing:
+                job = open_job(proposal, review, rubric)  # a complete review: the mismatch is an error
+            if job.assessment().missing:
+                session = q.Session(job, earlier)
+                walk = q.Questionnaire(session, q.ConsolePrompter(_console()), language).run()
+                job.review.review = session.review
+                job.review_exists = job.review_exists or walk.saved
+                if walk.status != "done":
+                    options = [f"--format={format.value}"] if format is not Format.terminal else []
+                    options += [f"--output={output}"] if output is not None else []
+                    options += ["--force"] * force + ["--interactive"] * interactive
+                    command = q.resume_command(
+                        proposal,
+                        review=review,
+                        rubric=rubric,
+                        lang=lang.value if lang else None,
+                        options=options,
+                    )
+                    for line in q.stop_message(walk, session, language, command):
+                        _err(line)
+                    raise typer.Exit(EXIT_INTERRUPTED if session.missing() else 0)
+        else:
+            job = open_job(proposal, review, rubric)
         assessment = job.assessment()
         if assessment.missing:
             _err(
@@ -173,27 +212,27 @@ def assess(
                     f"no review file yet at {job.review_path}; write one (see docs/formats.md) "
                     "or pass --review"
                 )
-        _emit(assessment, language, format, output, force)
+        _emit(assessment, language, format, output, force, job.findings)
         if assessment.missing:
             raise typer.Exit(EXIT_INCOMPLETE)
 
 
-def _emit(assessment, lang, format: Format, output: Path | None, force: bool) -> None:  # type: ignore[no-untyped-def]
+def _emit(assessment, lang, format: Format, output: Path | None, force: bool, findings=None) -> None:  # type: ignore[no-untyped-def]
     if format is Format.json:
         from .report import json as json_report
 
-        _write_output(json_report.render(assessment, lang), output, force)
+        _write_output(json_report.render(assessment, lang, findings), output, force)
     elif format is Format.markdown:
         from .report import markdown
 
-        _write_output(markdown.render(assessment, lang), output, force)
+        _write_output(markdown.render(assessment, lang, findings), output, force)
     else:
         from .report import terminal
 
         if output is None:
-            terminal.print_report(assessment, lang, _console())
+            terminal.print_report(assessment, lang, _console(), findings)
         else:
-            _write_output(terminal.render_text(assessment, lang), output, force)
+            _write_output(terminal.render_text(assessment, lang, findings=findings), output, force)
 
 
 @app.command()
@@ -276,6 +315,312 @@ def schema(
     schemas = json_schemas()
     data = schemas[which.value] if which else schemas
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+EXIT_CHECK_FAILED = 1
+
+
+@app.command()
+def check(
+    proposals: Annotated[
+        list[Path], typer.Argument(help="One or more proposal files (YAML).", show_default=False)
+    ],
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.terminal,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write the results to this file instead of the screen.", show_default=False
+        ),
+    ] = None,
+    lang: LangOpt = None,
+    rubric: RubricOpt = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too, not only errors.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")] = False,
+) -> None:
+    """Automated pre-checks: what each proposal is missing, before anyone scores it.
+
+    Exit code 0 when every proposal passes, 1 when a check fails (an error; with --strict a
+    warning too), 2 when a file cannot be read or is not a valid proposal.
+    """
+    with _user_errors():
+        from .api import CheckedProposal, check_proposal
+        from .rubric import load_rubric
+
+        language = _lang(lang)
+        rub = load_rubric(rubric)
+        results: list[CheckedProposal] = []
+        invalid = []
+        for path in proposals:
+            try:
+                results.append(check_proposal(path, rub))
+            except InputError as exc:
+                invalid.append((str(path), exc.problems))
+                for problem in exc.problems:
+                    _err(f"error: {problem}")
+        failed = any(r.failed(strict) for r in results)
+        if format is Format.json:
+            from .report import findings
+
+            _write_output(findings.render_json(results, invalid, rub, language, strict), output, force)
+        elif format is Format.markdown:
+            from .report import findings
+
+            _write_output(findings.render_markdown(results, invalid, rub, language, strict), output, force)
+        else:
+            from .report import findings_terminal
+
+            if output is None:
+                findings_terminal.print_results(results, invalid, rub, language, strict, _console())
+            else:
+                text = findings_terminal.render_text(results, invalid, rub, language, strict)
+                _write_output(text, output, force)
+        if invalid:
+            raise typer.Exit(2)
+        if failed:
+            raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+# --- panels, ranking and portfolio (issue 4) ---------------------------------------------------
+
+
+class RankFormat(str, Enum):
+    terminal = "terminal"
+    markdown = "markdown"
+    csv = "csv"
+    json = "json"
+
+
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write the report to this file instead of the screen.", show_default=False
+    ),
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")]
+
+
+def _refuse_existing(output: Path | None, force: bool) -> None:
+    """Fail before a long run, not after it, when -o would overwrite a file without --force."""
+    if output is not None and not force and output.exists():
+        from .errors import input_error
+
+        raise input_error(str(output), "already exists; use --force to overwrite it")
+
+
+def _render(kind: str, fmt: str, obj: object, lang: str, output: Path | None, force: bool) -> None:
+    """Render with report/<kind>_<format>.py: adding a format is adding a module."""
+    import importlib
+
+    module = importlib.import_module(f".report.{kind}_{fmt}", __package__)
+    if fmt == "terminal" and output is None:
+        module.print_report(obj, lang, _console())
+    elif fmt == "terminal":
+        _write_output(module.render_text(obj, lang), output, force)
+    else:
+        _write_output(module.render(obj, lang), output, force)
+
+
+@contextlib.contextmanager
+def _progress(label: str) -> Iterator[object]:
+    """A progress callback for long runs: a bar on stderr when stderr is a terminal, shown only
+    once the run has taken more than a moment; elsewhere a one-line summary at the end."""
+    import time
+
+    console = _console(stderr=True)
+    start = time.monotonic()
+    state: dict[str, object] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        if not console.is_terminal:
+            state["total"] = total
+            return
+        bar = state.get("bar")
+        if bar is None:
+            if time.monotonic() - start < 0.5 or done >= total:
+                return
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+            bar = Progress(
+                "[progress.description]{task.description}",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=console,
+                transient=True,
+            )
+            bar.start()  # type: ignore[attr-defined]
+            state["bar"] = bar
+            state["task"] = bar.add_task(label, total=total)  # type: ignore[attr-defined]
+        bar.update(state["task"], completed=done, total=total)  # type: ignore[attr-defined]
+
+    try:
+        yield update
+    finally:
+        bar = state.get("bar")
+        if bar is not None:
+            bar.stop()  # type: ignore[attr-defined]
+    elapsed = time.monotonic() - start
+    if elapsed > 2 and "total" in state:
+        _err(f"{label}: {state['total']:,} files in {elapsed:.1f} s")
+
+
+def _amount(text: str | None) -> float | None:
+    if text is None:
+        return None
+    cleaned = text.replace(",", "").replace("_", "").strip()
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise UsageError(f"--budget needs an amount such as 500000000 or 500,000,000, not {text!r}") from None
+    return value
+
+
+@app.command()
+def consolidate(
+    proposal: Annotated[Path, typer.Argument(help="The proposal file (YAML).", show_default=False)],
+    reviews: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Review files, or folders holding reviews of this proposal "
+            "[default: PROPOSAL's name with .review*.yaml, beside it].",
+            show_default=False,
+        ),
+    ] = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.terminal,
+    output: OutputOpt = None,
+    lang: LangOpt = None,
+    rubric: RubricOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Consolidate several reviews of one proposal: spread, disagreement, the panel's outcome.
+
+    A review with `role: panel` is the panel's consensus: its answers override the individual
+    scores in the outcome, and the report shows both.
+    """
+    with _user_errors():
+        from .panel import load_panel
+
+        language = _lang(lang)
+        _refuse_existing(output, force)
+        consolidation = load_panel(proposal, reviews or [], rubric)
+        _render("panel", format.value, consolidation, language, output, force)
+        if consolidation.unresolved:
+            ids = ", ".join(cp.criterion.id for cp in consolidation.unresolved)
+            _err(f"{proposal}: disagreement to discuss on {ids}")
+
+
+@app.command()
+def rank(
+    call_dir: Annotated[
+        Path, typer.Argument(help="The call folder: proposals and their reviews (see docs/formats.md).")
+    ],
+    fund: Annotated[
+        int | None,
+        typer.Option(
+            "--fund", min=1, help="Draw the funding line after this many proposals.", show_default=False
+        ),
+    ] = None,
+    budget: Annotated[
+        str | None,
+        typer.Option(
+            "--budget",
+            help="Draw the funding line where the proposals' requested amounts reach this budget.",
+            show_default=False,
+        ),
+    ] = None,
+    format: Annotated[
+        RankFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = RankFormat.terminal,
+    output: OutputOpt = None,
+    lang: LangOpt = None,
+    rubric: RubricOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Rank a whole call: outcomes, ranking, funding line and border zone.
+
+    Files with problems are reported (file:line) and the proposals they concern are ranked
+    `invalid`; the report is still written, and the exit code is then 2.
+    """
+    with _user_errors():
+        from .ranking import rank_call
+
+        language = _lang(lang)
+        amount = _amount(budget)
+        _refuse_existing(output, force)
+        with _progress("rank") as progress:
+            ranking = rank_call(call_dir, rubric, fund=fund, budget=amount, progress=progress)  # type: ignore[arg-type]
+        _render("ranking", format.value, ranking, language, output, force)
+        if ranking.problems:
+            for problem in ranking.problems:
+                _err(f"error: {problem}")
+            files = len({p.file for p in ranking.problems})
+            _err(f"{files} file(s) with problems; {len(ranking.invalid)} proposal(s) ranked invalid")
+            raise typer.Exit(2)
+
+
+@app.command()
+def portfolio(
+    call_dir: Annotated[
+        Path | None,
+        typer.Argument(
+            help="A call folder whose proposals are mapped (reviews are not needed).", show_default=False
+        ),
+    ] = None,
+    programmes: Annotated[
+        Path | None,
+        typer.Option(
+            "--programmes",
+            "-p",
+            help="A programmes file (see docs/formats.md), e.g. examples/programmes-mext.yaml.",
+            show_default=False,
+        ),
+    ] = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.terminal,
+    output: OutputOpt = None,
+    lang: LangOpt = None,
+    rubric: RubricOpt = None,
+    force: ForceOpt = False,
+    overlap: Annotated[
+        int | None,
+        typer.Option(
+            "--overlap",
+            min=2,
+            help="Programmes with the same means that make an overlap [default: rubric].",
+            show_default=False,
+        ),
+    ] = None,
+    crowded: Annotated[
+        int | None,
+        typer.Option(
+            "--crowded",
+            min=2,
+            help="Proposals that make a cell crowded [default: rubric].",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Map programmes and proposals by objective, career stage and region (X3): gaps, overlaps.
+
+    Rows are the rubric's objectives; columns are career stages in one matrix and partner
+    regions in the other. Give a call folder, a programmes file, or both.
+    """
+    with _user_errors():
+        from .portfolio import build_map, programme_item, read_portfolio
+
+        if call_dir is None and programmes is None:
+            raise UsageError("give a call folder, --programmes FILE, or both")
+        language = _lang(lang)
+        _refuse_existing(output, force)
+        with _progress("portfolio") as progress:
+            data = read_portfolio(call_dir, programmes, rubric, progress=progress)  # type: ignore[arg-type]
+        items = [programme_item(p, language) for p in data.programmes]
+        pmap = build_map(data.rubric, items, data.proposals, overlap_at=overlap, crowded_at=crowded)
+        _render("portfolio", format.value, pmap, language, output, force)
+        if data.problems:
+            for problem in data.problems:
+                _err(f"error: {problem}")
+            _err(f"{len({p.file for p in data.problems})} file(s) with problems were left off the map")
+            raise typer.Exit(2)
 
 
 def run() -> None:

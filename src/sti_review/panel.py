@@ -211,15 +211,20 @@ def _derive(crit: Criterion, answers: Sequence[AnswerLike]) -> Answer | None:
         return Answer.model_construct(
             score=None, verdict=worst, conditions=conditions, na=False, comment=None
         )
-    scores = [Fraction(a.score) for a in answers if a.score is not None and not a.na]
+    scores = sorted(a.score for a in answers if a.score is not None and not a.na)
     na = sum(1 for a in answers if a.na)
     if na * 2 > len(answers) or not scores:
         if not na:
             return None
         return Answer.model_construct(score=None, verdict=None, conditions=[], na=True, comment=None)
-    return Answer.model_construct(
-        score=float(median(scores)), verdict=None, conditions=[], na=False, comment=None
-    )
+    return Answer.model_construct(score=_median(scores), verdict=None, conditions=[], na=False, comment=None)
+
+
+def _median(ordered: list[float]) -> float:
+    """The median of sorted scores; with an even count the mean of the middle two, unrounded."""
+    n = len(ordered)
+    mid = ordered[n // 2]
+    return mid if n % 2 else (ordered[n // 2 - 1] + mid) / 2
 
 
 def consolidate(
@@ -233,7 +238,9 @@ def consolidate(
     individual = [r for r in reviews if r.review.role != "panel"]
     panels = [r for r in reviews if r.review.role == "panel"]
     consensus = panels[0] if panels else None
-    limit = Fraction(str(rubric.panel.disagreement_spread))
+    # Scores lie on the scale's decimal steps: comparing floats with a margin far below any
+    # step is exact and much cheaper than fractions (this runs for every criterion of a call).
+    limit = rubric.panel.disagreement_spread - 1e-9
     criteria: list[CriterionPanel] = []
     panel_answers: dict[str, Answer] = {}
     for section in rubric.sections_for(proposal.programme):
@@ -248,7 +255,7 @@ def consolidate(
                     disagreement = "verdicts"
             else:
                 scores = [a.score for a in given if a.score is not None]
-                if len(scores) > 1 and Fraction(max(scores)) - Fraction(min(scores)) >= limit:
+                if len(scores) > 1 and max(scores) - min(scores) >= limit:
                     disagreement = "spread"
             mixed_na = crit.kind == "score" and 0 < sum(1 for a in given if a.na) < len(given)
             agreed = consensus.review.answers.get(crit.id) if consensus else None
@@ -260,9 +267,7 @@ def consolidate(
                 source = "derived" if answer is not None else "missing"
             if answer is not None:
                 panel_answers[crit.id] = answer
-            criteria.append(
-                CriterionPanel(crit, answers, agreed, answer, source, disagreement, mixed_na)
-            )
+            criteria.append(CriterionPanel(crit, answers, agreed, answer, source, disagreement, mixed_na))
     panel_review = Review.model_construct(
         proposal=proposal.id,
         reviewer=consensus.label if consensus else "",
@@ -380,9 +385,7 @@ def load_panel(
     return consolidate(rubric, proposal, panel)
 
 
-def review_files(
-    proposal_path: str | Path, proposal_id: str, given: Sequence[str | Path]
-) -> list[Path]:
+def review_files(proposal_path: str | Path, proposal_id: str, given: Sequence[str | Path]) -> list[Path]:
     """The review files of one proposal: the files given; in folders given, every YAML file
     whose ``proposal:`` is this proposal's id; with nothing given, ``NAME.review*.yaml``
     beside the proposal."""

@@ -117,9 +117,7 @@ def load_proposal(path: str | Path, rubric: Rubric) -> LoadedProposal:
 def from_document(doc: Document, rubric: Rubric, fingerprint: str = "") -> LoadedProposal:
     """Validate a parsed proposal; schema and rubric cross-reference problems come together."""
     if isinstance(doc.data, dict) and "answers" in doc.data and "programme" not in doc.data:
-        raise InputError(
-            [doc.problem((), "this is a review file, not a proposal (did you mean --review?)")]
-        )
+        raise InputError([doc.problem((), "this is a review file, not a proposal (did you mean --review?)")])
     problems = check_against_rubric(doc, rubric)
     try:
         proposal = validate(Proposal, doc)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from .errors import InputError, Problem
 from .validation import validate
@@ -24,6 +25,7 @@ EvidenceField = Literal[
 ]
 
 DEFAULT_RUBRIC_ID = "mext-sti-international-2021"
+CHECKS_FILE = "checks.yaml"
 GUIDANCE_LEVELS: dict[str, tuple[str, ...]] = {
     "score": ("low", "middle", "high"),
     "gate": VERDICTS,
@@ -75,7 +77,7 @@ class Scale(_Model):
             return False
         if not self.min <= value <= self.max:
             return False
-        return (_frac(value) - _frac(self.min)) % _frac(self.step) == 0
+        return _on_steps(value, self.min, self.step)
 
     def steps(self) -> list[float]:
         n = int((_frac(self.max) - _frac(self.min)) / _frac(self.step))
@@ -92,6 +94,12 @@ class Scale(_Model):
 def _frac(x: float) -> Fraction:
     """The decimal a person wrote (0.1 is one tenth, not its binary approximation)."""
     return Fraction(repr(float(x)))
+
+
+@lru_cache(maxsize=1024)
+def _on_steps(value: float, start: float, step: float) -> bool:
+    # Cached: a large call checks the same few values hundreds of thousands of times.
+    return (_frac(value) - _frac(start)) % _frac(step) == 0
 
 
 def _num(x: float) -> str:
@@ -241,6 +249,9 @@ class Rubric(_Model):
     panel: PanelRules = PanelRules()
     ranking: RankingRules = RankingRules()
     portfolio: PortfolioRules = PortfolioRules()
+    # The automated pre-checks (sti_review.checks.Check), loaded from checks.yaml beside
+    # rubric.yaml; a rubric without that file has none.
+    checks: SkipJsonSchema[list[Any]] = Field([], exclude=True)
 
     @property
     def ref(self) -> str:
@@ -345,11 +356,29 @@ def load_rubric(path: str | Path | None = None) -> Rubric:
                     )
                 )
             first_seen.setdefault(crit.id, section.id)
+    problems.extend(_load_checks(rubric, doc, folder, path is None))
     problems.extend(_check_rubric(rubric, doc))
     if problems:
         raise InputError(problems)
     _CACHE[key] = rubric
     return rubric
+
+
+def _load_checks(rubric: Rubric, doc: Document, folder: Path, shipped: bool) -> list[Problem]:
+    """The rubric's pre-checks, from checks.yaml beside rubric.yaml (optional)."""
+    problems = []
+    if isinstance(doc.data, dict) and "checks" in doc.data:
+        problems.append(
+            doc.problem(("checks",), f"checks are declared in {CHECKS_FILE} beside rubric.yaml", at_key=True)
+        )
+    checks_path = folder / CHECKS_FILE
+    if checks_path.exists():
+        from .checks import load_checks
+
+        shown = f"{DEFAULT_RUBRIC_ID}/{CHECKS_FILE}" if shipped else str(checks_path)
+        rubric.checks, found = load_checks(checks_path, shown, rubric)
+        problems.extend(found)
+    return problems
 
 
 def _check_section(rubric: Rubric, doc: Document, sec_file: SectionFile) -> list[Problem]:

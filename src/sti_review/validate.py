@@ -33,6 +33,8 @@ def detect_kind(data: object) -> str:
         return "rubric-section"
     if "checks" in data:
         return "rubric-checks"
+    if "programmes" in data:
+        return "programmes"
     return "unknown"
 
 
@@ -60,6 +62,16 @@ def validate_files(paths: list[Path], rubric_path: Path | None = None) -> list[R
             folder = path.parent.parent if kind == "rubric-section" else path.parent
             try:
                 load_rubric(folder)
+                results[i] = Result(str(path), kind)
+            except InputError as exc:
+                results[i] = Result(str(path), kind, exc.problems)
+        elif kind == "programmes":  # the portfolio map's existing programmes
+            from .portfolio import programmes_from_document
+
+            try:
+                if rubric is None:
+                    raise InputError(rubric_problems)
+                programmes_from_document(doc, rubric)
                 results[i] = Result(str(path), kind)
             except InputError as exc:
                 results[i] = Result(str(path), kind, exc.problems)

@@ -1,0 +1,354 @@
+"""The portfolio map of viewpoint X3: programmes and proposals placed on the rubric's objectives
+against target groups (career stage) and against partner regions; gaps and overlaps listed.
+
+- A *gap* is a cell that nothing covers (no programme and no proposal).
+- An *overlap* is a cell covered by ``portfolio.overlap_programmes`` (default 2) or more
+  programmes that use the same means (two outbound-mobility fellowships for postdocs), as the
+  rubric's X3 guidance puts it: "covered by several programmes with similar means".
+- A cell is *crowded* when ``portfolio.crowded_proposals`` (default 3) or more proposals of a
+  call fall in it; a proposal *fills a gap* when it covers a cell no programme covers.
+
+Pure (the programmes file is read with the safe loader; no terminal, no typer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from .errors import InputError, Problem
+from .rubric import Lang, Rubric, Text, load_rubric
+from .yamlio import Document
+
+CareerStage = Literal["student", "doctoral", "postdoc", "faculty", "staff"]
+CAREER_STAGES: tuple[str, ...] = ("student", "doctoral", "postdoc", "faculty", "staff")
+Means = Literal[
+    "outbound_mobility",
+    "inbound_mobility",
+    "joint_research",
+    "research_centre",
+    "joint_degree",
+    "exchange",
+    "other",
+]
+
+# Partner regions: UN M49 regions, with Western Asia and Northern Africa taken together as the
+# Middle East and North Africa, and the South Caucasus with Europe (as in most research
+# programmes' calls). ISO 3166-1 alpha-2 codes.
+_REGION_COUNTRIES: dict[str, str] = {
+    "east_asia": "CN HK JP KP KR MN MO TW",
+    "southeast_asia": "BN ID KH LA MM MY PH SG TH TL VN",
+    "south_asia": "AF BD BT IN LK MV NP PK",
+    "central_asia": "KG KZ TJ TM UZ",
+    "middle_east_north_africa": "AE BH DZ EG EH IL IQ IR JO KW LB LY MA OM PS QA SA SY TN TR YE",
+    "sub_saharan_africa": "AO BF BI BJ BW CD CF CG CI CM CV DJ ER ET GA GH GM GN GQ GW KE KM LR LS "
+    "MG ML MR MU MW MZ NA NE NG RE RW SC SD SH SL SN SO SS ST SZ TD TG TZ UG YT ZA ZM ZW",
+    "europe": "AD AL AM AT AX AZ BA BE BG BY CH CY CZ DE DK EE ES FI FO FR GB GE GG GI GR HR HU "
+    "IE IM IS IT JE LI LT LU LV MC MD ME MK MT NL NO PL PT RO RS RU SE SI SJ SK SM UA VA XK",
+    "north_america": "BM CA GL PM US",
+    "latin_america": "AG AI AR AW BB BL BO BQ BR BS BZ CL CO CR CU CW DM DO EC FK GD GF GP GT GY "
+    "HN HT JM KN KY LC MF MQ MS MX NI PA PE PR PY SR SV SX TC TT UY VC VE VG VI",
+    "oceania": "AS AU CK FJ FM GU KI MH MP NC NF NR NU NZ PF PG PN PW SB TK TO TV VU WF WS",
+}
+REGIONS: tuple[str, ...] = tuple(_REGION_COUNTRIES)
+COUNTRY_REGION: dict[str, str] = {c: r for r, cs in _REGION_COUNTRIES.items() for c in cs.split()}
+
+Axis = Literal["career_stage", "region"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _text(value: object) -> object:
+    """A plain string stands for both languages."""
+    return {"ja": value, "en": value} if isinstance(value, str) else value
+
+
+Bilingual = Annotated[Text, BeforeValidator(_text)]
+
+
+class Programme(_Model):
+    """An existing programme, mapped by what it aims at, whom it targets and where."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9._-]+$")
+    code: str = Field("", max_length=12, description="short label for map cells; default: id")
+    name: Bilingual
+    operator: str = ""
+    means: list[Means] = Field(min_length=1)
+    objectives: list[str] = Field(min_length=1)
+    career_stages: list[CareerStage] = Field(min_length=1)
+    regions: list[str] = []
+    countries: list[str] = []
+    scale: Bilingual | None = None
+    note: Bilingual | None = None
+
+    @model_validator(mode="after")
+    def _somewhere(self) -> Programme:
+        if not self.regions and not self.countries:
+            raise ValueError("give regions (or `any`) or countries")
+        return self
+
+    @property
+    def label(self) -> str:
+        return self.code or self.id
+
+    def title(self, lang: Lang) -> str:
+        return self.name(lang)
+
+
+class ProgrammesFile(_Model):
+    programmes: list[Programme] = Field(min_length=1)
+
+
+def load_programmes(path: str | Path, rubric: Rubric) -> list[Programme]:
+    """Read and check a programmes file; every problem located, all at once."""
+    from .yamlio import load_file
+
+    return programmes_from_document(load_file(path), rubric)
+
+
+def programmes_from_document(doc: Document, rubric: Rubric) -> list[Programme]:
+    from .validation import validate
+
+    data = validate(ProgrammesFile, doc)
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for i, p in enumerate(data.programmes):
+        if p.id in seen:
+            problems.append(doc.problem(("programmes", i, "id"), f"id {p.id!r} is used twice"))
+        seen[p.id] = i
+        for j, obj in enumerate(p.objectives):
+            if obj not in rubric.objectives:
+                problems.append(doc.problem(("programmes", i, "objectives", j), f"unknown objective {obj!r}"))
+        for j, region in enumerate(p.regions):
+            if region != "any" and region not in REGIONS:
+                problems.append(
+                    doc.problem(
+                        ("programmes", i, "regions", j),
+                        f"unknown region {region!r}; use any or one of {', '.join(REGIONS)}",
+                    )
+                )
+        for j, country in enumerate(p.countries):
+            if country not in COUNTRY_REGION:
+                problems.append(
+                    doc.problem(
+                        ("programmes", i, "countries", j),
+                        f"unknown country code {country!r} (ISO 3166-1 alpha-2, upper case)",
+                    )
+                )
+    if problems:
+        raise InputError(problems)
+    return data.programmes
+
+
+@dataclass(frozen=True)
+class Item:
+    """Something placed on the map: an existing programme or a proposal."""
+
+    kind: Literal["programme", "proposal"]
+    id: str
+    label: str
+    title: str
+    objectives: frozenset[str]
+    career_stages: frozenset[str]
+    regions: frozenset[str]
+    means: frozenset[str] = frozenset()
+
+
+def programme_item(p: Programme, lang: Lang) -> Item:
+    regions = set(REGIONS) if "any" in p.regions else set(p.regions)
+    regions |= {COUNTRY_REGION[c] for c in p.countries if c in COUNTRY_REGION}
+    return Item(
+        "programme",
+        p.id,
+        p.label,
+        p.title(lang),
+        frozenset(p.objectives),
+        frozenset(p.career_stages),
+        frozenset(regions),
+        frozenset(p.means),
+    )
+
+
+def proposal_item(
+    pid: str, title: str, objectives: Iterable[str], career_stages: Iterable[str], countries: Iterable[str]
+) -> Item:
+    return Item(
+        "proposal",
+        pid,
+        pid,
+        title,
+        frozenset(objectives),
+        frozenset(career_stages),
+        frozenset(COUNTRY_REGION.get(c, "unknown") for c in countries),
+    )
+
+
+@dataclass
+class Cell:
+    objective: str
+    column: str
+    programmes: list[Item] = field(default_factory=list)
+    proposals: list[Item] = field(default_factory=list)
+    overlaps: list[tuple[str, list[Item]]] = field(default_factory=list)  # (means, programmes)
+
+    @property
+    def empty(self) -> bool:
+        return not self.programmes and not self.proposals
+
+
+@dataclass
+class Matrix:
+    """Objectives (rows) against one axis (columns)."""
+
+    axis: Axis
+    columns: tuple[str, ...]
+    rows: tuple[str, ...]
+    cells: dict[tuple[str, str], Cell]
+    crowded_at: int
+
+    def cell(self, objective: str, column: str) -> Cell:
+        return self.cells[(objective, column)]
+
+    @property
+    def gaps(self) -> list[Cell]:
+        return [c for c in self.cells.values() if c.empty]
+
+    @property
+    def overlaps(self) -> list[Cell]:
+        return [c for c in self.cells.values() if c.overlaps]
+
+    @property
+    def crowded(self) -> list[Cell]:
+        return [c for c in self.cells.values() if len(c.proposals) >= self.crowded_at]
+
+    @property
+    def gap_fillers(self) -> list[Cell]:
+        """Cells that no programme covers but a proposal does (only with programmes mapped)."""
+        return [c for c in self.cells.values() if not c.programmes and c.proposals]
+
+    def gaps_by_objective(self) -> list[tuple[str, list[str]]]:
+        """For each objective with gaps, the empty columns (all of them: the whole row)."""
+        out = []
+        for obj in self.rows:
+            empty = [col for col in self.columns if self.cells[(obj, col)].empty]
+            if empty:
+                out.append((obj, empty))
+        return out
+
+
+@dataclass
+class PortfolioMap:
+    rubric: Rubric
+    programmes: list[Item]
+    proposals: list[Item]
+    by_stage: Matrix
+    by_region: Matrix
+    overlap_at: int
+    crowded_at: int
+    unplaced: dict[str, list[str]] = field(default_factory=dict)  # reason -> proposal ids
+
+    @property
+    def matrices(self) -> tuple[Matrix, Matrix]:
+        return (self.by_stage, self.by_region)
+
+
+def _matrix(
+    axis: Axis,
+    columns: tuple[str, ...],
+    rows: tuple[str, ...],
+    items: Sequence[Item],
+    overlap_at: int,
+    crowded_at: int,
+) -> Matrix:
+    cells = {(o, c): Cell(o, c) for o in rows for c in columns}
+    for item in items:
+        values = item.career_stages if axis == "career_stage" else item.regions
+        for o in item.objectives:
+            for c in values:
+                cell = cells.get((o, c))
+                if cell is None:
+                    continue
+                (cell.programmes if item.kind == "programme" else cell.proposals).append(item)
+    for cell in cells.values():
+        if len(cell.programmes) < overlap_at:
+            continue
+        means = sorted({m for p in cell.programmes for m in p.means})
+        for m in means:
+            sharing = [p for p in cell.programmes if m in p.means]
+            if len(sharing) >= overlap_at:
+                cell.overlaps.append((m, sharing))
+    return Matrix(axis, columns, rows, cells, crowded_at)
+
+
+def build_map(
+    rubric: Rubric,
+    programmes: Sequence[Item] = (),
+    proposals: Sequence[Item] = (),
+    *,
+    overlap_at: int | None = None,
+    crowded_at: int | None = None,
+) -> PortfolioMap:
+    """Place programmes and proposals on both matrices and find gaps, overlaps, crowding."""
+    overlap = overlap_at or rubric.portfolio.overlap_programmes
+    crowded = crowded_at or rubric.portfolio.crowded_proposals
+    rows = tuple(rubric.objectives)
+    items = [*programmes, *proposals]
+    unplaced: dict[str, list[str]] = {}
+    for p in proposals:
+        if not p.objectives:
+            unplaced.setdefault("no_objectives", []).append(p.id)
+        if not p.career_stages:
+            unplaced.setdefault("no_career_stage", []).append(p.id)
+        if "unknown" in p.regions:
+            unplaced.setdefault("unknown_country", []).append(p.id)
+    return PortfolioMap(
+        rubric,
+        list(programmes),
+        list(proposals),
+        _matrix("career_stage", CAREER_STAGES, rows, items, overlap, crowded),
+        _matrix("region", REGIONS, rows, items, overlap, crowded),
+        overlap,
+        crowded,
+        unplaced,
+    )
+
+
+@dataclass
+class PortfolioInput:
+    """What `sti-review portfolio` maps, and the problems met reading it."""
+
+    rubric: Rubric
+    programmes: list[Programme]
+    proposals: list[Item]
+    problems: list[Problem]
+    files: int = 0
+
+
+def read_portfolio(
+    call_dir: str | Path | None,
+    programmes_path: str | Path | None,
+    rubric_path: str | Path | None = None,
+    *,
+    workers: int | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> PortfolioInput:
+    """Load the programmes file and/or the proposals of a call folder (reviews are ignored)."""
+    rubric = load_rubric(rubric_path)
+    programmes = load_programmes(programmes_path, rubric) if programmes_path is not None else []
+    proposals: list[Item] = []
+    problems: list[Problem] = []
+    files = 0
+    if call_dir is not None:
+        from .ranking import read_proposals
+
+        infos, problems, files = read_proposals(
+            call_dir, rubric, rubric_path, workers=workers, progress=progress
+        )
+        proposals = [proposal_item(i.id, i.title, i.objectives, i.career_stages, i.countries) for i in infos]
+    return PortfolioInput(rubric, programmes, proposals, problems, files)
