@@ -35,7 +35,11 @@ def score_text(r: CriterionResult, rubric: Rubric, lang: Lang) -> str:
 
 
 def reason_text(reason: Reason, assessment: Assessment, lang: Lang) -> str:
-    rubric = assessment.rubric
+    return rubric_reason_text(reason, assessment.rubric, lang)
+
+
+def rubric_reason_text(reason: Reason, rubric: Rubric, lang: Lang) -> str:
+    """A reason for an outcome, in words, with the rubric's title for its criterion."""
     title = ""
     if reason.criterion and reason.criterion in rubric.criteria:
         title = rubric.criteria[reason.criterion].title(lang)

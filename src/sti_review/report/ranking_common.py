@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..i18n import Lang, catalog
 from ..ranking import RankedProposal, Ranking
 from ..scoring import Reason
-from .common import num
+from .common import num, rubric_reason_text
 
 T = catalog(
     {
@@ -191,19 +191,7 @@ def outcome_label(row: RankedProposal, lang: Lang) -> str:
 
 def reason_line(reason: Reason, ranking: Ranking, lang: Lang) -> str:
     """A reason as the assessment report words it."""
-    rubric = ranking.rubric
-    title = rubric.criteria[reason.criterion].title(lang) if reason.criterion in rubric.criteria else ""
-    sep = "、" if lang == "ja" else ", "
-    return T(
-        f"reason_{reason.code}",
-        lang,
-        criterion=reason.criterion or "",
-        title=title,
-        section=reason.section or "",
-        value=num(reason.value),
-        required=num(reason.required),
-        items=sep.join(reason.items),
-    )
+    return rubric_reason_text(reason, ranking.rubric, lang)
 
 
 def reasons_text(row: RankedProposal, ranking: Ranking, lang: Lang) -> str:
