@@ -226,6 +226,10 @@ def _emit(assessment, lang, format: Format, output: Path | None, force: bool, fi
         from .report import markdown
 
         _write_output(markdown.render(assessment, lang, findings), output, force)
+    elif format is Format.html:
+        from .report import html
+
+        _write_output(html.render(assessment, lang, findings), output, force)
     else:
         from .report import terminal
 
@@ -366,6 +370,10 @@ def check(
             from .report import findings
 
             _write_output(findings.render_markdown(results, invalid, rub, language, strict), output, force)
+        elif format is Format.html:
+            from .report import findings_html
+
+            _write_output(findings_html.render(results, invalid, rub, language, strict), output, force)
         else:
             from .report import findings_terminal
 
@@ -388,6 +396,7 @@ class RankFormat(str, Enum):
     markdown = "markdown"
     csv = "csv"
     json = "json"
+    html = "html"
 
 
 OutputOpt = Annotated[

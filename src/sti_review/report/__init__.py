@@ -9,3 +9,4 @@ class Format(str, Enum):
     terminal = "terminal"
     markdown = "markdown"
     json = "json"
+    html = "html"

@@ -276,9 +276,110 @@ def _outcome(c: Consolidation, lang: Lang) -> Panel:
     )
 
 
+STRIP = 21  # cells for the scale in the spread view: 0–5 in halves, one step every two cells
+_SPREAD_WORDS = {
+    "spread_view": ("評点の分布", "Spread at a glance"),
+    "spread_legend": (
+        "{min}–{max}　┃ 基準 {threshold}　数字 = 審査者（1 = R1）　● 複数　─ 範囲（黄色: 要議論）",
+        "{min}–{max}  ┃ threshold {threshold}  digits = reviewers (1 = R1)  ● several  "
+        "─ range (yellow: a disagreement)",
+    ),
+}
+_GATE_MARK = {"pass": "✓", "conditional": "!", "fail": "✗"}
+
+
+def _sw(key: str, lang: Lang, **kwargs: object) -> str:
+    ja, en = _SPREAD_WORDS[key]
+    return (ja if lang == "ja" else en).format(**kwargs)
+
+
+def _cell_at(value: float, lo: float, hi: float) -> int:
+    return round((value - lo) / ((hi - lo) or 1) * (STRIP - 1))
+
+
+def spread_strip(cp: CriterionPanel, c: Consolidation) -> Text:
+    """One criterion on one line: each reviewer's score as their number on the scale, the range
+    between the lowest and the highest drawn, the threshold as ┃."""
+    scale = c.rubric.scale
+    lo, hi = float(scale.min), float(scale.max)
+    cells = ["·"] * STRIP
+    styles = ["grey50"] * STRIP
+    threshold = c.rubric.thresholds.section_min
+    if threshold is not None:
+        at = _cell_at(threshold, lo, hi)
+        cells[at], styles[at] = "┃", "bold"
+    scored = [
+        (i, float(a.score))
+        for i, a in enumerate(cp.answers)
+        if a is not None and a.score is not None and not a.na
+    ]
+    if len(scored) > 1:
+        first = _cell_at(min(v for _, v in scored), lo, hi)
+        last = _cell_at(max(v for _, v in scored), lo, hi)
+        for k in range(first, last + 1):
+            if cells[k] != "┃":
+                cells[k] = "─"
+            styles[k] = "bold yellow" if cp.disagreement else ""
+    taken: dict[int, int] = {}
+    for i, value in scored:
+        at = _cell_at(value, lo, hi)
+        taken[at] = taken.get(at, 0) + 1
+        cells[at] = "●" if taken[at] > 1 else (str(i + 1) if i < 9 else "*")
+        styles[at] = "bold yellow" if cp.disagreement else "bold cyan"
+    out = Text()
+    for ch, style in zip(cells, styles, strict=True):
+        out.append(ch, style=style)
+    return out
+
+
+def _spread_view(c: Consolidation, lang: Lang) -> RenderableType:
+    """The compact view: one line per criterion with the reviewers on the scale, then the gates."""
+    rubric = c.rubric
+    threshold = rubric.thresholds.section_min
+    legend = _sw(
+        "spread_legend",
+        lang,
+        min=num(rubric.scale.min),
+        max=num(rubric.scale.max),
+        threshold=num(threshold) if threshold is not None else "—",
+    )
+    table = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False)
+    table.add_column(style="cyan", no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column(justify="right", no_wrap=True)
+    table.add_column(justify="right", no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True)
+    for cp in c.criteria:
+        if cp.criterion.kind == "gate":
+            marks = Text()
+            for i, a in enumerate(cp.answers):
+                verdict = a.verdict if a is not None and a.verdict else ""
+                if i:
+                    marks.append(" ")
+                marks.append(
+                    f"{i + 1}{_GATE_MARK.get(verdict, '–')}", style=VERDICT_STYLE.get(verdict, "dim")
+                )
+            table.add_row(cp.criterion.id, marks, "", "", _panel_cell(cp, c, lang), _flag_cell(cp, lang))
+            continue
+        span = "" if cp.minimum is None else f"{num(cp.minimum)}–{num(cp.maximum)}"
+        if cp.minimum is not None and cp.minimum == cp.maximum:
+            span = num(cp.minimum)
+        spread = Text(
+            num(cp.spread) if cp.spread is not None else "", style="bold yellow" if cp.disagreement else ""
+        )
+        table.add_row(
+            cp.criterion.id, spread_strip(cp, c), span, spread, _panel_cell(cp, c, lang), _flag_cell(cp, lang)
+        )
+    head = Text(legend, style="dim")
+    return Panel(Group(head, table), title=_sw("spread_view", lang), title_align="left", box=box.ROUNDED)
+
+
 def renderables(c: Consolidation, lang: Lang, width: int = 110) -> list[RenderableType]:
     return [
         _header(c, lang),
+        Text(""),
+        _spread_view(c, lang),
         Text(""),
         _disagreements(c, lang),
         Text(""),
