@@ -185,7 +185,8 @@ def test_rank_escapes_user_text(invoke, tmp_path):
     md = invoke("rank", root, "-f", "markdown").stdout
     assert r"\[bold red\]X\[/\] \| \*\*y\*\* &lt;b&gt;z&lt;/b&gt;" in md and "\x1b" not in md
     rows = list(csv.reader(io.StringIO(invoke("rank", root, "-f", "csv").stdout.lstrip("\ufeff"))))
-    assert rows[1][3] == "[bold red]X[/] | **y** <b>z</b> =cmd()\x1b[2J"  # as written: only a CSV
+    # as written, but a control character made visible: `cat file.csv` must not run it
+    assert rows[1][3] == "[bold red]X[/] | **y** <b>z</b> =cmd()\\x1b[2J"
     title2 = "=HYPERLINK(1)"
     (root / "P-1.yaml").write_text(proposal_yaml("P-1", title=f"'{title2}'"), encoding="utf-8")
     rows = list(csv.reader(io.StringIO(invoke("rank", root, "-f", "csv").stdout.lstrip("\ufeff"))))

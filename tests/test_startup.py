@@ -47,3 +47,12 @@ def test_probe_does_see_heavy_imports():
     """The probe itself works: a real command does load them."""
     _, loaded = run_probe(["sti-review", "schema", "review"])
     assert "pydantic" in loaded
+
+
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_help_imports_only_the_command_line(flag):
+    """The help needs the commands and a formatter: no rubric, no models, no YAML, no rich
+    (rich's help panels would import a Markdown parser and rich.traceback)."""
+    stdout, loaded = run_probe(["sti-review", flag])
+    assert "assess" in stdout and "Usage:" in stdout
+    assert loaded == ["typer"]

@@ -106,6 +106,31 @@ def test_colon_separated_numbers_stay_text():
     assert doc.data == {"target": "1:30"}
 
 
+@pytest.mark.parametrize("spelling", ["010", "0120", "0x1F", "0b101", "-010", "0_1"])
+def test_octal_hexadecimal_and_binary_spellings_stay_text(spelling):
+    """YAML 1.1 reads 010 as 8: nobody typing a budget or a score means that."""
+    assert parse(f"a: {spelling}\n", "proposal.yaml").data == {"a": spelling}
+
+
+def test_zero_and_ordinary_numbers_are_still_numbers():
+    assert parse("a: 0\nb: -0\nc: 10\nd: 0.5\ne: 1_000\n", "x.yaml").data == {
+        "a": 0,
+        "b": 0,
+        "c": 10,
+        "d": 0.5,
+        "e": 1000,
+    }
+
+
+def test_a_budget_with_a_leading_zero_is_read_as_written(tmp_path):
+    """0120 is not octal 80: kept as text by the loader, it is read as the number 120."""
+    from sti_review.proposal import Proposal
+    from sti_review.validation import validate
+
+    doc = parse("id: X\ntitle: t\nprogramme: other\npartners: [{country: TH}]\nbudget: 0120\n", "p.yaml")
+    assert validate(Proposal, doc).budget == 120
+
+
 # --- hostile files ------------------------------------------------------------------------
 
 
@@ -157,6 +182,40 @@ def test_alias_bomb_is_rejected_quickly(tmp_path):
     assert "alias" in problem
 
 
+def test_a_large_file_is_counted_before_it_is_built():
+    """A million values in 2 MB: refused in a fraction of a second, at the value that is one
+    too many."""
+    start = time.perf_counter()
+    [problem] = parse_problems("a: [" + "1," * 1_000_000 + "1]\n")
+    assert time.perf_counter() - start < 0.5
+    assert problem.startswith("proposal.yaml:1:") and "more than 50,000 values" in problem
+
+
+def test_thousands_of_problems_are_located_in_linear_time():
+    """Locating a problem looks its key up by name, not by walking every sibling."""
+    text = "answers:\n" + "".join(f"  K{i}: x\n" for i in range(20_000))
+    doc = parse(text, "r.yaml")
+    start = time.perf_counter()
+    lines = [doc.key_location(("answers", f"K{i}"))[0] for i in range(0, 20_000, 7)]
+    assert time.perf_counter() - start < 0.5
+    assert lines[:3] == [2, 9, 16]
+
+
+def test_a_control_character_is_located():
+    [problem] = parse_problems('a: 1\nb: "日本語\x07"\n')
+    assert problem.startswith("proposal.yaml:2:") and "U+0007" in problem
+
+
+def test_an_unclosed_quote_names_where_it_began():
+    [problem] = parse_problems('id: x\ntitle: "unclosed\nprogramme: other\n')
+    assert "on line 2" in problem
+
+
+def test_text_that_is_not_unicode_is_refused():
+    [problem] = parse_problems("a: \ud800\n")
+    assert "not valid Unicode" in problem
+
+
 def test_deep_nesting_is_rejected():
     [problem] = parse_problems("a: " + "[" * 500 + "]" * 500 + "\n")
     assert "nested too deeply" in problem
@@ -205,6 +264,33 @@ def test_shift_jis_file_is_refused_with_a_hint_about_utf8(tmp_path):
     assert problem.startswith(f"{path}:2:")
     assert "UTF-8" in problem
     assert "Shift_JIS" in problem
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32"])
+def test_utf16_and_utf32_with_a_bom_are_read(tmp_path, codec):
+    """Excel's "Unicode text" and old Notepad's "Unicode": the byte-order mark says which."""
+    path = tmp_path / "proposal.yaml"
+    text = "id: JR-2026-101\ntitle: 泥炭火災\n"
+    raw = text.encode(codec)
+    if codec == "utf-16-be":
+        raw = b"\xfe\xff" + raw
+    path.write_bytes(raw)
+    assert load_file(path).data == {"id": "JR-2026-101", "title": "泥炭火災"}
+
+
+def test_utf16_without_a_bom_is_named(tmp_path):
+    path = tmp_path / "proposal.yaml"
+    path.write_bytes("id: JR-2026-101\ntitle: x\n".encode("utf-16-le"))
+    [problem] = problems_of(path)
+    assert "UTF-16 without a byte-order mark" in problem
+
+
+def test_latin1_text_gets_no_japanese_hint(tmp_path):
+    """é then a letter decodes as Shift_JIS too, as kanji: only kana make it Japanese."""
+    path = tmp_path / "proposal.yaml"
+    path.write_bytes("institution: Université de Liège\n".encode("cp1252"))
+    [problem] = problems_of(path)
+    assert problem.startswith(f"{path}:1:23:") and "Shift_JIS" not in problem and "UTF-8" in problem
 
 
 def test_utf8_bom_is_accepted(tmp_path):

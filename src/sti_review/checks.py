@@ -19,7 +19,7 @@ from typing import Any, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
-from .errors import Problem
+from .errors import MAX_PROBLEMS, Problem
 from .proposal import CareerStage, Discipline, LoadedProposal, Programme, Proposal, RiskArea
 from .rubric import Kind, Lang, Rubric, Text
 from .validation import problems_from, validate
@@ -625,13 +625,17 @@ def _cross_check(check: Check, rubric: Rubric) -> list[tuple[tuple[Any, ...], st
 
 def _template_problem(template: str, allowed: frozenset[str], variant: str) -> str | None:
     try:
-        names = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+        fields = list(string.Formatter().parse(template))
     except ValueError as exc:
         return f"not a valid message template ({exc}); write a literal brace as {{{{ or }}}}"
-    for name in names:
+    for _, name, spec, conversion in fields:
+        if name is None:
+            continue
         if name not in allowed:
             offered = ", ".join("{" + n + "}" for n in sorted(allowed))
             return f"unknown placeholder {{{name}}} for variant {variant}; use {offered}"
+        if spec or conversion:  # {x:>999999999} would build a gigabyte of spaces
+            return f"write the placeholder as {{{name}}}, without a format or conversion"
     return None
 
 
@@ -667,6 +671,10 @@ _REFERENCES = {
         en="Criterion id '{value}' is not in the rubric {rubric}.{hint}",
     ),
     "hint": Text(ja="{close} のことですか？", en=" Did you mean {close}?"),
+    "more": Text(
+        ja="ほかに評価基準 {rubric} にないIDが {count} 件あります（最初の {shown} 件のみ表示）。",
+        en="{count} more ids are not in the rubric {rubric} (only the first {shown} are listed).",
+    ),
 }
 
 
@@ -760,6 +768,13 @@ def _references(rubric: Rubric, p: Proposal, doc: Document) -> Iterator[Finding]
         for key in p.sections
         if key not in rubric.criteria
     ]
+    if len(places) > MAX_PROBLEMS:  # a mangled file: list the first ones, count the others
+        more = {"rubric": rubric.ref, "count": f"{len(places) - MAX_PROBLEMS:,}", "shown": MAX_PROBLEMS}
+        text = Text(ja=_REFERENCES["more"].ja.format(**more), en=_REFERENCES["more"].en.format(**more))
+        places = places[:MAX_PROBLEMS]
+        yield Finding(
+            REFERENCES_CHECK, "rubric_references", "error", None, text, doc.path, None, None, None, "more", ()
+        )
     for variant, loc, value, at_key in places:
         known = rubric.objectives if variant == "unknown_objective" else rubric.criteria
         close = difflib.get_close_matches(value, list(known), n=1)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sys
 from collections.abc import Iterator
@@ -24,6 +23,9 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # Plain help and usage errors: rich's help panels import a Markdown parser and rich.traceback,
+    # a third of the time `sti-review --help` takes (docs/decisions.md, Start-up).
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -174,6 +176,7 @@ def assess(
         language = _lang(lang)
         if interactive and no_input:
             raise UsageError("--interactive and --no-input cannot be used together")
+        _refuse_existing(output, force)  # before the questionnaire, not after it
         if not no_input and (interactive or (sys.stdin.isatty() and sys.stdout.isatty())):
             from . import questionnaire as q
 
@@ -265,7 +268,9 @@ def criteria(
                 )
             if data is None:
                 raise UsageError(_unknown_criterion(criterion or "", rub))
-            sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+            from .sanitize import json_text
+
+            sys.stdout.write(json_text(data))
             return
         console = _console()
         if criterion is None:
@@ -318,7 +323,9 @@ def schema(
 
     schemas = json_schemas()
     data = schemas[which.value] if which else schemas
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    from .sanitize import json_text
+
+    sys.stdout.write(json_text(data))
 
 
 EXIT_CHECK_FAILED = 1
@@ -351,6 +358,7 @@ def check(
         from .rubric import load_rubric
 
         language = _lang(lang)
+        _refuse_existing(output, force)
         rub = load_rubric(rubric)
         results: list[CheckedProposal] = []
         invalid = []
@@ -410,10 +418,10 @@ ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing -
 
 def _refuse_existing(output: Path | None, force: bool) -> None:
     """Fail before a long run, not after it, when -o would overwrite a file without --force."""
-    if output is not None and not force and output.exists():
-        from .errors import input_error
+    if output is not None:
+        from .fileio import refuse_existing
 
-        raise input_error(str(output), "already exists; use --force to overwrite it")
+        refuse_existing(output, force)
 
 
 def _render(kind: str, fmt: str, obj: object, lang: str, output: Path | None, force: bool) -> None:

@@ -25,6 +25,19 @@ class Problem:
         return f"{where}:{field} {self.message}"
 
 
+# A file with thousands of mistakes (a generated or mangled file) gets the first ones and a
+# count: a list of 50,000 lines helps nobody, and finding a "did you mean" hint for each would
+# take seconds.
+MAX_PROBLEMS = 200
+
+
+def more_problems(file: str, count: int) -> Problem:
+    """The problem that stands for ``count`` further problems not listed."""
+    return Problem(
+        file, None, None, None, f"{count:,} more problems not listed (the first {MAX_PROBLEMS} are)"
+    )
+
+
 class StiReviewError(Exception):
     """Root of every error sti-review raises on purpose."""
 

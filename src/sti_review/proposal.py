@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .errors import InputError, Problem, did_you_mean
+from .errors import MAX_PROBLEMS, InputError, Problem, did_you_mean, more_problems
 from .rubric import Rubric
 from .validation import validate
 from .yamlio import Document, decode, parse, read_text
@@ -21,7 +22,8 @@ CareerStage = Literal["student", "doctoral", "postdoc", "faculty", "staff"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # A budget or a KPI target of NaN or infinity is a typing accident, refused where it is written.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 def country_code(value: str) -> str:
@@ -50,6 +52,13 @@ class Kpi(_Model):
     objective: str
     indicator: str = Field(min_length=1)
     target: str | float | None = None
+
+    @field_validator("target", mode="before")
+    @classmethod
+    def _not_a_boolean(cls, v: Any) -> Any:
+        if isinstance(v, bool):  # `target: true` would otherwise become the number 1
+            raise ValueError(f"must be a number or a text, not {str(v).lower()}")
+        return v
 
 
 class Risk(_Model):
@@ -136,26 +145,35 @@ def check_against_rubric(doc: Document, rubric: Rubric) -> list[Problem]:
     """Cross-references: objective and criterion ids must exist in the rubric.
 
     Works on the raw data, so these problems are reported even when the file has schema errors.
+    The first MAX_PROBLEMS are listed (a hint for each costs time), then how many more there are.
     """
-    data = doc.data if isinstance(doc.data, dict) else {}
-    objectives = list(rubric.objectives)
-    problems = []
+    unknown = list(_unknown_references(doc.data if isinstance(doc.data, dict) else {}, rubric))
+    objectives, criteria = list(rubric.objectives), list(rubric.criteria)
+    problems = [
+        doc.problem(
+            loc, _unknown(what, value, objectives if what == "objective" else criteria), at_key=at_key
+        )
+        for loc, what, value, at_key in unknown[:MAX_PROBLEMS]
+    ]
+    if len(unknown) > MAX_PROBLEMS:
+        problems.append(more_problems(doc.path, len(unknown) - MAX_PROBLEMS))
+    return problems
+
+
+def _unknown_references(
+    data: dict[Any, Any], rubric: Rubric
+) -> Iterator[tuple[tuple[Any, ...], str, str, bool]]:
     for i, obj in enumerate(_items(data.get("objectives"))):
         if isinstance(obj, str) and obj not in rubric.objectives:
-            problems.append(doc.problem(("objectives", i), _unknown("objective", obj, objectives)))
+            yield ("objectives", i), "objective", obj, False
     for i, kpi in enumerate(_items(data.get("kpis"))):
         obj = kpi.get("objective") if isinstance(kpi, dict) else None
         if isinstance(obj, str) and obj not in rubric.objectives:
-            problems.append(doc.problem(("kpis", i, "objective"), _unknown("objective", obj, objectives)))
+            yield ("kpis", i, "objective"), "objective", obj, False
     sections = data.get("sections")
     for key in sections if isinstance(sections, dict) else ():
         if str(key) not in rubric.criteria:
-            problems.append(
-                doc.problem(
-                    ("sections", key), _unknown("criterion", str(key), list(rubric.criteria)), at_key=True
-                )
-            )
-    return problems
+            yield ("sections", key), "criterion", str(key), True
 
 
 def _items(value: object) -> list[object]:

@@ -10,11 +10,12 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     field_validator,
     model_validator,
 )
 
-from .errors import InputError, Problem, did_you_mean
+from .errors import MAX_PROBLEMS, InputError, Problem, did_you_mean, more_problems
 from .proposal import Proposal
 from .rubric import Rubric, Verdict
 from .validation import validate, validate_pruning
@@ -31,7 +32,7 @@ class Answer(_Model):
     score: float | None = None
     verdict: Verdict | None = None
     conditions: list[str] = []
-    na: bool = False
+    na: StrictBool = False
     comment: str | None = None
 
     @field_validator("score", mode="before")
@@ -154,6 +155,9 @@ def check_review(
     scale = rubric.scale
     rules = rubric.comments
     for cid, answer in review.answers.items():
+        if len(problems) >= MAX_PROBLEMS:
+            problems.append(more_problems(path, len(review.answers) - len(problems)))
+            break
         loc: tuple[Any, ...] = ("answers", cid)
         crit = rubric.criteria.get(cid)
         if crit is None:
@@ -313,8 +317,10 @@ def save_review(path: str | Path, review: Review) -> None:
     header = ""
     target = Path(path)
     if target.is_file():
+        from .yamlio import decode
+
         try:
-            header = leading_comments(target.read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError):
+            header = leading_comments(decode(target.read_bytes(), str(target)))
+        except (OSError, InputError):
             header = ""
     atomic_write(target, dump_review(review, header))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+import re
 from fractions import Fraction
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from .errors import InputError, Problem
@@ -32,16 +33,18 @@ GUIDANCE_LEVELS: dict[str, tuple[str, ...]] = {
     "portfolio": ("note",),
 }
 _ID = r"^[A-Za-z][A-Za-z0-9_]*$"
+MAX_STEPS = 1000  # the questionnaire lists the steps near a wrong score
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # NaN and infinity are never a threshold, a weight or a scale: refused where they are written.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Text(_Model):
     """A bilingual text: Japanese first, English second."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     ja: str
     en: str
 
@@ -70,6 +73,8 @@ class Scale(_Model):
             raise ValueError("needs step > 0 and max > min")
         if (_frac(self.max) - _frac(self.min)) % _frac(self.step):
             raise ValueError("max - min must be a whole number of steps")
+        if (_frac(self.max) - _frac(self.min)) / _frac(self.step) > MAX_STEPS:
+            raise ValueError(f"a scale has at most {MAX_STEPS:,} steps")
         return self
 
     def on_scale(self, value: float) -> bool:
@@ -111,7 +116,7 @@ class CommentRules(_Model):
 
     score_at_or_below: float | None = None
     verdicts: list[Verdict] = []
-    na: bool = True
+    na: StrictBool = True
 
 
 class Thresholds(_Model):
@@ -123,10 +128,9 @@ class Thresholds(_Model):
     def _fraction(cls, v: str | float | None) -> str | float | None:
         if v is None:
             return v
-        try:
-            f = Fraction(str(v).strip())
-        except (ValueError, ZeroDivisionError):
-            raise ValueError(f"must be a fraction such as 2/3 or 0.6, not {v!r}") from None
+        f = _fraction(v)
+        if f is None:
+            raise ValueError(f"must be a fraction such as 2/3 or 0.6, not {v!r}")
         if not 0 <= f <= 1:
             raise ValueError("must lie between 0 and 1")
         return v
@@ -135,7 +139,24 @@ class Thresholds(_Model):
     def total_fraction(self) -> Fraction | None:
         if self.total_min_fraction is None:
             return None
-        return Fraction(str(self.total_min_fraction).strip())
+        return _fraction(self.total_min_fraction)
+
+
+# 2/3, 0.6 or 1: digits only. Fraction() itself would also take "1e-999999999" and spend
+# minutes building a number with a billion digits.
+_FRACTION = re.compile(r"\s*(\d{1,30}(?:\.\d{1,30})?)\s*(?:/\s*(\d{1,30})\s*)?")
+
+
+def _fraction(v: str | float) -> Fraction | None:
+    """A threshold fraction as written (``2/3``, ``0.6``), or None when it is not one."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, float | int):
+        return _frac(v) if math.isfinite(v) else None
+    m = _FRACTION.fullmatch(v)
+    if m is None or (m.group(2) is not None and int(m.group(2)) == 0):
+        return None
+    return Fraction(m.group(1)) / (int(m.group(2)) if m.group(2) else 1)
 
 
 class PanelRules(_Model):
@@ -187,7 +208,7 @@ class Criterion(_Model):
     objectives: list[str] = []
     evidence: list[EvidenceField] = []
     guidance: dict[str, Text] = {}
-    na_allowed: bool | None = None
+    na_allowed: StrictBool | None = None
     section: str = Field("", exclude=True)
 
     @model_validator(mode="after")
@@ -242,7 +263,7 @@ class Rubric(_Model):
     source: Text | None = None
     scale: Scale = Scale()
     comments: CommentRules = CommentRules()
-    na_allowed: bool = True
+    na_allowed: StrictBool = True
     thresholds: Thresholds = Thresholds()
     weights: dict[str, dict[str, float]] = {}
     sections: list[Section] = Field(min_length=1)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
-# C0 and C1 controls except tab and newline, plus DEL and the bidi overrides that can
-# reorder what a reader sees.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls except tab and newline, plus DEL, the bidi overrides that can reorder
+# what a reader sees, and the Unicode line and paragraph separators (a line break that
+# neither Markdown nor our own line counting sees).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def printable(text: str) -> str:
@@ -16,6 +18,21 @@ def printable(text: str) -> str:
         lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
         text,
     )
+
+
+# What JSON leaves raw with ensure_ascii=False but a terminal may act on (C1 controls such as
+# U+009B, a one-character CSI) or that reorders or breaks what a reader sees (bidi overrides,
+# line and paragraph separators). It can only occur inside JSON strings, so escaping it there
+# keeps the data exactly as it was.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def json_text(data: Any) -> str:
+    """``data`` as indented JSON (Japanese as text), with every control character escaped."""
+    import json
+
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")

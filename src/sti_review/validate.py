@@ -9,6 +9,7 @@ from .errors import InputError, Problem
 from .proposal import Proposal, from_document
 from .review import review_from_document
 from .rubric import Rubric, load_rubric
+from .validation import validate_mapping
 from .yamlio import Document, load_file
 
 
@@ -59,9 +60,12 @@ def validate_files(paths: list[Path], rubric_path: Path | None = None) -> list[R
     for i, path, doc in docs:
         kind = by_kind[i]
         if kind in ("rubric", "rubric-section", "rubric-checks"):
-            folder = path.parent.parent if kind == "rubric-section" else path.parent
+            # rubric.yaml itself may have another name; sections and checks sit beside it
+            target = (
+                path.parent.parent if kind == "rubric-section" else path if kind == "rubric" else path.parent
+            )
             try:
-                load_rubric(folder)
+                load_rubric(target)
                 results[i] = Result(str(path), kind)
             except InputError as exc:
                 results[i] = Result(str(path), kind, exc.problems)
@@ -73,6 +77,11 @@ def validate_files(paths: list[Path], rubric_path: Path | None = None) -> list[R
                     raise InputError(rubric_problems)
                 programmes_from_document(doc, rubric)
                 results[i] = Result(str(path), kind)
+            except InputError as exc:
+                results[i] = Result(str(path), kind, exc.problems)
+        elif kind == "unknown" and not isinstance(doc.data, dict):
+            try:
+                validate_mapping(doc)
             except InputError as exc:
                 results[i] = Result(str(path), kind, exc.problems)
         elif kind == "unknown":

@@ -6,8 +6,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import InputError, Problem
-from .yamlio import Document
+from .errors import MAX_PROBLEMS, InputError, Problem, more_problems
+from .yamlio import Document, gc_paused
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -29,6 +29,10 @@ def _message(err: dict[str, Any], model: type[BaseModel]) -> str:
         return f"must be text, not {_type_name(err.get('input'))}"
     if kind in ("float_type", "float_parsing", "int_type", "int_parsing"):
         return f"must be a number, not {err.get('input')!r}"
+    if kind == "finite_number":
+        return f"must be a finite number, not {err.get('input')!r}"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"must be true or false, not {err.get('input')!r}"
     if kind == "value_error":
         return str(err.get("ctx", {}).get("error", err["msg"]))
     msg = err["msg"]
@@ -49,14 +53,34 @@ def _type_name(value: Any) -> str:
 
 
 def problems_from(
-    exc: ValidationError, doc: Document, model: type[BaseModel], prefix: tuple[Any, ...] = ()
+    exc: ValidationError,
+    doc: Document,
+    model: type[BaseModel],
+    prefix: tuple[Any, ...] = (),
+    errors: list[Any] | None = None,
 ) -> list[Problem]:
     problems = []
-    for err in exc.errors(include_url=False):
-        loc = prefix + tuple(p for p in err["loc"] if not _is_union_tag(p))
+    if errors is None:
+        errors = exc.errors(include_url=False)
+    for err in errors[:MAX_PROBLEMS]:
+        loc = prefix + _strip_union_tags(err["loc"])
         at_key = err["type"] == "extra_forbidden"
         problems.append(doc.problem(loc, _message(err, model), at_key=at_key))
+    if len(errors) > MAX_PROBLEMS:
+        problems.append(more_problems(doc.path, len(errors) - MAX_PROBLEMS))
     return problems
+
+
+# pydantic names the member of a union (`int | str`) it tried last in the location:
+# `version.int` is shown as `version`.
+_TYPE_TAGS = frozenset({"int", "str", "float", "bool", "none", "list", "dict"})
+
+
+def _strip_union_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    parts = tuple(p for p in loc if not _is_union_tag(p))
+    while len(parts) > 1 and parts[-1] in _TYPE_TAGS:
+        parts = parts[:-1]
+    return parts
 
 
 def _is_union_tag(part: Any) -> bool:
@@ -68,7 +92,8 @@ def validate(model: type[M], doc: Document, *, context: dict[str, Any] | None = 
     """Validate a document against a model; located problems on failure."""
     validate_mapping(doc)
     try:
-        return model.model_validate(doc.data, context=context)
+        with gc_paused():
+            return model.model_validate(doc.data, context=context)
     except ValidationError as exc:
         raise InputError(problems_from(exc, doc, model)) from None
 
@@ -96,16 +121,18 @@ def validate_pruning(model: type[M], doc: Document, prune: str) -> tuple[M | Non
     """
     validate_mapping(doc)
     try:
-        return model.model_validate(doc.data), []
+        with gc_paused():
+            return model.model_validate(doc.data), []
     except ValidationError as exc:
-        problems = problems_from(exc, doc, model)
         errors = exc.errors(include_url=False)
+        problems = problems_from(exc, doc, model, errors=errors)
         if any(len(e["loc"]) < 2 or e["loc"][0] != prune for e in errors):
             return None, problems
         bad = {e["loc"][1] for e in errors}
         data = dict(doc.data)
         data[prune] = {k: v for k, v in data[prune].items() if k not in bad}
         try:
-            return model.model_validate(data), problems
+            with gc_paused():
+                return model.model_validate(data), problems
         except ValidationError:
             return None, problems

@@ -6,16 +6,20 @@ into plain Python data by our own walk, which
 - rejects duplicate keys, naming both lines (PyYAML would silently keep the last),
 - treats YAML 1.1 spellings such as ``yes``/``no``/``on``/``off`` as strings (``country: NO``
   is Norway, not false),
-- caps depth and the number of values, so an alias bomb ends at once.
+- keeps YAML 1.1 octal, hexadecimal and binary spellings (``010``, ``0x1F``) as text,
+- caps size, depth and the number of values, so an alias bomb or a huge file ends at once.
 Positions are looked up lazily, only when there is an error to report.
 """
 
 from __future__ import annotations
 
+import codecs
+import contextlib
+import gc
 import os
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +34,10 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
-MAX_VALUES = 200_000
+MAX_VALUES = 50_000
+# Above this many characters the file's values are counted before the node tree is built:
+# building costs ~3 µs a node, so a 5 MB list of a million short values would take seconds.
+_COUNT_ABOVE = 64 * 1024
 
 _TAG = "tag:yaml.org,2002:"
 _PLAIN_SCALARS = {_TAG + t for t in ("str", "int", "float", "null")}
@@ -39,6 +46,9 @@ _TRUE_FALSE = {"true": True, "false": False}
 # space that folding put between two Japanese characters is removed again.
 _WIDE = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 _FOLDED_JA_SPACE = re.compile(f"(?<=[{_WIDE}]) (?=[{_WIDE}])")
+# YAML 1.1 reads 010 as 8 and 0x10 as 16: nobody typing a score or a budget means that.
+_RADIX_INT = re.compile(r"[-+]?0[0-9a-zA-Z_]")
+_KANA = re.compile("[\u3041-\u30ff]")
 
 
 def display_path(path: str | os.PathLike[str]) -> str:
@@ -64,12 +74,36 @@ class Document:
     path: str
     data: Any
     root: yaml.Node | None
+    # key -> (key node, value node) per mapping node, built when first asked: a file with
+    # thousands of problems is located in linear time, not quadratic.
+    _keys: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def _entries(self, node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        entries = self._keys.get(id(node))
+        if entries is None:
+            entries = {}
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    entries.setdefault(key_node.value, (key_node, value_node))
+            self._keys[id(node)] = entries
+        return entries
+
+    def _child(self, node: yaml.Node | None, part: Any) -> yaml.Node | None:
+        if isinstance(node, yaml.MappingNode):
+            entry = self._entries(node).get(str(part))
+            return entry[1] if entry else None
+        if isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if 0 <= part < len(node.value):
+                return node.value[part]
+        return None
 
     def _walk(self, loc: Iterable[Any]) -> yaml.Node | None:
         """The deepest node on ``loc`` that exists (the root for an empty path)."""
         node = self.root
         for part in loc:
-            child = _child(node, part)
+            child = self._child(node, part)
             if child is None:
                 break
             node = child
@@ -86,9 +120,10 @@ class Document:
         """Line and column of the key of the last element of ``loc`` (its name, not its value)."""
         parent = self._walk(loc[:-1])
         if isinstance(parent, yaml.MappingNode):
-            for key_node, _ in parent.value:
-                if isinstance(key_node, yaml.ScalarNode) and _same_key(key_node, loc[-1]):
-                    return key_node.start_mark.line + 1, key_node.start_mark.column + 1
+            entry = self._entries(parent).get(str(loc[-1]))
+            if entry is not None:
+                key_node = entry[0]
+                return key_node.start_mark.line + 1, key_node.start_mark.column + 1
         return self.locate(loc)
 
     def problem(self, loc: tuple[Any, ...], message: str, *, at_key: bool = False) -> Problem:
@@ -96,42 +131,28 @@ class Document:
         return Problem(self.path, line, col, format_field(loc) or None, message)
 
 
-def _child(node: yaml.Node | None, part: Any) -> yaml.Node | None:
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and _same_key(key_node, part):
-                return value_node
-    elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-        if 0 <= part < len(node.value):
-            return node.value[part]
-    return None
-
-
-def _same_key(key_node: yaml.ScalarNode, part: Any) -> bool:
-    return key_node.value == str(part)
-
-
 def read_text(path: str | os.PathLike[str]) -> str:
     """Read a UTF-8 text file (a BOM is allowed), with located errors for everything else."""
     shown = display_path(path)
     p = Path(path)
+
+    def too_large(size: int | None) -> InputError:
+        if size is None:  # a device or pipe: no size, read up to the limit
+            message = f"goes on past {MAX_BYTES:,} bytes; larger files are refused"
+        else:
+            message = f"is {size:,} bytes; files over {MAX_BYTES:,} bytes are refused"
+        return InputError([Problem(shown, None, None, None, message)])
+
     try:
         if p.is_dir():
             raise InputError([Problem(shown, None, None, None, "is a directory, expected a YAML file")])
         size = p.stat().st_size
         if size > MAX_BYTES:
-            raise InputError(
-                [
-                    Problem(
-                        shown,
-                        None,
-                        None,
-                        None,
-                        f"is {size:,} bytes; files over {MAX_BYTES:,} bytes are refused",
-                    )
-                ]
-            )
-        raw = p.read_bytes()
+            raise too_large(size)
+        with open(p, "rb") as fh:  # at most one byte too many: /dev/zero has no size but no end
+            raw = fh.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            raise too_large(None)
     except FileNotFoundError:
         raise InputError([Problem(shown, None, None, None, "no such file")]) from None
     except PermissionError:
@@ -141,21 +162,41 @@ def read_text(path: str | os.PathLike[str]) -> str:
     return decode(raw, shown)
 
 
+# Byte-order marks say the encoding without guessing (UTF-32 first: its LE mark starts like UTF-16's).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_EXPECTED = "sti-review reads UTF-8 (or UTF-16 with a byte-order mark)"
+
+
 def decode(raw: bytes, shown: str) -> str:
-    """Decode file bytes as UTF-8 (BOM allowed); refuse binary and other encodings, located."""
-    if b"\x00" in raw[:8192]:
-        raise InputError([Problem(shown, None, None, None, "is a binary file, expected YAML text")])
+    """Decode file bytes: UTF-8, or UTF-16/32 when a byte-order mark says so.
+
+    Anything else is refused, located, with a hint at what the file seems to be (Shift_JIS,
+    EUC-JP, UTF-16 without a mark): guessing would silently garble names.
+    """
+    encoding = next((enc for bom, enc in _BOMS if raw.startswith(bom)), "utf-8")
+    if encoding == "utf-8" and b"\x00" in raw[:8192]:
+        sample = raw[:8192]
+        if sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4:
+            message = f"looks like UTF-16 without a byte-order mark; {_EXPECTED}: re-save it as UTF-8"
+        else:
+            message = "is a binary file, expected YAML text"
+        raise InputError([Problem(shown, None, None, None, message)])
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        hint = ""
-        try:
-            raw.decode("cp932")
-            hint = " It looks like Shift_JIS (CP932): re-save it as UTF-8."
-        except UnicodeDecodeError:
-            pass
+        before = raw[: exc.start].decode(encoding, "replace")
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        if encoding != "utf-8":
+            name = encoding.upper().replace("-SIG", "")
+            what = f"is not valid {name} text although it starts with its byte-order mark"
+            raise InputError([Problem(shown, line, column, None, f"{what}; re-save it as UTF-8")]) from None
         raise InputError(
             [
                 Problem(
@@ -163,10 +204,22 @@ def decode(raw: bytes, shown: str) -> str:
                     line,
                     column,
                     None,
-                    f"is not UTF-8 text (byte 0x{raw[exc.start]:02x}); sti-review reads UTF-8 only.{hint}",
+                    f"is not UTF-8 text (byte 0x{raw[exc.start]:02x}); {_EXPECTED}.{_encoding_hint(raw)}",
                 )
             ]
         ) from None
+
+
+def _encoding_hint(raw: bytes) -> str:
+    """What the bytes look like, when we can tell: Japanese text has kana in it."""
+    for codec, name in (("cp932", "Shift_JIS (CP932)"), ("euc_jp", "EUC-JP")):
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if _KANA.search(text):
+            return f" It looks like {name}: re-save it as UTF-8."
+    return " Re-save it as UTF-8."
 
 
 def load_file(path: str | os.PathLike[str]) -> Document:
@@ -175,14 +228,52 @@ def load_file(path: str | os.PathLike[str]) -> Document:
     return parse(read_text(path), shown)
 
 
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small objects that form no cycles
+    (node trees, plain data, models): its passes over a growing heap halve the speed on a large
+    file. Reference counting still frees everything."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def parse(text: str, shown: str) -> Document:
     """Parse YAML text into a Document, or raise InputError with every located problem."""
-    loader = _Loader(text)
+    with gc_paused():
+        if len(text) > _COUNT_ABOVE:
+            _count_values(text, shown)
+        root, loader = _compose(text, shown)
+        if root is None:
+            raise InputError([Problem(shown, None, None, None, "is empty, expected a YAML mapping")])
+        builder = _Builder(shown, loader)
+        data = builder.build(root, 0)
+    if builder.problems:
+        raise InputError(builder.problems)
+    return Document(shown, data, root)
+
+
+def _compose(text: str, shown: str) -> tuple[yaml.Node | None, Any]:
     try:
-        root = loader.get_single_node()
+        loader = _Loader(text)
+    except UnicodeEncodeError:  # lone surrogates: only in text from a caller, never from a file
+        raise InputError(
+            [Problem(shown, None, None, None, "contains text that is not valid Unicode")]
+        ) from None
+    try:
+        return loader.get_single_node(), loader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        message = " ".join(str(m) for m in (exc.context, exc.problem) if m) or "invalid YAML"
+        context = exc.context
+        if context and exc.context_mark and mark and exc.context_mark.line != mark.line:
+            # "while scanning a quoted scalar on line 4, found unexpected end of stream": where
+            # the unclosed quote or bracket began is what the reader needs
+            context = f"{context} on line {exc.context_mark.line + 1},"
+        message = " ".join(str(m) for m in (context, exc.problem) if m) or "invalid YAML"
         raise InputError(
             [
                 Problem(
@@ -194,21 +285,67 @@ def parse(text: str, shown: str) -> Document:
                 )
             ]
         ) from None
+    except yaml.reader.ReaderError as exc:
+        line, column = _reader_position(text, exc.position)
+        what = f"character U+{exc.character:04X}" if isinstance(exc.character, int) else "character"
+        raise InputError(
+            [Problem(shown, line, column, None, f"YAML does not allow the {what} here: {exc.reason}")]
+        ) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(shown, None, None, None, f"YAML error: {exc}")]) from None
-    except RecursionError:
+    except RecursionError:  # the pure-Python parser has no nesting limit of its own
         raise InputError(
             [Problem(shown, None, None, None, f"nested too deeply (more than {MAX_DEPTH} levels)")]
         ) from None
     finally:
         loader.dispose()
-    if root is None:
-        raise InputError([Problem(shown, None, None, None, "is empty, expected a YAML mapping")])
-    builder = _Builder(shown, loader)
-    data = builder.build(root, 0)
-    if builder.problems:
-        raise InputError(builder.problems)
-    return Document(shown, data, root)
+
+
+def _reader_position(text: str, position: int) -> tuple[int, int]:
+    """Line and column of a reader error: libyaml counts UTF-8 bytes, pure-Python characters."""
+    if _Loader is not yaml.SafeLoader:
+        before = text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "replace")
+    else:  # pragma: no cover - depends on how PyYAML was built
+        before = text[:position]
+    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+
+
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
+
+
+def _count_values(text: str, shown: str) -> None:
+    """Refuse a file with more than MAX_VALUES values before building its tree.
+
+    Reading events is ~5x cheaper than building nodes and stops at the limit. Syntax errors are
+    left to the real parse, which reports them located.
+    """
+    try:
+        loader = _Loader(text)
+    except UnicodeEncodeError:
+        return  # reported by the real parse
+    count = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, _NODE_EVENTS):
+                count += 1
+                if count > MAX_VALUES:
+                    mark = event.start_mark
+                    raise InputError(
+                        [
+                            Problem(
+                                shown,
+                                mark.line + 1,
+                                mark.column + 1,
+                                None,
+                                f"has more than {MAX_VALUES:,} values; such a file is refused",
+                            )
+                        ]
+                    )
+    except (yaml.YAMLError, RecursionError):
+        pass
+    finally:
+        loader.dispose()
 
 
 class _Builder:
@@ -274,11 +411,15 @@ class _Builder:
             return _FOLDED_JA_SPACE.sub("", node.value)
         if tag in (_TAG + "int", _TAG + "float") and ":" in node.value:
             return node.value  # YAML 1.1 base-60 (1:30 -> 90) surprises everyone: keep the text
+        if tag == _TAG + "int" and not node.style and _RADIX_INT.match(node.value):
+            return node.value  # YAML 1.1 octal / hex / binary (010 -> 8): keep the text
         if tag in _PLAIN_SCALARS:
             try:
                 return self.loader.yaml_constructors[tag](self.loader, node)
             except (ValueError, OverflowError) as exc:
-                self._problem(node, f"cannot read {node.value[:40]!r}: {exc}")
+                reason = "the number is too long" if len(node.value) > 100 else str(exc)
+                shown = node.value[:40] + ("…" if len(node.value) > 40 else "")
+                self._problem(node, f"cannot read {shown!r}: {reason}")
                 return None
         self._problem(node, f"YAML tag {tag!r} is not allowed")
         return None

@@ -3,7 +3,6 @@ section of the assessment report. (The terminal version is in findings_terminal.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +11,7 @@ from ..checks import SEVERITIES, Finding, counts
 from ..errors import Problem
 from ..i18n import Lang, catalog
 from ..rubric import Rubric
+from ..sanitize import json_text
 from ..sanitize import markdown_inline as esc
 
 if TYPE_CHECKING:
@@ -151,7 +151,7 @@ def render_json(
     lang: Lang,
     strict: bool,
 ) -> str:
-    return json.dumps(to_data(results, invalid, rubric, lang, strict), ensure_ascii=False, indent=2) + "\n"
+    return json_text(to_data(results, invalid, rubric, lang, strict))
 
 
 # --- Markdown -----------------------------------------------------------------------------

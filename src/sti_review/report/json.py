@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 from .. import __version__
 from ..checks import Finding
 from ..i18n import Lang
+from ..sanitize import json_text
 from ..scoring import Assessment, CriterionResult
 from .common import outcome_text, reason_text
 from .findings import findings_data
@@ -106,4 +106,4 @@ def to_data(assessment: Assessment, lang: Lang, findings: Sequence[Finding] | No
 
 
 def render(assessment: Assessment, lang: Lang, findings: Sequence[Finding] | None = None) -> str:
-    return json.dumps(to_data(assessment, lang, findings), ensure_ascii=False, indent=2) + "\n"
+    return json_text(to_data(assessment, lang, findings))

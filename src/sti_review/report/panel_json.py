@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from fractions import Fraction
 from typing import Any
 
 from .. import __version__
 from ..i18n import Lang
 from ..panel import AnswerLike, Consolidation, CriterionPanel
+from ..sanitize import json_text
 from . import json as assessment_json
 from .common import outcome_text, reason_text
 
@@ -105,4 +105,4 @@ def to_data(c: Consolidation, lang: Lang) -> dict[str, Any]:
 
 
 def render(c: Consolidation, lang: Lang) -> str:
-    return json.dumps(to_data(c, lang), ensure_ascii=False, indent=2) + "\n"
+    return json_text(to_data(c, lang))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from .. import __version__
 from ..i18n import Lang
 from ..portfolio import Matrix, PortfolioMap
+from ..sanitize import json_text
 from .portfolio_common import overlap_groups
 
 
@@ -67,4 +67,4 @@ def to_data(m: PortfolioMap, lang: Lang) -> dict[str, Any]:
 
 
 def render(m: PortfolioMap, lang: Lang) -> str:
-    return json.dumps(to_data(m, lang), ensure_ascii=False, indent=2) + "\n"
+    return json_text(to_data(m, lang))

@@ -9,6 +9,7 @@ from fractions import Fraction
 
 from ..i18n import Lang
 from ..ranking import Ranking
+from ..sanitize import printable
 from .ranking_common import outcome_label, reasons_text, status_text
 
 BOM = "\ufeff"
@@ -17,6 +18,7 @@ _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 def _text(value: str) -> str:
     """User text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
+    value = printable(value)
     return "'" + value if value.startswith(_FORMULA) else value
 
 

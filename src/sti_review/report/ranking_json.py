@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from fractions import Fraction
 from typing import Any
 
 from .. import __version__
 from ..i18n import Lang
 from ..ranking import RankedProposal, Ranking
+from ..sanitize import json_text
 from .ranking_common import outcome_label, reason_line, status_text
 
 SCHEMA = "sti-review/ranking@1"
@@ -116,4 +116,4 @@ def to_data(ranking: Ranking, lang: Lang) -> dict[str, Any]:
 
 
 def render(ranking: Ranking, lang: Lang) -> str:
-    return json.dumps(to_data(ranking, lang), ensure_ascii=False, indent=2) + "\n"
+    return json_text(to_data(ranking, lang))

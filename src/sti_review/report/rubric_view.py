@@ -9,8 +9,14 @@ from rich.text import Text
 
 from ..i18n import Lang, t
 from ..rubric import GUIDANCE_LEVELS, Criterion, Rubric
+from ..sanitize import printable
 
 KIND_STYLE = {"score": "green", "gate": "bold red", "portfolio": "magenta"}
+
+
+def _text(text: str, style: str = "") -> Text:
+    """A rubric from elsewhere is untrusted text too: shown literally, controls made visible."""
+    return Text(printable(text), style=style)
 
 
 def _other(lang: Lang) -> Lang:
@@ -19,30 +25,30 @@ def _other(lang: Lang) -> Lang:
 
 def print_tree(rubric: Rubric, lang: Lang, console: Console) -> None:
     """All criteria, section by section; questions in both languages, never wrapped mid-text."""
-    console.print(Text(f"{rubric.title(lang)}  ({rubric.ref})", style="bold"), soft_wrap=True)
-    console.print(Text(f"{t('scale', lang)}: {rubric.scale.describe()}", style="dim"), soft_wrap=True)
+    console.print(_text(f"{rubric.title(lang)}  ({rubric.ref})", style="bold"), soft_wrap=True)
+    console.print(_text(f"{t('scale', lang)}: {rubric.scale.describe()}", style="dim"), soft_wrap=True)
     for section in rubric.sections:
         console.print()
-        head = Text(f"{section.id}  {section.title(lang)}", style="bold cyan")
+        head = _text(f"{section.id}  {section.title(lang)}", style="bold cyan")
         if section.programme:
             head.append(f"  [{t('programme_' + section.programme, lang)}]", style="cyan")
         console.print(head, soft_wrap=True)
         for o in section.objectives:
-            console.print(Text(f"    ◦ {o.id}  {o.title(lang)}", style="dim"), soft_wrap=True)
+            console.print(_text(f"    ◦ {o.id}  {o.title(lang)}", style="dim"), soft_wrap=True)
         for c in section.criteria:
-            line = Text(f"  {c.id:<4} ")
+            line = _text(f"  {c.id:<4} ")
             line.append(f"{t('kind_' + c.kind, lang):<6}", style=KIND_STYLE[c.kind])
-            line.append(f" {c.title(lang)}", style="bold")
+            line.append(printable(f" {c.title(lang)}"), style="bold")
             console.print(line, soft_wrap=True)
-            console.print(Text(f"         {c.question(lang)}"), soft_wrap=True)
-            console.print(Text(f"         {c.question(_other(lang))}", style="dim"), soft_wrap=True)
+            console.print(_text(f"         {c.question(lang)}"), soft_wrap=True)
+            console.print(_text(f"         {c.question(_other(lang))}", style="dim"), soft_wrap=True)
 
 
 def print_criterion(rubric: Rubric, crit: Criterion, lang: Lang, console: Console) -> None:
     section = rubric.section(crit.section)
-    console.print(Text(f"{crit.id}  {crit.title(lang)}", style="bold"), soft_wrap=True)
-    console.print(Text(f"{t('section', lang)}: {section.id} {section.title(lang)}"), soft_wrap=True)
-    kind = Text(f"{t('kind', lang)}: ")
+    console.print(_text(f"{crit.id}  {crit.title(lang)}", style="bold"), soft_wrap=True)
+    console.print(_text(f"{t('section', lang)}: {section.id} {section.title(lang)}"), soft_wrap=True)
+    kind = _text(f"{t('kind', lang)}: ")
     kind.append(t("kind_" + crit.kind, lang), style=KIND_STYLE[crit.kind])
     if crit.kind == "score":
         kind.append(f" · {t('scale', lang)} {rubric.scale.describe()}")
@@ -51,21 +57,21 @@ def print_criterion(rubric: Rubric, crit: Criterion, lang: Lang, console: Consol
     console.print(kind, soft_wrap=True)
     console.print()
     console.print(Text(t("question", lang), style="bold"))
-    console.print(Text(f"  {crit.question(lang)}"), soft_wrap=True)
-    console.print(Text(f"  {crit.question(_other(lang))}", style="dim"), soft_wrap=True)
+    console.print(_text(f"  {crit.question(lang)}"), soft_wrap=True)
+    console.print(_text(f"  {crit.question(_other(lang))}", style="dim"), soft_wrap=True)
     console.print()
     console.print(Text(t("guidance", lang), style="bold"))
     for level in GUIDANCE_LEVELS[crit.kind]:
-        console.print(Text(f"  {t('guidance_' + level, lang)}", style="cyan"))
-        console.print(Text(f"    {crit.guidance[level](lang)}"), soft_wrap=True)
+        console.print(_text(f"  {t('guidance_' + level, lang)}", style="cyan"))
+        console.print(_text(f"    {crit.guidance[level](lang)}"), soft_wrap=True)
     if crit.objectives:
         console.print()
         console.print(Text(t("objectives", lang), style="bold"))
         for o in crit.objectives:
-            console.print(Text(f"  {o}  {rubric.objectives[o].title(lang)}"), soft_wrap=True)
+            console.print(_text(f"  {o}  {rubric.objectives[o].title(lang)}"), soft_wrap=True)
     console.print()
     fields = ", ".join([f"sections.{crit.id}", *crit.evidence])
-    console.print(Text(f"{t('evidence', lang)}: {fields}"), soft_wrap=True)
+    console.print(_text(f"{t('evidence', lang)}: {fields}"), soft_wrap=True)
 
 
 def to_data(rubric: Rubric) -> dict[str, Any]:
