@@ -132,7 +132,7 @@ class Document:
 
 
 def read_text(path: str | os.PathLike[str]) -> str:
-    """Read a UTF-8 text file (a BOM is allowed), with located errors for everything else."""
+    """Read a YAML text file (see :func:`decode`), with located errors for everything else."""
     shown = display_path(path)
     p = Path(path)
 
