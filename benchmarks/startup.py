@@ -51,6 +51,15 @@ def main() -> None:
     cases = {
         "python -c pass": [sys.executable, "-c", "pass"],
         "import floor": [sys.executable, "-c", "import typer, rich.console, pydantic, yaml"],
+        # typer's own cost for a command like assess that does nothing (see typer_floor.py).
+        "typer command floor": [
+            sys.executable,
+            str(ROOT / "benchmarks" / "typer_floor.py"),
+            "assess",
+            str(EXAMPLE),
+            "--lang",
+            "ja",
+        ],
         # pydantic imports lazily: the floor above never builds a model. This one does.
         "floor + pydantic.BaseModel": [
             sys.executable,
@@ -83,6 +92,8 @@ def main() -> None:
         f"assess:    {assess_ratio:.2f}x import floor (goal <= 1.3): "
         f"{'ok' if assess_ratio <= 1.3 else 'MISSED'}"
     )
+    typer_ratio = results["sti-review assess (terminal)"] / results["typer command floor"]
+    print(f"assess:    {typer_ratio:.2f}x a typer command that does nothing (for context)")
 
 
 if __name__ == "__main__":
