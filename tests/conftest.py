@@ -15,6 +15,10 @@ TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 DATA = TESTS / "data"
 EXAMPLES = ROOT / "examples"
+# Every criterion id of the shipped rubric, in rubric order (DESIGN.md).
+ALL_IDS = (
+    "A1 A2 A3 B1 B2 B3 B4 C1 C2 C3 C4 X1 X2 X3 X4 X5 X6 X7 BC1 BC2 BC3 BC4 BC5 JR1 JR2 JR3 JR4 JR5 JR6 JR7"
+).split()
 
 # The four example proposals and the outcome their complete review must give.
 EXAMPLE_OUTCOMES = {

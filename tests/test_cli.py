@@ -10,40 +10,8 @@ import pytest
 
 import sti_review
 
-from .conftest import DATA, EXAMPLE_OUTCOMES, EXAMPLES
+from .conftest import ALL_IDS, DATA, EXAMPLE_OUTCOMES, EXAMPLES
 
-ALL_IDS = [
-    "A1",
-    "A2",
-    "A3",
-    "B1",
-    "B2",
-    "B3",
-    "B4",
-    "C1",
-    "C2",
-    "C3",
-    "C4",
-    "X1",
-    "X2",
-    "X3",
-    "X4",
-    "X5",
-    "X6",
-    "X7",
-    "BC1",
-    "BC2",
-    "BC3",
-    "BC4",
-    "BC5",
-    "JR1",
-    "JR2",
-    "JR3",
-    "JR4",
-    "JR5",
-    "JR6",
-    "JR7",
-]
 PARTIAL = EXAMPLES / "satreps-flood-ews-th.partial.review.yaml"
 PARTIAL_MISSING = ["C1", "C2", "C3", "C4", "X2", "X5", "X6", "JR1", "JR2", "JR3", "JR4", "JR5", "JR6", "JR7"]
 
