@@ -180,28 +180,20 @@ def assess(
         if not no_input and (interactive or (sys.stdin.isatty() and sys.stdout.isatty())):
             from . import questionnaire as q
 
-            job, earlier = q.open_for_walk(proposal, review, rubric)
-            if earlier is not None and not job.assessment().missing:
-                job = open_job(proposal, review, rubric)  # a complete review: the mismatch is an error
-            if job.assessment().missing:
-                session = q.Session(job, earlier)
-                walk = q.Questionnaire(session, q.ConsolePrompter(_console()), language).run()
-                job.review.review = session.review
-                job.review_exists = job.review_exists or walk.saved
-                if walk.status != "done":
-                    options = [f"--format={format.value}"] if format is not Format.terminal else []
-                    options += [f"--output={output}"] if output is not None else []
-                    options += ["--force"] * force + ["--interactive"] * interactive
-                    command = q.resume_command(
-                        proposal,
-                        review=review,
-                        rubric=rubric,
-                        lang=lang.value if lang else None,
-                        options=options,
-                    )
-                    for line in q.stop_message(walk, session, language, command):
-                        _err(line)
-                    raise typer.Exit(EXIT_INTERRUPTED if session.missing() else 0)
+            options = [f"--format={format.value}"] if format is not Format.terminal else []
+            options += [f"--output={output}"] if output is not None else []
+            options += ["--force"] * force + ["--interactive"] * interactive
+            resume = q.resume_command(
+                proposal, review=review, rubric=rubric, lang=lang.value if lang else None, options=options
+            )
+            done = q.complete_review(
+                proposal, review, rubric, q.ConsolePrompter(_console()), language, resume
+            )
+            if done.stopped:
+                for line in done.stop_lines:
+                    _err(line)
+                raise typer.Exit(done.exit_code)
+            job = done.job
         else:
             job = open_job(proposal, review, rubric)
         assessment = job.assessment()

@@ -34,7 +34,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from .api import ReviewJob, default_review_path
+from .api import ReviewJob, default_review_path, open_job
 from .errors import InputError
 from .i18n import Lang, catalog
 from .proposal import LoadedProposal, Proposal, load_proposal
@@ -1553,3 +1553,44 @@ def stop_message(result: WalkResult, session: Session, lang: Lang, command: str)
     key = "report_with" if not session.missing() else "resume_with"
     lines.append(_(key, lang, command=command))
     return lines
+
+
+@dataclass
+class Completion:
+    """What ``complete_review`` left: the job to report on, or why the walk stopped first."""
+
+    job: ReviewJob
+    stop_lines: list[str] = field(default_factory=list)
+    exit_code: int = 0
+
+    @property
+    def stopped(self) -> bool:
+        return bool(self.stop_lines)
+
+
+def complete_review(
+    proposal_path: str | os.PathLike[str],
+    review_path: str | os.PathLike[str] | None,
+    rubric_path: str | os.PathLike[str] | None,
+    prompter: Prompter,
+    lang: Lang,
+    resume: str,
+) -> Completion:
+    """Open the review of a proposal and walk the reviewer through what is missing.
+
+    ``resume`` is the command that picks the walk up again (see ``resume_command``). A complete
+    review is returned as it is; a review begun against another rubric version is accepted only
+    while incomplete, so a complete one raises the mismatch as ``api.open_job`` does.
+    """
+    job, earlier = open_for_walk(proposal_path, review_path, rubric_path)
+    if earlier is not None and not job.assessment().missing:
+        job = open_job(proposal_path, review_path, rubric_path)
+    if not job.assessment().missing:
+        return Completion(job)
+    session = Session(job, earlier)
+    walk = Questionnaire(session, prompter, lang).run()
+    job.review.review = session.review
+    job.review_exists = job.review_exists or walk.saved
+    if walk.status == "done":
+        return Completion(job)
+    return Completion(job, stop_message(walk, session, lang, resume), 130 if session.missing() else 0)
