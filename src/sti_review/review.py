@@ -238,12 +238,6 @@ def check_review(
     return problems
 
 
-def validate_review(loaded: LoadedReview, rubric: Rubric, proposal: Proposal | None) -> None:
-    problems = check_review(loaded.review, loaded.doc, rubric, proposal)
-    if problems:
-        raise InputError(problems)
-
-
 def review_to_data(review: Review) -> dict[str, Any]:
     """Plain data in the order of the contract, without empty optional fields."""
     data: dict[str, Any] = {

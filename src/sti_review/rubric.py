@@ -446,8 +446,3 @@ def _check_rubric(rubric: Rubric, doc: Document) -> list[Problem]:
 def objective_title(rubric: Rubric, objective_id: str, lang: Lang) -> str:
     obj = rubric.objectives.get(objective_id)
     return obj.title(lang) if obj else objective_id
-
-
-def rubric_summary(rubric: Rubric) -> dict[str, Any]:
-    """A small summary used by reports."""
-    return {"id": rubric.id, "version": rubric.version, "ref": rubric.ref}
