@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sti_review import ranking
+from sti_review import callfolder, ranking
 from sti_review.errors import InputError, UsageError
 from sti_review.ranking import rank_call
 from sti_review.rubric import default_rubric_dir
@@ -362,7 +362,7 @@ def test_side_by_side_layout_and_routing_mistakes_are_put_right(tmp_path):
 
 def test_parallel_reading_gives_the_same_ranking(known_call, monkeypatch):
     serial = rank_call(known_call, fund=6, workers=1)
-    monkeypatch.setattr(ranking, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(callfolder, "PARALLEL_FROM", 1)
     parallel = rank_call(known_call, fund=6, workers=2)
     key = [(x.id, x.rank, x.status, x.border, x.weighted_percent) for x in serial.rows]
     assert key == [(x.id, x.rank, x.status, x.border, x.weighted_percent) for x in parallel.rows]

@@ -8,7 +8,6 @@ Python. Pure library: no typer, no rich. The checks inform; the reviewer decides
 
 from __future__ import annotations
 
-import difflib
 import re
 import string
 from collections.abc import Iterable, Iterator
@@ -22,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from .errors import MAX_PROBLEMS, Problem
 from .proposal import CareerStage, Discipline, LoadedProposal, Programme, Proposal, RiskArea
 from .rubric import Kind, Lang, Rubric, Text
+from .rules import suggestion
 from .validation import problems_from, validate
 from .yamlio import Document, format_field, load_file
 
@@ -651,8 +651,8 @@ def _unknown_objectives(
 
 def _unknown(what: str, value: str, known: Iterable[str]) -> str:
     names = list(known)
-    close = difflib.get_close_matches(value, names, n=1)
-    hint = f" (did you mean {close[0]}?)" if close else f"; known: {', '.join(names)}"
+    close = suggestion(value, names)
+    hint = f" (did you mean {close}?)" if close else f"; known: {', '.join(names)}"
     return f"unknown {what} {value!r}{hint}"
 
 
@@ -777,12 +777,12 @@ def _references(rubric: Rubric, p: Proposal, doc: Document) -> Iterator[Finding]
         )
     for variant, loc, value, at_key in places:
         known = rubric.objectives if variant == "unknown_objective" else rubric.criteria
-        close = difflib.get_close_matches(value, list(known), n=1)
+        close = suggestion(value, known)
         texts = [
             _REFERENCES[variant](lang).format(
                 value=value,
                 rubric=rubric.ref,
-                hint=_REFERENCES["hint"](lang).format(close=close[0]) if close else "",
+                hint=_REFERENCES["hint"](lang).format(close=close) if close else "",
             )
             for lang in ("ja", "en")
         ]

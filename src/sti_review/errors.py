@@ -74,12 +74,7 @@ def input_error(
 
 def did_you_mean(value: str, known: list[str]) -> str:
     """' (did you mean A1?)' for a near miss (case-insensitive), else ''."""
-    import difflib
+    from .rules import suggestion
 
-    if not known:
-        return ""
-    by_upper = {k.upper(): k for k in known}
-    if value.upper() in by_upper:
-        return f" (did you mean {by_upper[value.upper()]}?)"
-    close = difflib.get_close_matches(value.upper(), list(by_upper), n=1)
-    return f" (did you mean {by_upper[close[0]]}?)" if close else ""
+    close = suggestion(value, known, fold_case=True)
+    return f" (did you mean {close}?)" if close else ""

@@ -30,6 +30,7 @@ from .errors import InputError, Problem
 from .proposal import LoadedProposal, Proposal, load_proposal
 from .review import Answer, Review, read_review
 from .rubric import Criterion, Rubric, load_rubric
+from .rules import is_answered
 from .scoring import Assessment, assess, required_criteria
 
 Source = Literal["consensus", "derived", "missing"]
@@ -162,8 +163,12 @@ class Consolidation:
     @property
     def incomplete_reviews(self) -> list[PanelReview]:
         """Individual reviews that leave a required criterion unanswered."""
-        required = [c.id for c in required_criteria(self.rubric, self.proposal.programme)]
-        return [r for r in self.reviews if any(cid not in r.review.answers for cid in required)]
+        required = required_criteria(self.rubric, self.proposal.programme)
+        return [
+            r
+            for r in self.reviews
+            if any(not is_answered(c.kind, r.review.answers.get(c.id)) for c in required)
+        ]
 
     @cached_property
     def individual(self) -> list[Assessment]:

@@ -345,7 +345,7 @@ def read_portfolio(
     problems: list[Problem] = []
     files = 0
     if call_dir is not None:
-        from .ranking import read_proposals
+        from .callfolder import read_proposals
 
         infos, problems, files = read_proposals(
             call_dir, rubric, rubric_path, workers=workers, progress=progress

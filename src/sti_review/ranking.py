@@ -1,11 +1,8 @@
 """Ranking of a whole call: load a folder of proposals and reviews, consolidate each proposal's
 reviews, rank the eligible ones, draw a funding line and mark the border zone around it.
 
-The call folder (documented in docs/formats.md): every ``*.yaml``/``*.yml`` file below it,
-except names starting with ``.`` or ``_``. What a file is comes from its content (a review has
-``answers``/``reviewer``, a proposal has ``programme``/``partners``, a programmes file has
-``programmes``); when the content cannot be read, from its place: a file under a ``reviews``
-folder or named ``*.review*.yaml`` is taken to be a review. Reviews name their proposal by id.
+Finding and reading the files of a call folder is ``callfolder``'s; what is kept of each file
+is in ``summaries``.
 
 A file with a problem never drops a proposal silently: the problem is kept, located, and the
 proposal it concerns is ranked ``invalid``.
@@ -19,201 +16,36 @@ written in an unusual way) is put right afterwards, in the main process, from th
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import math
-import os
-import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
+from .callfolder import (
+    Progress,
+    chunks,
+    default_workers,
+    discover,
+    locate_field,
+    no_gc,
+    problem_order,
+    read_call_file,
+    route,
+    worker_pool,
+    worker_rubric,
+)
 from .errors import InputError, Problem, UsageError
-from .panel import PanelReview, consolidate, locate, panel_problems, proposal_of
-from .proposal import Integrity, Partner, Proposal
+from .panel import PanelReview, consolidate, locate, panel_problems
 from .rubric import Rubric, load_rubric
 from .scoring import Outcome, Reason
+from .summaries import FileResult, ProposalInfo, ReviewInfo
 
-Progress = Callable[[str, int, int], None]
 Status = Literal["funded", "tie_at_line", "not_funded", "eligible", "ineligible", "invalid"]
+
+
 ELIGIBLE = (Outcome.PASS, Outcome.CONDITIONAL)
-PARALLEL_FROM = 400  # files; below this a worker pool costs more than it saves
-ROUTE_BYTES = 8192  # routing reads the head of each file: ids and `answers:` come first
-
-_REVIEW_NAME = re.compile(r"\.review(?:[._-][^/\\]*)?\.ya?ml$", re.I)
-_ID_LINE = re.compile(r"^id:[ \t]*['\"]?([A-Za-z0-9._-]+)['\"]?[ \t]*(?:#.*)?$", re.M)
-_REVIEW_KEYS = re.compile(r"^(?:answers|reviewer):", re.M)
-_PROGRAMMES_KEY = re.compile(r"^programmes:", re.M)
-
-
-_NO_INTEGRITY = Integrity()
-
-
-class LightAnswer(NamedTuple):
-    """An answer as the ranking keeps it (no comment: the ranking never shows comments)."""
-
-    score: float | None
-    verdict: str | None
-    conditions: tuple[str, ...]
-    na: bool
-    comment: str | None = None
-
-
-class LightReview(NamedTuple):
-    reviewer: str
-    role: str
-    answers: dict[str, LightAnswer]
-
-
-@dataclass(frozen=True)
-class ProposalInfo:
-    """What the ranking and the portfolio map need of a proposal (not its text)."""
-
-    path: str
-    id: str
-    title: str
-    programme: str
-    budget: float | None = None
-    objectives: tuple[str, ...] = ()
-    countries: tuple[str, ...] = ()
-    career_stages: tuple[str, ...] = ()
-    lead: str = ""
-
-    def as_proposal(self) -> Proposal:
-        """A Proposal with what scoring needs (every field given: no default is deep-copied)."""
-        return Proposal.model_construct(
-            id=self.id,
-            title=self.title,
-            programme=self.programme,
-            summary="",
-            lead=None,
-            partners=[Partner.model_construct(country=c, institution="") for c in self.countries],
-            objectives=list(self.objectives),
-            kpis=[],
-            risks=[],
-            integrity=_NO_INTEGRITY,
-            sections={},
-            team=[],
-            budget=self.budget,
-        )
-
-
-@dataclass(frozen=True)
-class ReviewInfo:
-    path: str
-    proposal: str
-    review: LightReview
-
-
-class FileResult(NamedTuple):
-    """What reading one file of a call gives: a proposal, a review, or problems."""
-
-    path: str
-    kind: str  # proposal | review | programmes
-    proposal: ProposalInfo | None
-    review: ReviewInfo | None
-    problems: list[Problem]
-    about: str | None  # the proposal id the file concerns, when known
-
-
-# ---------------------------------------------------------------------------------------- files
-
-
-def discover(call_dir: str | Path) -> list[str]:
-    """Every YAML file of a call folder, sorted; hidden and ``_`` names are skipped."""
-    root = os.fspath(call_dir)
-    if not os.path.isdir(root):
-        raise InputError([Problem(root, None, None, None, "is not a folder (expected a call folder)")])
-    out = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if not d.startswith((".", "_"))]
-        for name in filenames:
-            if name.startswith((".", "_")) or not name.lower().endswith((".yaml", ".yml")):
-                continue
-            out.append(os.path.join(dirpath, name))
-    out.sort()
-    return out
-
-
-def looks_like_review(path: str | Path) -> bool:
-    p = Path(path)
-    return bool(_REVIEW_NAME.search(p.name)) or "reviews" in (part.lower() for part in p.parent.parts)
-
-
-def _id_of(text: str) -> str | None:
-    m = _ID_LINE.search(text)
-    return m.group(1) if m else None
-
-
-def route_file(path: str) -> tuple[str, str, str | None]:
-    """(path, kind, id) guessed from the raw text, without parsing: for grouping only."""
-    try:
-        with open(path, "rb") as fh:
-            text = fh.read(ROUTE_BYTES).decode("utf-8-sig", "ignore")
-    except OSError:
-        return path, "review" if looks_like_review(path) else "proposal", None
-    if _REVIEW_KEYS.search(text) or (looks_like_review(path) and "programme:" not in text):
-        return path, "review", proposal_of(text)
-    if _PROGRAMMES_KEY.search(text):
-        return path, "programmes", None
-    return path, "proposal", _id_of(text)
-
-
-def read_call_file(path: str, rubric: Rubric) -> FileResult:
-    """Read, validate and boil down one file of a call. Never raises for bad input."""
-    from .proposal import from_document
-    from .review import review_from_document
-    from .validate import detect_kind
-    from .yamlio import parse, read_text
-
-    text = ""
-    try:
-        text = read_text(path)
-        doc = parse(text, path)
-    except InputError as exc:
-        kind = "review" if looks_like_review(path) or _REVIEW_KEYS.search(text) else "proposal"
-        about = proposal_of(text) if kind == "review" else _id_of(text)
-        return FileResult(path, kind, None, None, exc.problems, about)
-    kind = detect_kind(doc.data)
-    if kind == "programmes":
-        return FileResult(path, "programmes", None, None, [], None)
-    if kind not in ("proposal", "review"):
-        kind = "review" if looks_like_review(path) else "proposal"
-    if kind == "proposal":
-        about = _id_of(text)
-        try:
-            p = from_document(doc, rubric).proposal
-        except InputError as exc:
-            return FileResult(path, kind, None, None, exc.problems, about)
-        info = ProposalInfo(
-            path,
-            p.id,
-            p.title,
-            p.programme,
-            p.budget,
-            tuple(p.objectives),
-            tuple(x.country for x in p.partners),
-            tuple(m.career_stage for m in p.team if m.career_stage),
-            p.lead.name if p.lead else "",
-        )
-        return FileResult(path, kind, info, None, [], p.id)
-    loaded, problems = review_from_document(doc, rubric, None)
-    about = proposal_of(text)
-    if loaded is None or problems:
-        if loaded is not None:
-            about = loaded.review.proposal
-        return FileResult(path, "review", None, None, problems, about)
-    r = loaded.review
-    answers = {
-        cid: LightAnswer(a.score, a.verdict, tuple(a.conditions), a.na) for cid, a in r.answers.items()
-    }
-    info_r = ReviewInfo(path, r.proposal, LightReview(r.reviewer, r.role, answers))
-    return FileResult(path, "review", None, info_r, [], r.proposal)
-
-
-# -------------------------------------------------------------------------------------- ranking
 
 
 @dataclass
@@ -395,10 +227,6 @@ def _cross_check(rubric: Rubric, info: ProposalInfo, reviews: Sequence[ReviewInf
     return problems
 
 
-def _locate_field(path: str, name: str, message: str) -> Problem:
-    return locate([Problem(path, None, None, name, message)])[0]
-
-
 class GroupResult(NamedTuple):
     """What a worker sends back for one proposal file and the reviews routed to it."""
 
@@ -440,137 +268,18 @@ def compute_group(
         if need_budget and row.eligible and res.proposal.budget is None:
             # Only an eligible proposal can be funded, so only it needs its requested amount.
             needed = "the requested amount is needed for a --budget line"
-            row.problems = [_locate_field(res.path, "budget", needed)]
+            row.problems = [locate_field(res.path, "budget", needed)]
             row.status = "invalid"
             row.outcome = None
     row.review_files = belonging
     return GroupResult(row, strays, seen)
 
 
-_WORKER_RUBRIC: Rubric | None = None
-
-
-def _init_worker(rubric_path: str | None) -> None:
-    import signal
-
-    global _WORKER_RUBRIC
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
-    _WORKER_RUBRIC = load_rubric(rubric_path)
-
-
-def _route_chunk(paths: list[str]) -> list[tuple[str, str, str | None]]:
-    return [route_file(p) for p in paths]
-
-
 def _group_chunk(args: tuple[list[tuple[str, list[str]]], bool]) -> list[GroupResult]:
     groups, need_budget = args
-    assert _WORKER_RUBRIC is not None
-    with _no_gc():
-        return [compute_group(_WORKER_RUBRIC, p, rs, need_budget) for p, rs in groups]
-
-
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector: loading creates many objects and no cycles, and
-    collections of an ever larger heap would make the cost grow faster than the call."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
-def default_workers() -> int:
-    env = os.environ.get("STI_REVIEW_WORKERS", "").strip()
-    if env.isdigit() and int(env) > 0:
-        return int(env)
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def _chunks(items: list[Any], size: int) -> list[list[Any]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
-@contextlib.contextmanager
-def _worker_pool(n: int, total: int, rubric_path: str | Path | None) -> Iterator[Any]:
-    """A pool of ``n`` worker processes for a large call, or None when working alone is faster."""
-    if n <= 1 or total < PARALLEL_FROM:
-        yield None
-        return
-    import multiprocessing as mp
-
-    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-    gc.collect()
-    gc.freeze()  # forked workers then share these pages instead of copying them
-    rubric_arg = str(rubric_path) if rubric_path is not None else None
-    pool = mp.get_context(method).Pool(n, initializer=_init_worker, initargs=(rubric_arg,))
-    try:
-        yield pool
-    except BaseException:
-        pool.terminate()
-        raise
-    finally:
-        pool.close()
-        pool.join()
-        gc.unfreeze()
-
-
-def _route(pool: Any, n: int, paths: Sequence[str]) -> list[tuple[str, str, str | None]]:
-    if pool is None:
-        return [route_file(p) for p in paths]
-    size = max(64, min(2048, len(paths) // (n * 8) or 64))
-    return [x for chunk in pool.imap(_route_chunk, _chunks(list(paths), size)) for x in chunk]
-
-
-def _read_chunk(paths: list[str]) -> list[FileResult]:
-    assert _WORKER_RUBRIC is not None
-    with _no_gc():
-        return [read_call_file(p, _WORKER_RUBRIC) for p in paths]
-
-
-def read_proposals(
-    call_dir: str | Path,
-    rubric: Rubric,
-    rubric_path: str | Path | None = None,
-    *,
-    workers: int | None = None,
-    progress: Progress | None = None,
-) -> tuple[list[ProposalInfo], list[Problem], int]:
-    """Only the proposals of a call folder (for the portfolio map): (proposals, problems, files)."""
-    paths = discover(call_dir)
-    infos: dict[str, ProposalInfo] = {}
-    problems: list[Problem] = []
-    n = workers or default_workers()
-    with _worker_pool(n, len(paths), rubric_path) as pool, _no_gc():
-        wanted = [p for p, kind, _ in _route(pool, n, paths) if kind == "proposal"]
-        results: list[FileResult] = []
-        if pool is None:
-            results = [read_call_file(p, rubric) for p in wanted]
-        else:
-            for chunk in pool.imap(_read_chunk, _chunks(wanted, 64)):
-                results.extend(chunk)
-                if progress:
-                    progress("read", len(results), len(wanted))
-    for res in results:
-        if res.kind != "proposal":
-            continue
-        if res.proposal is None:
-            problems += res.problems
-        elif res.proposal.id in infos:
-            first = infos[res.proposal.id].path
-            problems.append(
-                _locate_field(
-                    res.path, "id", f"proposal id {res.proposal.id!r} is used twice (also in {first})"
-                )
-            )
-        else:
-            infos[res.proposal.id] = res.proposal
-    return list(infos.values()), sorted(problems, key=_problem_order), len(paths)
+    rubric = worker_rubric()
+    with no_gc():
+        return [compute_group(rubric, p, rs, need_budget) for p, rs in groups]
 
 
 def read_call(
@@ -585,9 +294,9 @@ def read_call(
     """Read every file of a call and build one row per proposal: (rows, loose problems, reviews)."""
     total = len(paths)
     n = workers or default_workers()
-    with _worker_pool(n, total, rubric_path) as pool, _no_gc():
+    with worker_pool(n, total, rubric_path) as pool, no_gc():
         # Routing: which reviews name which proposal (a guess from the raw text).
-        routed = _route(pool, n, paths)
+        routed = route(pool, n, paths)
         proposals = [(p, i) for p, k, i in routed if k == "proposal"]
         reviews_by_id: dict[str | None, list[str]] = {}
         for p, k, i in routed:
@@ -609,7 +318,7 @@ def read_call(
         done = 0
         if pool is not None:
             size = max(4, min(64, len(groups) // (n * 16) or 4))
-            tasks = [(chunk, need_budget) for chunk in _chunks(groups, size)]
+            tasks = [(chunk, need_budget) for chunk in chunks(groups, size)]
             for chunk_results in pool.imap_unordered(_group_chunk, tasks):
                 results.extend(chunk_results)
                 done += sum(1 + len(g.row.review_files if g.row else ()) for g in chunk_results)
@@ -648,7 +357,7 @@ def _settle(
         row = RankedProposal(pid, files[0], status="invalid")
         row.review_files = sorted({f for r in same for f in r.review_files})
         row.problems = [
-            _locate_field(f, "id", f"proposal id {pid!r} is used by {len(files)} files: {', '.join(files)}")
+            locate_field(f, "id", f"proposal id {pid!r} is used by {len(files)} files: {', '.join(files)}")
             for f in files
         ]
         rows[pid] = row
@@ -675,7 +384,7 @@ def _settle(
             loose += res.problems
         else:
             loose.append(
-                _locate_field(
+                locate_field(
                     res.path,
                     "proposal",
                     f"no proposal with id {target!r} in this call (is the proposal file missing, "
@@ -692,15 +401,11 @@ def _settle(
         paths = sorted(set(row.review_files) | {r.path for r in added})
         g = compute_group(rubric, row.path, paths, need_budget)
         if g.row is not None:
-            g.row.problems = sorted(set(g.row.problems + row.problems), key=_problem_order)
+            g.row.problems = sorted(set(g.row.problems + row.problems), key=problem_order)
             if g.row.problems:
                 g.row.status = "invalid"
             rows[pid] = g.row
     return list(rows.values()), loose, sum(1 for x in late if x.kind == "review")
-
-
-def _problem_order(p: Problem) -> tuple[str, int, int]:
-    return (p.file, p.line or 0, p.column or 0)
 
 
 def _order_key(row: RankedProposal) -> tuple[Any, ...]:
@@ -829,5 +534,5 @@ def rank_call(
         paths, rubric, rubric_path, need_budget=budget is not None, workers=workers, progress=progress
     )
     ordered, line = rank_rows(rubric, rows, fund=fund, budget=budget)
-    problems = sorted({p for r in ordered for p in r.problems} | set(loose), key=_problem_order)
+    problems = sorted({p for r in ordered for p in r.problems} | set(loose), key=problem_order)
     return Ranking(rubric, str(call_dir), ordered, line, problems, len(paths), reviews)

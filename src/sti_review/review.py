@@ -18,6 +18,7 @@ from pydantic import (
 from .errors import MAX_PROBLEMS, InputError, Problem, did_you_mean, more_problems
 from .proposal import Proposal
 from .rubric import Rubric, Verdict
+from .rules import comment_required
 from .validation import validate, validate_pruning
 from .yamlio import Document, load_file
 
@@ -196,7 +197,7 @@ def check_review(
                     )
                 )
                 continue
-            if answer.verdict in rules.verdicts and not answer.has_comment:
+            if comment_required(rules, answer) == "verdict" and not answer.has_comment:
                 problems.append(
                     problem(
                         loc + ("comment",),
@@ -216,7 +217,7 @@ def check_review(
         if answer.na:
             if not rubric.na_allowed_for(crit):
                 problems.append(problem(loc + ("na",), f"N/A is not allowed for {cid}"))
-            elif rules.na and not answer.has_comment:
+            elif comment_required(rules, answer) == "na" and not answer.has_comment:
                 problems.append(problem(loc + ("comment",), "a comment is required for N/A"))
             continue
         score = float(answer.score)  # type: ignore[arg-type]
@@ -224,11 +225,7 @@ def check_review(
             shown = "NaN" if math.isnan(score) else f"{score:g}"
             problems.append(problem(loc + ("score",), f"{shown} is not on the scale ({scale.describe()})"))
             continue
-        if (
-            rules.score_at_or_below is not None
-            and score <= rules.score_at_or_below
-            and not answer.has_comment
-        ):
+        if comment_required(rules, answer) == "low_score" and not answer.has_comment:
             problems.append(
                 problem(
                     loc + ("comment",),

@@ -13,6 +13,7 @@ from typing import Literal
 from .proposal import Proposal
 from .review import Answer, Review
 from .rubric import Criterion, Rubric, Section
+from .rules import is_answered
 
 
 class Outcome(str, Enum):
@@ -106,13 +107,11 @@ class Assessment:
 def _status(crit: Criterion, answer: Answer | None) -> Status:
     if crit.kind == "portfolio":
         return "portfolio"
-    if answer is None:
+    if answer is None or not is_answered(crit.kind, answer):
         return "missing"
     if crit.kind == "gate":
-        return "judged" if answer.verdict is not None else "missing"
-    if answer.na:
-        return "na"
-    return "scored" if answer.score is not None else "missing"
+        return "judged"
+    return "na" if answer.na else "scored"
 
 
 def required_criteria(rubric: Rubric, programme: str) -> list[Criterion]:

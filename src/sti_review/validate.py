@@ -9,6 +9,7 @@ from .errors import InputError, Problem
 from .proposal import Proposal, from_document
 from .review import review_from_document
 from .rubric import Rubric, load_rubric
+from .rules import file_kind
 from .validation import validate_mapping
 from .yamlio import Document, load_file
 
@@ -20,23 +21,7 @@ class Result:
     problems: list[Problem] = field(default_factory=list)
 
 
-def detect_kind(data: object) -> str:
-    """rubric, rubric-section, proposal, review or unknown: from the keys present."""
-    if not isinstance(data, dict):
-        return "unknown"
-    if "answers" in data or "reviewer" in data:
-        return "review"
-    if "programme" in data or "partners" in data:
-        return "proposal"
-    if "sections" in data and ("scale" in data or "version" in data):
-        return "rubric"
-    if "section" in data and "criteria" in data:
-        return "rubric-section"
-    if "checks" in data:
-        return "rubric-checks"
-    if "programmes" in data:
-        return "programmes"
-    return "unknown"
+detect_kind = file_kind  # the one implementation is rules.file_kind
 
 
 def validate_files(paths: list[Path], rubric_path: Path | None = None) -> list[Result]:

@@ -1,0 +1,266 @@
+"""A call folder: finding its files, telling what each one is, and reading them (in parallel
+for a large call).
+
+The call folder (documented in docs/formats.md): every ``*.yaml``/``*.yml`` file below it,
+except names starting with ``.`` or ``_``. What a file is comes from its content (a review has
+``answers``/``reviewer``, a proposal has ``programme``/``partners``, a programmes file has
+``programmes``); when the content cannot be read, from its place: a file under a ``reviews``
+folder or named ``*.review*.yaml`` is taken to be a review (see ``rules``). Reviews name their
+proposal by id.
+
+Large calls are read by a pool of worker processes. A cheap *routing* pass reads each file's
+``id:`` or ``proposal:`` line, so that the heavy pass can take a proposal together with the
+reviews that name it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import re
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, Problem
+from .panel import locate, proposal_of
+from .rubric import Rubric, load_rubric
+from .rules import file_kind, looks_like_review
+from .summaries import FileResult, LightAnswer, LightReview, ProposalInfo, ReviewInfo
+
+PARALLEL_FROM = 400  # files; below this a worker pool costs more than it saves
+
+
+ROUTE_BYTES = 8192  # routing reads the head of each file: ids and `answers:` come first
+
+
+_ID_LINE = re.compile(r"^id:[ \t]*['\"]?([A-Za-z0-9._-]+)['\"]?[ \t]*(?:#.*)?$", re.M)
+
+
+_REVIEW_KEYS = re.compile(r"^(?:answers|reviewer):", re.M)
+
+
+_PROGRAMMES_KEY = re.compile(r"^programmes:", re.M)
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def discover(call_dir: str | Path) -> list[str]:
+    """Every YAML file of a call folder, sorted; hidden and ``_`` names are skipped."""
+    root = os.fspath(call_dir)
+    if not os.path.isdir(root):
+        raise InputError([Problem(root, None, None, None, "is not a folder (expected a call folder)")])
+    out = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not d.startswith((".", "_"))]
+        for name in filenames:
+            if name.startswith((".", "_")) or not name.lower().endswith((".yaml", ".yml")):
+                continue
+            out.append(os.path.join(dirpath, name))
+    out.sort()
+    return out
+
+
+def _id_of(text: str) -> str | None:
+    m = _ID_LINE.search(text)
+    return m.group(1) if m else None
+
+
+def route_file(path: str) -> tuple[str, str, str | None]:
+    """(path, kind, id) guessed from the raw text, without parsing: for grouping only."""
+    try:
+        with open(path, "rb") as fh:
+            text = fh.read(ROUTE_BYTES).decode("utf-8-sig", "ignore")
+    except OSError:
+        return path, "review" if looks_like_review(path) else "proposal", None
+    if _REVIEW_KEYS.search(text) or (looks_like_review(path) and "programme:" not in text):
+        return path, "review", proposal_of(text)
+    if _PROGRAMMES_KEY.search(text):
+        return path, "programmes", None
+    return path, "proposal", _id_of(text)
+
+
+def read_call_file(path: str, rubric: Rubric) -> FileResult:
+    """Read, validate and boil down one file of a call. Never raises for bad input."""
+    from .proposal import from_document
+    from .review import review_from_document
+    from .yamlio import parse, read_text
+
+    text = ""
+    try:
+        text = read_text(path)
+        doc = parse(text, path)
+    except InputError as exc:
+        kind = "review" if looks_like_review(path) or _REVIEW_KEYS.search(text) else "proposal"
+        about = proposal_of(text) if kind == "review" else _id_of(text)
+        return FileResult(path, kind, None, None, exc.problems, about)
+    kind = file_kind(doc.data)
+    if kind == "programmes":
+        return FileResult(path, "programmes", None, None, [], None)
+    if kind not in ("proposal", "review"):
+        kind = "review" if looks_like_review(path) else "proposal"
+    if kind == "proposal":
+        about = _id_of(text)
+        try:
+            p = from_document(doc, rubric).proposal
+        except InputError as exc:
+            return FileResult(path, kind, None, None, exc.problems, about)
+        info = ProposalInfo(
+            path,
+            p.id,
+            p.title,
+            p.programme,
+            p.budget,
+            tuple(p.objectives),
+            tuple(x.country for x in p.partners),
+            tuple(m.career_stage for m in p.team if m.career_stage),
+            p.lead.name if p.lead else "",
+        )
+        return FileResult(path, kind, info, None, [], p.id)
+    loaded, problems = review_from_document(doc, rubric, None)
+    about = proposal_of(text)
+    if loaded is None or problems:
+        if loaded is not None:
+            about = loaded.review.proposal
+        return FileResult(path, "review", None, None, problems, about)
+    r = loaded.review
+    answers = {
+        cid: LightAnswer(a.score, a.verdict, tuple(a.conditions), a.na) for cid, a in r.answers.items()
+    }
+    info_r = ReviewInfo(path, r.proposal, LightReview(r.reviewer, r.role, answers))
+    return FileResult(path, "review", None, info_r, [], r.proposal)
+
+
+def locate_field(path: str, name: str, message: str) -> Problem:
+    return locate([Problem(path, None, None, name, message)])[0]
+
+
+def problem_order(p: Problem) -> tuple[str, int, int]:
+    return (p.file, p.line or 0, p.column or 0)
+
+
+_WORKER_RUBRIC: Rubric | None = None
+
+
+def _init_worker(rubric_path: str | None) -> None:
+    import signal
+
+    global _WORKER_RUBRIC
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    _WORKER_RUBRIC = load_rubric(rubric_path)
+
+
+def _route_chunk(paths: list[str]) -> list[tuple[str, str, str | None]]:
+    return [route_file(p) for p in paths]
+
+
+@contextlib.contextmanager
+def no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector: loading creates many objects and no cycles, and
+    collections of an ever larger heap would make the cost grow faster than the call."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def default_workers() -> int:
+    env = os.environ.get("STI_REVIEW_WORKERS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def chunks(items: list[Any], size: int) -> list[list[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+@contextlib.contextmanager
+def worker_pool(n: int, total: int, rubric_path: str | Path | None) -> Iterator[Any]:
+    """A pool of ``n`` worker processes for a large call, or None when working alone is faster."""
+    if n <= 1 or total < PARALLEL_FROM:
+        yield None
+        return
+    import multiprocessing as mp
+
+    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    gc.collect()
+    gc.freeze()  # forked workers then share these pages instead of copying them
+    rubric_arg = str(rubric_path) if rubric_path is not None else None
+    pool = mp.get_context(method).Pool(n, initializer=_init_worker, initargs=(rubric_arg,))
+    try:
+        yield pool
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.close()
+        pool.join()
+        gc.unfreeze()
+
+
+def route(pool: Any, n: int, paths: Sequence[str]) -> list[tuple[str, str, str | None]]:
+    if pool is None:
+        return [route_file(p) for p in paths]
+    size = max(64, min(2048, len(paths) // (n * 8) or 64))
+    return [x for chunk in pool.imap(_route_chunk, chunks(list(paths), size)) for x in chunk]
+
+
+def _read_chunk(paths: list[str]) -> list[FileResult]:
+    assert _WORKER_RUBRIC is not None
+    with no_gc():
+        return [read_call_file(p, _WORKER_RUBRIC) for p in paths]
+
+
+def read_proposals(
+    call_dir: str | Path,
+    rubric: Rubric,
+    rubric_path: str | Path | None = None,
+    *,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> tuple[list[ProposalInfo], list[Problem], int]:
+    """Only the proposals of a call folder (for the portfolio map): (proposals, problems, files)."""
+    paths = discover(call_dir)
+    infos: dict[str, ProposalInfo] = {}
+    problems: list[Problem] = []
+    n = workers or default_workers()
+    with worker_pool(n, len(paths), rubric_path) as pool, no_gc():
+        wanted = [p for p, kind, _ in route(pool, n, paths) if kind == "proposal"]
+        results: list[FileResult] = []
+        if pool is None:
+            results = [read_call_file(p, rubric) for p in wanted]
+        else:
+            for chunk in pool.imap(_read_chunk, chunks(wanted, 64)):
+                results.extend(chunk)
+                if progress:
+                    progress("read", len(results), len(wanted))
+    for res in results:
+        if res.kind != "proposal":
+            continue
+        if res.proposal is None:
+            problems += res.problems
+        elif res.proposal.id in infos:
+            first = infos[res.proposal.id].path
+            problems.append(
+                locate_field(
+                    res.path, "id", f"proposal id {res.proposal.id!r} is used twice (also in {first})"
+                )
+            )
+        else:
+            infos[res.proposal.id] = res.proposal
+    return list(infos.values()), sorted(problems, key=problem_order), len(paths)
+
+
+def worker_rubric() -> Rubric:
+    """The rubric a worker process loaded when it started (see ``worker_pool``)."""
+    assert _WORKER_RUBRIC is not None
+    return _WORKER_RUBRIC

@@ -1,0 +1,248 @@
+"""Every word the questionnaire says, in Japanese and English."""
+
+from __future__ import annotations
+
+from ..i18n import catalog
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # key: (ja, en)
+    "banner": ("sti-review 審査票", "sti-review questionnaire"),
+    "summary": ("概要", "Summary"),
+    "to_answer": (
+        "回答する観点: {total} 件（{by_section}）",
+        "Criteria to answer: {total} ({by_section})",
+    ),
+    "to_answer_left": (
+        "残り {left} 件 / 全 {total} 件（{by_section}）",
+        "{left} of {total} criteria left ({by_section})",
+    ),
+    "gates_note": ("うち要件（ゲート）: {ids} は 適／条件付き適／不適 で判定", "gates {ids} take a verdict"),
+    "portfolio_skipped": (
+        "{id}（{title}）は複数の提案を横断して判断するポートフォリオ観点のため、ここでは回答しません"
+        "（sti-review portfolio）。",
+        "{id} ({title}) is a portfolio criterion, judged across proposals (sti-review "
+        "portfolio), so it is not asked here.",
+    ),
+    "commands": (
+        "どの入力欄でも: b 戻る · s 飛ばす · ? 尺度とヘルプ · q 保存して終了（Ctrl-C でも保存されます）",
+        "At any prompt: b back · s skip · ? scale and help · q save and quit (Ctrl-C saves too)",
+    ),
+    "saving_to": ("回答は入力のたびに {path} へ保存されます。", "Each answer is saved to {path} at once."),
+    "resuming": (
+        "{path} の続きから再開します（{reviewer}、{done}/{total} 件回答済み）。{next} から続けます。",
+        "Resuming the review in {path} ({reviewer}, {done} of {total} answered); continuing at {next}.",
+    ),
+    "ask_reviewer": ("審査者のお名前", "Your name, as the reviewer"),
+    "default_is": ("［Enter で {value}］", " [Enter: {value}]"),
+    "reviewer_needed": ("お名前を入力してください。", "Please type your name."),
+    "reviewer_is": ("審査者: {name}", "Reviewer: {name}"),
+    "changed_rubric": (
+        "この審査票は評価基準 {old} で始められましたが、現在の評価基準は {new} です。"
+        "回答済みの観点は引き続き有効ですが、問いや目安が変わっている可能性があります。",
+        "This review was begun against the rubric {old}; the rubric in use is {new}. "
+        "Answers given so far are kept, but questions or guidance may have changed.",
+    ),
+    "changed_proposal": (
+        "提案ファイルは、この審査票が最後に保存された後に変更されています（{old} → {new}）。"
+        "回答済みの観点は変更前の記述に基づいています。最後の一覧で見直せます。",
+        "The proposal file has changed since this review was last saved ({old} → {new}). "
+        "Answers given so far refer to the earlier text; you can revisit them in the summary at the end.",
+    ),
+    "continue_anyway": ("このまま続けますか？ [Y/n]", "Continue with this review? [Y/n]"),
+    "yes_no_hint": ("y（はい）か n（いいえ）で答えてください。", "Please answer y (yes) or n (no)."),
+    "position": (
+        "{id} · {pos}/{total} · 回答済み {done}/{total}",
+        "{id} · {pos}/{total} · answered {done}/{total}",
+    ),
+    "proposal_text": ("提案書の記述（{id}）", "The proposal on {id}"),
+    "no_proposal_text": ("（提案書に {id} の記述はありません）", "(the proposal has no text for {id})"),
+    "evidence_heading": ("提案の根拠", "Evidence in the proposal"),
+    "question": ("問い", "Question"),
+    "prechecks": ("事前チェックの指摘", "Pre-check findings"),
+    "guidance": ("評価の目安", "Guidance"),
+    "kind_score_line": ("評点 {scale}{na}", "score {scale}{na}"),
+    "kind_gate_line": ("要件（ゲート）: 適／条件付き適／不適", "gate: pass / conditional / fail"),
+    "na_possible": ("、該当なし可", ", N/A allowed"),
+    "current_answer": ("現在の回答: {answer}", "Current answer: {answer}"),
+    "ask_score": (
+        "{id} 評点 {lo}–{hi}（{step} 刻み{na}）{default}",
+        "{id} score {lo}–{hi} (steps of {step}{na}){default}",
+    ),
+    "ask_score_na": ("、該当なしは na", "; na = not applicable"),
+    "ask_verdict": (
+        "{id} 判定  p = 適 · c = 条件付き適 · f = 不適{default}",
+        "{id} verdict  p = pass · c = conditional · f = fail{default}",
+    ),
+    "ask_condition": ("条件 {n}{hint}", "Condition {n}{hint}"),
+    "condition_first_hint": ("（1行に1つ、空行で終了）", " (one per line, empty line when done)"),
+    "condition_keep_hint": (
+        "（Enter で上の {n} 件をそのまま使う／新しく入力）",
+        " (Enter keeps the {n} above, or type new ones)",
+    ),
+    "condition_more_hint": ("（空行で終了）", " (empty line when done)"),
+    "current_conditions": ("現在の条件:", "Current conditions:"),
+    "ask_comment_required": (
+        "{id} コメント（必須: {why}）{default}",
+        "{id} comment (required: {why}){default}",
+    ),
+    "ask_comment_optional": (
+        "{id} コメント（任意、Enter で省略）{default}",
+        "{id} comment (optional, Enter to leave empty){default}",
+    ),
+    "default_keep": ("［Enter で現在の値: {value}］", " [Enter keeps {value}]"),
+    "default_keep_comment": (
+        "［Enter で現在のコメントを保持、- で削除］",
+        " [Enter keeps the comment above, - removes it]",
+    ),
+    "why_low_score": ("評点 {limit} 以下", "a score of {limit} or less"),
+    "why_verdict": ("判定「{verdict}」", "the verdict {verdict}"),
+    "why_na": ("該当なし", "N/A"),
+    "comment_needed": (
+        "コメントが必要です（{why}）。理由を簡潔に書いてください。",
+        "A comment is needed ({why}): say briefly why.",
+    ),
+    "current_comment": ("現在のコメント: {comment}", "Current comment: {comment}"),
+    "err_empty_score": (
+        "評点を入力してください: {lo}–{hi} の {step} 刻み{na}。",
+        "Please type a score: {lo}–{hi} in steps of {step}{na}.",
+    ),
+    "err_not_number": (
+        "「{text}」は評点として読めません。{lo}–{hi} の {step} 刻みで入力してください{na}（? でヘルプ）。",
+        "“{text}” is not a score. Type a number from {lo} to {hi} in steps of {step}{na} (? for help).",
+    ),
+    "err_na_hint": ("。該当なしは na", "; na for not applicable"),
+    "err_out_of_range": (
+        "{value} は尺度 {lo}–{hi} の外です。",
+        "{value} is outside the scale {lo}–{hi}.",
+    ),
+    "err_off_step": (
+        "{value} は尺度の刻み（{step}）に合いません。{near} のいずれかにしてください。",
+        "{value} is not on the scale's steps of {step}: use {near}.",
+    ),
+    "err_na_not_allowed": ("{id} には「該当なし」は使えません。", "N/A is not allowed for {id}."),
+    "err_gate_na": (
+        "{id} は要件（ゲート）です。該当なしにはできません。p・c・f のいずれかで判定してください。",
+        "{id} is a gate and is always judged: answer p, c or f.",
+    ),
+    "err_verdict": (
+        "「{text}」は判定として読めません。p（適）・c（条件付き適）・f（不適）で答えてください。",
+        "“{text}” is not a verdict. Answer p (pass), c (conditional) or f (fail).",
+    ),
+    "err_empty_verdict": (
+        "判定を入力してください: p（適）・c（条件付き適）・f（不適）。",
+        "Please answer p (pass), c (conditional) or f (fail).",
+    ),
+    "err_gate_score": (
+        "{id} は要件（ゲート）で、評点ではなく判定（p・c・f）で答えます。",
+        "{id} is a gate: it takes a verdict (p, c or f), not a score.",
+    ),
+    "err_need_condition": (
+        "条件付き適には条件が少なくとも1つ必要です。",
+        "A conditional verdict needs at least one condition.",
+    ),
+    "err_first": (
+        "最初の観点です。これより前には戻れません。",
+        "This is the first criterion; there is nothing before it.",
+    ),
+    "err_not_here": ("ここでは使えません。", "Not available here."),
+    "err_check": ("この回答は保存できません: {problem}", "This answer cannot be saved: {problem}"),
+    "saved_answer": ("✓ {id} {answer} — 保存しました", "✓ {id} {answer} — saved"),
+    "skipped": (
+        "{id} を飛ばしました（未回答のまま。最後の一覧から回答できます）。",
+        "{id} skipped (left unanswered; you can answer it from the summary).",
+    ),
+    "kept": ("{id} は変更していません。", "{id} left unchanged."),
+    "help_title": ("ヘルプ", "Help"),
+    "help_scale": ("評点の尺度: {lo}–{hi}、{step} 刻み", "Scale: {lo}–{hi} in steps of {step}"),
+    "help_half": (
+        "中間の評点（例 3.5）は下の整数の区分に入ります。全角数字（４．５）も使えます。",
+        "A half point (e.g. 3.5) takes the label of the point below. Full-width digits (４．５) work too.",
+    ),
+    "help_na": (
+        "na（N/A・該当なし）: この提案に当てはまらない観点。コメント必須。",
+        "na (N/A, 該当なし): the criterion does not apply to this proposal; needs a comment.",
+    ),
+    "help_comments": ("コメント必須: {rules}", "A comment is required for {rules}"),
+    "help_verdicts": (
+        "判定: p = 適（pass）· c = 条件付き適（conditional、条件を列挙）· f = 不適（fail、採択不可）",
+        "Verdicts: p = pass · c = conditional (list the conditions) · f = fail (blocks funding)",
+    ),
+    "help_enter": (
+        "Enter: 既に回答がある場合はその値を保持します。",
+        "Enter: keeps the current answer, when there is one.",
+    ),
+    "summary_title": ("回答の一覧", "Your answers"),
+    "summary_answered": ("{done}/{total} 件回答済み", "{done} of {total} answered"),
+    "summary_missing": ("未回答: {ids}", "Not answered yet: {ids}"),
+    "summary_prompt": (
+        "変更する観点の ID（例 B4）／Enter で確定して結果を表示／q で保存して終了",
+        "A criterion id to change (e.g. B4) · Enter to finish and see the report · q to save and quit",
+    ),
+    "summary_unknown": (
+        "「{text}」はこの提案の観点ではありません。例: {example}",
+        "“{text}” is not a criterion of this proposal; e.g. {example}",
+    ),
+    "summary_portfolio": (
+        "{id} はポートフォリオ観点のため、ここでは回答しません。",
+        "{id} is a portfolio criterion and is not answered here.",
+    ),
+    "answer_missing_now": (
+        "未回答の観点があります（{ids}）。今回答しますか？ [Y/n]",
+        "Not answered yet: {ids}. Answer them now? [Y/n]",
+    ),
+    "not_answered": ("未回答", "not answered"),
+    "stop_interrupted": (
+        "中断しました。回答は {path} に保存されています（{done}/{total} 件）。",
+        "Interrupted. Your answers are saved in {path} ({done} of {total} answered).",
+    ),
+    "stop_quit": (
+        "保存しました: {path}（{done}/{total} 件回答済み）。",
+        "Saved to {path} ({done} of {total} answered).",
+    ),
+    "stop_declined": ("中止しました。{path} は変更していません。", "Stopped; {path} was not changed."),
+    "stop_nothing": ("中断しました。まだ何も保存していません。", "Interrupted before anything was saved."),
+    "stop_pending": (
+        "入力途中だった {id} は保存していません（再開時にもう一度たずねます）。",
+        "{id} was not finished and is not saved; you will be asked it again.",
+    ),
+    "resume_with": ("再開するには: {command}", "To resume: {command}"),
+    "report_with": ("結果を表示するには: {command}", "To see the report: {command}"),
+    "finished": ("全ての回答を {path} に保存しました。", "All answers are saved in {path}."),
+    "field_summary": ("概要", "Summary"),
+    "field_objectives_section": ("申告された目的（{section}）", "Declared objectives ({section})"),
+    "field_objectives": ("申告された目的", "Declared objectives"),
+    "field_kpis": ("成果指標", "Indicators"),
+    "field_kpis_missing": ("指標のない目的", "Objectives without an indicator"),
+    "field_risks": ("リスクと対策", "Risks and mitigation"),
+    "field_integrity": ("研究インテグリティの手続", "Integrity procedures"),
+    "field_integrity_notes": ("補足", "Notes"),
+    "field_partners": ("相手国・機関", "Partners"),
+    "field_team": ("体制", "Team"),
+    "field_team_mix": ("構成", "Composition"),
+    "field_team_count": ("{n} 名", "{n} people"),
+    "field_lead": ("研究代表者", "Lead"),
+    "field_budget": ("申請額", "Budget"),
+    "field_none": ("（記載なし）", "(none given)"),
+    "mitigation": ("対策", "mitigation"),
+    "proc_export_control": ("安全保障輸出管理", "export control"),
+    "proc_conflict_of_interest": ("利益相反管理", "conflict of interest"),
+    "proc_foreign_funding_disclosure": ("外国資金等の開示", "foreign funding disclosure"),
+    "proc_data_management": ("データ管理計画", "data management"),
+    "risk_environment": ("環境", "environment"),
+    "risk_human_rights": ("人権", "human rights"),
+    "risk_safety_security": ("安全・安全保障", "safety and security"),
+    "risk_legal": ("法規制", "legal"),
+    "risk_culture": ("文化", "culture"),
+    "risk_fairness": ("公正性", "fairness"),
+    "risk_other": ("その他", "other"),
+    "disc_natural_sciences": ("自然科学", "natural sciences"),
+    "disc_humanities_social": ("人文・社会科学", "humanities and social sciences"),
+    "disc_industry": ("産業界", "industry"),
+    "disc_other": ("その他", "other"),
+    "stage_student": ("学生", "student"),
+    "stage_doctoral": ("博士課程", "doctoral"),
+    "stage_postdoc": ("ポスドク", "postdoc"),
+    "stage_faculty": ("教員・研究者", "faculty"),
+    "stage_staff": ("職員", "staff"),
+}
+_ = catalog(MESSAGES)

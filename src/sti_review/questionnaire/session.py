@@ -1,0 +1,189 @@
+"""The review being written: what is left, the rubric's rules, saving and resuming."""
+
+from __future__ import annotations
+
+import os
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from ..api import ReviewJob, default_review_path
+from ..errors import InputError
+from ..proposal import LoadedProposal, Proposal, load_proposal
+from ..review import Answer, LoadedReview, Review, check_review, read_review, save_review
+from ..rubric import Criterion, Rubric, load_rubric
+from ..rules import is_answered
+from ..scoring import required_criteria
+from .answers import AnswerError
+
+
+def resume_command(
+    proposal: str | os.PathLike[str],
+    *,
+    review: str | os.PathLike[str] | None = None,
+    rubric: str | os.PathLike[str] | None = None,
+    lang: str | None = None,
+    options: Sequence[str] = (),
+) -> str:
+    """The command that picks the walk up again, quoted for a POSIX shell."""
+    parts = ["sti-review", "assess", os.fspath(proposal)]
+    if review is not None:
+        parts += ["--review", os.fspath(review)]
+    if rubric is not None:
+        parts += ["--rubric", os.fspath(rubric)]
+    if lang:
+        parts += ["--lang", lang]
+    parts += list(options)
+    return shlex.join(parts)
+
+
+# --------------------------------------------------------------------------- the session
+
+
+def open_for_walk(
+    proposal_path: str | os.PathLike[str],
+    review_path: str | os.PathLike[str] | None = None,
+    rubric_path: str | os.PathLike[str] | None = None,
+) -> tuple[ReviewJob, str | None]:
+    """Like ``api.open_job``, but a review begun against another rubric version is accepted
+    (when its answers still fit) so that the reviewer can be told and asked; returns the job and
+    the rubric the review was begun against when it differs from the one in use."""
+    rubric = load_rubric(rubric_path)
+    proposal = load_proposal(proposal_path, rubric)
+    path = Path(review_path) if review_path is not None else default_review_path(proposal_path)
+    if not path.exists():
+        review = Review(proposal=proposal.proposal.id, rubric=rubric.ref)
+        return ReviewJob(rubric, proposal, LoadedReview(review, None, str(path)), path, False), None
+    loaded, problems = read_review(path, rubric, proposal.proposal)
+    earlier = None
+    if loaded is not None and loaded.review.rubric != rubric.ref:
+        earlier = loaded.review.rubric
+        problems = [p for p in problems if p.field != "rubric"]
+    if problems or loaded is None:
+        raise InputError(problems)
+    return ReviewJob(rubric, proposal, loaded, path, True), earlier
+
+
+@dataclass
+class Change:
+    """Something that changed since the review was last saved."""
+
+    what: Literal["rubric", "proposal"]
+    old: str
+    new: str
+
+
+class Session:
+    """The review being written: what is left, the rubric's rules, and saving to its file."""
+
+    def __init__(self, job: ReviewJob, earlier_rubric: str | None = None):
+        self.job = job
+        self.rubric: Rubric = job.rubric
+        self.loaded: LoadedProposal = job.proposal
+        self.path: Path = job.review_path
+        self.existed = job.review_exists
+        self.review: Review = job.review.review.model_copy(deep=True)
+        self.earlier_rubric = earlier_rubric
+        self.saved_once = False
+        self.criteria: list[Criterion] = required_criteria(self.rubric, self.proposal.programme)
+        self.sections = [
+            s
+            for s in self.rubric.sections_for(self.proposal.programme)
+            if any(c.kind != "portfolio" for c in s.criteria)
+        ]
+
+    @property
+    def proposal(self) -> Proposal:
+        return self.loaded.proposal
+
+    # what is asked
+    def answer(self, cid: str) -> Answer | None:
+        return self.review.answers.get(cid)
+
+    def is_answered(self, cid: str) -> bool:
+        return is_answered(self.rubric.criteria[cid].kind, self.review.answers.get(cid))
+
+    def missing(self) -> list[str]:
+        return [c.id for c in self.criteria if not self.is_answered(c.id)]
+
+    def done(self) -> int:
+        return len(self.criteria) - len(self.missing())
+
+    def index(self, cid: str) -> int:
+        return next(i for i, c in enumerate(self.criteria) if c.id == cid)
+
+    def progress(self) -> list[tuple[str, int, int]]:
+        """(section id, answered, to answer) for every section with something to answer."""
+        out = []
+        for s in self.sections:
+            ids = [c.id for c in s.criteria if c.kind != "portfolio"]
+            out.append((s.id, sum(self.is_answered(i) for i in ids), len(ids)))
+        return out
+
+    def changes(self) -> list[Change]:
+        out = []
+        if self.earlier_rubric and self.earlier_rubric != self.rubric.ref:
+            out.append(Change("rubric", self.earlier_rubric, self.rubric.ref))
+        old = self.review.proposal_fingerprint
+        if self.existed and old and self.loaded.fingerprint and old != self.loaded.fingerprint:
+            out.append(Change("proposal", old, self.loaded.fingerprint))
+        return out
+
+    # what is kept
+    def check(self, cid: str, answer: Answer) -> list[str]:
+        """The rubric's own rules (as ``sti-review validate`` applies them) on one answer."""
+        probe = Review(proposal=self.proposal.id, rubric=self.rubric.ref, answers={cid: answer})
+        return [p.message for p in check_review(probe, None, self.rubric, self.proposal)]
+
+    def set_answer(self, cid: str, answer: Answer) -> None:
+        problems = self.check(cid, answer)
+        if problems:
+            raise AnswerError("err_check", problem="; ".join(problems))
+        self.review.answers[cid] = answer
+        self.save()
+
+    def set_reviewer(self, name: str) -> None:
+        self.review.reviewer = name
+        self.save()
+
+    def check_writable(self) -> None:
+        folder = self.path.parent if str(self.path.parent) else Path(".")
+        target_ok = not self.path.exists() or os.access(self.path, os.W_OK)
+        if not (folder.is_dir() and os.access(folder, os.W_OK) and target_ok):
+            from .errors import Problem
+
+            raise InputError(
+                [Problem(str(self.path), None, None, None, "cannot be written: answers could not be saved")]
+            )
+
+    def save(self) -> None:
+        """Record the rubric and proposal in use, order answers as the rubric does, write atomically."""
+        self.review.rubric = self.rubric.ref
+        if self.loaded.fingerprint:
+            self.review.proposal_fingerprint = self.loaded.fingerprint
+        order = {cid: i for i, cid in enumerate(self.rubric.criteria)}
+        self.review.answers = dict(
+            sorted(self.review.answers.items(), key=lambda kv: order.get(kv[0], len(order)))
+        )
+        save_review(self.path, self.review)
+        self.saved_once = True
+
+
+def default_reviewer_name() -> str:
+    """The account's full name (from the password database), else the login name."""
+    try:
+        import pwd
+
+        gecos = pwd.getpwuid(os.getuid()).pw_gecos.split(",")[0].strip()
+        if gecos:
+            return gecos
+    except (ImportError, KeyError, OSError):
+        pass
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:
+        return ""

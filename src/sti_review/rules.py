@@ -1,0 +1,111 @@
+"""Rules that several parts of sti-review apply, each implemented once.
+
+- what counts as answered (``is_answered``);
+- which answers need a comment, and why (``comment_required``);
+- "did you mean" for a near miss (``suggestion``);
+- the kind of a file, from its content (``file_kind``) or, when the content cannot be read,
+  from its place (``looks_like_review``).
+
+A leaf module: it imports nothing of sti-review at run time, so that every layer may use it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Literal, Protocol
+
+if TYPE_CHECKING:
+    from .rubric import CommentRules
+
+CommentReason = Literal["verdict", "na", "low_score"]
+FileKind = Literal["rubric", "rubric-section", "rubric-checks", "proposal", "review", "programmes", "unknown"]
+
+
+class AnswerLike(Protocol):
+    """An answer as a review file holds it, or as the ranking keeps it."""
+
+    @property
+    def score(self) -> float | None: ...
+    @property
+    def verdict(self) -> str | None: ...
+    @property
+    def na(self) -> bool: ...
+
+
+# --------------------------------------------------------------------------- answers
+
+
+def is_answered(kind: str, answer: AnswerLike | None) -> bool:
+    """A gate is answered by a verdict; a scored criterion by a score or N/A."""
+    if answer is None:
+        return False
+    if kind == "gate":
+        return answer.verdict is not None
+    return answer.na or answer.score is not None
+
+
+def comment_required(rules: CommentRules, answer: AnswerLike) -> CommentReason | None:
+    """Why this answer needs a comment under the rubric's rules, or None when it is optional."""
+    if answer.verdict is not None:
+        return "verdict" if answer.verdict in rules.verdicts else None
+    if answer.na:
+        return "na" if rules.na else None
+    if answer.score is not None and rules.score_at_or_below is not None:
+        return "low_score" if answer.score <= rules.score_at_or_below else None
+    return None
+
+
+# --------------------------------------------------------------------------- names
+
+
+def suggestion(value: str, known: Iterable[str], *, fold_case: bool = False) -> str | None:
+    """The known name ``value`` was most likely meant to be (difflib), or None.
+
+    With ``fold_case`` the comparison ignores case and an exact match but for case is found
+    first (``a1`` -> ``A1``)."""
+    names = list(known)
+    if not names:
+        return None
+    if not fold_case:
+        close = difflib.get_close_matches(value, names, n=1)
+        return close[0] if close else None
+    by_upper = {k.upper(): k for k in names}
+    if value.upper() in by_upper:
+        return by_upper[value.upper()]
+    close = difflib.get_close_matches(value.upper(), list(by_upper), n=1)
+    return by_upper[close[0]] if close else None
+
+
+# --------------------------------------------------------------------------- files
+
+_REVIEW_NAME = re.compile(r"\.review(?:[._-][^/\\]*)?\.ya?ml$", re.I)
+
+
+def file_kind(data: object) -> FileKind:
+    """rubric, rubric-section, rubric-checks, proposal, review, programmes or unknown: from the
+    keys present."""
+    if not isinstance(data, dict):
+        return "unknown"
+    if "answers" in data or "reviewer" in data:
+        return "review"
+    if "programme" in data or "partners" in data:
+        return "proposal"
+    if "sections" in data and ("scale" in data or "version" in data):
+        return "rubric"
+    if "section" in data and "criteria" in data:
+        return "rubric-section"
+    if "checks" in data:
+        return "rubric-checks"
+    if "programmes" in data:
+        return "programmes"
+    return "unknown"
+
+
+def looks_like_review(path: str | PurePath) -> bool:
+    """From its place only (for a file whose content cannot be read): named ``*.review*.yaml``
+    or lying under a ``reviews`` folder."""
+    p = PurePath(path)
+    return bool(_REVIEW_NAME.search(p.name)) or "reviews" in (part.lower() for part in p.parent.parts)

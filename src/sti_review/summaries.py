@@ -1,0 +1,79 @@
+"""What the ranking and the portfolio map keep of each file of a call: small, picklable
+summaries (no YAML trees, no free text), so that they cross process boundaries cheaply."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from .errors import Problem
+from .proposal import Integrity, Partner, Proposal
+
+_NO_INTEGRITY = Integrity()
+
+
+class LightAnswer(NamedTuple):
+    """An answer as the ranking keeps it (no comment: the ranking never shows comments)."""
+
+    score: float | None
+    verdict: str | None
+    conditions: tuple[str, ...]
+    na: bool
+    comment: str | None = None
+
+
+class LightReview(NamedTuple):
+    reviewer: str
+    role: str
+    answers: dict[str, LightAnswer]
+
+
+@dataclass(frozen=True)
+class ProposalInfo:
+    """What the ranking and the portfolio map need of a proposal (not its text)."""
+
+    path: str
+    id: str
+    title: str
+    programme: str
+    budget: float | None = None
+    objectives: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    career_stages: tuple[str, ...] = ()
+    lead: str = ""
+
+    def as_proposal(self) -> Proposal:
+        """A Proposal with what scoring needs (every field given: no default is deep-copied)."""
+        return Proposal.model_construct(
+            id=self.id,
+            title=self.title,
+            programme=self.programme,
+            summary="",
+            lead=None,
+            partners=[Partner.model_construct(country=c, institution="") for c in self.countries],
+            objectives=list(self.objectives),
+            kpis=[],
+            risks=[],
+            integrity=_NO_INTEGRITY,
+            sections={},
+            team=[],
+            budget=self.budget,
+        )
+
+
+@dataclass(frozen=True)
+class ReviewInfo:
+    path: str
+    proposal: str
+    review: LightReview
+
+
+class FileResult(NamedTuple):
+    """What reading one file of a call gives: a proposal, a review, or problems."""
+
+    path: str
+    kind: str  # proposal | review | programmes
+    proposal: ProposalInfo | None
+    review: ReviewInfo | None
+    problems: list[Problem]
+    about: str | None  # the proposal id the file concerns, when known
