@@ -362,10 +362,13 @@ def test_shipped_rubric_with_a_section_file_that_is_a_folder(bounded, rubric_cop
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
-def test_an_endless_device_is_read_only_up_to_the_limit(bounded):
-    """/dev/zero has no size and no end: reading stops one byte past the limit."""
+def test_an_endless_device_is_refused_without_reading_it(bounded):
+    """/dev/zero has no size and no end: only regular files are read."""
     result = bounded("validate", "/dev/zero")
-    assert result.exit_code == 2 and "error: /dev/zero: goes on past 5,242,880 bytes" in result.stderr
+    assert result.exit_code == 2
+    assert "error: /dev/zero: is a device, not a regular file; sti-review reads only regular files" in (
+        result.stderr
+    )
 
 
 @pytest.mark.parametrize("encoding", ["ascii", "latin-1"])

@@ -252,8 +252,9 @@ def test_killed_while_saving_leaves_the_old_or_the_new_review(tmp_path):
     leftovers = [name for name in files_in(tmp_path) if name != path.name]
     print(f"{len(leftovers)} of 100 kills landed while a temporary file was being written")
     assert all(name.startswith(".panel.review.yaml.") and name.endswith(".tmp") for name in leftovers)
-    save_review(path, new)  # the next save works whatever was left
+    save_review(path, new)  # the next save works whatever was left, and cleans it up
     assert path.read_text(encoding="utf-8") == dump_review(new)
+    assert [name for name in files_in(tmp_path) if name != path.name] == []
 
 
 KILL_CHILD = """

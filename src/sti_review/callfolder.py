@@ -19,11 +19,13 @@ import contextlib
 import gc
 import os
 import re
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError, Problem
+from .fileio import read_reason, read_regular
 from .panel import locate, proposal_of
 from .rubric import Rubric, load_rubric
 from .rules import file_kind, looks_like_review
@@ -47,20 +49,37 @@ _PROGRAMMES_KEY = re.compile(r"^programmes:", re.M)
 Progress = Callable[[str, int, int], None]
 
 
-def discover(call_dir: str | Path) -> list[str]:
-    """Every YAML file of a call folder, sorted; hidden and ``_`` names are skipped."""
+def discover(call_dir: str | Path) -> tuple[list[str], list[Problem]]:
+    """Every YAML file of a call folder, sorted (hidden and ``_`` names are skipped), and a
+    problem for every folder below it that cannot be listed: a folder of reviews that cannot
+    be read is an error, never a proposal silently "not yet answered"."""
     root = os.fspath(call_dir)
-    if not os.path.isdir(root):
-        raise InputError([Problem(root, None, None, None, "is not a folder (expected a call folder)")])
+    try:
+        if not stat.S_ISDIR(os.stat(root).st_mode):
+            raise InputError([Problem(root, None, None, None, "is not a folder (expected a call folder)")])
+    except (FileNotFoundError, NotADirectoryError):
+        raise InputError(
+            [Problem(root, None, None, None, "is not a folder (expected a call folder)")]
+        ) from None
+    except OSError as exc:
+        raise InputError([Problem(root, None, None, None, f"cannot be read: {read_reason(exc)}")]) from None
+    problems: list[Problem] = []
+
+    def unreadable(exc: OSError) -> None:
+        where = exc.filename if exc.filename is not None else root
+        problems.append(
+            Problem(os.fspath(where), None, None, None, f"folder cannot be read: {read_reason(exc)}")
+        )
+
     out = []
-    for dirpath, dirnames, filenames in os.walk(root):
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
         dirnames[:] = [d for d in dirnames if not d.startswith((".", "_"))]
         for name in filenames:
             if name.startswith((".", "_")) or not name.lower().endswith((".yaml", ".yml")):
                 continue
             out.append(os.path.join(dirpath, name))
     out.sort()
-    return out
+    return out, problems
 
 
 def _id_of(text: str) -> str | None:
@@ -71,9 +90,8 @@ def _id_of(text: str) -> str | None:
 def route_file(path: str) -> tuple[str, str, str | None]:
     """(path, kind, id) guessed from the raw text, without parsing: for grouping only."""
     try:
-        with open(path, "rb") as fh:
-            text = fh.read(ROUTE_BYTES).decode("utf-8-sig", "ignore")
-    except OSError:
+        text = read_regular(path, ROUTE_BYTES)[:ROUTE_BYTES].decode("utf-8-sig", "ignore")
+    except InputError:  # reported, located, by the real read
         return path, "review" if looks_like_review(path) else "proposal", None
     if _REVIEW_KEYS.search(text) or (looks_like_review(path) and "programme:" not in text):
         return path, "review", proposal_of(text)
@@ -229,9 +247,8 @@ def read_proposals(
     progress: Progress | None = None,
 ) -> tuple[list[ProposalInfo], list[Problem], int]:
     """Only the proposals of a call folder (for the portfolio map): (proposals, problems, files)."""
-    paths = discover(call_dir)
+    paths, problems = discover(call_dir)
     infos: dict[str, ProposalInfo] = {}
-    problems: list[Problem] = []
     n = workers or default_workers()
     with worker_pool(n, len(paths), rubric_path) as pool, no_gc():
         wanted = [p for p, kind, _ in route(pool, n, paths) if kind == "proposal"]

@@ -176,7 +176,10 @@ def assess(
         language = _lang(lang)
         if interactive and no_input:
             raise UsageError("--interactive and --no-input cannot be used together")
-        _refuse_existing(output, force)  # before the questionnaire, not after it
+        from .api import default_review_path
+
+        own = (proposal, review or default_review_path(proposal), rubric)
+        _refuse_existing(output, force, *own)  # before the questionnaire, not after it
         if not no_input and (interactive or (sys.stdin.isatty() and sys.stdout.isatty())):
             from . import questionnaire as q
 
@@ -350,7 +353,7 @@ def check(
         from .rubric import load_rubric
 
         language = _lang(lang)
-        _refuse_existing(output, force)
+        _refuse_existing(output, force, rubric, *proposals)
         rub = load_rubric(rubric)
         results: list[CheckedProposal] = []
         invalid = []
@@ -408,11 +411,13 @@ OutputOpt = Annotated[
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")]
 
 
-def _refuse_existing(output: Path | None, force: bool) -> None:
-    """Fail before a long run, not after it, when -o would overwrite a file without --force."""
+def _refuse_existing(output: Path | None, force: bool, *inputs: Path | None) -> None:
+    """Fail before a long run, not after it, when -o would overwrite a file without --force,
+    or (whatever the flags) one of the command's own ``inputs``."""
     if output is not None:
-        from .fileio import refuse_existing
+        from .fileio import refuse_existing, refuse_own_input
 
+        refuse_own_input(output, inputs)
         refuse_existing(output, force)
 
 
@@ -510,7 +515,7 @@ def consolidate(
         from .panel import load_panel
 
         language = _lang(lang)
-        _refuse_existing(output, force)
+        _refuse_existing(output, force, proposal, rubric, *(reviews or []))
         consolidation = load_panel(proposal, reviews or [], rubric)
         _render("panel", format.value, consolidation, language, output, force)
         if consolidation.unresolved:
@@ -555,7 +560,7 @@ def rank(
 
         language = _lang(lang)
         amount = _amount(budget)
-        _refuse_existing(output, force)
+        _refuse_existing(output, force, call_dir, rubric)
         with _progress("rank") as progress:
             ranking = rank_call(call_dir, rubric, fund=fund, budget=amount, progress=progress)  # type: ignore[arg-type]
         _render("ranking", format.value, ranking, language, output, force)
@@ -619,7 +624,7 @@ def portfolio(
         if call_dir is None and programmes is None:
             raise UsageError("give a call folder, --programmes FILE, or both")
         language = _lang(lang)
-        _refuse_existing(output, force)
+        _refuse_existing(output, force, call_dir, programmes, rubric)
         with _progress("portfolio") as progress:
             data = read_portfolio(call_dir, programmes, rubric, progress=progress)  # type: ignore[arg-type]
         items = [programme_item(p, language) for p in data.programmes]

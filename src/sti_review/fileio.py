@@ -1,7 +1,12 @@
-"""Atomic file writes: write beside, flush to disk, then rename over the target.
+"""Safe file reads and atomic file writes.
 
-Every file sti-review writes (reports, reviews) goes through :func:`atomic_write`, so a crash,
-a kill or a full disk leaves either the old file or the new one, never half of one.
+Every file sti-review reads goes through :func:`read_regular`: only a regular file is read,
+and a named pipe, a device or a socket is refused without blocking (stat before open, open
+with O_NONBLOCK, then fstat the descriptor actually opened).
+
+Every file sti-review writes (reports, reviews) goes through :func:`atomic_write`: write
+beside, flush to disk, then rename over the target, so a crash, a kill or a full disk leaves
+either the old file or the new one, never half of one.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import errno
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import InputError, Problem
@@ -26,6 +32,67 @@ _REASONS = {
     errno.EISDIR: "it is a directory",
     errno.ENAMETOOLONG: "the name is too long",
 }
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def _not_regular(shown: str, mode: int) -> InputError:
+    if stat.S_ISDIR(mode):
+        return _error(shown, "is a directory, expected a YAML file")
+    what = _kind(mode)
+    what = what if what.startswith("not") else f"{what}, not a regular file"
+    return _error(shown, f"is {what}; sti-review reads only regular files")
+
+
+def read_reason(exc: OSError) -> str:
+    """Why a file could not be read, in words."""
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    reason = _REASONS.get(exc.errno or 0)
+    return reason if reason else f"cannot be read ({exc.strerror or exc})"
+
+
+def read_regular(path: str | os.PathLike[str], limit: int, shown: str | None = None) -> bytes:
+    """At most ``limit + 1`` bytes of a regular file (one more than the limit tells that it is
+    over). Anything else (a folder, a named pipe, a device, a socket) and every OS error
+    becomes an InputError naming the file, and nothing ever blocks."""
+    shown = shown if shown is not None else os.fspath(path)
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            raise _not_regular(shown, st.st_mode)
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+        fd = os.open(path, flags)
+        try:
+            st = os.fstat(fd)  # what was opened, not what was looked at (it may have been swapped)
+            if not stat.S_ISREG(st.st_mode):
+                raise _not_regular(shown, st.st_mode)
+            chunks = []
+            left = limit + 1
+            while left > 0:
+                chunk = os.read(fd, min(left, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                left -= len(chunk)
+            return b"".join(chunks)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        message = read_reason(exc)
+        if message in ("no such file", "permission denied") or message.startswith("cannot be read"):
+            raise _error(shown, message) from None
+        raise _error(shown, f"cannot be read: {message}") from None
 
 
 def _error(shown: str, message: str) -> InputError:
@@ -59,6 +126,9 @@ def refuse_existing(path: str | Path, force: bool) -> None:
     a directory or a device, or without ``force`` an existing file."""
     shown = str(path)
     st = _existing(Path(path), shown)
+    if st is None and os.path.islink(path) and not force:
+        target = os.readlink(path)
+        raise _error(shown, f"is a symbolic link to {target}, which does not exist; use --force to create it")
     if st is None or _is_stream(st):
         return
     if stat.S_ISDIR(st.st_mode):
@@ -67,6 +137,31 @@ def refuse_existing(path: str | Path, force: bool) -> None:
         raise _error(shown, "is not a regular file; nothing was written")
     if not force:
         raise _error(shown, "already exists; use --force to overwrite it")
+
+
+def _same(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def refuse_own_input(output: str | Path, inputs: Iterable[str | Path | None]) -> None:
+    """Fail when ``output`` names one of the command's inputs, directly or through a symbolic
+    link, whatever the flags: a report must never replace what it was made from. For an input
+    folder (a call, a rubric), a YAML file inside it counts as an input."""
+    shown = str(output)
+    out = os.path.realpath(output)
+    for given in inputs:
+        if given is None:
+            continue
+        path = os.fspath(given)
+        if os.path.isdir(path):
+            inside = out.startswith(os.path.realpath(path).rstrip(os.sep) + os.sep)
+            if inside and out.lower().endswith((".yaml", ".yml")):
+                raise _error(shown, f"is inside the input folder {path}; write the report elsewhere")
+        elif _same(output, path) or out == os.path.realpath(path):
+            raise _error(shown, f"is one of the command's inputs ({path}); write the report elsewhere")
 
 
 def atomic_write(path: str | Path, text: str, *, force: bool = True) -> None:
@@ -93,7 +188,8 @@ def atomic_write(path: str | Path, text: str, *, force: bool = True) -> None:
     folder = target.parent if str(target.parent) else Path(".")
     tmp_name = None
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        clean_stale_temporaries(target)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=folder)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -113,6 +209,51 @@ def atomic_write(path: str | Path, text: str, *, force: bool = True) -> None:
         if tmp_name is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
+
+
+STALE_AFTER = 60.0  # seconds: a save takes milliseconds, so an older temporary file is left over
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine (one we may not signal counts)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def clean_stale_temporaries(target: Path) -> list[str]:
+    """Remove ``.NAME.PID.XXXX.tmp`` files beside ``target`` left by a killed save: those whose
+    process is dead, or older than a minute. Returns the names removed; never fails."""
+    import time
+
+    folder = target.parent if str(target.parent) else Path(".")
+    prefix = f".{target.name}."
+    removed = []
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith(prefix) and n.endswith(".tmp")]
+    except OSError:
+        return removed
+    now = time.time()
+    for name in names:
+        path = folder / name
+        pid_text = name[len(prefix) :].split(".", 1)[0]
+        try:
+            st = path.lstat()
+            if not stat.S_ISREG(st.st_mode):
+                continue
+            dead = pid_text.isdigit() and int(pid_text) != os.getpid() and not pid_alive(int(pid_text))
+            if dead or now - st.st_mtime > STALE_AFTER:
+                path.unlink()
+                removed.append(name)
+        except OSError:
+            continue
+    return removed
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -527,12 +527,14 @@ def rank_call(
     if budget is not None and not (math.isfinite(budget) and budget > 0):
         raise UsageError("--budget needs an amount greater than 0")
     rubric = load_rubric(rubric_path)
-    paths = discover(call_dir)
-    if not paths:
+    paths, unlisted = discover(call_dir)
+    if not paths and not unlisted:
         raise InputError([Problem(str(call_dir), None, None, None, "holds no YAML files")])
     rows, loose, reviews = read_call(
         paths, rubric, rubric_path, need_budget=budget is not None, workers=workers, progress=progress
     )
     ordered, line = rank_rows(rubric, rows, fund=fund, budget=budget)
-    problems = sorted({p for r in ordered for p in r.problems} | set(loose), key=problem_order)
+    problems = sorted(
+        {p for r in ordered for p in r.problems} | set(loose) | set(unlisted), key=problem_order
+    )
     return Ranking(rubric, str(call_dir), ordered, line, problems, len(paths), reviews)

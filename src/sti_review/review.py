@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
 
@@ -222,8 +223,7 @@ def check_review(
             continue
         score = float(answer.score)  # type: ignore[arg-type]
         if not scale.on_scale(score):
-            shown = "NaN" if math.isnan(score) else f"{score:g}"
-            problems.append(problem(loc + ("score",), f"{shown} is not on the scale ({scale.describe()})"))
+            problems.append(problem(loc + ("score",), off_scale_message(score, scale)))
             continue
         if comment_required(rules, answer) == "low_score" and not answer.has_comment:
             problems.append(
@@ -233,6 +233,25 @@ def check_review(
                 )
             )
     return problems
+
+
+def exact_number(x: float) -> str:
+    """A number as it was written: ``4.50000001`` stays so (``:g`` would show ``4.5``)."""
+    if math.isnan(x):
+        return "NaN"
+    short = f"{x:g}"
+    return short if float(short) == x else repr(x)
+
+
+def off_scale_message(score: float, scale: Any) -> str:
+    """ "4.50000001 is not on the scale (0–5 in steps of 0.5); nearest: 4.5"."""
+    message = f"{exact_number(score)} is not on the scale ({scale.describe()})"
+    if math.isfinite(score) and scale.step > 0:
+        lo, hi, step = (Fraction(repr(float(v))) for v in (scale.min, scale.max, scale.step))
+        clamped = min(max(Fraction(score), lo), hi)
+        k = min(round((clamped - lo) / step), int((hi - lo) / step))
+        message += f"; nearest: {float(lo + k * step):g}"
+    return message
 
 
 def review_to_data(review: Review) -> dict[str, Any]:
@@ -273,7 +292,9 @@ def dump_review(review: Review, header: str = "") -> str:
 
     def _text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
         # Several lines read best as a literal block; PyYAML falls back to quotes when it must.
-        style = "|" if "\n" in value else None
+        # NEL, LS and PS are line breaks to a YAML 1.1 reader: written escaped ("\N", "\L",
+        # "\P") in double quotes, they are read back as the characters, never as breaks.
+        style = '"' if any(c in value for c in "\x85\u2028\u2029") else "|" if "\n" in value else None
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
     _Dumper.add_representer(str, _text)

@@ -15,17 +15,19 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import dataclasses
 import gc
 import os
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .errors import InputError, Problem
+from .fileio import read_regular
 
 try:  # libyaml is much faster; fall back to the pure-Python composer.
     _Loader: type = yaml.CSafeLoader
@@ -49,6 +51,50 @@ _FOLDED_JA_SPACE = re.compile(f"(?<=[{_WIDE}]) (?=[{_WIDE}])")
 # YAML 1.1 reads 010 as 8 and 0x10 as 16: nobody typing a score or a budget means that.
 _RADIX_INT = re.compile(r"[-+]?0[0-9a-zA-Z_]")
 _KANA = re.compile("[\u3041-\u30ff]")
+
+
+# YAML 1.1 (PyYAML, libyaml) also breaks lines at NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR;
+# YAML 1.2 and editors do not. Positions are translated so that line numbers match an editor's.
+_OTHER_BREAKS = {"\x85": "U+0085", "\u2028": "U+2028", "\u2029": "U+2029"}
+_ANY_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+
+
+class LineMap:
+    """Translates a position counted with YAML 1.1's line breaks into one counted with LF, CRLF
+    and CR only (YAML 1.2, editors). Built only for text that contains the other breaks."""
+
+    def __init__(self, text: str):
+        self.yaml_starts = [0]
+        self.starts = [0]
+        for m in _ANY_BREAK.finditer(text):
+            self.yaml_starts.append(m.end())
+            if m.group() not in _OTHER_BREAKS:
+                self.starts.append(m.end())
+        found = sorted({c for c in _OTHER_BREAKS if c in text})
+        self.note = (
+            f" (the file contains {', '.join(_OTHER_BREAKS[c] for c in found)}, which some tools count"
+            " as a line break; line numbers here count only LF, CRLF and CR, as editors do)"
+        )
+
+    def position(self, line: int, column: int) -> tuple[int, int]:
+        """1-based (line, column) from 0-based YAML 1.1 (line, column)."""
+        if line >= len(self.yaml_starts):
+            return line + 1, column + 1
+        offset = self.yaml_starts[line] + column
+        true = bisect_right(self.starts, offset) - 1
+        return true + 1, offset - self.starts[true] + 1
+
+
+def line_map(text: str) -> LineMap | None:
+    """A LineMap when ``text`` holds a character YAML 1.1 takes for a line break, else None."""
+    return LineMap(text) if any(c in text for c in _OTHER_BREAKS) else None
+
+
+def mark_position(mark: Any, lines: LineMap | None) -> tuple[int, int]:
+    """1-based (line, column) of a PyYAML mark, as an editor counts them."""
+    if lines is None:
+        return mark.line + 1, mark.column + 1
+    return lines.position(mark.line, mark.column)
 
 
 def display_path(path: str | os.PathLike[str]) -> str:
@@ -79,6 +125,7 @@ class Document:
     _keys: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    lines: LineMap | None = field(default=None, repr=False, compare=False)
 
     def _entries(self, node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
         entries = self._keys.get(id(node))
@@ -114,7 +161,7 @@ class Document:
         node = self._walk(loc)
         if node is None:
             return None, None
-        return node.start_mark.line + 1, node.start_mark.column + 1
+        return mark_position(node.start_mark, self.lines)
 
     def key_location(self, loc: tuple[Any, ...]) -> tuple[int | None, int | None]:
         """Line and column of the key of the last element of ``loc`` (its name, not its value)."""
@@ -123,18 +170,18 @@ class Document:
             entry = self._entries(parent).get(str(loc[-1]))
             if entry is not None:
                 key_node = entry[0]
-                return key_node.start_mark.line + 1, key_node.start_mark.column + 1
+                return mark_position(key_node.start_mark, self.lines)
         return self.locate(loc)
 
     def problem(self, loc: tuple[Any, ...], message: str, *, at_key: bool = False) -> Problem:
         line, col = self.key_location(loc) if at_key and loc else self.locate(loc)
-        return Problem(self.path, line, col, format_field(loc) or None, message)
+        note = self.lines.note if self.lines is not None else ""
+        return Problem(self.path, line, col, format_field(loc) or None, message + note)
 
 
 def read_text(path: str | os.PathLike[str]) -> str:
     """Read a YAML text file (see :func:`decode`), with located errors for everything else."""
     shown = display_path(path)
-    p = Path(path)
 
     def too_large(size: int | None) -> InputError:
         if size is None:  # a device or pipe: no size, read up to the limit
@@ -143,22 +190,13 @@ def read_text(path: str | os.PathLike[str]) -> str:
             message = f"is {size:,} bytes; files over {MAX_BYTES:,} bytes are refused"
         return InputError([Problem(shown, None, None, None, message)])
 
-    try:
-        if p.is_dir():
-            raise InputError([Problem(shown, None, None, None, "is a directory, expected a YAML file")])
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise too_large(size)
-        with open(p, "rb") as fh:  # at most one byte too many: /dev/zero has no size but no end
-            raw = fh.read(MAX_BYTES + 1)
-        if len(raw) > MAX_BYTES:
-            raise too_large(None)
-    except FileNotFoundError:
-        raise InputError([Problem(shown, None, None, None, "no such file")]) from None
-    except PermissionError:
-        raise InputError([Problem(shown, None, None, None, "permission denied")]) from None
-    except OSError as exc:
-        raise InputError([Problem(shown, None, None, None, f"cannot be read ({exc.strerror})")]) from None
+    raw = read_regular(path, MAX_BYTES, shown)
+    if len(raw) > MAX_BYTES:
+        try:
+            size: int | None = os.stat(path).st_size
+        except OSError:
+            size = None
+        raise too_large(size if size and size > MAX_BYTES else None)
     return decode(raw, shown)
 
 
@@ -244,20 +282,28 @@ def gc_paused() -> Iterator[None]:
 
 def parse(text: str, shown: str) -> Document:
     """Parse YAML text into a Document, or raise InputError with every located problem."""
-    with gc_paused():
-        if len(text) > _COUNT_ABOVE:
-            _count_values(text, shown)
-        root, loader = _compose(text, shown)
-        if root is None:
-            raise InputError([Problem(shown, None, None, None, "is empty, expected a YAML mapping")])
-        builder = _Builder(shown, loader)
-        data = builder.build(root, 0)
-    if builder.problems:
-        raise InputError(builder.problems)
-    return Document(shown, data, root)
+    lines = line_map(text)
+    try:
+        with gc_paused():
+            if len(text) > _COUNT_ABOVE:
+                _count_values(text, shown, lines)
+            root, loader = _compose(text, shown, lines)
+            if root is None:
+                raise InputError([Problem(shown, None, None, None, "is empty, expected a YAML mapping")])
+            builder = _Builder(shown, loader, lines)
+            data = builder.build(root, 0)
+        if builder.problems:
+            raise InputError(builder.problems)
+    except InputError as exc:
+        if lines is not None:
+            for i, pr in enumerate(exc.problems):
+                if pr.file == shown and pr.line is not None and not pr.message.endswith(lines.note):
+                    exc.problems[i] = dataclasses.replace(pr, message=pr.message + lines.note)
+        raise
+    return Document(shown, data, root, lines=lines)
 
 
-def _compose(text: str, shown: str) -> tuple[yaml.Node | None, Any]:
+def _compose(text: str, shown: str, lines: LineMap | None = None) -> tuple[yaml.Node | None, Any]:
     try:
         loader = _Loader(text)
     except UnicodeEncodeError:  # lone surrogates: only in text from a caller, never from a file
@@ -272,14 +318,15 @@ def _compose(text: str, shown: str) -> tuple[yaml.Node | None, Any]:
         if context and exc.context_mark and mark and exc.context_mark.line != mark.line:
             # "while scanning a quoted scalar on line 4, found unexpected end of stream": where
             # the unclosed quote or bracket began is what the reader needs
-            context = f"{context} on line {exc.context_mark.line + 1},"
+            context = f"{context} on line {mark_position(exc.context_mark, lines)[0]},"
         message = " ".join(str(m) for m in (context, exc.problem) if m) or "invalid YAML"
+        line, column = mark_position(mark, lines) if mark else (None, None)
         raise InputError(
             [
                 Problem(
                     shown,
-                    mark.line + 1 if mark else None,
-                    mark.column + 1 if mark else None,
+                    line,
+                    column,
                     None,
                     f"YAML syntax error: {message}",
                 )
@@ -313,7 +360,7 @@ def _reader_position(text: str, position: int) -> tuple[int, int]:
 _NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
 
 
-def _count_values(text: str, shown: str) -> None:
+def _count_values(text: str, shown: str, lines: LineMap | None = None) -> None:
     """Refuse a file with more than MAX_VALUES values before building its tree.
 
     Reading events is ~5x cheaper than building nodes and stops at the limit. Syntax errors are
@@ -330,13 +377,13 @@ def _count_values(text: str, shown: str) -> None:
             if isinstance(event, _NODE_EVENTS):
                 count += 1
                 if count > MAX_VALUES:
-                    mark = event.start_mark
+                    line, column = mark_position(event.start_mark, lines)
                     raise InputError(
                         [
                             Problem(
                                 shown,
-                                mark.line + 1,
-                                mark.column + 1,
+                                line,
+                                column,
                                 None,
                                 f"has more than {MAX_VALUES:,} values; such a file is refused",
                             )
@@ -351,15 +398,16 @@ def _count_values(text: str, shown: str) -> None:
 class _Builder:
     """Turns a node tree into plain data, collecting problems instead of stopping at the first."""
 
-    def __init__(self, shown: str, loader: Any):
+    def __init__(self, shown: str, loader: Any, lines: LineMap | None = None):
         self.shown = shown
+        self.lines = lines
         self.loader = loader
         self.count = 0
         self.problems: list[Problem] = []
 
     def _problem(self, node: yaml.Node, message: str) -> None:
-        m = node.start_mark
-        self.problems.append(Problem(self.shown, m.line + 1, m.column + 1, None, message))
+        line, column = mark_position(node.start_mark, self.lines)
+        self.problems.append(Problem(self.shown, line, column, None, message))
 
     def build(self, node: yaml.Node, depth: int) -> Any:
         self.count += 1
@@ -387,7 +435,7 @@ class _Builder:
                     self._problem(key_node, "keys must be plain names (no lists, mappings or merges)")
                     continue
                 key = self._scalar(key_node)
-                line = key_node.start_mark.line + 1
+                line = mark_position(key_node.start_mark, self.lines)[0]
                 if key in first_line:
                     self._problem(
                         key_node,

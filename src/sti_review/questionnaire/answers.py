@@ -8,7 +8,7 @@ import unicodedata
 from typing import Literal
 
 from ..i18n import Lang
-from ..review import Answer
+from ..review import Answer, exact_number
 from ..rubric import Criterion, Rubric, Verdict
 from ..rules import comment_required
 from ..sanitize import printable
@@ -24,6 +24,11 @@ COMMANDS: dict[str, Command] = {"b": "back", "s": "skip", "?": "help", "q": "qui
 def normalize(text: str) -> str:
     """NFKC (full-width ４．５ -> 4.5, ｑ -> q, ？ -> ?), trimmed, lower case."""
     return unicodedata.normalize("NFKC", text).strip().lower()
+
+
+def undecodable(text: str) -> bool:
+    """Text with surrogate escapes: bytes from a terminal (or a pipe) that were not UTF-8."""
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
 def parse_command(text: str) -> Command | None:
@@ -86,7 +91,7 @@ def parse_score(text: str, rubric: Rubric, crit: Criterion) -> float | Literal["
             na_ok=rubric.na_allowed_for(crit),
         )
     number = float(value)
-    shown = shown_number(number)
+    shown = exact_number(number)
     if not scale.min <= number <= scale.max:
         raise AnswerError(
             "err_out_of_range", value=shown, lo=shown_number(scale.min), hi=shown_number(scale.max)

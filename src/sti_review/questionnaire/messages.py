@@ -244,5 +244,40 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "stage_postdoc": ("ポスドク", "postdoc"),
     "stage_faculty": ("教員・研究者", "faculty"),
     "stage_staff": ("職員", "staff"),
+    # concurrent editing and undecodable input
+    "err_undecodable": (
+        "入力に文字として読めないバイトがあります（端末の文字コードが UTF-8 ではない可能性があります）。"
+        "保存していません。もう一度入力してください。",
+        "The input holds bytes that are not text (is the terminal's encoding UTF-8?). "
+        "Nothing was saved; please type it again.",
+    ),
+    "locked": (
+        "{path} は {user}（{host}、プロセス {pid}）が {since} から編集中です。"
+        "読み取り専用で開きます（回答は保存しません）。",
+        "{path} is being edited by {user} on {host} (process {pid}) since {since}. "
+        "It is opened read-only (no answer is saved).",
+    ),
+    "locked_unknown": (
+        "{path} は別のプロセスが編集中です（ロックファイル {lock}）。読み取り専用で開きます。",
+        "{path} is being edited by another process (lock file {lock}). It is opened read-only.",
+    ),
+    "locked_hint": (
+        "相手の作業が終わってから再度実行してください。"
+        "相手のプロセスが残っていないことが確かなら {lock} を削除できます。",
+        "Run again when they are done; if you are sure their process is gone, delete {lock}.",
+    ),
+    "merged": (
+        "他のプロセスが同時に保存した回答を取り込みました: {ids}",
+        "Merged answers another process saved meanwhile: {ids}",
+    ),
+    "clash": (
+        "{id} の回答が他のプロセスによって変更されています。"
+        "あなたの回答: {mine} / ファイル上の回答: {theirs}",
+        "{id} was changed by another process. Yours: {mine} / on disk: {theirs}",
+    ),
+    "clash_prompt": (
+        "どちらを残しますか？ m = あなたの回答 / t = ファイル上の回答",
+        "Which one to keep? m = yours / t = the one on disk",
+    ),
 }
 _ = catalog(MESSAGES)

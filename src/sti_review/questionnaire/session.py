@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import shlex
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from ..api import ReviewJob, default_review_path
-from ..errors import InputError
+from ..editlock import content_hash
+from ..errors import InputError, Problem
 from ..proposal import LoadedProposal, Proposal, load_proposal
 from ..review import Answer, LoadedReview, Review, check_review, read_review, save_review
 from ..rubric import Criterion, Rubric, load_rubric
@@ -85,6 +86,12 @@ class Session:
         self.path: Path = job.review_path
         self.existed = job.review_exists
         self.review: Review = job.review.review.model_copy(deep=True)
+        # What this process last read or wrote: the base of a merge, and its hash on disk.
+        self.base: Review = self.review.model_copy(deep=True)
+        self.disk_hash = content_hash(self.path) if self.existed else None
+        # Asked which answer to keep when another process changed the same one (None: refuse).
+        self.resolve: Resolver | None = None
+        self.merged: list[str] = []  # what the last save took from the file on disk
         self.earlier_rubric = earlier_rubric
         self.saved_once = False
         self.criteria: list[Criterion] = required_criteria(self.rubric, self.proposal.programme)
@@ -159,7 +166,12 @@ class Session:
             )
 
     def save(self) -> None:
-        """Record the rubric and proposal in use, order answers as the rubric does, write atomically."""
+        """Record the rubric and proposal in use, order answers as the rubric does, merge what
+        another process saved meanwhile, write atomically, and read the file back."""
+        self.merged = []
+        now = content_hash(self.path)
+        if now != self.disk_hash:
+            self._merge_from_disk()
         self.review.rubric = self.rubric.ref
         if self.loaded.fingerprint:
             self.review.proposal_fingerprint = self.loaded.fingerprint
@@ -168,7 +180,80 @@ class Session:
             sorted(self.review.answers.items(), key=lambda kv: order.get(kv[0], len(order)))
         )
         save_review(self.path, self.review)
+        self._verify()
+        self.disk_hash = content_hash(self.path)
+        self.base = self.review.model_copy(deep=True)
         self.saved_once = True
+
+    def _problem(self, message: str) -> InputError:
+        return InputError([Problem(str(self.path), None, None, None, message)])
+
+    def _merge_from_disk(self) -> None:
+        """Another process changed the file since this one last read or wrote it: take its
+        answers where only it changed them, keep ours where only we did, and ask (or refuse)
+        where both did differently. Never a silent overwrite."""
+        if not self.path.exists():
+            theirs = Review(proposal=self.review.proposal, rubric=self.review.rubric)
+        else:
+            loaded, problems = read_review(self.path, self.rubric, self.proposal)
+            if loaded is None or problems:
+                raise InputError(
+                    [*problems, Problem(str(self.path), None, None, None, _CHANGED + _UNREADABLE)]
+                )
+            theirs = loaded.review
+        base, mine = self.base, self.review
+        clashes: list[str] = []
+        ids = list(dict.fromkeys([*base.answers, *mine.answers, *theirs.answers]))
+        merged: dict[str, Answer] = {}
+        taken: list[str] = []
+        for cid in ids:
+            b, m, t = base.answers.get(cid), mine.answers.get(cid), theirs.answers.get(cid)
+            choice = m
+            if m != t and m == b:  # only they changed it
+                choice = t
+                taken.append(cid)
+            elif m != t and t != b:  # both changed it, differently
+                clashes.append(cid)
+            if choice is not None:
+                merged[cid] = choice
+        reviewer = mine.reviewer
+        if mine.reviewer != theirs.reviewer:
+            if mine.reviewer == base.reviewer:
+                reviewer = theirs.reviewer
+                taken.append("reviewer")
+            elif theirs.reviewer != base.reviewer:
+                clashes.append("reviewer")
+        for cid in clashes:
+            if self.resolve is None:
+                raise self._problem(_CHANGED + f"; both changed {', '.join(clashes)}" + _NOTHING)
+            if cid == "reviewer":
+                pick = self.resolve(cid, mine.reviewer, theirs.reviewer)
+                reviewer = mine.reviewer if pick == "mine" else theirs.reviewer
+            else:
+                pick = self.resolve(cid, mine.answers.get(cid), theirs.answers.get(cid))
+                answer = mine.answers.get(cid) if pick == "mine" else theirs.answers.get(cid)
+                merged.pop(cid, None)
+                if answer is not None:
+                    merged[cid] = answer
+            if pick != "mine":
+                taken.append(cid)
+        self.review.answers = merged
+        self.review.reviewer = reviewer
+        self.merged = taken
+
+    def _verify(self) -> None:
+        """A file the tool writes is one it can read back, with the answers it meant to write."""
+        loaded, problems = read_review(self.path, self.rubric, self.proposal)
+        if loaded is None or problems or loaded.review.answers != self.review.answers:
+            detail = "; ".join(p.message for p in problems[:3]) if problems else "the answers differ"
+            raise self._problem(f"was saved but does not read back as written ({detail})")
+
+
+_CHANGED = "was changed by another program since it was read"
+_UNREADABLE = " and cannot be read now; nothing was overwritten"
+_NOTHING = " differently; nothing was overwritten (answer again to choose, or resolve by hand)"
+
+Resolver = Callable[[str, object, object], Literal["mine", "theirs"]]
 
 
 def default_reviewer_name() -> str:

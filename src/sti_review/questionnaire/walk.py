@@ -7,6 +7,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from rich import box
@@ -14,6 +15,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from ..api import ReviewJob, open_job
+from ..editlock import EditLock, Locked
 from ..i18n import Lang
 from ..review import Answer, Review
 from ..rubric import Criterion, Verdict
@@ -30,6 +32,7 @@ from .answers import (
     parse_verdict,
     parse_yes_no,
     scale_values,
+    undecodable,
 )
 from .messages import _
 from .prompters import Prompter
@@ -84,6 +87,7 @@ class Questionnaire(Screens):
         self.s = session
         self.p = prompter
         self.lang = lang
+        session.resolve = self._resolve_clash
         self.default_reviewer = default_reviewer if default_reviewer is not None else default_reviewer_name()
         self.state = _State()
 
@@ -130,6 +134,9 @@ class Questionnaire(Screens):
     ) -> str:
         while True:
             text = self.p.ask(prompt)
+            if undecodable(text):  # surrogate escapes: bytes that were not text, never saved
+                self._warn(_("err_undecodable", self.lang))
+                continue
             command = parse_command(text)
             if command is None:
                 return text
@@ -145,6 +152,28 @@ class Questionnaire(Screens):
 
     def _warn(self, message: str) -> None:
         self.p.show(Wrapped(message, style="yellow"))
+
+    def _tell_merged(self) -> None:
+        if self.s.merged:
+            sep = "、" if self.lang == "ja" else ", "
+            self.p.show(Wrapped(_("merged", self.lang, ids=sep.join(self.s.merged)), style="cyan"))
+
+    def _resolve_clash(self, cid: str, mine: object, theirs: object) -> Literal["mine", "theirs"]:
+        """Another process saved a different answer to the one just given: ask which to keep."""
+        lang = self.lang
+
+        def shown(x: object) -> str:
+            if isinstance(x, Answer):
+                return answer_text(self.s.rubric, x, lang)
+            return printable(str(x)) if x is not None else _("not_answered", lang)
+
+        self._warn(_("clash", lang, id=cid, mine=shown(mine), theirs=shown(theirs)))
+        while True:
+            value = normalize(self.p.ask(_("clash_prompt", lang)))
+            if value in ("m", "mine", "y", "yours"):
+                return "mine"
+            if value in ("t", "theirs", "disk"):
+                return "theirs"
 
     # ---- consistency and start
     def _confirm_changes(self) -> bool:
@@ -419,6 +448,7 @@ class Questionnaire(Screens):
             final = answer.model_copy(update={"comment": comment})
             try:
                 self.s.set_answer(crit.id, final)
+                self._tell_merged()
             except AnswerError as exc:
                 self._warn(exc.text(lang))
                 continue
@@ -466,6 +496,17 @@ class Questionnaire(Screens):
                 )
                 continue
             return crit.id
+
+
+def show_locked(prompter: Prompter, lang: Lang, path: Path, held: Locked) -> None:
+    """Who holds the review and since when, and what to do."""
+    h = held.holder
+    if h is not None:
+        text = _("locked", lang, path=str(path), user=h.user, host=h.host, pid=h.pid, since=h.since)
+    else:
+        text = _("locked_unknown", lang, path=str(path), lock=str(held.path))
+    prompter.show(Wrapped(text, style="bold yellow"))
+    prompter.show(Wrapped(_("locked_hint", lang, lock=str(held.path)), style="yellow"))
 
 
 def stop_message(result: WalkResult, session: Session, lang: Lang, command: str) -> list[str]:
@@ -521,8 +562,18 @@ def complete_review(
         job = open_job(proposal_path, review_path, rubric_path)
     if not job.assessment().missing:
         return Completion(job)
-    session = Session(job, earlier)
-    walk = Questionnaire(session, prompter, lang).run()
+    lock = EditLock(job.review_path)
+    try:
+        lock.acquire()
+    except Locked as held:
+        # Someone else is walking this review: read-only, so that nobody's answers are lost.
+        show_locked(prompter, lang, job.review_path, held)
+        return Completion(job)
+    try:
+        session = Session(job, earlier)
+        walk = Questionnaire(session, prompter, lang).run()
+    finally:
+        lock.release()
     job.review.review = session.review
     job.review_exists = job.review_exists or walk.saved
     if walk.status == "done":
