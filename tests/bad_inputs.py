@@ -8,6 +8,7 @@ error must be reported on (None: the file as a whole) and a piece of the message
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,19 @@ def _directory(path: Path) -> None:
     path.mkdir()
 
 
+def _fifo(path: Path) -> None:
+    """A named pipe with no writer: opening it for reading would block forever."""
+    os.mkfifo(path)
+
+
+def _socket(path: Path) -> None:
+    import socket
+
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.bind(str(path))
+    sock.close()  # the socket file stays
+
+
 def _sparse(size: int) -> Callable[[Path], None]:
     def make(path: Path) -> None:
         with open(path, "wb") as fh:
@@ -65,7 +79,39 @@ def nested_block(depth: int) -> str:
     return "".join(" " * i + "a:\n" for i in range(depth)) + " " * depth + "x\n"
 
 
+NOT_REGULAR = "not a regular file; sti-review reads only regular files"
+
 CASES: list[Case] = [
+    # Not regular files: refused without blocking (a regression hangs: the tests' alarm ends it).
+    Case("proposal", "named-pipe", _fifo, None, f"is a named pipe, {NOT_REGULAR}"),
+    Case("review", "named-pipe", _fifo, None, f"is a named pipe, {NOT_REGULAR}"),
+    Case("proposal", "socket", _socket, None, f"is a socket, {NOT_REGULAR}"),
+    # Line numbers as an editor counts them: NEL, LS and PS inside values are not line breaks.
+    Case(
+        "review",
+        "line-separator-in-a-value",
+        _text(
+            REVIEW_HEAD
+            + 'answers:\n  A1: {score: 4, comment: "一行目\u2028二行目\u2029三"}\n  A1: {score: 3}\n'
+        ),
+        6,
+        "duplicate key 'A1' (first on line 5) (the file contains U+2028, U+2029",
+    ),
+    Case(
+        "review",
+        "next-line-in-a-value",
+        _text(REVIEW_HEAD + 'answers:\n  A1: {score: 4, comment: "a\x85b"}\n  A9: {score: 3}\n'),
+        6,
+        "the file contains U+0085",
+    ),
+    # A score just off the scale is shown as written, with the nearest step.
+    Case(
+        "review",
+        "score-just-off-the-scale",
+        _text(REVIEW_HEAD + "answers:\n  A1:\n    score: 4.50000001\n"),
+        6,
+        "4.50000001 is not on the scale (0–5 in steps of 0.5); nearest: 4.5",
+    ),
     Case("proposal", "empty", _bytes(b""), None, "is empty, expected a YAML mapping"),
     Case("review", "only-comments", _text("# 評価はまだです\n\n"), None, "is empty"),
     Case("review", "only-document-marker", _text("---\n...\n"), None, "empty"),

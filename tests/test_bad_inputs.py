@@ -13,8 +13,10 @@ takes is measured by benchmarks/bad_inputs.py).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -30,6 +32,7 @@ from .conftest import BASE_ENV, DATA, EXAMPLES, ROOT
 
 BAD = DATA / "bad"
 OUTPUT_BOUND = 128 * 1024  # characters of stdout + stderr, for each command on each file
+HANG_AFTER = 60  # seconds: a hang guard, not a speed goal
 ERROR_LINES_BOUND = MAX_PROBLEMS + 5  # error lines: the cap on problems, and a summary
 PROPOSAL = EXAMPLES / "satreps-flood-ews-th.yaml"
 SHIPPED_RUBRIC = ROOT / "criteria" / "mext-sti-international-2021"
@@ -83,12 +86,37 @@ def assert_bounded(out: str, err: str, what: str) -> None:
     assert errors <= ERROR_LINES_BOUND, f"{what}: {errors} error lines"
 
 
+class Hung(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def hang_guard(seconds: int = HANG_AFTER):
+    """Turn a hang (a named pipe opened for reading, say) into a failure instead of a suite that
+    never ends. Not a speed limit: far above anything a slow machine takes."""
+
+    def fail(signum, frame):
+        raise Hung(f"still running after {seconds} s: it hangs")
+
+    if not hasattr(signal, "SIGALRM"):  # pragma: no cover - not POSIX
+        yield
+        return
+    old = signal.signal(signal.SIGALRM, fail)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
 @pytest.fixture
 def bounded(invoke):
     """``invoke`` that also checks the output is bounded (no clock: see benchmarks/bad_inputs.py)."""
 
     def run(*args):
-        result = invoke(*args)
+        with hang_guard():
+            result = invoke(*args)
         assert_bounded(result.stdout, result.stderr, " ".join(map(str, args)))
         return result
 

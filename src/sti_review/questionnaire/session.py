@@ -195,7 +195,10 @@ class Session:
         if not self.path.exists():
             theirs = Review(proposal=self.review.proposal, rubric=self.review.rubric)
         else:
-            loaded, problems = read_review(self.path, self.rubric, self.proposal)
+            try:
+                loaded, problems = read_review(self.path, self.rubric, self.proposal)
+            except InputError as exc:
+                loaded, problems = None, exc.problems
             if loaded is None or problems:
                 raise InputError(
                     [*problems, Problem(str(self.path), None, None, None, _CHANGED + _UNREADABLE)]
@@ -243,7 +246,10 @@ class Session:
 
     def _verify(self) -> None:
         """A file the tool writes is one it can read back, with the answers it meant to write."""
-        loaded, problems = read_review(self.path, self.rubric, self.proposal)
+        try:
+            loaded, problems = read_review(self.path, self.rubric, self.proposal)
+        except InputError as exc:
+            loaded, problems = None, exc.problems
         if loaded is None or problems or loaded.review.answers != self.review.answers:
             detail = "; ".join(p.message for p in problems[:3]) if problems else "the answers differ"
             raise self._problem(f"was saved but does not read back as written ({detail})")
