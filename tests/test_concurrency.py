@@ -109,6 +109,17 @@ def test_a_clash_is_asked_in_the_walk(proposal, pick, kept):
     assert answers_on_disk(proposal)["A1"]["score"] == 4
 
 
+def test_a_clash_left_unanswered_at_the_end_of_input_overwrites_nothing(proposal):
+    started(proposal)
+    other, s = session(proposal), session(proposal)
+    other.set_answer("A3", Answer(score=3))
+    before = review_of(proposal).read_bytes()
+    walk = q.Questionnaire(s, q.ScriptedPrompter(["5", ""]), "en", default_reviewer="Aya")
+    with pytest.raises(InputError, match="no choice was made; nothing was overwritten"):
+        walk._walk(s.index("A3"), single=True)
+    assert review_of(proposal).read_bytes() == before
+
+
 def test_a_file_edited_by_hand_into_something_unreadable_is_not_overwritten(proposal):
     started(proposal)
     s = session(proposal)

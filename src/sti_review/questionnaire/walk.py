@@ -16,6 +16,7 @@ from rich.text import Text
 
 from ..api import ReviewJob, open_job
 from ..editlock import EditLock, Locked
+from ..errors import InputError, Problem
 from ..i18n import Lang
 from ..review import Answer, Review
 from ..rubric import Criterion, Verdict
@@ -169,7 +170,12 @@ class Questionnaire(Screens):
 
         self._warn(_("clash", lang, id=cid, mine=shown(mine), theirs=shown(theirs)))
         while True:
-            value = normalize(self.p.ask(_("clash_prompt", lang)))
+            try:
+                value = normalize(self.p.ask(_("clash_prompt", lang)))
+            except (EOFError, KeyboardInterrupt):  # nobody left to ask: refuse, never pick
+                raise InputError(
+                    [Problem(str(self.s.path), None, None, None, f"{cid} {CLASH_UNRESOLVED}")]
+                ) from None
             if value in ("m", "mine", "y", "yours"):
                 return "mine"
             if value in ("t", "theirs", "disk"):
@@ -496,6 +502,9 @@ class Questionnaire(Screens):
                 )
                 continue
             return crit.id
+
+
+CLASH_UNRESOLVED = "was changed by another process too and no choice was made; nothing was overwritten"
 
 
 def show_locked(prompter: Prompter, lang: Lang, path: Path, held: Locked) -> None:
