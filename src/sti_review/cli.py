@@ -125,6 +125,34 @@ def _write_output(text: str, output: Path | None, force: bool) -> None:
     _err(f"wrote {output}")
 
 
+BINARY_FORMATS = ("docx", "xlsx")
+XLSX_COMMANDS = "rank, consolidate, portfolio"
+
+
+def _binary_output(fmt: str, output: Path | None, command: str) -> None:
+    """Word and Excel files go to a file named with -o, never to the screen (issue 13)."""
+    if fmt not in BINARY_FORMATS:
+        return
+    if fmt == "xlsx" and command not in XLSX_COMMANDS.split(", "):
+        raise UsageError(
+            f"--format xlsx is for {XLSX_COMMANDS}; use docx for {command} / "
+            f"xlsx 形式は {XLSX_COMMANDS} 用です。{command} には docx を使ってください"
+        )
+    if output is None or (output.exists() and output.is_char_device()):
+        raise UsageError(
+            f"--format {fmt} writes a binary file: give -o FILE.{fmt} / "
+            f"{fmt} 形式はバイナリファイルです。-o ファイル名.{fmt} を指定してください"
+        )
+
+
+def _write_binary(data: bytes, output: Path | None, force: bool) -> None:
+    from .fileio import atomic_write
+
+    assert output is not None  # _binary_output refused the screen before any work
+    atomic_write(output, data, force=force)
+    _err(f"wrote {output}")
+
+
 @app.command()
 def assess(
     proposal: Annotated[Path, typer.Argument(help="The proposal file (YAML).", show_default=False)],
@@ -176,6 +204,7 @@ def assess(
         language = _lang(lang)
         if interactive and no_input:
             raise UsageError("--interactive and --no-input cannot be used together")
+        _binary_output(format.value, output, "assess")
         _refuse_existing(output, force)  # before the questionnaire, not after it
         if not no_input and (interactive or (sys.stdin.isatty() and sys.stdout.isatty())):
             from . import questionnaire as q
@@ -213,7 +242,11 @@ def assess(
 
 
 def _emit(assessment, lang, format: Format, output: Path | None, force: bool, findings=None) -> None:  # type: ignore[no-untyped-def]
-    if format is Format.json:
+    if format is Format.docx:
+        from .report.docx import assessment as docx_assessment
+
+        _write_binary(docx_assessment.render(assessment, lang=lang, findings=findings), output, force)
+    elif format is Format.json:
         from .report import json as json_report
 
         _write_output(json_report.render(assessment, lang, findings), output, force)
@@ -350,6 +383,7 @@ def check(
         from .rubric import load_rubric
 
         language = _lang(lang)
+        _binary_output(format.value, output, "check")
         _refuse_existing(output, force)
         rub = load_rubric(rubric)
         results: list[CheckedProposal] = []
@@ -362,7 +396,12 @@ def check(
                 for problem in exc.problems:
                     _err(f"error: {problem}")
         failed = any(r.failed(strict) for r in results)
-        if format is Format.json:
+        if format is Format.docx:
+            from .report.docx import findings as docx_findings
+
+            data = docx_findings.render(results, invalid, rub, lang=language, strict=strict)
+            _write_binary(data, output, force)
+        elif format is Format.json:
             from .report import findings
 
             _write_output(findings.render_json(results, invalid, rub, language, strict), output, force)
@@ -397,6 +436,8 @@ class RankFormat(str, Enum):
     csv = "csv"
     json = "json"
     html = "html"
+    docx = "docx"
+    xlsx = "xlsx"
 
 
 OutputOpt = Annotated[
@@ -420,6 +461,10 @@ def _render(kind: str, fmt: str, obj: object, lang: str, output: Path | None, fo
     """Render with report/<kind>_<format>.py: adding a format is adding a module."""
     import importlib
 
+    if fmt in BINARY_FORMATS:
+        office = importlib.import_module(f".report.{fmt}.{kind}", __package__)
+        _write_binary(office.render(obj, lang=lang), output, force)
+        return
     module = importlib.import_module(f".report.{kind}_{fmt}", __package__)
     if fmt == "terminal" and output is None:
         module.print_report(obj, lang, _console())
@@ -510,6 +555,7 @@ def consolidate(
         from .panel import load_panel
 
         language = _lang(lang)
+        _binary_output(format.value, output, "consolidate")
         _refuse_existing(output, force)
         consolidation = load_panel(proposal, reviews or [], rubric)
         _render("panel", format.value, consolidation, language, output, force)
@@ -555,6 +601,7 @@ def rank(
 
         language = _lang(lang)
         amount = _amount(budget)
+        _binary_output(format.value, output, "rank")
         _refuse_existing(output, force)
         with _progress("rank") as progress:
             ranking = rank_call(call_dir, rubric, fund=fund, budget=amount, progress=progress)  # type: ignore[arg-type]
@@ -619,6 +666,7 @@ def portfolio(
         if call_dir is None and programmes is None:
             raise UsageError("give a call folder, --programmes FILE, or both")
         language = _lang(lang)
+        _binary_output(format.value, output, "portfolio")
         _refuse_existing(output, force)
         with _progress("portfolio") as progress:
             data = read_portfolio(call_dir, programmes, rubric, progress=progress)  # type: ignore[arg-type]
