@@ -133,7 +133,7 @@ def _binary_output(fmt: str, output: Path | None, command: str) -> None:
     """Word and Excel files go to a file named with -o, never to the screen (issue 13)."""
     if fmt not in BINARY_FORMATS:
         return
-    if fmt == "xlsx" and command not in XLSX_COMMANDS.split(", "):
+    if fmt == "xlsx" and command not in XLSX_COMMANDS.split(", "):  # pragma: no branch
         raise UsageError(
             f"--format xlsx is for {XLSX_COMMANDS}; use docx for {command} / "
             f"xlsx 形式は {XLSX_COMMANDS} 用です。{command} には docx を使ってください"
@@ -678,6 +678,108 @@ def portfolio(
                 _err(f"error: {problem}")
             _err(f"{len({p.file for p in data.problems})} file(s) with problems were left off the map")
             raise typer.Exit(2)
+
+
+# --- Word forms and YAML skeletons (issue 13) ------------------------------------------------
+
+
+class TemplateKind(str, Enum):
+    proposal = "proposal"
+
+
+class TemplateFormat(str, Enum):
+    docx = "docx"
+
+
+class InitKind(str, Enum):
+    proposal = "proposal"
+    review = "review"
+
+
+ProgrammeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--programme",
+        "-p",
+        help="joint_research, brain_circulation or other: only that programme's criteria.",
+        show_default=False,
+    ),
+]
+
+
+def _programme(rub, programme: str | None) -> str | None:  # type: ignore[no-untyped-def]
+    if programme is not None and programme not in ("joint_research", "brain_circulation", "other"):
+        raise UsageError(
+            f"--programme must be joint_research, brain_circulation or other, not {programme!r} / "
+            "--programme は joint_research, brain_circulation, other のいずれかです"
+        )
+    return programme
+
+
+@app.command()
+def template(
+    kind: Annotated[TemplateKind, typer.Argument(help="What to make a form for: proposal.")],
+    format: Annotated[
+        TemplateFormat, typer.Option("--format", "-f", help="Form format.")
+    ] = TemplateFormat.docx,
+    output: OutputOpt = None,
+    lang: LangOpt = None,
+    rubric: RubricOpt = None,
+    programme: ProgrammeOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Write a Word form for applicants (様式) from the rubric; read it back with `import`."""
+    with _user_errors():
+        from .rubric import load_rubric
+
+        language = _lang(lang)
+        _binary_output(format.value, output, "template")
+        _refuse_existing(output, force)
+        rub = load_rubric(rubric)
+        from .forms import template as form_template
+
+        data = form_template.render(rub, lang=language, programme=_programme(rub, programme))
+        _write_binary(data, output, force)
+
+
+@app.command(name="import")
+def import_form(
+    form: Annotated[Path, typer.Argument(help="A filled proposal form (.docx).", show_default=False)],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The proposal file (YAML) to write.", show_default=False)
+    ],
+    rubric: RubricOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Read a filled proposal form (Word) into a proposal file; nothing is written unless it validates."""
+    with _user_errors():
+        from .forms.importer import import_form as read_and_write
+        from .rubric import load_rubric
+
+        _refuse_existing(output, force)
+        read_and_write(form, output, load_rubric(rubric), force=force)
+        _err(f"wrote {output}")
+
+
+@app.command()
+def init(
+    kind: Annotated[InitKind, typer.Argument(help="proposal or review.")],
+    output: OutputOpt = None,
+    lang: LangOpt = None,
+    rubric: RubricOpt = None,
+    programme: ProgrammeOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Write a commented YAML skeleton of a proposal or review file, every field explained."""
+    with _user_errors():
+        from .forms import init as skeleton
+        from .rubric import load_rubric
+
+        language = _lang(lang)
+        _refuse_existing(output, force)
+        rub = load_rubric(rubric)
+        make = skeleton.proposal_skeleton if kind is InitKind.proposal else skeleton.review_skeleton
+        _write_output(make(rub, language, _programme(rub, programme)), output, force)
 
 
 def run() -> None:
