@@ -149,3 +149,64 @@ def test_formula_looking_text_stays_text(tmp_path):
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         sheet = z.read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet
+
+
+# --- hostile text, a missing extra, start-up cost ------------------------------------------
+
+from tests.test_hostile_text import FORBIDDEN, files  # noqa: E402, F401  (the fixture)
+
+
+def _all_text(path) -> str:
+    if str(path).endswith(".docx"):
+        with zipfile.ZipFile(path) as z:
+            return "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xml"))
+    wb = openpyxl.load_workbook(path)
+    return "\n".join(str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value is not None)
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+def test_hostile_text_is_shown_not_obeyed(invoke, tmp_path, files, fmt):  # noqa: F811
+    runs = [
+        ("rank", files["call"], "--fund", "1"),
+        ("consolidate", files["proposal"], files["r1"], files["r2"]),
+        ("portfolio", files["call"], "--programmes", files["programmes"]),
+    ]
+    if fmt == "docx":
+        runs += [("assess", files["proposal"], "--review", files["r1"]), ("check", files["proposal"])]
+    for i, args in enumerate(runs):
+        out = tmp_path / f"{i}.{fmt}"
+        result = invoke(*args, "-f", fmt, "-o", out, "--lang", "en")
+        assert result.exit_code in (0, 1), (args, result.stderr)
+        text = _all_text(out)
+        assert not FORBIDDEN.search(text), args
+        assert "[bold]B" in text and "\\x1b[31mRED" in text, args  # literally, made visible
+    if fmt == "xlsx":
+        wb = openpyxl.load_workbook(tmp_path / "0.xlsx")
+        cells = [c for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+        assert all(c.data_type == "s" for c in cells)
+
+
+def test_a_missing_office_extra_is_a_clear_message(invoke, tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "docx", None)  # import docx now raises ImportError
+    result = invoke("assess", SATREPS, "-f", "docx", "-o", tmp_path / "a.docx")
+    assert result.exit_code == 2
+    assert "sti-review[office]" in result.stderr and "必要" in result.stderr
+    assert not (tmp_path / "a.docx").exists()
+
+
+def test_other_formats_do_not_import_the_office_libraries():
+    import subprocess
+    import sys
+
+    code = (
+        f"import sys\nsys.argv=['sti-review','assess',{str(SATREPS)!r},'-f','markdown','--no-input']\n"
+        "from sti_review.__main__ import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write('LOADED=' + ','.join(m for m in ('docx','openpyxl','lxml') if m in sys.modules))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert proc.stderr.rstrip().endswith("LOADED="), proc.stderr

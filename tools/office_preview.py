@@ -25,28 +25,30 @@ def main(argv: list[str]) -> int:
         return 0
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as profile:
-        cmd = [
-            soffice,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            *map(str, files),
-        ]
-        subprocess.run(cmd, check=True, capture_output=True, timeout=300)
+        for suffix in sorted({f.suffix for f in files}):  # a.docx and a.xlsx both make a.pdf
+            cmd = [
+                soffice,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(out / suffix.lstrip(".")),
+                *[str(f) for f in files if f.suffix == suffix],
+            ]
+            subprocess.run(cmd, check=True, capture_output=True, timeout=300)
     pdftoppm = shutil.which("pdftoppm")
     for f in files:
-        pdf = out / (f.stem + ".pdf")
+        pdf = out / f.suffix.lstrip(".") / (f.stem + ".pdf")
         if not pdf.exists():
             print(f"{f}: LibreOffice wrote no PDF")
             continue
         if pdftoppm is None:
             print(f"{pdf} (PNG skipped: pdftoppm is not installed)")
             continue
-        subprocess.run([pdftoppm, "-png", "-r", "60", str(pdf), str(out / f.stem)], check=True, timeout=300)
-        pages = sorted(out.glob(f"{f.stem}-*.png"))
+        stem = pdf.with_suffix("")
+        subprocess.run([pdftoppm, "-png", "-r", "60", str(pdf), str(stem)], check=True, timeout=300)
+        pages = sorted(pdf.parent.glob(f"{f.stem}-*.png"))
         print(f"{pdf}: {len(pages)} page(s) as PNG")
     return 0
 

@@ -59,7 +59,7 @@ def render(rubric: Rubric, *, lang: Lang, programme: str | None = None) -> bytes
     doc = c.new_document(lang=lang, title=title, footer_ref=rubric.ref)
     criteria = form_criteria(rubric, programme)
     doc.core_properties.keywords = f"{FORM_MARK} {rubric.ref} criteria:{','.join(x.id for x in criteria)}"
-    doc.add_heading(title, level=0)
+    c.heading(doc, title, 0)
     c.para(doc, T("rubric_line", lang, ref=rubric.ref))
     if programme:
         c.para(doc, T("programme_line", lang, programme=programme_text(programme, lang)))

@@ -40,7 +40,7 @@ def render(assessment: Assessment, *, lang: Lang, findings: Sequence[Finding] | 
     rubric = a.rubric
     title = f"{t('report_title', lang)}: {p.title}"
     doc = c.new_document(lang=lang, title=title, footer_ref=f"{rubric.ref}　{p.id}")
-    doc.add_heading(title, level=0)
+    c.heading(doc, title, 0)
     c.para(doc, f"{t('id', lang)}: {p.id}　{t('programme', lang)}: {programme_text(p.programme, lang)}")
     outcome_block(doc, a, lang)
 

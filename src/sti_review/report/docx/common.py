@@ -120,7 +120,9 @@ def new_document(*, lang: Lang, title: str, footer_ref: str) -> Any:
             pass
     _font_table_fallbacks(doc)
     props = doc.core_properties
-    props.title = title
+    from ...sanitize import printable
+
+    props.title = printable(title)[:255]
     props.language = "ja-JP" if lang == "ja" else "en-GB"
     props.author = "sti-review"
 
@@ -132,7 +134,7 @@ def new_document(*, lang: Lang, title: str, footer_ref: str) -> Any:
             _field(footer, part)
         elif part:
             footer.add_run(part)
-    footer.add_run(f"　|　{footer_ref}　|　{T('date', lang)} {today()}")
+    footer.add_run(printable(f"　|　{footer_ref}　|　{T('date', lang)} {today()}"))
     for run in footer.runs:
         from docx.shared import Pt
 
@@ -163,7 +165,9 @@ def _field(paragraph: Any, instr: str) -> None:
 
 
 def heading(doc: Any, text: str, level: int) -> Any:
-    return doc.add_heading(text, level=level)
+    p = doc.add_heading("", level=level)
+    add_text(p, text)
+    return p
 
 
 def para(doc: Any, text: str = "", *, bold: bool = False, style: str | None = None) -> Any:
@@ -174,8 +178,11 @@ def para(doc: Any, text: str = "", *, bold: bool = False, style: str | None = No
 
 
 def add_text(paragraph: Any, text: str, *, bold: bool = False) -> None:
-    """Text with its line breaks kept as line breaks (w:br), not run together."""
-    for i, line in enumerate(text.split("\n")):
+    """Text with its line breaks kept as line breaks (w:br), not run together; control and
+    bidi characters shown as escapes (as on the terminal), never obeyed or refused."""
+    from ...sanitize import printable
+
+    for i, line in enumerate(printable(text).split("\n")):
         run = paragraph.add_run(line)
         run.bold = bold or None
         if i:

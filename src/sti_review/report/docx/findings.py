@@ -47,7 +47,7 @@ def render(
 ) -> bytes:
     title = t("checks_title", lang)
     doc = c.new_document(lang=lang, title=title, footer_ref=rubric.ref)
-    doc.add_heading(title, level=0)
+    c.heading(doc, title, 0)
     c.para(doc, f"{t('rubric', lang)}: {rubric.ref}")
     rows = []
     fills: list[str | None] = []

@@ -94,7 +94,7 @@ def _matrix(doc: Any, m: PortfolioMap, matrix: Matrix, lang: Lang) -> None:
 def render(m: PortfolioMap, *, lang: Lang) -> bytes:
     title = T("map_title", lang)
     doc = c.new_document(lang=lang, title=title, footer_ref=m.rubric.ref)
-    doc.add_heading(title, level=0)
+    c.heading(doc, title, 0)
     counts = T(
         "mapped",
         lang,

@@ -34,7 +34,7 @@ def render(ranking: Ranking, *, lang: Lang) -> bytes:
     budgets = any(r.budget is not None for r in ranking.rows)
     title = f"{T('rank_title', lang)}: {ranking.call_dir}"
     doc = c.new_document(lang=lang, title=title, footer_ref=ranking.rubric.ref)
-    doc.add_heading(title, level=0)
+    c.heading(doc, title, 0)
     c.heading(doc, line_text(ranking, lang), 1)
     for text in (
         zone_text(ranking, lang),
@@ -87,6 +87,8 @@ def render(ranking: Ranking, *, lang: Lang) -> bytes:
     for row, fill in zip(tbl.rows[1:], fills, strict=True):
         if fill == LINE:
             cell = row.cells[0].merge(row.cells[-1])
+            for extra in cell.paragraphs[1:]:  # merging keeps every cell's empty paragraph
+                extra._p.getparent().remove(extra._p)
             for run in cell.paragraphs[0].runs:
                 run.bold = True
                 from docx.shared import RGBColor

@@ -63,9 +63,12 @@ def sheet_title(text: str) -> str:
 
 
 def clean(text: str) -> str:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    """Control and bidi characters as visible escapes (as on the terminal); a cell holds at
+    most 32,767 characters."""
+    from ...sanitize import printable
 
-    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+    text = printable(text)
+    return text if len(text) <= 32_767 else text[:32_766] + "…"
 
 
 def put(ws: Any, row: int, col: int, value: Any, *, fmt: str | None = None, bold: bool = False) -> Any:
