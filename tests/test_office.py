@@ -210,3 +210,49 @@ def test_other_formats_do_not_import_the_office_libraries():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
     )
     assert proc.stderr.rstrip().endswith("LOADED="), proc.stderr
+
+
+def test_rank_docx_has_every_proposal_and_the_funding_line(invoke, tmp_path):
+    out = tmp_path / "rank.docx"
+    assert invoke("rank", CALL, "--fund", "3", "-f", "docx", "-o", out, "--lang", "ja").exit_code == 0
+    d = docx.Document(str(out))
+    rows = [[c.text for c in r.cells] for r in d.tables[0].rows]
+    ids = [r[1] for r in rows[1:]]
+    line = next(i for i, r in enumerate(rows) if "採択ライン" in r[0])
+    assert line == 4  # under the third funded proposal
+    assert all(r[-2] == "採択" for r in rows[1:4]) and rows[5][-2] == "不採択"
+    text = doc_text(out)
+    for n in ("BC-01", "BC-02", "BC-03", "JR-01", "JR-02", "JR-03", "JR-04", "JR-05", "OT-01", "OT-02"):
+        assert f"CALL26-{n}" in ids or f"CALL26-{n}" in text
+    assert headings(out)[1][1].startswith("採択ライン: 上位 3 件")
+
+
+def test_consolidate_docx_and_xlsx_show_the_panel_outcome_and_raw_scores(invoke, tmp_path):
+    args = ("consolidate", CALL / "proposals/CALL26-JR-03.yaml", CALL / "reviews/CALL26-JR-03")
+    out = tmp_path / "c.docx"
+    assert invoke(*args, "-f", "docx", "-o", out, "--lang", "ja").exit_code == 0
+    assert headings(out)[1][1] == "パネルの結果: 条件付き合格（確定）"
+    assert "病院排水検体の採取" in doc_text(out)  # the condition, in full
+    book = tmp_path / "c.xlsx"
+    assert invoke(*args, "-f", "xlsx", "-o", book, "--lang", "en").exit_code == 0
+    wb = openpyxl.load_workbook(book)
+    summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(values_only=True)}
+    assert summary["Panel outcome"].startswith("conditional")
+    crit = wb["Panel consolidation"]
+    assert [r[0] for r in crit.iter_rows(min_row=2, values_only=True)][:3] == ["A1", "A2", "A3"]
+    raw = list(wb["Scores by reviewer"].iter_rows(values_only=True))
+    assert raw[0][:3] == ("Reviewer", "role", "A1") and len(raw) >= 4
+    assert isinstance(raw[1][2], float | int)
+
+
+def test_portfolio_xlsx_matrix_with_gaps_shaded(invoke, tmp_path):
+    out = tmp_path / "p.xlsx"
+    result = invoke(
+        "portfolio", CALL, "--programmes", EXAMPLES / "programmes-mext.yaml", "-f", "xlsx", "-o", out
+    )
+    assert result.exit_code == 0, result.stderr
+    wb = openpyxl.load_workbook(out)
+    assert len(wb.sheetnames) == 4
+    matrix = wb[wb.sheetnames[1]]
+    gaps = [c for row in matrix.iter_rows(min_row=2) for c in row[1:] if c.value == "—"]
+    assert gaps and all(c.fill.start_color.rgb.endswith("F8CBAD") for c in gaps)

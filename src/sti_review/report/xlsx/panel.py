@@ -9,7 +9,7 @@ from ... import __version__
 from ...i18n import Lang
 from ...panel import Consolidation
 from ..common import outcome_text, reason_text
-from ..panel_common import T, answer_text, basis_text, flag_text, outcome_state, panel_text, reviewer_keys
+from ..panel_common import T, basis_text, flag_text, outcome_state, panel_text, reviewer_keys
 from . import common as x
 
 
@@ -20,10 +20,14 @@ def render(con: Consolidation, *, lang: Lang) -> bytes:
         (T("id", lang), con.proposal.id),
         (T("title", lang), con.proposal.title),
         (T("panel_outcome", lang), f"{outcome_text(a, lang)}（{outcome_state(con, lang)}）"),
-        (T("reasons", lang), "\n".join(reason_text(r, a, lang) for r in a.reasons)),
+        (T("reasons", lang), "\n".join(_reason(r, a, lang) for r in a.reasons)),
         ("", basis_text(con, lang)),
         (T("total_unweighted", lang), float(a.total)),
         (T("required", lang), float(a.required_total) if a.required_total is not None else ""),
+        *[
+            (f"{T('reviewer', lang)} {key}", r.label)
+            for key, r in zip(reviewer_keys(con, lang), con.reviews, strict=True)
+        ],
         (T("rubric", lang), con.rubric.ref),
         ("", T("generated_by", lang, version=__version__)),
     ]
@@ -31,6 +35,11 @@ def render(con: Consolidation, *, lang: Lang) -> bytes:
     criteria_sheet(wb.create_sheet(x.sheet_title(T("panel_title", lang))), con, lang)
     raw_scores(wb.create_sheet(x.sheet_title(x.W("raw_scores", lang))), con, lang)
     return x.to_bytes(wb)
+
+
+def _reason(reason: Any, a: Any, lang: Lang) -> str:
+    text = reason_text(reason, a, lang)
+    return text + "".join(f"\n・{item}" for item in reason.items) if reason.code == "conditions" else text
 
 
 def criteria_sheet(ws: Any, con: Consolidation, lang: Lang) -> None:
@@ -43,11 +52,12 @@ def criteria_sheet(ws: Any, con: Consolidation, lang: Lang) -> None:
         if cp.criterion.kind == "portfolio":
             continue
         values: list[Any] = [cp.criterion.id, cp.criterion.title(lang)]
-        values += [answer_text(a, cp.criterion, con.rubric, lang) for a in cp.answers]
+        values += [x.answer_value(a, lang) for a in cp.answers]  # numbers stay numbers
         values += [cp.minimum, cp.median, cp.mean, cp.maximum, cp.spread]
-        values += [panel_text(cp, con.rubric, lang), flag_text(cp, lang)]
+        panel = x.answer_value(cp.outcome_answer, lang) if cp.outcome_answer is not None else ""
+        values += [panel if panel != "" else panel_text(cp, con.rubric, lang), flag_text(cp, lang)]
         for col, v in enumerate(values, start=1):
-            x.put(ws, row, col, "" if v is None else v, fmt=x.SCORE if col > 2 + len(keys) else None)
+            x.put(ws, row, col, "" if v is None else v, fmt=x.SCORE if col > 2 else None)
         if cp.unresolved:
             x.fill(ws, row, len(names), x.FILL_ZONE)
         row += 1
@@ -61,7 +71,7 @@ def raw_scores(ws: Any, con: Consolidation, lang: Lang) -> None:
     reviews = list(con.reviews) + ([con.consensus] if con.consensus is not None else [])
     for row, r in enumerate(reviews, start=2):
         x.put(ws, row, 1, r.label)
-        x.put(ws, row, 2, T("consensus", lang) if r.review.role == "panel" else r.review.role)
+        x.put(ws, row, 2, T("consensus", lang) if r.review.role == "panel" else T("reviewer", lang))
         for col, crit in enumerate(crits, start=3):
             x.put(ws, row, col, x.answer_value(r.review.answers.get(crit.id), lang), fmt=x.SCORE)
     x.autofilter(ws, len(names), len(reviews) + 1)

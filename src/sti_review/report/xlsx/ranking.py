@@ -119,7 +119,7 @@ def raw_scores(ws: Any, ranking: Ranking, lang: Lang) -> None:
         for label, role, answers in r.answers:
             x.put(ws, row, 1, r.id)
             x.put(ws, row, 2, label)
-            x.put(ws, row, 3, T("consensus_short", lang) if role == "panel" else role)
+            x.put(ws, row, 3, T("consensus_short", lang) if role == "panel" else T("reviewer", lang))
             for col, crit in enumerate(ids, start=4):
                 x.put(ws, row, col, x.answer_value(answers.get(crit.id), lang), fmt=x.SCORE)
             row += 1
