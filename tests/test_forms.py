@@ -396,3 +396,23 @@ def test_init_refuses_a_bad_programme_and_an_existing_file(invoke, tmp_path):
     out.write_text("mine", encoding="utf-8")
     assert invoke("init", "proposal", "-o", out).exit_code == 2
     assert out.read_text(encoding="utf-8") == "mine"
+
+
+def test_template_needs_an_output_file_and_keeps_an_existing_one(invoke, tmp_path):
+    r = invoke("template", "proposal", "--format", "docx")
+    assert r.exit_code == 2 and "-o FILE.docx" in r.stderr
+    out = tmp_path / "様式.docx"
+    out.write_bytes(b"mine")
+    assert invoke("template", "proposal", "-o", out).exit_code == 2
+    assert out.read_bytes() == b"mine"
+    r = invoke("template", "proposal", "-o", tmp_path / "x.docx", "--programme", "nope")
+    assert r.exit_code == 2 and "joint_research" in r.stderr
+
+
+def test_an_english_form_lists_headings_in_english(invoke, tmp_path):
+    out = tmp_path / "form.docx"
+    assert invoke("template", "proposal", "-o", out, "--lang", "en").exit_code == 0
+    heads = [p.text for p in docx.Document(str(out)).paragraphs if p.style.name == "Heading 1"]
+    assert heads[:3] == ["Basic information", "Summary", "Partners"]
+    r = invoke("import", out, "-o", tmp_path / "p.yaml")  # empty: what is missing, located
+    assert r.exit_code == 2 and "Basic information" in r.stderr and "title" in r.stderr

@@ -138,11 +138,26 @@ def _binary_output(fmt: str, output: Path | None, command: str) -> None:
             f"--format xlsx is for {XLSX_COMMANDS}; use docx for {command} / "
             f"xlsx 形式は {XLSX_COMMANDS} 用です。{command} には docx を使ってください"
         )
-    if output is None or (output.exists() and output.is_char_device()):
+    if output is None or _is_terminal(output):
         raise UsageError(
             f"--format {fmt} writes a binary file: give -o FILE.{fmt} / "
             f"{fmt} 形式はバイナリファイルです。-o ファイル名.{fmt} を指定してください"
         )
+
+
+def _is_terminal(path: Path) -> bool:
+    """-o /dev/tty, /dev/stdout at a terminal and the like (but /dev/null is fine)."""
+    try:
+        real = os.path.realpath(path)
+        if not Path(real).is_char_device():
+            return False
+        fd = os.open(real, os.O_WRONLY | os.O_NOCTTY)
+    except OSError:
+        return False
+    try:
+        return os.isatty(fd)
+    finally:
+        os.close(fd)
 
 
 def _write_binary(data: bytes, output: Path | None, force: bool) -> None:

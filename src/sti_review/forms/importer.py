@@ -71,7 +71,25 @@ def _paragraphs(container: Any) -> Iterator[Any]:
 
 
 def _cell_text(tc: Any) -> str:
-    return "\n".join(_text(p) for p in _paragraphs(tc)).strip()
+    """A cell's paragraphs, one per line; a table nested in the cell, a line per row."""
+    lines: list[str] = []
+    for child in _unwrap_any(tc, ("p", "tbl")):
+        if child.tag == f"{W}p":
+            lines.append(_text(child))
+        else:
+            lines += [" ".join(cells) for cells in _rows(child)]
+    return "\n".join(lines).strip()
+
+
+def _unwrap_any(container: Any, tags: tuple[str, ...]) -> Iterator[Any]:
+    wanted = {f"{W}{t}" for t in tags}
+    for child in container:
+        if child.tag in wanted:
+            yield child
+        elif child.tag == f"{W}sdt":
+            content = child.find(f"{W}sdtContent")
+            if content is not None:
+                yield from _unwrap_any(content, tags)
 
 
 def _unwrap(container: Any, tag: str) -> Iterator[Any]:
