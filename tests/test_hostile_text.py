@@ -147,7 +147,8 @@ def files(tmp_path_factory) -> dict[str, Path]:
 
 
 def formats(*extra: str) -> list[str]:
-    return [f.value for f in Format] + list(extra)
+    # Word and Excel files are binary, written only with -o; their hostile text: test_office.py
+    return [f.value for f in Format if f.value not in ("docx", "xlsx")] + list(extra)
 
 
 def assert_clean(text: str, what: str) -> None:

@@ -125,6 +125,49 @@ def _write_output(text: str, output: Path | None, force: bool) -> None:
     _err(f"wrote {output}")
 
 
+BINARY_FORMATS = ("docx", "xlsx")
+XLSX_COMMANDS = "rank, consolidate, portfolio"
+
+
+def _binary_output(fmt: str, output: Path | None, command: str) -> None:
+    """Word and Excel files go to a file named with -o, never to the screen (issue 13)."""
+    if fmt not in BINARY_FORMATS:
+        return
+    if fmt == "xlsx" and command not in XLSX_COMMANDS.split(", "):  # pragma: no branch
+        raise UsageError(
+            f"--format xlsx is for {XLSX_COMMANDS}; use docx for {command} / "
+            f"xlsx 形式は {XLSX_COMMANDS} 用です。{command} には docx を使ってください"
+        )
+    if output is None or _is_terminal(output):
+        raise UsageError(
+            f"--format {fmt} writes a binary file: give -o FILE.{fmt} / "
+            f"{fmt} 形式はバイナリファイルです。-o ファイル名.{fmt} を指定してください"
+        )
+
+
+def _is_terminal(path: Path) -> bool:
+    """-o /dev/tty, /dev/stdout at a terminal and the like (but /dev/null is fine)."""
+    try:
+        real = os.path.realpath(path)
+        if not Path(real).is_char_device():
+            return False
+        fd = os.open(real, os.O_WRONLY | os.O_NOCTTY)
+    except OSError:
+        return False
+    try:
+        return os.isatty(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_binary(data: bytes, output: Path | None, force: bool) -> None:
+    from .fileio import atomic_write
+
+    assert output is not None  # _binary_output refused the screen before any work
+    atomic_write(output, data, force=force)
+    _err(f"wrote {output}")
+
+
 @app.command()
 def assess(
     proposal: Annotated[Path, typer.Argument(help="The proposal file (YAML).", show_default=False)],
@@ -176,6 +219,7 @@ def assess(
         language = _lang(lang)
         if interactive and no_input:
             raise UsageError("--interactive and --no-input cannot be used together")
+        _binary_output(format.value, output, "assess")
         from .api import default_review_path
 
         own = (proposal, review or default_review_path(proposal), rubric)
@@ -216,7 +260,11 @@ def assess(
 
 
 def _emit(assessment, lang, format: Format, output: Path | None, force: bool, findings=None) -> None:  # type: ignore[no-untyped-def]
-    if format is Format.json:
+    if format is Format.docx:
+        from .report.docx import assessment as docx_assessment
+
+        _write_binary(docx_assessment.render(assessment, lang=lang, findings=findings), output, force)
+    elif format is Format.json:
         from .report import json as json_report
 
         _write_output(json_report.render(assessment, lang, findings), output, force)
@@ -353,6 +401,7 @@ def check(
         from .rubric import load_rubric
 
         language = _lang(lang)
+        _binary_output(format.value, output, "check")
         _refuse_existing(output, force, rubric, *proposals)
         rub = load_rubric(rubric)
         results: list[CheckedProposal] = []
@@ -365,7 +414,12 @@ def check(
                 for problem in exc.problems:
                     _err(f"error: {problem}")
         failed = any(r.failed(strict) for r in results)
-        if format is Format.json:
+        if format is Format.docx:
+            from .report.docx import findings as docx_findings
+
+            data = docx_findings.render(results, invalid, rub, lang=language, strict=strict)
+            _write_binary(data, output, force)
+        elif format is Format.json:
             from .report import findings
 
             _write_output(findings.render_json(results, invalid, rub, language, strict), output, force)
@@ -400,6 +454,8 @@ class RankFormat(str, Enum):
     csv = "csv"
     json = "json"
     html = "html"
+    docx = "docx"
+    xlsx = "xlsx"
 
 
 OutputOpt = Annotated[
@@ -425,6 +481,10 @@ def _render(kind: str, fmt: str, obj: object, lang: str, output: Path | None, fo
     """Render with report/<kind>_<format>.py: adding a format is adding a module."""
     import importlib
 
+    if fmt in BINARY_FORMATS:
+        office = importlib.import_module(f".report.{fmt}.{kind}", __package__)
+        _write_binary(office.render(obj, lang=lang), output, force)
+        return
     module = importlib.import_module(f".report.{kind}_{fmt}", __package__)
     if fmt == "terminal" and output is None:
         module.print_report(obj, lang, _console())
@@ -515,6 +575,7 @@ def consolidate(
         from .panel import load_panel
 
         language = _lang(lang)
+        _binary_output(format.value, output, "consolidate")
         _refuse_existing(output, force, proposal, rubric, *(reviews or []))
         consolidation = load_panel(proposal, reviews or [], rubric)
         _render("panel", format.value, consolidation, language, output, force)
@@ -560,6 +621,7 @@ def rank(
 
         language = _lang(lang)
         amount = _amount(budget)
+        _binary_output(format.value, output, "rank")
         _refuse_existing(output, force, call_dir, rubric)
         with _progress("rank") as progress:
             ranking = rank_call(call_dir, rubric, fund=fund, budget=amount, progress=progress)  # type: ignore[arg-type]
@@ -624,6 +686,7 @@ def portfolio(
         if call_dir is None and programmes is None:
             raise UsageError("give a call folder, --programmes FILE, or both")
         language = _lang(lang)
+        _binary_output(format.value, output, "portfolio")
         _refuse_existing(output, force, call_dir, programmes, rubric)
         with _progress("portfolio") as progress:
             data = read_portfolio(call_dir, programmes, rubric, progress=progress)  # type: ignore[arg-type]
@@ -635,6 +698,108 @@ def portfolio(
                 _err(f"error: {problem}")
             _err(f"{len({p.file for p in data.problems})} file(s) with problems were left off the map")
             raise typer.Exit(2)
+
+
+# --- Word forms and YAML skeletons (issue 13) ------------------------------------------------
+
+
+class TemplateKind(str, Enum):
+    proposal = "proposal"
+
+
+class TemplateFormat(str, Enum):
+    docx = "docx"
+
+
+class InitKind(str, Enum):
+    proposal = "proposal"
+    review = "review"
+
+
+ProgrammeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--programme",
+        "-p",
+        help="joint_research, brain_circulation or other: only that programme's criteria.",
+        show_default=False,
+    ),
+]
+
+
+def _programme(rub, programme: str | None) -> str | None:  # type: ignore[no-untyped-def]
+    if programme is not None and programme not in ("joint_research", "brain_circulation", "other"):
+        raise UsageError(
+            f"--programme must be joint_research, brain_circulation or other, not {programme!r} / "
+            "--programme は joint_research, brain_circulation, other のいずれかです"
+        )
+    return programme
+
+
+@app.command()
+def template(
+    kind: Annotated[TemplateKind, typer.Argument(help="What to make a form for: proposal.")],
+    format: Annotated[
+        TemplateFormat, typer.Option("--format", "-f", help="Form format.")
+    ] = TemplateFormat.docx,
+    output: OutputOpt = None,
+    lang: LangOpt = None,
+    rubric: RubricOpt = None,
+    programme: ProgrammeOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Write a Word form for applicants (様式) from the rubric; read it back with `import`."""
+    with _user_errors():
+        from .rubric import load_rubric
+
+        language = _lang(lang)
+        _binary_output(format.value, output, "template")
+        _refuse_existing(output, force)
+        rub = load_rubric(rubric)
+        from .forms import template as form_template
+
+        data = form_template.render(rub, lang=language, programme=_programme(rub, programme))
+        _write_binary(data, output, force)
+
+
+@app.command(name="import")
+def import_form(
+    form: Annotated[Path, typer.Argument(help="A filled proposal form (.docx).", show_default=False)],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The proposal file (YAML) to write.", show_default=False)
+    ],
+    rubric: RubricOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Read a filled proposal form (Word) into a proposal file; nothing is written unless it validates."""
+    with _user_errors():
+        from .forms.importer import import_form as read_and_write
+        from .rubric import load_rubric
+
+        _refuse_existing(output, force)
+        read_and_write(form, output, load_rubric(rubric), force=force)
+        _err(f"wrote {output}")
+
+
+@app.command()
+def init(
+    kind: Annotated[InitKind, typer.Argument(help="proposal or review.")],
+    output: OutputOpt = None,
+    lang: LangOpt = None,
+    rubric: RubricOpt = None,
+    programme: ProgrammeOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Write a commented YAML skeleton of a proposal or review file, every field explained."""
+    with _user_errors():
+        from .forms import init as skeleton
+        from .rubric import load_rubric
+
+        language = _lang(lang)
+        _refuse_existing(output, force)
+        rub = load_rubric(rubric)
+        make = skeleton.proposal_skeleton if kind is InitKind.proposal else skeleton.review_skeleton
+        _write_output(make(rub, language, _programme(rub, programme)), output, force)
 
 
 def run() -> None:

@@ -164,7 +164,7 @@ def refuse_own_input(output: str | Path, inputs: Iterable[str | Path | None]) ->
             raise _error(shown, f"is one of the command's inputs ({path}); write the report elsewhere")
 
 
-def atomic_write(path: str | Path, text: str, *, force: bool = True) -> None:
+def atomic_write(path: str | Path, text: str | bytes, *, force: bool = True) -> None:
     """Replace ``path`` with ``text`` so that a crash leaves either the old or the new file.
 
     With ``force=False`` an existing file is never replaced. A symbolic link is followed (the
@@ -173,7 +173,7 @@ def atomic_write(path: str | Path, text: str, *, force: bool = True) -> None:
     """
     shown = str(path)
     refuse_existing(path, force)
-    data = text.encode("utf-8")
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
     target = Path(path)
     st = _existing(target, shown)
     if st is not None and _is_stream(st):

@@ -77,6 +77,8 @@ class RankedProposal:
     status: Status = "ineligible"
     border: bool = False
     cumulative_budget: float | None = None
+    # every review's own answers, (reviewer label, role, {criterion id: answer}): the raw scores
+    answers: list[tuple[str, str, dict[str, LightAnswer]]] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -210,7 +212,13 @@ def assess_proposal(
     row.disagreements = [x.criterion.id for x in c.disagreements]
     row.unresolved = [x.criterion.id for x in c.unresolved]
     row.incomplete_reviews = [r.label for r in c.incomplete_reviews]
+    row.answers = [(r.label, r.review.role, dict(r.review.answers)) for r in reviews_of(c)]
     return row
+
+
+def reviews_of(c: Any) -> list[PanelReview]:
+    """The individual reviews, then the panel's consensus review when there is one."""
+    return list(c.reviews) + ([c.consensus] if c.consensus is not None else [])
 
 
 def _cross_check(rubric: Rubric, info: ProposalInfo, reviews: Sequence[ReviewInfo]) -> list[Problem]:

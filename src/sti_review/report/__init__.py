@@ -10,3 +10,5 @@ class Format(str, Enum):
     markdown = "markdown"
     json = "json"
     html = "html"
+    docx = "docx"
+    xlsx = "xlsx"

@@ -1,0 +1,179 @@
+"""`sti-review init proposal|review`: a commented YAML skeleton, every field explained in the
+user's language, that validates once its <placeholders> are replaced."""
+
+from __future__ import annotations
+
+import json
+
+from ..i18n import Lang, catalog
+from ..rubric import Criterion, Rubric
+
+T = catalog(
+    {
+        "proposal_head": (
+            "提案ファイル（sti-review）。<…> の箇所を書き換えてください。"
+            "書式の詳細: docs/formats.md。確認: sti-review validate このファイル",
+            "A proposal file for sti-review. Replace every <…>. The format: docs/formats.md. "
+            "Check it with: sti-review validate THIS_FILE",
+        ),
+        "review_head": (
+            "評価ファイル（sti-review）。<…> の箇所を書き換えてください。"
+            "確認: sti-review validate このファイル",
+            "A review file for sti-review. Replace every <…>. Check it with: sti-review validate THIS_FILE",
+        ),
+        "id": (
+            "提案ID: 英数字と . _ - のみ（例: SATREPS-2026-017）",
+            "Proposal id: letters, digits, . _ - (e.g. SATREPS-2026-017)",
+        ),
+        "title": ("課題名", "Title of the proposal"),
+        "programme": (
+            "事業区分: joint_research（国際共同研究）/ brain_circulation（国際頭脳循環）/ other",
+            "Programme: joint_research, brain_circulation or other",
+        ),
+        "summary": ("概要（複数行可）", "Summary (several lines allowed)"),
+        "lead": ("研究代表者の氏名と所属機関", "The lead researcher's name and institution"),
+        "budget": (
+            "申請額（円、数字のみ。例: 150000000）。採択ラインの予算計算に使います",
+            "Requested amount in yen, digits only (e.g. 150000000); used for budget funding lines",
+        ),
+        "partners": (
+            "相手国（ISO 3166-1 の2文字コード、大文字。例: TH）と機関。1件以上",
+            "Partner countries (ISO 3166-1 two capital letters, e.g. TH) and institutions; at least one",
+        ),
+        "objectives": (
+            "該当する目的のID（1行に1つ）。使えるID:",
+            "The ids of the objectives the proposal serves, one per line. Ids:",
+        ),
+        "team": (
+            "研究体制。discipline: natural_sciences / humanities_social / industry / other、career_stage:"
+            " student / doctoral / postdoc / faculty / staff（省略可）",
+            "The team. discipline: natural_sciences, humanities_social, industry, other; career_stage:"
+            " student, doctoral, postdoc, faculty, staff (optional)",
+        ),
+        "kpis": (
+            "成果指標: 目的ID、指標、目標値（数値または文章）",
+            "KPIs: objective id, indicator, target (a number or a text)",
+        ),
+        "risks": (
+            "リスク: area は environment / human_rights / safety_security / legal / "
+            "culture / fairness / other",
+            "Risks: area is environment, human_rights, safety_security, legal, culture, fairness or other",
+        ),
+        "integrity": (
+            "研究インテグリティ: 手続（例: export_control, conflict_of_interest,"
+            " foreign_funding_disclosure, data_management）と備考",
+            "Research integrity: procedures (e.g. export_control, conflict_of_interest,"
+            " foreign_funding_disclosure, data_management) and notes",
+        ),
+        "sections": (
+            "観点ごとの記載（観点IDごとに、問いへの答えを書く）",
+            "Text per criterion: answer each criterion's question under its id",
+        ),
+        "proposal": (
+            "評価する提案のID（提案ファイルの id）",
+            "The id of the proposal reviewed (its file's id)",
+        ),
+        "reviewer": ("審査者の氏名またはID", "The reviewer's name or id"),
+        "rubric": ("評価基準の id@version（変更しない）", "The rubric's id@version (leave as it is)"),
+        "role": (
+            "reviewer（個別評価）または panel（パネルの合議）",
+            "reviewer (one reviewer) or panel (the panel's consensus)",
+        ),
+        "answers": (
+            "観点ごとの回答。評点の観点は score、要件（ゲート）は verdict、該当しない観点は na: true",
+            "One answer per criterion: score for scored criteria, verdict for gates, or na: true",
+        ),
+        "score": ("評点 {scale}", "score {scale}"),
+        "verdict": (
+            "判定: pass / conditional / fail（conditional のときは conditions: に条件を列挙）",
+            "verdict: pass, conditional or fail (conditional: list the conditions: too)",
+        ),
+        "comment": ("コメント", "comment"),
+    }
+)
+
+
+def _q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _criteria(rubric: Rubric, programme: str | None) -> list[Criterion]:
+    sections = rubric.sections_for(programme) if programme else rubric.sections
+    return [c for s in sections for c in s.criteria if c.kind != "portfolio"]
+
+
+def _comment(text: str, indent: str = "") -> list[str]:
+    return [f"{indent}# {line}" for line in text.split("\n")]
+
+
+def proposal_skeleton(rubric: Rubric, lang: Lang, programme: str | None = None) -> str:
+    lines = _comment(T("proposal_head", lang))
+    lines += [f"# {rubric.ref}", ""]
+    lines += _comment(T("id", lang)) + ['id: "<id>"']
+    lines += _comment(T("title", lang)) + ['title: "<title>"']
+    lines += _comment(T("programme", lang)) + [f"programme: {programme or '<programme>'}"]
+    lines += _comment(T("summary", lang)) + ["summary: |", "  <summary>"]
+    lines += _comment(T("lead", lang)) + [
+        "lead:",
+        '  name: "<lead_name>"',
+        '  institution: "<lead_institution>"',
+    ]
+    lines += _comment(T("budget", lang)) + ["budget: <budget>"]
+    lines += _comment(T("partners", lang))
+    lines += ["partners:", '  - country: "<country>"', '    institution: "<institution>"']
+    lines += _comment(T("objectives", lang))
+    for s in rubric.sections:
+        for o in s.objectives:
+            lines.append(f"#   {o.id}: {o.title(lang)}")
+    lines += ["objectives:", "  - <objective>"]
+    lines += _comment(T("team", lang))
+    lines += [
+        "team:",
+        '  - name: "<member_name>"',
+        '    role: "<member_role>"',
+        "    discipline: <discipline>",
+        "    career_stage: <career_stage>",
+        '    institution: "<member_institution>"',
+        '    country: "<member_country>"',
+    ]
+    lines += _comment(T("kpis", lang))
+    lines += [
+        "kpis:",
+        "  - objective: <kpi_objective>",
+        '    indicator: "<indicator>"',
+        '    target: "<target>"',
+    ]
+    lines += _comment(T("risks", lang))
+    lines += [
+        "risks:",
+        "  - area: <risk_area>",
+        '    description: "<risk>"',
+        '    mitigation: "<mitigation>"',
+    ]
+    lines += _comment(T("integrity", lang))
+    lines += ["integrity:", "  procedures:", "    - <procedure>", '  notes: "<integrity_notes>"']
+    lines += _comment(T("sections", lang)) + ["sections:"]
+    for c in _criteria(rubric, programme):
+        lines += _comment(f"{c.id} {c.title(lang)}: {c.question(lang)}", "  ")
+        lines += [f"  {c.id}: |", f"    <text_{c.id}>"]
+    return "\n".join(lines) + "\n"
+
+
+def review_skeleton(rubric: Rubric, lang: Lang, programme: str | None = None) -> str:
+    lines = _comment(T("review_head", lang)) + [""]
+    lines += _comment(T("proposal", lang)) + ['proposal: "<proposal_id>"']
+    lines += _comment(T("reviewer", lang)) + ['reviewer: "<reviewer>"']
+    lines += _comment(T("rubric", lang)) + [f"rubric: {rubric.ref}"]
+    lines += _comment(T("role", lang)) + ["role: reviewer"]
+    lines += _comment(T("answers", lang)) + ["answers:"]
+    for c in _criteria(rubric, programme):
+        lines += _comment(f"{c.id} {c.title(lang)}: {c.question(lang)}", "  ")
+        lines.append(f"  {c.id}:")
+        if c.kind == "gate":
+            lines += _comment(T("verdict", lang), "    ") + [f"    verdict: <verdict_{c.id}>"]
+        else:
+            labels = ", ".join(f"{k} {v(lang)}" for k, v in sorted(rubric.scale.labels.items()))
+            scale = f"{rubric.scale.describe()}" + (f" ({labels})" if labels else "")
+            lines += _comment(T("score", lang, scale=scale), "    ") + [f"    score: <score_{c.id}>"]
+        lines += _comment(T("comment", lang), "    ") + ['    comment: ""']
+    return "\n".join(lines) + "\n"

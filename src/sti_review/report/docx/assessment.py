@@ -1,0 +1,123 @@
+"""The assessment of one proposal as a Word document. Page 1 opens the way an Evaluation
+Summary Report does: the outcome, its reasons and the total against its threshold; then the
+proposal, each section's criteria with scores and comments, the gates and the pre-checks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ... import __version__
+from ...checks import Finding
+from ...i18n import Lang, t
+from ...rubric import objective_title
+from ...scoring import Assessment
+from ..common import num, outcome_text, programme_text, reason_text, score_text
+from . import common as c
+
+
+def outcome_block(doc: Any, a: Assessment, lang: Lang) -> None:
+    """The outcome in words, its reasons as a list, and the totals against their thresholds."""
+    c.heading(doc, f"{t('outcome', lang)}: {outcome_text(a, lang)}", 1)
+    for reason in a.reasons:
+        p = c.para(doc, reason_text(reason, a, lang), style="List Bullet")
+        if reason.code == "conditions":
+            for item in reason.items:
+                c.add_text(p, "\n・" + item)
+    required = num(a.required_total) if a.required_total is not None else "—"
+    rows = [
+        [t("total_unweighted", lang), f"{num(a.total)} / {num(a.maximum)}", required, ""],
+        [t("total_weighted", lang), f"{num(a.weighted_total)} / {num(a.weighted_maximum)}", "—", ""],
+    ]
+    tbl = c.table(doc, ["", t("score", lang), t("required", lang), ""], rows, widths_mm=[60, 35, 25, 50])
+    c.bar(tbl.rows[1].cells[3], a.total, a.maximum)
+    c.bar(tbl.rows[2].cells[3], a.weighted_total, a.weighted_maximum)
+
+
+def render(assessment: Assessment, *, lang: Lang, findings: Sequence[Finding] | None = None) -> bytes:
+    a = assessment
+    p = a.proposal
+    rubric = a.rubric
+    title = f"{t('report_title', lang)}: {p.title}"
+    doc = c.new_document(lang=lang, title=title, footer_ref=f"{rubric.ref}　{p.id}")
+    c.heading(doc, title, 0)
+    c.para(doc, f"{t('id', lang)}: {p.id}　{t('programme', lang)}: {programme_text(p.programme, lang)}")
+    outcome_block(doc, a, lang)
+
+    smin = rubric.thresholds.section_min
+    head = [t("section", lang), t("section_score", lang), t("threshold", lang), ""]
+    rows = []
+    for s in a.sections:
+        score = t("not_scored", lang) if s.score is None else f"{num(s.score)} / {num(rubric.scale.max)}"
+        if s.score is not None and s.count("missing"):
+            score += t("provisional", lang)
+        rows.append([f"{s.section.id} {s.section.title(lang)}", score, num(smin) if smin else "—", ""])
+    tbl = c.table(doc, head, rows, widths_mm=[75, 35, 20, 45])
+    for row, s in zip(tbl.rows[1:], a.sections, strict=True):
+        c.bar(row.cells[3], s.score, rubric.scale.max)
+
+    doc.add_page_break()
+    c.heading(doc, t("proposal", lang), 1)
+    info = [[t("id", lang), p.id], [t("title", lang), p.title]]
+    info.append([t("programme", lang), programme_text(p.programme, lang)])
+    if p.lead:
+        info.append(
+            [t("lead", lang), p.lead.name + (f" ({p.lead.institution})" if p.lead.institution else "")]
+        )
+    info.append([t("partners", lang), "\n".join(f"{x.country} {x.institution}".strip() for x in p.partners)])
+    if p.objectives:
+        objs = "\n".join(f"{o} {objective_title(rubric, o, lang)}" for o in p.objectives)
+        info.append([t("objectives", lang), objs])
+    info.append([t("reviewer", lang), a.review.reviewer or "—"])
+    info.append([t("rubric", lang), rubric.ref])
+    c.table(doc, [t("proposal", lang), ""], info, widths_mm=[40, 130])
+
+    for s in a.sections:
+        weight = f"（{t('weight', lang)} ×{num(s.weight)}）" if s.weight != 1 else ""
+        c.heading(doc, f"{s.section.id} {s.section.title(lang)}{weight}", 2)
+        rows = []
+        for r in s.results:
+            comment = r.answer.comment if r.answer and r.answer.comment else ""
+            rows.append([r.criterion.id, r.criterion.title(lang), score_text(r, rubric, lang), comment])
+        if rows:
+            c.table(
+                doc,
+                [t("id", lang), t("criterion", lang), t("score", lang), t("comment", lang)],
+                rows,
+                widths_mm=[15, 55, 30, 70],
+            )
+
+    if a.gates:
+        c.heading(doc, t("gates", lang), 2)
+        rows = []
+        for g in a.gates:
+            conditions = "\n".join(g.answer.conditions) if g.answer else ""
+            comment = g.answer.comment if g.answer and g.answer.comment else ""
+            rows.append(
+                [g.criterion.id, g.criterion.title(lang), score_text(g, rubric, lang), conditions, comment]
+            )
+        c.table(
+            doc,
+            [
+                t("id", lang),
+                t("criterion", lang),
+                t("verdict", lang),
+                t("conditions", lang),
+                t("comment", lang),
+            ],
+            rows,
+            widths_mm=[15, 45, 25, 40, 45],
+        )
+
+    if findings is not None:
+        from ..findings import t as findings_t
+        from .findings import findings_table
+
+        c.heading(doc, findings_t("findings_title", lang), 2)
+        findings_table(doc, findings, rubric, lang)
+
+    if a.missing:
+        c.heading(doc, t("missing", lang), 2)
+        c.para(doc, ", ".join(a.missing))
+    c.para(doc, t("generated_by", lang, version=__version__))
+    return c.to_bytes(doc)

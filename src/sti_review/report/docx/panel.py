@@ -1,0 +1,125 @@
+"""The consolidation of one proposal's reviews as a Word document: the panel's outcome and its
+reasons first, then disagreements, every reviewer's answer side by side, each reviewer's outcome."""
+
+from __future__ import annotations
+
+from ... import __version__
+from ...i18n import Lang
+from ...panel import Consolidation
+from ..common import num, outcome_text, programme_text, reason_text
+from ..panel_common import (
+    T,
+    answer_text,
+    basis_text,
+    flag_text,
+    outcome_state,
+    panel_text,
+    reviewer_keys,
+    settled_text,
+    why_text,
+)
+from . import common as c
+
+FLAG_FILL = "FFE699"
+
+
+def render(con: Consolidation, *, lang: Lang) -> bytes:
+    a = con.assessment
+    p = con.proposal
+    rubric = con.rubric
+    keys = reviewer_keys(con, lang)
+    title = f"{T('panel_title', lang)}: {p.title}"
+    doc = c.new_document(lang=lang, title=title, footer_ref=f"{rubric.ref}　{p.id}")
+    c.heading(doc, title, 0)
+    c.para(doc, f"{T('id', lang)}: {p.id}　{T('programme', lang)}: {programme_text(p.programme, lang)}")
+    c.heading(doc, f"{T('panel_outcome', lang)}: {outcome_text(a, lang)}（{outcome_state(con, lang)}）", 1)
+    c.para(doc, basis_text(con, lang))
+    for reason in a.reasons:
+        para = c.para(doc, reason_text(reason, a, lang), style="List Bullet")
+        if reason.code == "conditions":
+            for item in reason.items:
+                c.add_text(para, "\n・" + item)
+    required = num(a.required_total) if a.required_total is not None else "—"
+    tbl = c.table(
+        doc,
+        ["", T("score", lang), T("required", lang), ""],
+        [[T("total_unweighted", lang), f"{num(a.total)} / {num(a.maximum)}", required, ""]],
+        widths_mm=[60, 35, 25, 50],
+    )
+    c.bar(tbl.rows[1].cells[3], a.total, a.maximum)
+
+    head = ["", T("outcome", lang), T("total_unweighted", lang), T("weighted_percent", lang)]
+    rows = []
+    for key, r, ind in zip(keys, con.reviews, con.individual, strict=True):
+        state = T("complete" if ind.complete else "incomplete", lang)
+        rows.append(
+            [
+                f"{key} {r.label}（{state}）",
+                outcome_text(ind, lang),
+                f"{num(ind.total)} / {num(ind.maximum)}",
+                num(ind.weighted_percent, 1),
+            ]
+        )
+    rows.append(
+        [
+            T("panel", lang),
+            outcome_text(a, lang),
+            f"{num(a.total)} / {num(a.maximum)}",
+            num(a.weighted_percent, 1),
+        ]
+    )
+    c.heading(doc, T("each_reviewer", lang), 2)
+    c.table(doc, head, rows, widths_mm=[70, 40, 35, 25])
+
+    c.heading(doc, T("disagreements", lang), 1)
+    if not con.disagreements:
+        c.para(doc, T("no_disagreements", lang))
+    for cp in con.disagreements:
+        crit = cp.criterion
+        c.heading(doc, f"{crit.id} {crit.title(lang)}", 2)
+        c.para(doc, why_text(cp, rubric, lang))
+        rows = []
+        for key, r, ans in zip(keys, con.reviews, cp.answers, strict=True):
+            comment = ans.comment if ans is not None and ans.comment else ""
+            rows.append([f"{key} {r.label}", answer_text(ans, crit, rubric, lang), comment])
+        c.table(
+            doc, [T("reviewer", lang), T("score", lang), T("comment", lang)], rows, widths_mm=[40, 35, 95]
+        )
+        c.para(doc, settled_text(cp, rubric, lang), bold=True)
+        if cp.consensus is not None and cp.consensus.comment:
+            c.para(doc, f"{T('panel_comment', lang)}: {cp.consensus.comment}")
+
+    doc.add_page_break()
+    stats = [T(k, lang) for k in ("min", "median", "max", "spread", "panel", "flag")]
+    for idx, section in enumerate(a.sections):
+        c.heading(doc, f"{section.section.id} {section.section.title(lang)}", 1)
+        ids = {r.criterion.id for r in section.results}
+        rows, fills = [], []
+        for cp in con.criteria:
+            if cp.criterion.id not in ids:
+                continue
+            cells = [cp.criterion.id, cp.criterion.title(lang)]
+            cells += [answer_text(x, cp.criterion, rubric, lang) for x in cp.answers]
+            cells += [num(cp.minimum), num(cp.median), num(cp.maximum), num(cp.spread)]
+            source = T(f"source_{cp.source}", lang) if cp.source != "missing" else ""
+            shown = panel_text(cp, rubric, lang)
+            cells += [f"{shown}\n（{source}）" if source else shown, flag_text(cp, lang)]
+            rows.append(cells)
+            fills.append(FLAG_FILL if cp.unresolved else None)
+        per = [num(ind.sections[idx].score) for ind in con.individual]
+        rows.append(["", T("section_score", lang), *per, "", "", "", "", num(section.score), ""])
+        fills.append(None)
+        c.table(doc, [T("id", lang), T("criterion", lang), *keys, *stats], rows, row_fills=fills)
+
+    gates = [cp for cp in con.criteria if cp.criterion.kind == "gate"]
+    if gates:
+        c.heading(doc, T("gates", lang), 1)
+        rows = []
+        for cp in gates:
+            cells = [cp.criterion.id, cp.criterion.title(lang)]
+            cells += [answer_text(x, cp.criterion, rubric, lang) for x in cp.answers]
+            cells += [panel_text(cp, rubric, lang), flag_text(cp, lang)]
+            rows.append(cells)
+        c.table(doc, [T("id", lang), T("criterion", lang), *keys, T("panel", lang), T("flag", lang)], rows)
+    c.para(doc, f"{T('rubric', lang)}: {rubric.ref}　{T('generated_by', lang, version=__version__)}")
+    return c.to_bytes(doc)

@@ -1,0 +1,148 @@
+"""The portfolio map as a Word document: the gaps first, then both matrices as tables whose
+cells are shaded (gap, overlap, crowded) with the meaning written in a legend, not in emoji."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ... import __version__
+from ...i18n import Lang
+from ...portfolio import Matrix, PortfolioMap
+from ..portfolio_common import (
+    REGION_CODE,
+    T,
+    axis_title,
+    cell_codes,
+    column_short,
+    column_text,
+    fillers,
+    gap_lines,
+    objective_text,
+    overlap_groups,
+    overlap_text,
+)
+from . import common as c
+
+GAP, OVERLAP, CROWDED = "F8CBAD", "FFE699", "BDD7EE"
+LIST_LIMIT = 200
+
+
+def _matrix(doc: Any, m: PortfolioMap, matrix: Matrix, lang: Lang) -> None:
+    c.heading(doc, axis_title(matrix, lang), 1)
+    head = [T("objective", lang), *[column_short(matrix, col, lang) for col in matrix.columns]]
+    rows, shades = [], []
+    for obj in matrix.rows:
+        cells, fills = [objective_text(m, obj, lang)], [None]
+        for col in matrix.columns:
+            cell = matrix.cells[(obj, col)]
+            text = "—" if cell.empty else cell_codes(cell)
+            if len(cell.proposals) >= matrix.crowded_at:
+                text += f"\n({len(cell.proposals)})"
+            cells.append(text)
+            fills.append(
+                GAP
+                if cell.empty
+                else OVERLAP
+                if cell.overlaps
+                else CROWDED
+                if len(cell.proposals) >= matrix.crowded_at
+                else None
+            )
+        rows.append(cells)
+        shades.append(fills)
+    first = 55
+    rest = (170 - first) / max(1, len(matrix.columns))
+    tbl = c.table(doc, head, rows, widths_mm=[first] + [rest] * len(matrix.columns))
+    for row, fills in zip(tbl.rows[1:], shades, strict=True):
+        for cell, fill in zip(row.cells, fills, strict=True):
+            if fill:
+                c.shade(cell, fill)
+    if matrix.axis == "region":
+        codes = ", ".join(f"{REGION_CODE[col]} {column_text(matrix, col, lang)}" for col in matrix.columns)
+        c.para(doc, f"{T('regions_legend', lang)}: {codes}")
+    c.heading(doc, f"{T('gaps', lang)}（{axis_title(matrix, lang)}）", 2)
+    gaps = gap_lines(m, matrix, lang)
+    for obj, what in gaps or [(T("none", lang), "")]:
+        c.para(doc, f"{obj}: {what}" if what else obj, style="List Bullet")
+    if m.programmes:
+        c.heading(doc, f"{T('overlaps', lang)}（{axis_title(matrix, lang)}）", 2)
+        groups = overlap_groups(matrix)
+        for text in [overlap_text(m, matrix, g, lang) for g in groups] or [T("none", lang)]:
+            c.para(doc, text, style="List Bullet")
+    if m.proposals:
+        c.heading(doc, f"{T('crowded', lang)}（{axis_title(matrix, lang)}）", 2)
+        crowded = sorted(matrix.crowded, key=lambda cell: -len(cell.proposals))
+        if not crowded:
+            c.para(doc, T("none", lang), style="List Bullet")
+        for cell in crowded[:LIST_LIMIT]:
+            ids = ", ".join(p.id for p in cell.proposals[:10]) + (" …" if len(cell.proposals) > 10 else "")
+            c.para(
+                doc,
+                f"{cell.objective} × {column_text(matrix, cell.column, lang)}: {len(cell.proposals)} ({ids})",
+                style="List Bullet",
+            )
+        if m.programmes:
+            c.heading(doc, f"{T('fillers', lang)}（{axis_title(matrix, lang)}）", 2)
+            found = fillers(matrix)
+            if not found:
+                c.para(doc, T("none", lang), style="List Bullet")
+            for pid, cells in list(found.items())[:LIST_LIMIT]:
+                where = ", ".join(f"{x.objective} × {column_short(matrix, x.column, lang)}" for x in cells)
+                c.para(doc, f"{pid}: {where}", style="List Bullet")
+
+
+def render(m: PortfolioMap, *, lang: Lang) -> bytes:
+    title = T("map_title", lang)
+    doc = c.new_document(lang=lang, title=title, footer_ref=m.rubric.ref)
+    c.heading(doc, title, 0)
+    counts = T(
+        "mapped",
+        lang,
+        programmes=len(m.programmes),
+        proposals=len(m.proposals),
+        objectives=len(m.by_stage.rows),
+    )
+    c.para(doc, counts)
+    legend = [(GAP, T("rule_gap", lang))]
+    if m.programmes:
+        legend.append((OVERLAP, T("rule_overlap", lang, n=m.overlap_at)))
+    if m.proposals:
+        legend.append((CROWDED, T("rule_crowded", lang, n=m.crowded_at)))
+    tbl = c.table(doc, ["", T("legend_codes", lang)], [["", text] for _, text in legend], widths_mm=[12, 158])
+    for row, (fill, _) in zip(tbl.rows[1:], legend, strict=True):
+        c.shade(row.cells[0], fill)
+    if m.programmes:
+        c.heading(doc, T("programmes", lang), 1)
+        rows = []
+        for p in m.programmes:
+            regions = (
+                T("all_regions", lang)
+                if len(p.regions) == len(REGION_CODE)
+                else " ".join(REGION_CODE[r] for r in REGION_CODE if r in p.regions)
+            )
+            rows.append(
+                [
+                    p.label,
+                    p.title,
+                    "\n".join(T(f"means_{x}", lang) for x in sorted(p.means)),
+                    "\n".join(T(f"stage_{s}", lang) for s in _stage_order(p.career_stages)),
+                    regions,
+                ]
+            )
+        head = [T("code", lang), T("name", lang), T("means", lang), T("stages", lang), T("regions", lang)]
+        c.table(doc, head, rows, widths_mm=[18, 62, 30, 30, 30])
+    for matrix in m.matrices:
+        _matrix(doc, m, matrix, lang)
+    if m.unplaced:
+        c.heading(doc, T("notes", lang), 1)
+        for reason, ids in m.unplaced.items():
+            shown = ", ".join(ids[:20]) + (" …" if len(ids) > 20 else "")
+            c.para(doc, f"{T('unplaced_' + reason, lang)}: {shown}", style="List Bullet")
+    c.para(doc, T("generated_by", lang, version=__version__))
+    return c.to_bytes(doc)
+
+
+def _stage_order(stages: frozenset[str]) -> list[str]:
+    from ...portfolio import CAREER_STAGES
+
+    return [s for s in CAREER_STAGES if s in stages]
