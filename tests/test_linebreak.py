@@ -136,6 +136,10 @@ def test_kinsoku_table_has_what_the_issue_names() -> None:
         assert ch in NO_END, ch
 
 
+def test_spaces_inside_a_hard_broken_piece_are_dropped_at_the_cut() -> None:
+    assert wrap("A.strategic_tech、 、", 3) == ["A.s", "tra", "teg", "ic_", "tec", "h、", "、"]
+
+
 @pytest.mark.parametrize("width", [0, -5])
 def test_silly_widths_still_give_lines(width: int) -> None:
     assert "".join(wrap("審査委員", width)) == "審査委員"

@@ -43,7 +43,7 @@ _SPACE = frozenset(" \t")
 # digits too.
 _UNITS = "年月日時分秒円千万億兆点件名人回歳倍割個号期次度週者社校"
 _NUMBER = re.compile(
-    rf"[¥￥$＄#＃№第約]?(?:\d+(?:[.,．，:：/／\-－–]\d+)*[%％]?[{_UNITS}]*)+",
+    rf"[¥￥$＄#＃№第約]?(?:\d+(?:[.,．，:：/／\-－–〜～]\d+)*[%％]?[{_UNITS}]*)+",
 )
 
 _RANGES_WORD_FULLWIDTH = (("０", "９"), ("Ａ", "Ｚ"), ("ａ", "ｚ"))
@@ -184,6 +184,8 @@ def _wrap_para(para: str, width: int) -> tuple[tuple[int, int], ...]:
             s, e, c = pieces[k]
             cut = _hard_break(para, s, e, width)
             lines.append((s, cut))
+            while cut < e and para[cut] in _SPACE:  # spaces at a break are dropped
+                cut += 1
             if cut < e:
                 pieces[k] = (cut, e, c)
             else:
