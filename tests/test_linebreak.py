@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pytest
@@ -241,6 +242,7 @@ def _strings(node: object) -> list[str]:
     return []
 
 
+@functools.cache
 def _example_texts() -> list[str]:
     from pathlib import Path
 
