@@ -21,8 +21,6 @@ from pathlib import Path
 
 import pytest
 
-from sti_review import rubric as rubric_module
-
 from .bad_inputs import CASES, Case, good_variants
 from .conftest import BASE_ENV, DATA, EXAMPLES, ROOT
 
@@ -132,7 +130,6 @@ def rubric_copy(tmp_path):
         return target
 
     yield copy
-    rubric_module._CACHE.clear()
 
 
 @pytest.mark.parametrize("path", corpus("rubric"), ids=lambda p: p.stem)

@@ -622,7 +622,7 @@ def portfolio(
         _refuse_existing(output, force)
         with _progress("portfolio") as progress:
             data = read_portfolio(call_dir, programmes, rubric, progress=progress)  # type: ignore[arg-type]
-        items = [programme_item(p, language) for p in data.programmes]
+        items = [programme_item(p, language, data.rubric) for p in data.programmes]
         pmap = build_map(data.rubric, items, data.proposals, overlap_at=overlap, crowded_at=crowded)
         _render("portfolio", format.value, pmap, language, output, force)
         if data.problems:

@@ -263,26 +263,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field_budget": ("申請額", "Budget"),
     "field_none": ("（記載なし）", "(none given)"),
     "mitigation": ("対策", "mitigation"),
-    "proc_export_control": ("安全保障輸出管理", "export control"),
-    "proc_conflict_of_interest": ("利益相反管理", "conflict of interest"),
-    "proc_foreign_funding_disclosure": ("外国資金等の開示", "foreign funding disclosure"),
-    "proc_data_management": ("データ管理計画", "data management"),
-    "risk_environment": ("環境", "environment"),
-    "risk_human_rights": ("人権", "human rights"),
-    "risk_safety_security": ("安全・安全保障", "safety and security"),
-    "risk_legal": ("法規制", "legal"),
-    "risk_culture": ("文化", "culture"),
-    "risk_fairness": ("公正性", "fairness"),
-    "risk_other": ("その他", "other"),
-    "disc_natural_sciences": ("自然科学", "natural sciences"),
-    "disc_humanities_social": ("人文・社会科学", "humanities and social sciences"),
-    "disc_industry": ("産業界", "industry"),
-    "disc_other": ("その他", "other"),
-    "stage_student": ("学生", "student"),
-    "stage_doctoral": ("博士課程", "doctoral"),
-    "stage_postdoc": ("ポスドク", "postdoc"),
-    "stage_faculty": ("教員・研究者", "faculty"),
-    "stage_staff": ("職員", "staff"),
 }
 _ = catalog(MESSAGES)
 
@@ -1160,7 +1140,7 @@ class Questionnaire:
         grid.add_column(overflow="fold")
         grid.add_row(_("id", lang), _u(p.id))
         grid.add_row(_("title", lang), Wrapped(p.title, style="bold"))
-        grid.add_row(_("programme", lang), Text(_(f"programme_{p.programme}", lang)))
+        grid.add_row(_("programme", lang), Text(self.s.rubric.label("programmes", p.programme, lang)))
         if p.lead:
             grid.add_row(_("lead", lang), _u(_person(p.lead.name, p.lead.institution)))
         grid.add_row(
@@ -1305,20 +1285,17 @@ class Questionnaire:
         if name == "risks":
             grid = _grid()
             for r in p.risks:
-                grid.add_row(Text(_(f"risk_{r.area}", lang), style="cyan"), Wrapped(r.description.strip()))
+                grid.add_row(
+                    Text(self.s.rubric.label("risk_areas", r.area, lang), style="cyan"),
+                    Wrapped(r.description.strip()),
+                )
                 if r.mitigation.strip():
                     grid.add_row(
                         Text(f"  ↳ {_('mitigation', lang)}", style="dim"), Wrapped(r.mitigation.strip())
                     )
             return _("field_risks", lang), grid if grid.rows else none
         if name == "integrity":
-            known = {
-                "export_control",
-                "conflict_of_interest",
-                "foreign_funding_disclosure",
-                "data_management",
-            }
-            procs = [_(f"proc_{x}", lang) if x in known else x for x in p.integrity.procedures]
+            procs = [self.s.rubric.label("integrity_procedures", x, lang) for x in p.integrity.procedures]
             sep = "、" if lang == "ja" else ", "
             parts: list[RenderableType] = [Wrapped(sep.join(procs)) if procs else none]
             if p.integrity.notes.strip():
@@ -1343,9 +1320,13 @@ class Questionnaire:
         sep = "・" if ja else " · "
         mix = Counter(m.discipline for m in team if m.discipline)
         stages = Counter(m.career_stage for m in team if m.career_stage)
-        composition = sep.join(f"{_(f'disc_{d}', lang)} {n}" for d, n in mix.most_common())
+        composition = sep.join(
+            f"{self.s.rubric.label('disciplines', d, lang)} {n}" for d, n in mix.most_common()
+        )
         if stages:
-            composition += " / " + sep.join(f"{_(f'stage_{x}', lang)} {n}" for x, n in stages.most_common())
+            composition += " / " + sep.join(
+                f"{self.s.rubric.label('career_stages', x, lang)} {n}" for x, n in stages.most_common()
+            )
         grid = _grid()
         if composition:
             grid.add_row(Text(_("field_team_mix", lang), style="dim"), Wrapped(composition, style="dim"))
@@ -1357,9 +1338,9 @@ class Questionnaire:
             return grid
         for m in team:
             extra = ("、" if ja else ", ").join(x for x in (m.role, m.institution, m.country or "") if x)
-            tags = [_(f"disc_{m.discipline}", lang)] if m.discipline else []
+            tags = [self.s.rubric.label("disciplines", m.discipline, lang)] if m.discipline else []
             if m.career_stage:
-                tags.append(_(f"stage_{m.career_stage}", lang))
+                tags.append(self.s.rubric.label("career_stages", m.career_stage, lang))
             if tags:
                 extra += f"（{'、'.join(tags)}）" if ja else f" ({', '.join(tags)})"
             grid.add_row(_u(m.name), Wrapped(extra))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..i18n import Lang, catalog
 from ..ranking import RankedProposal, Ranking
+from ..rubric import Rubric
 from ..scoring import Reason
 from .common import num, rubric_reason_text
 
@@ -93,7 +94,13 @@ T = catalog(
     }
 )
 
-PROGRAMME_SHORT = {"joint_research": "JR", "brain_circulation": "BC", "other": "—"}
+
+def programme_short(rubric: Rubric, programme: str) -> str:
+    """A programme in a table column: its programme section's id (JR), or — when it has none."""
+    if programme not in rubric.programme_terms:
+        return programme
+    section = rubric.programme_section(programme)
+    return section.id if section else "—"
 
 
 def money(x: float | None) -> str:
