@@ -42,6 +42,7 @@ class SchemaChoice(str, Enum):
     proposal = "proposal"
     review = "review"
     rubric = "rubric"
+    programmes = "programmes"
 
 
 LangOpt = Annotated[
@@ -58,7 +59,8 @@ RubricOpt = Annotated[
     Path | None,
     typer.Option(
         "--rubric",
-        help="A rubric folder (or its rubric.yaml) instead of the shipped one.",
+        help="A rubric folder (or its rubric.yaml), or the id of a shipped rubric "
+        "(e.g. horizon-europe-2021), instead of the default one.",
         show_default=False,
     ),
 ]
@@ -307,14 +309,18 @@ def validate(
 def schema(
     which: Annotated[
         SchemaChoice | None,
-        typer.Argument(help="Which format; all three when left out.", show_default=False),
+        typer.Argument(help="Which format; all of them when left out.", show_default=False),
     ] = None,
+    rubric: RubricOpt = None,
 ) -> None:
-    """Print the JSON Schema of the proposal, review (and rubric) file formats."""
-    from .schemas import json_schemas
+    """Print the JSON Schema of the proposal, review, rubric and programmes file formats,
+    with the rubric's enumerations (programmes, objectives, criteria, risk areas, ...)."""
+    with _user_errors():
+        from .rubric import load_rubric
+        from .schemas import json_schema, json_schemas
 
-    schemas = json_schemas()
-    data = schemas[which.value] if which else schemas
+        rub = load_rubric(rubric)
+        data = json_schema(which.value, rub) if which else json_schemas(rub)
     from .sanitize import json_text
 
     sys.stdout.write(json_text(data))
