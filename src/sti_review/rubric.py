@@ -418,10 +418,11 @@ class Rubric(_Model):
         if isinstance(programmes, dict) and (legacy is None or isinstance(legacy, dict)):
             merged = dict(legacy or {})
             for name, term in programmes.items():
+                table = merged.get(name) if isinstance(merged.get(name), dict) else {}
                 if isinstance(term, dict) and isinstance(term.get("weights"), dict):
-                    merged[name] = term["weights"]
+                    merged[name] = {**table, **term["weights"]}
                 else:
-                    merged.setdefault(name, {})
+                    merged[name] = dict(table)
             data["weights"] = merged
         ranking = data.get("ranking")
         sections = data.get("sections")
@@ -625,6 +626,7 @@ def _read(main_file: Path, shipped: bool, chain: tuple[str, ...]) -> Rubric:
     base_folder: Path | None = None
     if isinstance(doc.data, dict) and doc.data.get("extends") is not None:
         base, base_folder = _resolve_base(doc, folder, chain + (str(main_file.resolve()),))
+        _own_sections_valid(doc)  # located in this file before they are merged with the base's
         doc = _merged_document(doc, base)
     rubric = validate(Rubric, doc)
     problems: list[Problem] = []
@@ -709,6 +711,24 @@ def _resolve_base(doc: Document, folder: Path, chain: tuple[str, ...]) -> tuple[
     return base, target
 
 
+def _own_sections_valid(doc: Document) -> None:
+    from pydantic import ValidationError
+
+    from .validation import problems_from
+
+    sections = doc.data.get("sections")
+    problems: list[Problem] = []
+    if sections is not None and not isinstance(sections, list):
+        problems.append(doc.problem(("sections",), "must be a list"))
+    for i, entry in enumerate(sections if isinstance(sections, list) else []):
+        try:
+            Section.model_validate(entry)
+        except ValidationError as exc:
+            problems.extend(problems_from(exc, doc, Section, prefix=("sections", i)))
+    if problems:
+        raise InputError(problems)
+
+
 def _merged_document(doc: Document, base: Rubric) -> Document:
     """The child's data laid over the base rubric's: mappings merged, sections by id."""
     from dataclasses import replace
@@ -731,9 +751,14 @@ def _merged_document(doc: Document, base: Rubric) -> Document:
                 else:
                     vocab[name] = terms
             merged["vocabularies"] = vocab
-        elif key in ("weights", "ranking", "thresholds", "comments", "panel", "portfolio") and isinstance(
-            value, dict
-        ):
+        elif key == "weights" and isinstance(value, dict):
+            tables = dict(merged.get("weights") or {})
+            for programme, table in value.items():
+                old = tables.get(programme)
+                both = isinstance(old, dict) and isinstance(table, dict)
+                tables[programme] = {**old, **table} if both else table  # type: ignore[dict-item]
+            merged["weights"] = tables
+        elif key in ("ranking", "thresholds", "comments", "panel", "portfolio") and isinstance(value, dict):
             merged[key] = {**(merged.get(key) or {}), **value}
         else:
             merged[key] = value

@@ -10,7 +10,7 @@ from ..rubric import objective_title
 
 T = catalog(
     {
-        "map_title": ("ポートフォリオ・マップ（X3: 不足と重複）", "Portfolio map (X3: gaps and overlaps)"),
+        "map_title": ("ポートフォリオ・マップ（不足と重複）", "Portfolio map (gaps and overlaps)"),
         "mapped": (
             "既存事業 {programmes} 件・提案 {proposals} 件を、"
             "評価基準の目的 {objectives} 項目に対してマッピング",

@@ -26,7 +26,7 @@ T = catalog(
             "事業区分で重み付けされた区分の評点",
             "the score of the programme's weighted section",
         ),
-        "rule_programme_section": ("事業区分の区分（BC/JR）の評点", "the programme section's score"),
+        "rule_programme_section": ("事業区分の区分の評点", "the programme section's score"),
         "rule_unweighted_total": ("重みなし合計", "the unweighted total"),
         "rule_section": ("区分 {id} の評点", "section {id}"),
         "line_count": (
