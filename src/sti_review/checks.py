@@ -559,6 +559,14 @@ class _ChecksFile(_Model):
     checks: list[dict[str, Any]] = []
 
 
+def _rubric_labels(rubric: Rubric) -> dict[str, Text]:
+    out: dict[str, Text] = {}
+    for name in ("risk_areas", "integrity_procedures", "disciplines", "career_stages"):
+        for value, term in (rubric.vocabulary(name) or {}).items():
+            out.setdefault(value, Text(ja=term.label("ja"), en=term.label("en")))
+    return out
+
+
 def load_checks(path: Path, shown: str, rubric: Rubric) -> tuple[list[Check], list[Problem]]:
     """Read checks.yaml (already known to exist) and cross-check it against the rubric.
 
@@ -572,7 +580,9 @@ def load_checks(path: Path, shown: str, rubric: Rubric) -> tuple[list[Check], li
         head = validate(_ChecksFile, doc)
     except InputError as exc:
         return [], exc.problems
-    vocabulary = Vocabulary(labels=head.labels, placeholder_targets=head.placeholder_targets)
+    # codes are named by the rubric's vocabularies' labels unless checks.yaml says otherwise
+    labels = {**_rubric_labels(rubric), **head.labels}
+    vocabulary = Vocabulary(labels=labels, placeholder_targets=head.placeholder_targets)
     checks: list[Check] = []
     problems: list[Problem] = []
     ids: set[str] = set()
