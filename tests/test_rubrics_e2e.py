@@ -314,3 +314,29 @@ def test_hostile_vocabularies_are_located(tmp_path, old, new, where, message):
         load_rubric(copy)
     shown = [str(p) for p in exc.value.problems]
     assert any(where in p and message in p and "rubric.yaml:" in p for p in shown), shown
+
+
+def test_an_older_rubric_without_vocabularies_still_works(invoke, tmp_path):
+    """A rubric written before vocabularies: top-level weights, programmes from the sections
+    and weights, every other vocabulary open (any value accepted and shown as written)."""
+    copy = tmp_path / "old"
+    shutil.copytree(ROOT / "criteria" / "mext-sti-international-2021", copy)
+    main = copy / "rubric.yaml"
+    text = main.read_text(encoding="utf-8")
+    start, end = text.index("vocabularies:"), text.index("# Panels")
+    old = "weights:\n  joint_research: {B: 1.5}\n  brain_circulation: {A: 1.5}\n  other: {}\n\n"
+    main.write_text(text[:start] + old + text[end:], encoding="utf-8")
+    rubric = load_rubric(copy)
+    assert list(rubric.programme_terms) == ["brain_circulation", "joint_research", "other"]
+    assert rubric.label("programmes", "joint_research", "ja") == "国際共同研究"  # the section's title
+    assert rubric.vocabulary("risk_areas") is None
+    proposal = tmp_path / "p.yaml"
+    source = (EXAMPLES / "other-ocean-data-ph.yaml").read_text(encoding="utf-8")
+    proposal.write_text(source.replace("- area: other", "- area: piracy"), encoding="utf-8")
+    assert "area: piracy" in proposal.read_text(encoding="utf-8")
+    assert invoke("validate", "--rubric", copy, proposal).exit_code == 0
+    assert invoke("validate", proposal).exit_code == 2
+    review = EXAMPLES / "other-ocean-data-ph.review.yaml"
+    result = invoke("assess", proposal, "--review", review, "--rubric", copy, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["outcome_key"] == "below_threshold"
