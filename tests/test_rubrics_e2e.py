@@ -89,7 +89,7 @@ def test_horizon_europe_call_scores_and_outcomes(invoke):
     rows = rank_json(invoke, HE / "call", "--rubric", "horizon-europe-2021")
     ia = rows["HE-IA-01"]["scores"]
     # EX 3.5, IM 4.75 (weighted 1.5 in an Innovation Action), QI 4: 14.625 of 17.5
-    assert ia["sections"] == {"EX": 3.5, "IM": 4.75, "QI": 4.0, "ES": None}
+    assert ia["sections"] == {"EX": 3.5, "IM": 4.75, "QI": 4.0}  # ES holds gates only: no score
     assert (ia["unweighted"], ia["weighted"], ia["weighted_maximum"]) == (12.25, 14.625, 17.5)
     assert ia["weighted_percent"] == pytest.approx(83.57, abs=0.01)
     ria = rows["HE-RIA-01"]["scores"]  # no weight in a Research and Innovation Action
@@ -105,7 +105,7 @@ def test_likert_call_scores_and_outcomes(invoke):
     rows = rank_json(invoke, LIKERT_CALL, "--rubric", LIKERT)
     mob = rows["L-MOB-1"]["scores"]
     # medians of two reviewers; S = mean(3.5, 3); S weighs 2 in the mobility programme
-    assert mob["sections"] == {"S": 3.25, "T": 2.5, "G": None, "M": 4.0}
+    assert mob["sections"] == {"S": 3.25, "T": 2.5, "M": 4.0}  # G holds a gate only: no score
     assert (mob["unweighted"], mob["maximum"], mob["weighted"], mob["weighted_maximum"]) == (
         9.75,
         12.0,

@@ -469,6 +469,8 @@ class Rubric(_Model):
     def vocabulary(self, name: str) -> dict[str, Term] | None:
         """The declared values of a vocabulary (programmes, risk_areas, integrity_procedures,
         disciplines, career_stages, partner_regions); None when the rubric leaves it open."""
+        if name not in VOCABULARIES:
+            raise ValueError(f"no vocabulary {name!r}; one of {', '.join(VOCABULARIES)}")
         if name == "programmes":
             return dict(self.programme_terms)
         return getattr(self.vocabularies, name)
@@ -493,10 +495,6 @@ class Rubric(_Model):
             wanted = _norm_value(value)
             return next((k for k in terms if _norm_value(k) == wanted), None)
         return None
-
-    @cached_property
-    def purpose_sections(self) -> list[str]:
-        return [s.id for s in self.sections if s.kind == "purpose"]
 
     def programme_section(self, programme: str) -> Section | None:
         return self.programmes.get(programme)
