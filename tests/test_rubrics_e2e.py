@@ -340,3 +340,24 @@ def test_an_older_rubric_without_vocabularies_still_works(invoke, tmp_path):
     result = invoke("assess", proposal, "--review", review, "--rubric", copy, "--format", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["outcome_key"] == "below_threshold"
+
+
+def test_a_huge_vocabulary_and_thousands_of_unknown_values(invoke, tmp_path):
+    """Bounded work: 1,000 declared risk areas and 3,000 unknown ones in a proposal give the
+    first problems, located, then how many more there are (no hint is computed for those)."""
+    copy = tmp_path / "r"
+    shutil.copytree(LIKERT, copy)
+    main = copy / "rubric.yaml"
+    areas = "".join(f"    area_{i}: {{en: area {i}}}\n" for i in range(1000))
+    text = main.read_text(encoding="utf-8").replace("  risk_areas:\n", "  risk_areas:\n" + areas, 1)
+    main.write_text(text, encoding="utf-8")
+    risks = "".join(f"  - {{area: zone_{i}, description: x}}\n" for i in range(3000))
+    proposal = tmp_path / "p.yaml"
+    proposal.write_text(
+        "id: P\ntitle: t\nprogramme: mobility\npartners: [{country: NO}]\nrisks:\n" + risks, "utf-8"
+    )
+    result = invoke("validate", "--rubric", copy, proposal)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    errors = [ln for ln in result.stderr.splitlines() if ln.startswith("error: ")]
+    assert errors[0].startswith(f"error: {proposal}:6:") and "unknown risk area 'zone_0'" in errors[0]
+    assert 100 <= len(errors) <= 201 and "more" in errors[-1]
