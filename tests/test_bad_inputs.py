@@ -24,7 +24,6 @@ from pathlib import Path
 
 import pytest
 
-from sti_review import rubric as rubric_module
 from sti_review.errors import MAX_PROBLEMS
 
 from .bad_inputs import CASES, Case, good_variants
@@ -168,7 +167,6 @@ def rubric_copy(tmp_path):
         return target
 
     yield copy
-    rubric_module._CACHE.clear()
 
 
 @pytest.mark.parametrize("path", corpus("rubric"), ids=lambda p: p.stem)

@@ -640,7 +640,7 @@ checks:
             "required: [environment, human_rights, safety_security]",
             "required: [environment, climate]",
             "checks[6].required[1]",
-            "must be one of",
+            "unknown risk area 'climate'",
         ),
         ("    scope: each\n", "    scope: each\n    bogus: 1\n", "checks[2].bogus", "unknown field"),
         ("hints: {UK: GB, EL: GR}", "hints: {UK: UK}", "checks[13].hints.UK", "not an ISO 3166-1"),
@@ -692,7 +692,7 @@ def test_checks_inside_rubric_yaml_are_refused(rubric_copy):
 
 def test_checks_are_cross_checked_with_the_rest_of_the_rubric(rubric_copy):
     edit(rubric_copy / "checks.yaml", "criterion: JR3", "criterion: JR8")
-    edit(rubric_copy / "rubric.yaml", "joint_research: {B: 1.5}", "joint_research: {Q: 1.5}")
+    edit(rubric_copy / "rubric.yaml", "weights: {B: 1.5}", "weights: {Q: 1.5}")
     problems = problems_of(rubric_copy)
     assert len(problems) == 2
 

@@ -21,7 +21,6 @@ import pytest
 import yaml
 
 from sti_review import questionnaire as q
-from sti_review import rubric as rubric_module
 from sti_review.api import open_job
 from sti_review.report import Format
 
@@ -59,7 +58,8 @@ def proposal_data(pid: str) -> dict:
         "risks": [
             {"area": "environment", "description": hostile("risk"), "mitigation": hostile("mitigation")}
         ],
-        "integrity": {"procedures": ["export_control", hostile("procedure")], "notes": hostile("integrity")},
+        # procedures are the rubric's vocabulary (an undeclared one is refused): hostile text in notes
+        "integrity": {"procedures": ["export_control"], "notes": hostile("integrity")},
         "sections": {cid: hostile(f"section-{cid}") for cid in ("A1", "A2", "B1", "X7", "JR1")},
         "team": [
             {
@@ -143,7 +143,6 @@ def files(tmp_path_factory) -> dict[str, Path]:
     )
     (rubric / "sections" / "A.yaml").write_text(text, encoding="utf-8")
     yield {"call": call, "proposal": proposal, "r1": r1, "r2": r2, "programmes": programmes, "rubric": rubric}
-    rubric_module._CACHE.clear()
 
 
 def formats(*extra: str) -> list[str]:

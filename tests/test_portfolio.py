@@ -8,15 +8,14 @@ import pytest
 
 from sti_review.errors import InputError
 from sti_review.portfolio import (
-    _REGION_COUNTRIES,
-    CAREER_STAGES,
-    COUNTRY_REGION,
-    REGIONS,
     build_map,
+    career_stages,
+    country_regions,
     load_programmes,
     programme_item,
     proposal_item,
     read_portfolio,
+    regions,
 )
 from sti_review.rubric import load_rubric
 
@@ -24,6 +23,9 @@ from .calls import proposal_yaml, write_call
 from .conftest import EXAMPLES
 
 RUBRIC = load_rubric()
+CAREER_STAGES = career_stages(RUBRIC)
+REGIONS = regions(RUBRIC)
+COUNTRY_REGION = country_regions(RUBRIC)
 PROGRAMMES = EXAMPLES / "programmes-mext.yaml"
 
 
@@ -119,7 +121,8 @@ def test_proposals_on_the_map():
 
 
 def test_every_country_has_one_region():
-    codes = [c for cs in _REGION_COUNTRIES.values() for c in cs.split()]
+    declared = RUBRIC.vocabularies.partner_regions or {}
+    codes = [c for term in declared.values() for c in term.countries]
     assert len(codes) == len(set(codes)) == len(COUNTRY_REGION)
     expected = {
         "TH": "southeast_asia", "KE": "sub_saharan_africa", "DE": "europe", "BR": "latin_america",
@@ -134,8 +137,8 @@ def test_every_country_has_one_region():
     [
         ("objectives: [A.quality, A.networks, A.talent]", "objectives[1]", "unknown objective 'A.netwrks'"),
         ("regions: [any]", "regions[0]", "unknown region 'asia'"),
-        ("means: [outbound_mobility]", "means[0]", "must be one of"),
-        ("career_stages: [postdoc]", "career_stages[0]", "must be one of"),
+        ("means: [outbound_mobility]", "means[0]", "unknown means 'travel'"),
+        ("career_stages: [postdoc]", "career_stages[0]", "unknown career stage 'professor'"),
     ],
 )
 def test_bad_programmes_file(tmp_path: Path, change, where, message):

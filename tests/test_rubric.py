@@ -239,12 +239,14 @@ def test_all_problems_of_all_rubric_files_at_once(rubric_copy):
         "  - id: X7\n    kind: gate\n",
         "  - id: X7\n    kind: gate\n    na_allowed: true\n",
     )
-    edit(rubric_copy / "rubric.yaml", "joint_research: {B: 1.5}", "joint_research: {Q: 1.5}")
+    edit(rubric_copy / "rubric.yaml", "weights: {B: 1.5}", "weights: {Q: 1.5}")
     problems = load_problems(rubric_copy)
     assert len(problems) == 3
     assert any("A.yaml" in p for p in problems)
     assert any("X.yaml" in p for p in problems)
-    assert any("rubric.yaml" in p and "weights.joint_research.Q" in p for p in problems)
+    assert any(
+        "rubric.yaml" in p and "vocabularies.programmes.joint_research.weights.Q" in p for p in problems
+    )
 
 
 def test_missing_section_file(rubric_copy):

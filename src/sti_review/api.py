@@ -8,7 +8,14 @@ from pathlib import Path
 
 from .checks import Finding, findings_for, run_checks
 from .errors import InputError
-from .proposal import LoadedProposal, Proposal, fingerprint_text, from_document, load_proposal
+from .proposal import (
+    LoadedProposal,
+    Proposal,
+    fingerprint_text,
+    from_document,
+    load_proposal,
+    vocabulary_problems,
+)
 from .review import LoadedReview, Review, read_review
 from .rubric import Rubric, load_rubric
 from .scoring import Assessment, assess
@@ -103,5 +110,7 @@ def check_proposal(proposal_path: str | Path, rubric: Rubric | str | Path | None
             proposal = validate(Proposal, doc)
         except InputError:
             raise exc from None  # schema and cross-reference problems together
+        if vocabulary_problems(doc, rub):  # a programme (etc.) the rubric does not know
+            raise exc from None
         loaded = LoadedProposal(proposal, doc, fingerprint_text(text))
     return CheckedProposal(Path(proposal_path), loaded, run_checks(rub, loaded))

@@ -19,7 +19,7 @@ from typing import Any, ClassVar, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from .errors import MAX_PROBLEMS, Problem
-from .proposal import CareerStage, Discipline, LoadedProposal, Programme, Proposal, RiskArea
+from .proposal import LoadedProposal, Proposal
 from .rubric import Kind, Lang, Rubric, Text
 from .rules import suggestion
 from .validation import problems_from, validate
@@ -99,7 +99,7 @@ class _Model(BaseModel):
 class When(_Model):
     """When a check applies: every condition given must hold."""
 
-    programme: list[Programme] = []
+    programme: list[str] = []
     objectives_any: list[str] = []
     countries_any: list[str] = []
 
@@ -351,11 +351,14 @@ class RiskAreasPresent(Check):
     """The risk list covers the areas expected (X7; B4 under ``when``)."""
 
     type: Literal["risk_areas_present"]
-    required: list[RiskArea] = Field(min_length=1)
+    required: list[str] = Field(min_length=1)
     VARIANTS = {
         "none_declared": frozenset({"missing", "missing_ids"}),
         "missing": frozenset({"missing", "missing_ids"}),
     }
+
+    def problems(self, rubric: Rubric) -> list[tuple[tuple[Any, ...], str]]:
+        return _unknown_values(self.required, rubric, "risk_areas", ("required",))
 
     def run(self, ctx: Context) -> Iterator[Hit]:
         risks = ctx.proposal.risks
@@ -404,10 +407,21 @@ class SectionsPresent(Check):
                     yield Hit("missing", ("sections", crit.id), {}, (crit.id,), criterion=crit.id)
 
 
-_TEAM_VALUES: dict[str, tuple[str, ...]] = {
-    "discipline": get_args(Discipline),
-    "career_stage": get_args(CareerStage),
-}
+_TEAM_VOCABULARY = {"discipline": "disciplines", "career_stage": "career_stages"}
+
+
+def _unknown_values(
+    values: list[str], rubric: Rubric, vocabulary: str, at: tuple[Any, ...]
+) -> list[tuple[tuple[Any, ...], str]]:
+    """Values a check names that the rubric's vocabulary does not declare (open: none)."""
+    known = rubric.vocabulary(vocabulary)
+    if known is None:
+        return []
+    return [
+        ((*at, j), _unknown(vocabulary.rstrip("s").replace("_", " "), v, list(known)))
+        for j, v in enumerate(values)
+        if v not in known
+    ]
 
 
 class TeamHas(Check):
@@ -434,7 +448,7 @@ class TeamHas(Check):
         return out
 
     def problems(self, rubric: Rubric) -> list[tuple[tuple[Any, ...], str]]:
-        allowed = _TEAM_VALUES[self.field]
+        allowed = list(rubric.vocabulary(_TEAM_VOCABULARY[self.field]) or [*self.values, *self.among])
         out: list[tuple[tuple[Any, ...], str]] = []
         if not self.values and not self.min_distinct:
             out.append(((), "give `values` (each must be present) or `min_distinct` (or both)"))
@@ -463,14 +477,15 @@ class TeamHas(Check):
             yield Hit("missing", ("team",), values, tuple(missing), at_key=True)
         if self.min_distinct:
             pool = present & set(self.among) if self.among else present
-            found = [v for v in _TEAM_VALUES[self.field] if v in pool]
+            order = list(ctx.rubric.vocabulary(_TEAM_VOCABULARY[self.field]) or sorted(pool))
+            found = [v for v in order if v in pool]
             if len(found) < self.min_distinct:
                 values = {
                     "found": ctx.vocabulary.joined(found) if found else _NONE,
                     "found_ids": ", ".join(found),
                     "count": str(len(found)),
                     "required": required,
-                    "among": ctx.vocabulary.joined(self.among or _TEAM_VALUES[self.field]),
+                    "among": ctx.vocabulary.joined(self.among or order),
                 }
                 yield Hit("too_few", ("team",), values, tuple(found), at_key=True)
 
@@ -544,6 +559,14 @@ class _ChecksFile(_Model):
     checks: list[dict[str, Any]] = []
 
 
+def _rubric_labels(rubric: Rubric) -> dict[str, Text]:
+    out: dict[str, Text] = {}
+    for name in ("risk_areas", "integrity_procedures", "disciplines", "career_stages"):
+        for value, term in (rubric.vocabulary(name) or {}).items():
+            out.setdefault(value, Text(ja=term.label("ja"), en=term.label("en")))
+    return out
+
+
 def load_checks(path: Path, shown: str, rubric: Rubric) -> tuple[list[Check], list[Problem]]:
     """Read checks.yaml (already known to exist) and cross-check it against the rubric.
 
@@ -557,7 +580,9 @@ def load_checks(path: Path, shown: str, rubric: Rubric) -> tuple[list[Check], li
         head = validate(_ChecksFile, doc)
     except InputError as exc:
         return [], exc.problems
-    vocabulary = Vocabulary(labels=head.labels, placeholder_targets=head.placeholder_targets)
+    # codes are named by the rubric's vocabularies' labels unless checks.yaml says otherwise
+    labels = {**_rubric_labels(rubric), **head.labels}
+    vocabulary = Vocabulary(labels=labels, placeholder_targets=head.placeholder_targets)
     checks: list[Check] = []
     problems: list[Problem] = []
     ids: set[str] = set()
@@ -598,6 +623,7 @@ def _cross_check(check: Check, rubric: Rubric) -> list[tuple[tuple[Any, ...], st
     if check.criterion is not None and check.criterion not in rubric.criteria and _criteria_loaded(rubric):
         out.append((("criterion",), _unknown("criterion", check.criterion, rubric.criteria)))
     out += _unknown_objectives(check.when.objectives_any, rubric, ("when", "objectives_any"))
+    out += _unknown_values(check.when.programme, rubric, "programmes", ("when", "programme"))
     known = iso_countries()
     for j, code in enumerate(check.when.countries_any):
         if code not in known:

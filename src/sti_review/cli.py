@@ -42,6 +42,7 @@ class SchemaChoice(str, Enum):
     proposal = "proposal"
     review = "review"
     rubric = "rubric"
+    programmes = "programmes"
 
 
 LangOpt = Annotated[
@@ -58,7 +59,8 @@ RubricOpt = Annotated[
     Path | None,
     typer.Option(
         "--rubric",
-        help="A rubric folder (or its rubric.yaml) instead of the shipped one.",
+        help="A rubric folder (or its rubric.yaml), or the id of a shipped rubric "
+        "(e.g. horizon-europe-2021), instead of the default one.",
         show_default=False,
     ),
 ]
@@ -358,14 +360,18 @@ def validate(
 def schema(
     which: Annotated[
         SchemaChoice | None,
-        typer.Argument(help="Which format; all three when left out.", show_default=False),
+        typer.Argument(help="Which format; all of them when left out.", show_default=False),
     ] = None,
+    rubric: RubricOpt = None,
 ) -> None:
-    """Print the JSON Schema of the proposal, review (and rubric) file formats."""
-    from .schemas import json_schemas
+    """Print the JSON Schema of the proposal, review, rubric and programmes file formats,
+    with the rubric's enumerations (programmes, objectives, criteria, risk areas, ...)."""
+    with _user_errors():
+        from .rubric import load_rubric
+        from .schemas import json_schema, json_schemas
 
-    schemas = json_schemas()
-    data = schemas[which.value] if which else schemas
+        rub = load_rubric(rubric)
+        data = json_schema(which.value, rub) if which else json_schemas(rub)
     from .sanitize import json_text
 
     sys.stdout.write(json_text(data))
@@ -690,7 +696,7 @@ def portfolio(
         _refuse_existing(output, force, call_dir, programmes, rubric)
         with _progress("portfolio") as progress:
             data = read_portfolio(call_dir, programmes, rubric, progress=progress)  # type: ignore[arg-type]
-        items = [programme_item(p, language) for p in data.programmes]
+        items = [programme_item(p, language, data.rubric) for p in data.programmes]
         pmap = build_map(data.rubric, items, data.proposals, overlap_at=overlap, crowded_at=crowded)
         _render("portfolio", format.value, pmap, language, output, force)
         if data.problems:
@@ -721,17 +727,18 @@ ProgrammeOpt = Annotated[
     typer.Option(
         "--programme",
         "-p",
-        help="joint_research, brain_circulation or other: only that programme's criteria.",
+        help="A programme of the rubric (see sti-review criteria): only that programme's criteria.",
         show_default=False,
     ),
 ]
 
 
 def _programme(rub, programme: str | None) -> str | None:  # type: ignore[no-untyped-def]
-    if programme is not None and programme not in ("joint_research", "brain_circulation", "other"):
+    known = list(rub.programme_terms)
+    if programme is not None and programme not in known:
         raise UsageError(
-            f"--programme must be joint_research, brain_circulation or other, not {programme!r} / "
-            "--programme は joint_research, brain_circulation, other のいずれかです"
+            f"--programme must be one of {', '.join(known)}, not {programme!r} / "
+            f"--programme は {', '.join(known)} のいずれかです"
         )
     return programme
 

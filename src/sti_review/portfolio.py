@@ -20,48 +20,43 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from .errors import InputError, Problem
-from .rubric import Lang, Rubric, Text, load_rubric
+from .errors import InputError, Problem, did_you_mean
+from .rubric import Label, Lang, Rubric, Text, load_rubric
 from .yamlio import Document
 
-CareerStage = Literal["student", "doctoral", "postdoc", "faculty", "staff"]
-CAREER_STAGES: tuple[str, ...] = ("student", "doctoral", "postdoc", "faculty", "staff")
-Means = Literal[
-    "outbound_mobility",
-    "inbound_mobility",
-    "joint_research",
-    "research_centre",
-    "joint_degree",
-    "exchange",
-    "other",
-]
+# Career stages, partner regions (with their countries) and the means of existing programmes
+# are the rubric's vocabularies (career_stages, partner_regions, means); see Rubric.vocabulary.
 
-# Partner regions: UN M49 regions, with Western Asia and Northern Africa taken together as the
-# Middle East and North Africa, and the South Caucasus with Europe (as in most research
-# programmes' calls). ISO 3166-1 alpha-2 codes.
-_REGION_COUNTRIES: dict[str, str] = {
-    "east_asia": "CN HK JP KP KR MN MO TW",
-    "southeast_asia": "BN ID KH LA MM MY PH SG TH TL VN",
-    "south_asia": "AF BD BT IN LK MV NP PK",
-    "central_asia": "KG KZ TJ TM UZ",
-    "middle_east_north_africa": "AE BH DZ EG EH IL IQ IR JO KW LB LY MA OM PS QA SA SY TN TR YE",
-    "sub_saharan_africa": "AO BF BI BJ BW CD CF CG CI CM CV DJ ER ET GA GH GM GN GQ GW KE KM LR LS "
-    "MG ML MR MU MW MZ NA NE NG RE RW SC SD SH SL SN SO SS ST SZ TD TG TZ UG YT ZA ZM ZW",
-    "europe": "AD AL AM AT AX AZ BA BE BG BY CH CY CZ DE DK EE ES FI FO FR GB GE GG GI GR HR HU "
-    "IE IM IS IT JE LI LT LU LV MC MD ME MK MT NL NO PL PT RO RS RU SE SI SJ SK SM UA VA XK",
-    "north_america": "BM CA GL PM US",
-    "latin_america": "AG AI AR AW BB BL BO BQ BR BS BZ CL CO CR CU CW DM DO EC FK GD GF GP GT GY "
-    "HN HT JM KN KY LC MF MQ MS MX NI PA PE PR PY SR SV SX TC TT UY VC VE VG VI",
-    "oceania": "AS AU CK FJ FM GU KI MH MP NC NF NR NU NZ PF PG PN PW SB TK TO TV VU WF WS",
-}
-REGIONS: tuple[str, ...] = tuple(_REGION_COUNTRIES)
-COUNTRY_REGION: dict[str, str] = {c: r for r, cs in _REGION_COUNTRIES.items() for c in cs.split()}
+
+def _iso_countries() -> dict[str, str]:
+    from .checks import iso_countries
+
+    return iso_countries()
+
+
+def career_stages(rubric: Rubric) -> tuple[str, ...]:
+    """The career-stage columns, in the rubric's order (an open vocabulary: none declared)."""
+    return tuple(rubric.vocabulary("career_stages") or ())
+
+
+def regions(rubric: Rubric) -> tuple[str, ...]:
+    return tuple(rubric.vocabulary("partner_regions") or ())
+
+
+def country_regions(rubric: Rubric) -> dict[str, str]:
+    """Country code -> the partner region the rubric puts it in."""
+    declared = rubric.vocabularies.partner_regions or {}
+    return {c: name for name, term in declared.items() for c in term.countries}
+
 
 Axis = Literal["career_stage", "region"]
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+Name = Annotated[str, Field(min_length=1)]
 
 
 def _text(value: object) -> object:
@@ -79,9 +74,9 @@ class Programme(_Model):
     code: str = Field("", max_length=12, description="short label for map cells; default: id")
     name: Bilingual
     operator: str = ""
-    means: list[Means] = Field(min_length=1)
+    means: list[Name] = Field(min_length=1)
     objectives: list[str] = Field(min_length=1)
-    career_stages: list[CareerStage] = Field(min_length=1)
+    career_stages: list[Name] = Field(min_length=1)
     regions: list[str] = []
     countries: list[str] = []
     scale: Bilingual | None = None
@@ -125,16 +120,28 @@ def programmes_from_document(doc: Document, rubric: Rubric) -> list[Programme]:
         for j, obj in enumerate(p.objectives):
             if obj not in rubric.objectives:
                 problems.append(doc.problem(("programmes", i, "objectives", j), f"unknown objective {obj!r}"))
+        for name, vocab in (("means", "means"), ("career_stages", "career_stages")):
+            known = rubric.vocabulary(vocab)
+            for j, value in enumerate(getattr(p, name)):
+                if known is not None and value not in known:
+                    problems.append(
+                        doc.problem(
+                            ("programmes", i, name, j),
+                            f"unknown {'means' if vocab == 'means' else 'career stage'} {value!r}"
+                            f"{did_you_mean(value, list(known))}",
+                        )
+                    )
+        all_regions = regions(rubric)
         for j, region in enumerate(p.regions):
-            if region != "any" and region not in REGIONS:
+            if region != "any" and region not in all_regions:
                 problems.append(
                     doc.problem(
                         ("programmes", i, "regions", j),
-                        f"unknown region {region!r}; use any or one of {', '.join(REGIONS)}",
+                        f"unknown region {region!r}; use any or one of {', '.join(all_regions)}",
                     )
                 )
         for j, country in enumerate(p.countries):
-            if country not in COUNTRY_REGION:
+            if country not in _iso_countries():
                 problems.append(
                     doc.problem(
                         ("programmes", i, "countries", j),
@@ -160,9 +167,14 @@ class Item:
     means: frozenset[str] = frozenset()
 
 
-def programme_item(p: Programme, lang: Lang) -> Item:
-    regions = set(REGIONS) if "any" in p.regions else set(p.regions)
-    regions |= {COUNTRY_REGION[c] for c in p.countries if c in COUNTRY_REGION}
+def programme_item(p: Programme, lang: Lang, rubric: Rubric | None = None) -> Item:
+    rubric = rubric or load_rubric()
+    by_country = country_regions(rubric)
+    if by_country:
+        places = set(regions(rubric)) if "any" in p.regions else set(p.regions)
+        places |= {by_country[c] for c in p.countries if c in by_country}
+    else:  # no regions declared: each country is its own column
+        places = set(p.countries)
     return Item(
         "programme",
         p.id,
@@ -170,14 +182,20 @@ def programme_item(p: Programme, lang: Lang) -> Item:
         p.title(lang),
         frozenset(p.objectives),
         frozenset(p.career_stages),
-        frozenset(regions),
+        frozenset(places),
         frozenset(p.means),
     )
 
 
 def proposal_item(
-    pid: str, title: str, objectives: Iterable[str], career_stages: Iterable[str], countries: Iterable[str]
+    pid: str,
+    title: str,
+    objectives: Iterable[str],
+    career_stages: Iterable[str],
+    countries: Iterable[str],
+    rubric: Rubric | None = None,
 ) -> Item:
+    by_country = country_regions(rubric or load_rubric())
     return Item(
         "proposal",
         pid,
@@ -185,7 +203,7 @@ def proposal_item(
         title,
         frozenset(objectives),
         frozenset(career_stages),
-        frozenset(COUNTRY_REGION.get(c, "unknown") for c in countries),
+        frozenset(by_country.get(c, "unknown") if by_country else c for c in countries),
     )
 
 
@@ -211,6 +229,15 @@ class Matrix:
     rows: tuple[str, ...]
     cells: dict[tuple[str, str], Cell]
     crowded_at: int
+    labels: dict[str, Label] = field(default_factory=dict)  # column -> its label
+    codes: dict[str, str] = field(default_factory=dict)  # column -> short code (regions)
+
+    def label(self, column: str, lang: str) -> str:
+        term = self.labels.get(column)
+        return term(lang) if term else column
+
+    def code(self, column: str) -> str:
+        return self.codes.get(column) or column
 
     def cell(self, objective: str, column: str) -> Cell:
         return self.cells[(objective, column)]
@@ -265,6 +292,8 @@ def _matrix(
     items: Sequence[Item],
     overlap_at: int,
     crowded_at: int,
+    labels: dict[str, Label] | None = None,
+    codes: dict[str, str] | None = None,
 ) -> Matrix:
     cells = {(o, c): Cell(o, c) for o in rows for c in columns}
     for item in items:
@@ -283,7 +312,7 @@ def _matrix(
             sharing = [p for p in cell.programmes if m in p.means]
             if len(sharing) >= overlap_at:
                 cell.overlaps.append((m, sharing))
-    return Matrix(axis, columns, rows, cells, crowded_at)
+    return Matrix(axis, columns, rows, cells, crowded_at, dict(labels or {}), dict(codes or {}))
 
 
 def build_map(
@@ -307,12 +336,19 @@ def build_map(
             unplaced.setdefault("no_career_stage", []).append(p.id)
         if "unknown" in p.regions:
             unplaced.setdefault("unknown_country", []).append(p.id)
+    # Columns: the rubric's values in its order; for an open vocabulary, the values met.
+    stages = career_stages(rubric) or tuple(sorted({s for i in items for s in i.career_stages}))
+    places = regions(rubric) or tuple(sorted({r for i in items for r in i.regions} - {"unknown"}))
+    stage_labels = {k: t.label for k, t in (rubric.vocabulary("career_stages") or {}).items()}
+    declared_regions = rubric.vocabularies.partner_regions or {}
+    region_labels = {k: t.label for k, t in declared_regions.items()}
+    region_codes = {k: t.code or k for k, t in declared_regions.items()}
     return PortfolioMap(
         rubric,
         list(programmes),
         list(proposals),
-        _matrix("career_stage", CAREER_STAGES, rows, items, overlap, crowded),
-        _matrix("region", REGIONS, rows, items, overlap, crowded),
+        _matrix("career_stage", stages, rows, items, overlap, crowded, stage_labels),
+        _matrix("region", places, rows, items, overlap, crowded, region_labels, region_codes),
         overlap,
         crowded,
         unplaced,
@@ -350,5 +386,7 @@ def read_portfolio(
         infos, problems, files = read_proposals(
             call_dir, rubric, rubric_path, workers=workers, progress=progress
         )
-        proposals = [proposal_item(i.id, i.title, i.objectives, i.career_stages, i.countries) for i in infos]
+        proposals = [
+            proposal_item(i.id, i.title, i.objectives, i.career_stages, i.countries, rubric) for i in infos
+        ]
     return PortfolioInput(rubric, programmes, proposals, problems, files)

@@ -6,7 +6,7 @@ import hashlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -15,10 +15,9 @@ from .rubric import Rubric
 from .validation import validate
 from .yamlio import Document, decode, parse, read_text
 
-Programme = Literal["joint_research", "brain_circulation", "other"]
-RiskArea = Literal["environment", "human_rights", "safety_security", "legal", "culture", "fairness", "other"]
-Discipline = Literal["natural_sciences", "humanities_social", "industry", "other"]
-CareerStage = Literal["student", "doctoral", "postdoc", "faculty", "staff"]
+# Programmes, risk areas, integrity procedures, disciplines and career stages are the rubric's
+# vocabularies: the model takes any name, and check_against_rubric refuses the undeclared ones.
+Name = Annotated[str, Field(min_length=1)]
 
 
 class _Model(BaseModel):
@@ -62,21 +61,21 @@ class Kpi(_Model):
 
 
 class Risk(_Model):
-    area: RiskArea
+    area: Name
     description: str = Field(min_length=1)
     mitigation: str = ""
 
 
 class Integrity(_Model):
-    procedures: list[str] = []
+    procedures: list[Name] = []
     notes: str = ""
 
 
 class TeamMember(_Model):
     name: str = Field(min_length=1)
     role: str = ""
-    discipline: Discipline | None = None
-    career_stage: CareerStage | None = None
+    discipline: Name | None = None
+    career_stage: Name | None = None
     institution: str = ""
     country: str | None = None
 
@@ -91,7 +90,7 @@ class Proposal(_Model):
 
     id: str = Field(pattern=r"^[A-Za-z0-9._-]+$", max_length=120)
     title: str = Field(min_length=1)
-    programme: Programme
+    programme: Name
     summary: str = ""
     lead: Person | None = None
     partners: list[Partner] = Field(min_length=1)
@@ -141,18 +140,32 @@ def _position(p: Problem) -> tuple[int, int]:
     return (p.line or 0, p.column or 0)
 
 
+def vocabulary_problems(doc: Document, rubric: Rubric) -> list[Problem]:
+    """Only the values outside the rubric's vocabularies (bad input even for `check`, which
+    reports unknown objective and criterion ids as findings)."""
+    return [p for p in check_against_rubric(doc, rubric) if not _is_reference(p)]
+
+
+def _is_reference(p: Problem) -> bool:
+    return p.message.startswith(("unknown objective ", "unknown criterion "))
+
+
 def check_against_rubric(doc: Document, rubric: Rubric) -> list[Problem]:
-    """Cross-references: objective and criterion ids must exist in the rubric.
+    """Cross-references: objective and criterion ids, and the values of the rubric's
+    vocabularies (programme, risk areas, procedures, disciplines, career stages), must exist
+    in the rubric.
 
     Works on the raw data, so these problems are reported even when the file has schema errors.
     The first MAX_PROBLEMS are listed (a hint for each costs time), then how many more there are.
     """
     unknown = list(_unknown_references(doc.data if isinstance(doc.data, dict) else {}, rubric))
-    objectives, criteria = list(rubric.objectives), list(rubric.criteria)
+    known = {
+        "objective": list(rubric.objectives),
+        "criterion": list(rubric.criteria),
+        **{what: list(rubric.vocabulary(vocab) or ()) for what, vocab in _VOCABULARIES.items()},
+    }
     problems = [
-        doc.problem(
-            loc, _unknown(what, value, objectives if what == "objective" else criteria), at_key=at_key
-        )
+        doc.problem(loc, _unknown(what, value, known[what]), at_key=at_key)
         for loc, what, value, at_key in unknown[:MAX_PROBLEMS]
     ]
     if len(unknown) > MAX_PROBLEMS:
@@ -160,9 +173,28 @@ def check_against_rubric(doc: Document, rubric: Rubric) -> list[Problem]:
     return problems
 
 
+# what a message calls a value -> the rubric vocabulary it belongs to
+_VOCABULARIES = {
+    "programme": "programmes",
+    "risk area": "risk_areas",
+    "integrity procedure": "integrity_procedures",
+    "discipline": "disciplines",
+    "career stage": "career_stages",
+}
+
+
 def _unknown_references(
     data: dict[Any, Any], rubric: Rubric
 ) -> Iterator[tuple[tuple[Any, ...], str, str, bool]]:
+    open_ = {what for what, vocab in _VOCABULARIES.items() if rubric.vocabulary(vocab) is None}
+
+    def bad(what: str, value: object) -> bool:
+        if not isinstance(value, str) or not value or what in open_:
+            return False
+        return rubric.canonical(_VOCABULARIES[what], value) is None
+
+    if bad("programme", data.get("programme")):
+        yield ("programme",), "programme", data["programme"], False
     for i, obj in enumerate(_items(data.get("objectives"))):
         if isinstance(obj, str) and obj not in rubric.objectives:
             yield ("objectives", i), "objective", obj, False
@@ -170,6 +202,22 @@ def _unknown_references(
         obj = kpi.get("objective") if isinstance(kpi, dict) else None
         if isinstance(obj, str) and obj not in rubric.objectives:
             yield ("kpis", i, "objective"), "objective", obj, False
+    for i, risk in enumerate(_items(data.get("risks"))):
+        area = risk.get("area") if isinstance(risk, dict) else None
+        if bad("risk area", area):
+            yield ("risks", i, "area"), "risk area", str(area), False
+    integrity = data.get("integrity")
+    procedures = integrity.get("procedures") if isinstance(integrity, dict) else None
+    for i, proc in enumerate(_items(procedures)):
+        if bad("integrity procedure", proc):
+            yield ("integrity", "procedures", i), "integrity procedure", str(proc), False
+    for i, member in enumerate(_items(data.get("team"))):
+        if not isinstance(member, dict):
+            continue
+        if bad("discipline", member.get("discipline")):
+            yield ("team", i, "discipline"), "discipline", member["discipline"], False
+        if bad("career stage", member.get("career_stage")):
+            yield ("team", i, "career_stage"), "career stage", member["career_stage"], False
     sections = data.get("sections")
     for key in sections if isinstance(sections, dict) else ():
         if str(key) not in rubric.criteria:
@@ -181,7 +229,11 @@ def _items(value: object) -> list[object]:
 
 
 def _unknown(what: str, value: str, known: list[str]) -> str:
-    return f"unknown {what} {value!r}{did_you_mean(value, known)}"
+    hint = did_you_mean(value, known)
+    if not hint:  # `safety` for safety_security: the one value that begins with what was written
+        starts = [k for k in known if value and k.casefold().startswith(value.casefold())]
+        hint = f" (did you mean {starts[0]}?)" if len(starts) == 1 else ""
+    return f"unknown {what} {value!r}{hint}"
 
 
-__all__ = ["LoadedProposal", "Proposal", "decode", "load_proposal"]
+__all__ = ["LoadedProposal", "Proposal", "decode", "load_proposal", "vocabulary_problems"]

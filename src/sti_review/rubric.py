@@ -9,10 +9,18 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    StrictBool,
+    field_validator,
+    model_validator,
+)
 from pydantic.json_schema import SkipJsonSchema
 
-from .errors import InputError, Problem
+from .errors import InputError, Problem, did_you_mean
 from .validation import validate
 from .yamlio import Document, load_file
 
@@ -38,7 +46,8 @@ MAX_STEPS = 1000  # the questionnaire lists the steps near a wrong score
 
 class _Model(BaseModel):
     # NaN and infinity are never a threshold, a weight or a scale: refused where they are written.
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    # Frozen: a rubric is not changed once loaded (the loader builds new copies).
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
 
 
 class Text(_Model):
@@ -174,9 +183,10 @@ class RankingRules(_Model):
     """How eligible proposals are ordered and where the border zone around a funding line lies."""
 
     tie_breakers: list[str] = Field(
-        ["programme_weighted_section", "B", "A", "C"],
+        ["programme_weighted_section"],
         description="in order: a section id, or programme_weighted_section, programme_section, "
-        "unweighted_total",
+        "unweighted_total; default: programme_weighted_section, then the purpose sections in "
+        "the rubric's order",
     )
     border_zone: tuple[float, float] = Field(
         (0.8, 1.2), description="from, to: fractions of the funded count or budget"
@@ -196,6 +206,119 @@ class PortfolioRules(_Model):
 
     overlap_programmes: int = Field(2, ge=2)
     crowded_proposals: int = Field(3, ge=2)
+
+
+class Label(RootModel[dict[str, str]]):
+    """A value's label in one or more languages; a plain string stands for every language.
+
+    Shown in the asked language, else English, else Japanese, else any language given.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain(cls, v: Any) -> Any:
+        return {"en": v} if isinstance(v, str) else v
+
+    @field_validator("root")
+    @classmethod
+    def _some_language(cls, v: dict[str, str]) -> dict[str, str]:
+        if not v:
+            raise ValueError("needs a label in at least one language, e.g. {ja: …, en: …}")
+        for lang, text in v.items():
+            if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]+)?", lang):
+                raise ValueError(f"{lang!r} is not a language code such as ja or en")
+            if not text.strip():
+                raise ValueError(f"the {lang} label is empty")
+        return v
+
+    def __call__(self, lang: str) -> str:
+        r = self.root
+        return r.get(lang) or r.get("en") or r.get("ja") or next(iter(r.values()))
+
+
+def _term(v: Any) -> Any:
+    """`value: {ja: …, en: …}` is short for `value: {label: {ja: …, en: …}}`."""
+    if isinstance(v, str) or (isinstance(v, dict) and "label" not in v):
+        return {"label": v}
+    return v
+
+
+class Term(_Model):
+    """One value of a vocabulary, with its label."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    label: Label
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_form(cls, v: Any) -> Any:
+        return _term(v)
+
+
+class ProgrammeTerm(Term):
+    """A programme a proposal applies under: its label, its section and its ranking weights."""
+
+    section: str | None = Field(None, description="the section of kind programme that applies to it")
+    weights: dict[str, float] = Field({}, description="section id -> weight, for ranking only")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_form(cls, v: Any) -> Any:
+        if isinstance(v, dict) and "label" not in v and ({"section", "weights"} & set(v)):
+            return v  # label missing: reported as such
+        return _term(v)
+
+
+class RegionTerm(Term):
+    """A partner region: its label, a short code for map columns and its countries."""
+
+    code: str = Field("", max_length=8)
+    countries: list[str] = Field(min_length=1, description="ISO 3166-1 alpha-2 codes")
+
+    @field_validator("countries", mode="before")
+    @classmethod
+    def _split(cls, v: Any) -> Any:
+        return v.split() if isinstance(v, str) else v
+
+
+VOCABULARIES = (
+    "programmes",
+    "risk_areas",
+    "integrity_procedures",
+    "disciplines",
+    "career_stages",
+    "partner_regions",
+    "means",
+)
+_VALUE = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+
+
+class Vocabularies(_Model):
+    """The values a proposal may use, declared by the rubric. A vocabulary left out is open
+    (any value is accepted and shown as written), except programmes, which are then the
+    programmes the sections and weights name."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    programmes: dict[str, ProgrammeTerm] | None = None
+    risk_areas: dict[str, Term] | None = None
+    integrity_procedures: dict[str, Term] | None = None
+    disciplines: dict[str, Term] | None = None
+    career_stages: dict[str, Term] | None = None
+    partner_regions: dict[str, RegionTerm] | None = None
+    means: dict[str, Term] | None = Field(
+        None, description="how existing programmes work (portfolio map's programmes file)"
+    )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _values(cls, v: Any) -> Any:
+        if isinstance(v, dict):
+            for key in v:
+                if not isinstance(key, str) or not re.fullmatch(_VALUE, key):
+                    raise ValueError(f"{key!r} is not a value name (letters, digits, _ . -)")
+        return v
 
 
 class Criterion(_Model):
@@ -265,6 +388,12 @@ class Rubric(_Model):
     comments: CommentRules = CommentRules()
     na_allowed: StrictBool = True
     thresholds: Thresholds = Thresholds()
+    extends: str | None = Field(
+        None, description="id@version of a shipped rubric, or a relative folder@version, to build on"
+    )
+    vocabularies: Vocabularies = Vocabularies()
+    # The effective ranking weights per programme: the programmes' own `weights` merged over
+    # this table (which older rubrics write at the top level).
     weights: dict[str, dict[str, float]] = {}
     sections: list[Section] = Field(min_length=1)
     panel: PanelRules = PanelRules()
@@ -273,6 +402,38 @@ class Rubric(_Model):
     # The automated pre-checks (sti_review.checks.Check), loaded from checks.yaml beside
     # rubric.yaml; a rubric without that file has none.
     checks: SkipJsonSchema[list[Any]] = Field([], exclude=True)
+    # The folders of the rubrics this one extends (nearest first), for the loader's cache.
+    base_folders: SkipJsonSchema[tuple[str, ...]] = Field((), exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults_from_data(cls, data: Any) -> Any:
+        """Fold the programmes' weights into `weights`; default tie-breakers from the sections."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        vocab = data.get("vocabularies")
+        programmes = vocab.get("programmes") if isinstance(vocab, dict) else None
+        legacy = data.get("weights")
+        if isinstance(programmes, dict) and (legacy is None or isinstance(legacy, dict)):
+            merged = dict(legacy or {})
+            for name, term in programmes.items():
+                table = merged.get(name) if isinstance(merged.get(name), dict) else {}
+                if isinstance(term, dict) and isinstance(term.get("weights"), dict):
+                    merged[name] = {**table, **term["weights"]}
+                else:
+                    merged[name] = dict(table)
+            data["weights"] = merged
+        ranking = data.get("ranking")
+        sections = data.get("sections")
+        if (ranking is None or isinstance(ranking, dict)) and "tie_breakers" not in (ranking or {}):
+            purposes = [
+                s["id"]
+                for s in (sections if isinstance(sections, list) else [])
+                if isinstance(s, dict) and s.get("kind") == "purpose" and isinstance(s.get("id"), str)
+            ]
+            data["ranking"] = {**(ranking or {}), "tie_breakers": ["programme_weighted_section", *purposes]}
+        return data
 
     @property
     def ref(self) -> str:
@@ -290,6 +451,54 @@ class Rubric(_Model):
     def programmes(self) -> dict[str, Section]:
         return {s.programme: s for s in self.sections if s.programme}
 
+    @cached_property
+    def programme_terms(self) -> dict[str, ProgrammeTerm]:
+        """Every programme a proposal may name: declared, or (older rubrics) the programmes
+        the sections and weights name, labelled with their section's title."""
+        declared = self.vocabularies.programmes
+        if declared is not None:
+            return dict(declared)
+        out: dict[str, ProgrammeTerm] = {}
+        for s in self.sections:
+            if s.programme:
+                out[s.programme] = ProgrammeTerm(label=Label(s.title.model_dump()), section=s.id)
+        for name in self.weights:
+            out.setdefault(name, ProgrammeTerm(label=Label({"en": name})))
+        return out
+
+    def vocabulary(self, name: str) -> dict[str, Term] | None:
+        """The declared values of a vocabulary (programmes, risk_areas, integrity_procedures,
+        disciplines, career_stages, partner_regions); None when the rubric leaves it open."""
+        if name not in VOCABULARIES:
+            raise ValueError(f"no vocabulary {name!r}; one of {', '.join(VOCABULARIES)}")
+        if name == "programmes":
+            return dict(self.programme_terms)
+        return getattr(self.vocabularies, name)
+
+    def label(self, vocabulary: str, value: str, lang: str) -> str:
+        """A value's label in the language asked for (with fallback); the value itself if the
+        vocabulary does not declare it."""
+        terms = self.vocabulary(vocabulary) or {}
+        term = terms.get(value) or terms.get(self.canonical(vocabulary, value) or "")
+        return term.label(lang) if term else value
+
+    def canonical(self, vocabulary: str, value: str) -> str | None:
+        """The declared value a written one stands for: itself, or for integrity procedures
+        the one it matches leniently (case, spaces and hyphens aside: Data-Sharing is
+        data_sharing); None when the vocabulary does not declare it (or is open)."""
+        terms = self.vocabulary(vocabulary)
+        if terms is None:
+            return None
+        if value in terms:
+            return value
+        if vocabulary == "integrity_procedures":
+            wanted = _norm_value(value)
+            return next((k for k in terms if _norm_value(k) == wanted), None)
+        return None
+
+    def programme_section(self, programme: str) -> Section | None:
+        return self.programmes.get(programme)
+
     def section(self, section_id: str) -> Section:
         return next(s for s in self.sections if s.id == section_id)
 
@@ -306,19 +515,35 @@ class Rubric(_Model):
         return self.na_allowed if criterion.na_allowed is None else criterion.na_allowed
 
 
-def default_rubric_dir() -> Path:
-    """The shipped rubric: inside the installed package, or the checkout's criteria/ folder."""
+def criteria_dirs() -> list[Path]:
+    """Where shipped rubrics live: inside the installed package, or the checkout's criteria/."""
     here = Path(__file__).resolve().parent
-    for candidate in (
-        here / "criteria" / DEFAULT_RUBRIC_ID,
-        here.parent.parent / "criteria" / DEFAULT_RUBRIC_ID,
-    ):
-        if (candidate / "rubric.yaml").is_file():
-            return candidate
+    return [here / "criteria", here.parent.parent / "criteria"]
+
+
+def shipped_rubric_dir(rubric_id: str) -> Path | None:
+    """The folder of a shipped rubric by its id, or None."""
+    if not re.fullmatch(r"[A-Za-z0-9._-]+", rubric_id) or rubric_id in (".", ".."):
+        return None
+    for base in criteria_dirs():
+        if (base / rubric_id / "rubric.yaml").is_file():
+            return base / rubric_id
+    return None
+
+
+def _norm_value(code: str) -> str:
+    return re.sub(r"[\s-]+", "_", code.strip().casefold())
+
+
+def default_rubric_dir() -> Path:
+    """The shipped default rubric."""
+    found = shipped_rubric_dir(DEFAULT_RUBRIC_ID)
+    if found is not None:
+        return found
     raise InputError(
         [
             Problem(
-                str(here / "criteria"),
+                str(criteria_dirs()[0]),
                 None,
                 None,
                 None,
@@ -329,44 +554,104 @@ def default_rubric_dir() -> Path:
 
 
 def rubric_file(path: str | Path | None) -> Path:
-    """Accept a rubric folder or its rubric.yaml."""
+    """Accept a rubric folder, its rubric.yaml, or the id of a shipped rubric."""
     if path is None:
         return default_rubric_dir() / "rubric.yaml"
     p = Path(path)
+    if not p.exists():
+        shipped = shipped_rubric_dir(str(path))
+        if shipped is not None:
+            return shipped / "rubric.yaml"
     return p / "rubric.yaml" if p.is_dir() else p
 
 
-_CACHE: dict[str, Rubric] = {}
+def _stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """What the rubric's files look like now (name, size, mtime): part of the cache key."""
+    out = []
+    for f in [folder / "rubric.yaml", folder / CHECKS_FILE, *sorted((folder / "sections").glob("*.yaml"))]:
+        try:
+            st = f.stat()
+            out.append((f.name, st.st_size, st.st_mtime_ns))
+        except OSError:
+            out.append((f.name, -1, -1))
+    return tuple(out)
 
 
 def load_rubric(path: str | Path | None = None) -> Rubric:
-    """Load and cross-check a rubric folder (rubric.yaml plus sections/<ID>.yaml)."""
+    """Load and cross-check a rubric folder (rubric.yaml plus sections/<ID>.yaml).
+
+    ``path`` is a folder, its rubric.yaml, or the id of a shipped rubric. The result is
+    immutable and cached by the files' path, size and modification time (its base rubrics'
+    included), so an edited rubric is read again and nothing needs clearing by hand.
+    """
     main_file = rubric_file(path)
-    key = str(main_file.resolve()) if main_file.exists() else str(main_file)
-    if key in _CACHE:
-        return _CACHE[key]
-    shown = str(main_file) if path is not None else f"{DEFAULT_RUBRIC_ID}/rubric.yaml"
+    shipped = path is None or (not Path(path).exists() and shipped_rubric_dir(str(path)) is not None)
+    return _load(main_file, shipped, ())
+
+
+_CACHE_SIZE = 64
+_cache: dict[tuple[str, bool], tuple[tuple[Any, ...], Rubric]] = {}
+
+
+def _load(main_file: Path, shipped: bool, chain: tuple[str, ...]) -> Rubric:
+    key = (str(main_file.resolve()) if main_file.exists() else str(main_file), shipped)
+    hit = _cache.get(key)
+    if hit is not None and hit[0] == _stamps(hit[1], main_file):
+        return hit[1]
+    rubric = _read(main_file, shipped, chain)
+    if len(_cache) >= _CACHE_SIZE:
+        _cache.pop(next(iter(_cache)))
+    _cache[key] = (_stamps(rubric, main_file), rubric)
+    return rubric
+
+
+def _stamps(rubric: Rubric, main_file: Path) -> tuple[Any, ...]:
+    return (_stamp(main_file.parent), *(_stamp(Path(f)) for f in rubric.base_folders))
+
+
+def _shown(main_file: Path, shipped: bool, name: str) -> str:
+    """How a rubric file is named in messages: shipped ones by their id, others as given."""
+    if shipped:
+        return f"{main_file.parent.name}/{name}"
+    return str(main_file) if name == "rubric.yaml" else str(main_file.parent / name)
+
+
+def _read(main_file: Path, shipped: bool, chain: tuple[str, ...]) -> Rubric:
     doc = load_file(main_file)
-    doc.path = shown
+    doc.path = _shown(main_file, shipped, "rubric.yaml")
+    folder = main_file.parent
+    base: Rubric | None = None
+    base_folder: Path | None = None
+    if isinstance(doc.data, dict) and doc.data.get("extends") is not None:
+        base, base_folder = _resolve_base(doc, folder, chain + (str(main_file.resolve()),))
+        _own_sections_valid(doc)  # located in this file before they are merged with the base's
+        doc = _merged_document(doc, base)
     rubric = validate(Rubric, doc)
     problems: list[Problem] = []
-    folder = main_file.parent
     first_seen: dict[str, str] = {}
+    sections: list[Section] = []
     for section in rubric.sections:
         sec_path = folder / "sections" / f"{section.id}.yaml"
-        shown_sec = f"{DEFAULT_RUBRIC_ID}/sections/{section.id}.yaml" if path is None else str(sec_path)
+        if base is not None and not sec_path.exists() and section.id in {s.id for s in base.sections}:
+            # inherited with its criteria (the child may still retitle it in rubric.yaml)
+            sections.append(section.model_copy(update={"criteria": base.section(section.id).criteria}))
+            for crit in base.section(section.id).criteria:
+                first_seen.setdefault(crit.id, section.id)
+            continue
         try:
             sec_doc = load_file(sec_path)
-            sec_doc.path = shown_sec
+            sec_doc.path = _shown(main_file, shipped, f"sections/{section.id}.yaml")
             sec_file = validate(SectionFile, sec_doc)
         except InputError as exc:
             problems.extend(exc.problems)
+            sections.append(section)
             continue
         if sec_file.section != section.id:
             problems.append(
                 sec_doc.problem(("section",), f"says {sec_file.section!r}, expected {section.id!r}")
             )
-        section.criteria = [c.model_copy(update={"section": section.id}) for c in sec_file.criteria]
+        criteria = [c.model_copy(update={"section": section.id}) for c in sec_file.criteria]
+        sections.append(section.model_copy(update={"criteria": criteria}))
         problems.extend(_check_section(rubric, sec_doc, sec_file))
         for j, crit in enumerate(sec_file.criteria):
             if crit.id in first_seen:
@@ -377,15 +662,110 @@ def load_rubric(path: str | Path | None = None) -> Rubric:
                     )
                 )
             first_seen.setdefault(crit.id, section.id)
-    problems.extend(_load_checks(rubric, doc, folder, path is None))
+    rubric = rubric.model_copy(update={"sections": sections})
+    checks, found = _load_checks(rubric, doc, folder, shipped)
+    problems.extend(found)
+    if base is not None:
+        mine = {getattr(c, "id", None) for c in checks}
+        checks = [c for c in base.checks if getattr(c, "id", None) not in mine] + checks
+    bases = (str(base_folder), *base.base_folders) if base is not None else ()
+    rubric = rubric.model_copy(update={"checks": checks, "base_folders": bases})
     problems.extend(_check_rubric(rubric, doc))
     if problems:
         raise InputError(problems)
-    _CACHE[key] = rubric
     return rubric
 
 
-def _load_checks(rubric: Rubric, doc: Document, folder: Path, shipped: bool) -> list[Problem]:
+def _resolve_base(doc: Document, folder: Path, chain: tuple[str, ...]) -> tuple[Rubric, Path]:
+    """The rubric named by `extends: id@version` (shipped, or a folder relative to this one)."""
+    ref = doc.data.get("extends")
+    at = ("extends",)
+    if not isinstance(ref, str) or not re.fullmatch(r"[^@\s]+@[^@\s]+", ref):
+        raise InputError([doc.problem(at, f"must be id@version, e.g. {DEFAULT_RUBRIC_ID}@1, not {ref!r}")])
+    name, version = ref.split("@")
+    candidates = [folder / name] if not Path(name).is_absolute() else [Path(name)]
+    shipped = shipped_rubric_dir(name)
+    target = next((c for c in candidates if (c / "rubric.yaml").is_file()), None)
+    is_shipped = False
+    if target is None and shipped is not None:
+        target, is_shipped = shipped, True
+    if target is None:
+        known = [d.name for base in criteria_dirs() if base.is_dir() for d in base.iterdir()]
+        raise InputError(
+            [
+                doc.problem(
+                    at, f"unknown rubric {name!r}: not shipped and no such folder{did_you_mean(name, known)}"
+                )
+            ]
+        )
+    main = target / "rubric.yaml"
+    if str(main.resolve()) in chain:
+        raise InputError([doc.problem(at, f"extends itself through {name!r} (a cycle)")])
+    base = _load(main, is_shipped, chain)
+    if str(base.version) != version:
+        raise InputError(
+            [doc.problem(at, f"{name} is at version {base.version}, not {version} (write {base.ref})")]
+        )
+    return base, target
+
+
+def _own_sections_valid(doc: Document) -> None:
+    from pydantic import ValidationError
+
+    from .validation import problems_from
+
+    sections = doc.data.get("sections")
+    problems: list[Problem] = []
+    if sections is not None and not isinstance(sections, list):
+        problems.append(doc.problem(("sections",), "must be a list"))
+    for i, entry in enumerate(sections if isinstance(sections, list) else []):
+        try:
+            Section.model_validate(entry)
+        except ValidationError as exc:
+            problems.extend(problems_from(exc, doc, Section, prefix=("sections", i)))
+    if problems:
+        raise InputError(problems)
+
+
+def _merged_document(doc: Document, base: Rubric) -> Document:
+    """The child's data laid over the base rubric's: mappings merged, sections by id."""
+    from dataclasses import replace
+
+    child: dict[str, Any] = doc.data
+    merged: dict[str, Any] = base.model_dump(mode="python", exclude_defaults=False, by_alias=True)
+    merged.pop("extends", None)
+    for key, value in child.items():
+        if key == "sections" and isinstance(value, list):
+            own = {s.get("id"): s for s in value if isinstance(s, dict)}
+            out = [own.pop(s["id"], s) for s in merged["sections"]]
+            out += [s for s in value if isinstance(s, dict) and s.get("id") in own]
+            out += [s for s in value if not isinstance(s, dict)]
+            merged["sections"] = out
+        elif key == "vocabularies" and isinstance(value, dict):
+            vocab = {k: v for k, v in merged.get("vocabularies", {}).items() if v is not None}
+            for name, terms in value.items():
+                if isinstance(terms, dict) and isinstance(vocab.get(name), dict):
+                    vocab[name] = {**vocab[name], **terms}
+                else:
+                    vocab[name] = terms
+            merged["vocabularies"] = vocab
+        elif key == "weights" and isinstance(value, dict):
+            tables = dict(merged.get("weights") or {})
+            for programme, table in value.items():
+                old = tables.get(programme)
+                both = isinstance(old, dict) and isinstance(table, dict)
+                tables[programme] = {**old, **table} if both else table  # type: ignore[dict-item]
+            merged["weights"] = tables
+        elif key in ("ranking", "thresholds", "comments", "panel", "portfolio") and isinstance(value, dict):
+            merged[key] = {**(merged.get(key) or {}), **value}
+        else:
+            merged[key] = value
+    return replace(doc, data=merged)
+
+
+def _load_checks(
+    rubric: Rubric, doc: Document, folder: Path, shipped: bool
+) -> tuple[list[Any], list[Problem]]:
     """The rubric's pre-checks, from checks.yaml beside rubric.yaml (optional)."""
     problems = []
     if isinstance(doc.data, dict) and "checks" in doc.data:
@@ -393,13 +773,14 @@ def _load_checks(rubric: Rubric, doc: Document, folder: Path, shipped: bool) -> 
             doc.problem(("checks",), f"checks are declared in {CHECKS_FILE} beside rubric.yaml", at_key=True)
         )
     checks_path = folder / CHECKS_FILE
+    checks: list[Any] = []
     if checks_path.exists():
         from .checks import load_checks
 
-        shown = f"{DEFAULT_RUBRIC_ID}/{CHECKS_FILE}" if shipped else str(checks_path)
-        rubric.checks, found = load_checks(checks_path, shown, rubric)
+        shown = f"{folder.name}/{CHECKS_FILE}" if shipped else str(checks_path)
+        checks, found = load_checks(checks_path, shown, rubric)
         problems.extend(found)
-    return problems
+    return checks, problems
 
 
 def _check_section(rubric: Rubric, doc: Document, sec_file: SectionFile) -> list[Problem]:
@@ -418,16 +799,66 @@ def _check_rubric(rubric: Rubric, doc: Document) -> list[Problem]:
     for i, sid in enumerate(ids):
         if sid in ids[:i]:
             problems.append(doc.problem(("sections", i, "id"), f"section {sid} is defined twice"))
+    declared = rubric.vocabularies.programmes
+    by_section = {s.id: s for s in rubric.sections}
+    if declared is not None:
+        for i, s in enumerate(rubric.sections):
+            if s.programme is not None and s.programme not in declared:
+                problems.append(
+                    doc.problem(
+                        ("sections", i, "programme"),
+                        f"unknown programme {s.programme!r}: declare it under vocabularies.programmes"
+                        f"{did_you_mean(s.programme, list(declared))}",
+                    )
+                )
+        for name, term in declared.items():
+            sec = by_section.get(term.section) if term.section else None
+            if term.section and (sec is None or sec.programme != name):
+                problems.append(
+                    doc.problem(
+                        ("vocabularies", "programmes", name, "section"),
+                        f"section {term.section!r} is not a section of kind programme for {name!r}",
+                    )
+                )
+    region_of: dict[str, str] = {}
+    for name, region in (rubric.vocabularies.partner_regions or {}).items():
+        for j, code in enumerate(region.countries):
+            if code in region_of:
+                problems.append(
+                    doc.problem(
+                        ("vocabularies", "partner_regions", name, "countries"),
+                        f"{code} is already in region {region_of[code]}: a country is in one region",
+                    )
+                )
+            region_of.setdefault(code, name)
+            if not re.fullmatch(r"[A-Z]{2}", code):
+                problems.append(
+                    doc.problem(
+                        ("vocabularies", "partner_regions", name, "countries", j),
+                        f"{code!r} is not an ISO 3166-1 alpha-2 code in capitals",
+                    )
+                )
+    programmes = rubric.programme_terms
     for programme, table in rubric.weights.items():
+        if programme not in programmes:
+            problems.append(
+                doc.problem(
+                    ("weights", programme),
+                    f"unknown programme {programme!r}{did_you_mean(programme, list(programmes))}",
+                    at_key=True,
+                )
+            )
+        term = (declared or {}).get(programme)
+        at: tuple[Any, ...] = (
+            ("vocabularies", "programmes", programme, "weights")
+            if term is not None and term.weights
+            else ("weights", programme)
+        )
         for sid, w in table.items():
             if sid not in ids:
-                problems.append(
-                    doc.problem(("weights", programme, sid), f"unknown section {sid!r}", at_key=True)
-                )
+                problems.append(doc.problem((*at, sid), f"unknown section {sid!r}", at_key=True))
             elif not (math.isfinite(w) and w > 0):
-                problems.append(
-                    doc.problem(("weights", programme, sid), "a weight must be a positive number")
-                )
+                problems.append(doc.problem((*at, sid), "a weight must be a positive number"))
     if "ranking" in rubric.model_fields_set:  # the defaults name A, B, C and may not apply
         for i, rule in enumerate(rubric.ranking.tie_breakers):
             if rule not in ids and rule not in RANKING_KEYWORDS:

@@ -147,6 +147,8 @@ def assess(rubric: Rubric, proposal: Proposal, review: Review) -> Assessment:
                 portfolio.append(r)
             else:
                 results.append(r)
+        if not section.scored:
+            continue  # a section of gates only (e.g. an ethics appraisal) has no score to show
         scores = [r.score for r in results if r.score is not None]
         mean = sum(scores, Fraction(0)) / len(scores) if scores else None
         meets = None if mean is None or section_min is None else mean >= section_min

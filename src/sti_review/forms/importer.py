@@ -26,7 +26,6 @@ from .fields import BASIC, FORM_MARK, GUIDANCE_CAPTION, HEADINGS, TABLES, T, mat
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 MAX_UNPACKED = 200 * 1024 * 1024  # bytes a form may unpack to: a zip bomb is refused
-PROGRAMMES = ("joint_research", "brain_circulation", "other")
 _ID = re.compile(r"^([A-Za-z][A-Za-z0-9_]*)(?=\s|$|[:：.．])")
 
 
@@ -413,7 +412,7 @@ def _basic(st: _State, rows: list[list[str]], where: str) -> None:
         if not value:
             continue
         if key == "programme":
-            value = _programme(value)
+            value = _programme(value, st.rubric)
         if key == "budget":
             number = _number(value)
             if number is None:
@@ -431,10 +430,11 @@ def _basic(st: _State, rows: list[list[str]], where: str) -> None:
         st.where[(key,)] = at
 
 
-def _programme(value: str) -> str:
+def _programme(value: str, rubric: Rubric) -> str:
     n = normal(value)
-    for prog in PROGRAMMES:
-        if n in (prog, normal(programme_text(prog, "ja")), normal(programme_text(prog, "en"))):
+    for prog in rubric.programme_terms:
+        labels = (programme_text(rubric, prog, "ja"), programme_text(rubric, prog, "en"))
+        if n in (prog, *(normal(x) for x in labels)):
             return prog
     return value
 

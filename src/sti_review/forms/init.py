@@ -26,10 +26,7 @@ T = catalog(
             "Proposal id: letters, digits, . _ - (e.g. SATREPS-2026-017)",
         ),
         "title": ("課題名", "Title of the proposal"),
-        "programme": (
-            "事業区分: joint_research（国際共同研究）/ brain_circulation（国際頭脳循環）/ other",
-            "Programme: joint_research, brain_circulation or other",
-        ),
+        "programme": ("事業区分（使える値）:", "Programme (values):"),
         "summary": ("概要（複数行可）", "Summary (several lines allowed)"),
         "lead": ("研究代表者の氏名と所属機関", "The lead researcher's name and institution"),
         "budget": (
@@ -45,25 +42,17 @@ T = catalog(
             "The ids of the objectives the proposal serves, one per line. Ids:",
         ),
         "team": (
-            "研究体制。discipline: natural_sciences / humanities_social / industry / other、career_stage:"
-            " student / doctoral / postdoc / faculty / staff（省略可）",
-            "The team. discipline: natural_sciences, humanities_social, industry, other; career_stage:"
-            " student, doctoral, postdoc, faculty, staff (optional)",
+            "研究体制。discipline（分野）と career_stage（職階、省略可）に使える値:",
+            "The team. Values of discipline and of career_stage (optional):",
         ),
         "kpis": (
             "成果指標: 目的ID、指標、目標値（数値または文章）",
             "KPIs: objective id, indicator, target (a number or a text)",
         ),
-        "risks": (
-            "リスク: area は environment / human_rights / safety_security / legal / "
-            "culture / fairness / other",
-            "Risks: area is environment, human_rights, safety_security, legal, culture, fairness or other",
-        ),
+        "risks": ("リスク。area に使える値:", "Risks. Values of area:"),
         "integrity": (
-            "研究インテグリティ: 手続（例: export_control, conflict_of_interest,"
-            " foreign_funding_disclosure, data_management）と備考",
-            "Research integrity: procedures (e.g. export_control, conflict_of_interest,"
-            " foreign_funding_disclosure, data_management) and notes",
+            "研究インテグリティ: 実施している手続（使える値は下記）と備考",
+            "Research integrity: the procedures in place (values below) and notes",
         ),
         "sections": (
             "観点ごとの記載（観点IDごとに、問いへの答えを書く）",
@@ -106,12 +95,20 @@ def _comment(text: str, indent: str = "") -> list[str]:
     return [f"{indent}# {line}" for line in text.split("\n")]
 
 
+def _values(rubric: Rubric, vocabulary: str, lang: Lang, field: str = "") -> list[str]:
+    """One comment line per value a vocabulary of the rubric allows, with its label."""
+    head = [f"#   {field}:"] if field else []
+    terms = rubric.vocabulary(vocabulary) or {}
+    return head + [f"#   {'  ' if field else ''}{v}: {rubric.label(vocabulary, v, lang)}" for v in terms]
+
+
 def proposal_skeleton(rubric: Rubric, lang: Lang, programme: str | None = None) -> str:
     lines = _comment(T("proposal_head", lang))
     lines += [f"# {rubric.ref}", ""]
     lines += _comment(T("id", lang)) + ['id: "<id>"']
     lines += _comment(T("title", lang)) + ['title: "<title>"']
-    lines += _comment(T("programme", lang)) + [f"programme: {programme or '<programme>'}"]
+    lines += _comment(T("programme", lang)) + _values(rubric, "programmes", lang)
+    lines += [f"programme: {programme or '<programme>'}"]
     lines += _comment(T("summary", lang)) + ["summary: |", "  <summary>"]
     lines += _comment(T("lead", lang)) + [
         "lead:",
@@ -127,6 +124,8 @@ def proposal_skeleton(rubric: Rubric, lang: Lang, programme: str | None = None) 
             lines.append(f"#   {o.id}: {o.title(lang)}")
     lines += ["objectives:", "  - <objective>"]
     lines += _comment(T("team", lang))
+    lines += _values(rubric, "disciplines", lang, "discipline")
+    lines += _values(rubric, "career_stages", lang, "career_stage")
     lines += [
         "team:",
         '  - name: "<member_name>"',
@@ -143,14 +142,14 @@ def proposal_skeleton(rubric: Rubric, lang: Lang, programme: str | None = None) 
         '    indicator: "<indicator>"',
         '    target: "<target>"',
     ]
-    lines += _comment(T("risks", lang))
+    lines += _comment(T("risks", lang)) + _values(rubric, "risk_areas", lang)
     lines += [
         "risks:",
         "  - area: <risk_area>",
         '    description: "<risk>"',
         '    mitigation: "<mitigation>"',
     ]
-    lines += _comment(T("integrity", lang))
+    lines += _comment(T("integrity", lang)) + _values(rubric, "integrity_procedures", lang)
     lines += ["integrity:", "  procedures:", "    - <procedure>", '  notes: "<integrity_notes>"']
     lines += _comment(T("sections", lang)) + ["sections:"]
     for c in _criteria(rubric, programme):

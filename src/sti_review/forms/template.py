@@ -13,11 +13,11 @@ from ..rubric import Criterion, Rubric
 from .fields import BASIC, FORM_MARK, GUIDANCE_CAPTION, HEADINGS, TABLES, T, label
 
 EMPTY_ROWS = 3
-VALUES = {
-    "discipline": "natural_sciences, humanities_social, industry, other",
-    "career_stage": "student, doctoral, postdoc, faculty, staff",
-    "area": "environment, human_rights, safety_security, legal, culture, fairness, other",
-}
+
+
+def _values(rubric: Rubric, vocabulary: str) -> str:
+    """The values a vocabulary of the rubric allows, as the applicant types them."""
+    return ", ".join(rubric.vocabulary(vocabulary) or {})
 
 
 def form_criteria(rubric: Rubric, programme: str | None) -> list[Criterion]:
@@ -62,14 +62,14 @@ def render(rubric: Rubric, *, lang: Lang, programme: str | None = None) -> bytes
     c.heading(doc, title, 0)
     c.para(doc, T("rubric_line", lang, ref=rubric.ref))
     if programme:
-        c.para(doc, T("programme_line", lang, programme=programme_text(programme, lang)))
+        c.para(doc, T("programme_line", lang, programme=programme_text(rubric, programme, lang)))
     c.para(doc, T("form_intro", lang))
 
     c.heading(doc, label(HEADINGS["basic"], lang), 1)
     rows = [[label(BASIC[k], lang), ""] for k in BASIC]
     programme_row = list(BASIC).index("programme")
     rows[programme_row][1] = programme or ""
-    rows[programme_row][0] += "\njoint_research / brain_circulation / other"
+    rows[programme_row][0] += "\n" + " / ".join(rubric.programme_terms)
     c.table(doc, [T("field", lang), T("entry", lang)], rows, widths_mm=[60, 110])
 
     c.heading(doc, label(HEADINGS["summary"], lang), 1)
@@ -87,8 +87,8 @@ def render(rubric: Rubric, *, lang: Lang, programme: str | None = None) -> bytes
     _guidance(
         doc,
         [
-            f"{TABLES['team'][2].label(lang)}: {VALUES['discipline']}",
-            f"{TABLES['team'][3].label(lang)}: {VALUES['career_stage']}",
+            f"{TABLES['team'][2].label(lang)}: {_values(rubric, 'disciplines')}",
+            f"{TABLES['team'][3].label(lang)}: {_values(rubric, 'career_stages')}",
         ],
         lang,
     )
@@ -98,7 +98,7 @@ def render(rubric: Rubric, *, lang: Lang, programme: str | None = None) -> bytes
     _data_table(doc, "kpis", lang)
 
     c.heading(doc, label(HEADINGS["risks"], lang), 1)
-    _guidance(doc, [T("values_hint", lang, values=VALUES["area"])], lang)
+    _guidance(doc, [T("values_hint", lang, values=_values(rubric, "risk_areas"))], lang)
     _data_table(doc, "risks", lang)
 
     c.heading(doc, label(HEADINGS["integrity"], lang), 1)

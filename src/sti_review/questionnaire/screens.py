@@ -142,7 +142,7 @@ class Screens:
         grid.add_column(overflow="fold")
         grid.add_row(_("id", lang), _u(p.id))
         grid.add_row(_("title", lang), Wrapped(p.title, style="bold"))
-        grid.add_row(_("programme", lang), Text(_(f"programme_{p.programme}", lang)))
+        grid.add_row(_("programme", lang), Text(self.s.rubric.label("programmes", p.programme, lang)))
         if p.lead:
             grid.add_row(_("lead", lang), _u(_person(p.lead.name, p.lead.institution)))
         grid.add_row(
@@ -290,20 +290,17 @@ class Screens:
         if name == "risks":
             grid = _grid()
             for r in p.risks:
-                grid.add_row(Text(_(f"risk_{r.area}", lang), style="cyan"), Wrapped(r.description.strip()))
+                grid.add_row(
+                    Text(self.s.rubric.label("risk_areas", r.area, lang), style="cyan"),
+                    Wrapped(r.description.strip()),
+                )
                 if r.mitigation.strip():
                     grid.add_row(
                         Text(f"  ↳ {_('mitigation', lang)}", style="dim"), Wrapped(r.mitigation.strip())
                     )
             return _("field_risks", lang), grid if grid.rows else none
         if name == "integrity":
-            known = {
-                "export_control",
-                "conflict_of_interest",
-                "foreign_funding_disclosure",
-                "data_management",
-            }
-            procs = [_(f"proc_{x}", lang) if x in known else x for x in p.integrity.procedures]
+            procs = [self.s.rubric.label("integrity_procedures", x, lang) for x in p.integrity.procedures]
             sep = "、" if lang == "ja" else ", "
             parts: list[RenderableType] = [Wrapped(sep.join(procs)) if procs else none]
             if p.integrity.notes.strip():
@@ -328,9 +325,13 @@ class Screens:
         sep = "・" if ja else " · "
         mix = Counter(m.discipline for m in team if m.discipline)
         stages = Counter(m.career_stage for m in team if m.career_stage)
-        composition = sep.join(f"{_(f'disc_{d}', lang)} {n}" for d, n in mix.most_common())
+        composition = sep.join(
+            f"{self.s.rubric.label('disciplines', d, lang)} {n}" for d, n in mix.most_common()
+        )
         if stages:
-            composition += " / " + sep.join(f"{_(f'stage_{x}', lang)} {n}" for x, n in stages.most_common())
+            composition += " / " + sep.join(
+                f"{self.s.rubric.label('career_stages', x, lang)} {n}" for x, n in stages.most_common()
+            )
         grid = _grid()
         if composition:
             grid.add_row(Text(_("field_team_mix", lang), style="dim"), Wrapped(composition, style="dim"))
@@ -342,9 +343,9 @@ class Screens:
             return grid
         for m in team:
             extra = ("、" if ja else ", ").join(x for x in (m.role, m.institution, m.country or "") if x)
-            tags = [_(f"disc_{m.discipline}", lang)] if m.discipline else []
+            tags = [self.s.rubric.label("disciplines", m.discipline, lang)] if m.discipline else []
             if m.career_stage:
-                tags.append(_(f"stage_{m.career_stage}", lang))
+                tags.append(self.s.rubric.label("career_stages", m.career_stage, lang))
             if tags:
                 extra += f"（{'、'.join(tags)}）" if ja else f" ({', '.join(tags)})"
             grid.add_row(_u(m.name), Wrapped(extra))

@@ -60,5 +60,5 @@ def outcome_text(assessment: Assessment, lang: Lang) -> str:
     return t(f"outcome_{assessment.outcome.key}", lang)
 
 
-def programme_text(programme: str, lang: Lang) -> str:
-    return t(f"programme_{programme}", lang)
+def programme_text(rubric: Rubric, programme: str, lang: Lang) -> str:
+    return rubric.label("programmes", programme, lang)

@@ -33,7 +33,7 @@ def render(
                 "id": p.id,
                 "title": p.title,
                 "file": str(r.path),
-                "programme": t(f"programme_{p.programme}", lang),
+                "programme": rubric.label("programmes", p.programme, lang),
                 "failed": failed,
                 "verdict": verdict_text(failed, strict, lang),
                 "summary": summary_text(r.findings, lang),

@@ -65,7 +65,7 @@ def proposal_block(result: CheckedProposal, rubric: Rubric, lang: Lang, strict: 
     head.append(printable(p.title))
     head.append(f"  ({printable(str(result.path))})", style="dim")
     head.append("  ")
-    head.append(t(f"programme_{p.programme}", lang), style="dim")
+    head.append(rubric.label("programmes", p.programme, lang), style="dim")
     parts: list[RenderableType] = [head]
     if result.findings:
         parts.append(findings_table(result.findings, rubric, lang))

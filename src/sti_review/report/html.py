@@ -69,7 +69,7 @@ def meta_rows(a: Assessment, lang: Lang) -> list[tuple[str, str | list[str]]]:
     rows: list[tuple[str, str | list[str]]] = [
         (t("id", lang), p.id),
         (t("title", lang), p.title),
-        (t("programme", lang), programme_text(p.programme, lang)),
+        (t("programme", lang), programme_text(a.rubric, p.programme, lang)),
     ]
     if p.lead:
         rows.append(

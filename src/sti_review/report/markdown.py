@@ -34,7 +34,7 @@ def render(assessment: Assessment, lang: Lang, findings: Sequence[Finding] | Non
 
     lines += [_row(t("proposal", lang), ""), "|---|---|"]
     lines.append(_row(t("id", lang), esc(p.id)))
-    lines.append(_row(t("programme", lang), programme_text(p.programme, lang)))
+    lines.append(_row(t("programme", lang), programme_text(rubric, p.programme, lang)))
     if p.lead:
         lead = p.lead.name + (f" ({p.lead.institution})" if p.lead.institution else "")
         lines.append(_row(t("lead", lang), esc(lead)))

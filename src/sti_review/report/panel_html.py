@@ -55,7 +55,7 @@ def render(c: Consolidation, lang: Lang) -> str:
     meta: list[tuple[str, str]] = [
         (T("id", lang), p.id),
         (T("title", lang), p.title),
-        (T("programme", lang), programme_text(p.programme, lang)),
+        (T("programme", lang), programme_text(c.rubric, p.programme, lang)),
     ]
     for key, r, ind in zip(keys, c.reviews, c.individual, strict=True):
         state = T("complete" if ind.complete else "incomplete", lang)

@@ -33,7 +33,7 @@ def render(c: Consolidation, lang: Lang) -> str:
     lines = [f"# {T('panel_title', lang)}: {esc(p.title)}", ""]
     lines += [_row(T("proposal", lang), ""), "|---|---|"]
     lines.append(_row(T("id", lang), esc(p.id)))
-    lines.append(_row(T("programme", lang), programme_text(p.programme, lang)))
+    lines.append(_row(T("programme", lang), programme_text(rubric, p.programme, lang)))
     for key, r, ind in zip(keys, c.reviews, c.individual, strict=True):
         state = T("complete" if ind.complete else "incomplete", lang)
         lines.append(_row(f"{T('reviewer', lang)} {key}", f"{esc(r.label)} ({state})"))

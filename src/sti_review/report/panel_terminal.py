@@ -45,7 +45,7 @@ def _header(c: Consolidation, lang: Lang) -> Panel:
     grid.add_column()
     grid.add_row(T("id", lang), _u(p.id))
     grid.add_row(T("title", lang), _u(p.title))
-    grid.add_row(T("programme", lang), programme_text(p.programme, lang))
+    grid.add_row(T("programme", lang), programme_text(c.rubric, p.programme, lang))
     for key, r, ind in zip(reviewer_keys(c, lang), c.reviews, c.individual, strict=True):
         line = _u(r.label)
         if not ind.complete:

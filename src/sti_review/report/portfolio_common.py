@@ -10,7 +10,7 @@ from ..rubric import objective_title
 
 T = catalog(
     {
-        "map_title": ("ポートフォリオ・マップ（X3: 不足と重複）", "Portfolio map (X3: gaps and overlaps)"),
+        "map_title": ("ポートフォリオ・マップ（不足と重複）", "Portfolio map (gaps and overlaps)"),
         "mapped": (
             "既存事業 {programmes} 件・提案 {proposals} 件を、"
             "評価基準の目的 {objectives} 項目に対してマッピング",
@@ -57,53 +57,16 @@ T = catalog(
         "notes": ("注記", "Notes"),
         "overlap_line": ("{codes}（{means}）: {cells}", "{codes} ({means}): {cells}"),
         "all_regions": ("全地域", "all regions"),
-        "stage_student": ("学生", "student"),
-        "stage_doctoral": ("博士課程", "doctoral"),
-        "stage_postdoc": ("ポスドク", "postdoc"),
-        "stage_faculty": ("研究者", "faculty"),
-        "stage_staff": ("職員・URA", "staff / URA"),
-        "region_east_asia": ("東アジア", "East Asia"),
-        "region_southeast_asia": ("東南アジア", "Southeast Asia"),
-        "region_south_asia": ("南アジア", "South Asia"),
-        "region_central_asia": ("中央アジア", "Central Asia"),
-        "region_middle_east_north_africa": ("中東・北アフリカ", "Middle East & North Africa"),
-        "region_sub_saharan_africa": ("サブサハラ・アフリカ", "Sub-Saharan Africa"),
-        "region_europe": ("欧州", "Europe"),
-        "region_north_america": ("北米", "North America"),
-        "region_latin_america": ("中南米", "Latin America & Caribbean"),
-        "region_oceania": ("オセアニア", "Oceania"),
-        "means_outbound_mobility": ("派遣", "outbound mobility"),
-        "means_inbound_mobility": ("受入れ", "inbound mobility"),
-        "means_joint_research": ("共同研究", "joint research"),
-        "means_research_centre": ("研究拠点", "research centre"),
-        "means_joint_degree": ("共同学位", "joint degree"),
-        "means_exchange": ("交流", "exchange"),
-        "means_other": ("その他", "other"),
     }
 )
 
-REGION_CODE = {
-    "east_asia": "EA",
-    "southeast_asia": "SEA",
-    "south_asia": "SA",
-    "central_asia": "CA",
-    "middle_east_north_africa": "MENA",
-    "sub_saharan_africa": "SSA",
-    "europe": "EU",
-    "north_america": "NA",
-    "latin_america": "LAC",
-    "oceania": "OC",
-}
-
 
 def column_text(matrix: Matrix, column: str, lang: Lang) -> str:
-    if matrix.axis == "career_stage":
-        return T(f"stage_{column}", lang)
-    return T(f"region_{column}", lang)
+    return matrix.label(column, lang)
 
 
 def column_short(matrix: Matrix, column: str, lang: Lang) -> str:
-    return column_text(matrix, column, lang) if matrix.axis == "career_stage" else REGION_CODE[column]
+    return column_text(matrix, column, lang) if matrix.axis == "career_stage" else matrix.code(column)
 
 
 def axis_title(matrix: Matrix, lang: Lang) -> str:
@@ -152,6 +115,11 @@ class OverlapGroup:
     cells: list[Cell]
 
 
+def stages_text(m: PortfolioMap, stages: frozenset[str], lang: Lang) -> str:
+    """An existing programme's career stages, labelled, in the rubric's order."""
+    return ", ".join(m.by_stage.label(s, lang) for s in m.by_stage.columns if s in stages)
+
+
 def overlap_groups(matrix: Matrix) -> list[OverlapGroup]:
     """Overlaps grouped by the programmes that share a means, in first-seen order."""
     groups: dict[tuple[str, tuple[str, ...]], OverlapGroup] = {}
@@ -180,7 +148,7 @@ def overlap_text(m: PortfolioMap, matrix: Matrix, group: OverlapGroup, lang: Lan
         "overlap_line",
         lang,
         codes=" + ".join(p.label for p in group.programmes),
-        means=T(f"means_{group.means}", lang),
+        means=m.rubric.label("means", group.means, lang),
         cells=sep.join(parts),
     )
 

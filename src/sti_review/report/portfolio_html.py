@@ -6,11 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..i18n import Lang
-from ..portfolio import CAREER_STAGES, Cell, Matrix, PortfolioMap
+from ..portfolio import Cell, Matrix, PortfolioMap
 from . import svg
 from .html_common import render_page
 from .portfolio_common import (
-    REGION_CODE,
     T,
     axis_title,
     cell_counts,
@@ -97,15 +96,17 @@ def _programmes(m: PortfolioMap, lang: Lang) -> list[dict[str, str]]:
     for p in m.programmes:
         regions = (
             T("all_regions", lang)
-            if len(p.regions) == len(REGION_CODE)
-            else " ".join(REGION_CODE[r] for r in REGION_CODE if r in p.regions)
+            if len(p.regions) == len(m.by_region.columns)
+            else " ".join(m.by_region.code(r) for r in m.by_region.columns if r in p.regions)
         )
         out.append(
             {
                 "code": p.label,
                 "name": p.title,
-                "means": ", ".join(T(f"means_{x}", lang) for x in sorted(p.means)),
-                "stages": ", ".join(T(f"stage_{s}", lang) for s in CAREER_STAGES if s in p.career_stages),
+                "means": ", ".join(m.rubric.label("means", x, lang) for x in sorted(p.means)),
+                "stages": ", ".join(
+                    m.by_stage.label(s, lang) for s in m.by_stage.columns if s in p.career_stages
+                ),
                 "regions": regions,
             }
         )
@@ -174,7 +175,7 @@ def _matrix(m: PortfolioMap, matrix: Matrix, lang: Lang) -> dict[str, Any]:
         "fillers": [],
     }
     if matrix.axis == "region":
-        codes = ", ".join(f"{REGION_CODE[c]} {column_text(matrix, c, lang)}" for c in matrix.columns)
+        codes = ", ".join(f"{matrix.code(c)} {column_text(matrix, c, lang)}" for c in matrix.columns)
         view["codes"] = f"{T('regions_legend', lang)}: {codes}"
     if m.programmes:
         view["overlaps_title"] = f"{T('overlaps', lang)} ({axis_title(matrix, lang)})"

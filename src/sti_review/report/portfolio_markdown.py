@@ -7,7 +7,6 @@ from ..i18n import Lang
 from ..portfolio import Matrix, PortfolioMap
 from ..sanitize import markdown_inline as esc
 from .portfolio_common import (
-    REGION_CODE,
     T,
     axis_title,
     cell_codes,
@@ -46,7 +45,7 @@ def _matrix(m: PortfolioMap, matrix: Matrix, lang: Lang) -> list[str]:
         lines.append(_row(esc(objective_text(m, obj, lang)), *cells))
     lines.append("")
     if matrix.axis == "region":
-        codes = ", ".join(f"{REGION_CODE[c]} {column_text(matrix, c, lang)}" for c in matrix.columns)
+        codes = ", ".join(f"{matrix.code(c)} {column_text(matrix, c, lang)}" for c in matrix.columns)
         lines += [f"{T('regions_legend', lang)}: {codes}", ""]
     lines += [f"### {T('gaps', lang)} ({axis_title(matrix, lang)})", ""]
     gaps = gap_lines(m, matrix, lang)
@@ -108,15 +107,19 @@ def render(m: PortfolioMap, lang: Lang) -> str:
         for p in m.programmes:
             regions = (
                 T("all_regions", lang)
-                if len(p.regions) == len(REGION_CODE)
-                else " ".join(REGION_CODE[r] for r in REGION_CODE if r in p.regions)
+                if len(p.regions) == len(m.by_region.columns)
+                else " ".join(m.by_region.code(r) for r in m.by_region.columns if r in p.regions)
             )
             lines.append(
                 _row(
                     esc(p.label),
                     esc(p.title),
-                    esc(", ".join(T(f"means_{x}", lang) for x in sorted(p.means))),
-                    esc(", ".join(T(f"stage_{s}", lang) for s in _stage_order(p.career_stages))),
+                    esc(", ".join(m.rubric.label("means", x, lang) for x in sorted(p.means))),
+                    esc(
+                        ", ".join(
+                            m.by_stage.label(s, lang) for s in m.by_stage.columns if s in p.career_stages
+                        )
+                    ),
                     esc(regions),
                 )
             )
@@ -131,9 +134,3 @@ def render(m: PortfolioMap, lang: Lang) -> str:
         lines.append("")
     lines.append(f"<sub>{T('generated_by', lang, version=__version__)}</sub>")
     return "\n".join(lines) + "\n"
-
-
-def _stage_order(stages: frozenset[str]) -> list[str]:
-    from ..portfolio import CAREER_STAGES
-
-    return [s for s in CAREER_STAGES if s in stages]

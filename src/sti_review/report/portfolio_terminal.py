@@ -14,7 +14,6 @@ from ..i18n import Lang
 from ..portfolio import Cell, Matrix, PortfolioMap
 from ..sanitize import printable
 from .portfolio_common import (
-    REGION_CODE,
     T,
     axis_title,
     cell_codes,
@@ -68,7 +67,7 @@ def _matrix(m: PortfolioMap, matrix: Matrix, lang: Lang) -> list[RenderableType]
         table.add_row(title, *[_cell(matrix.cells[(obj, c)], matrix, m) for c in matrix.columns])
     out: list[RenderableType] = [table]
     if matrix.axis == "region":
-        codes = "  ".join(f"{REGION_CODE[c]} {column_text(matrix, c, lang)}" for c in matrix.columns)
+        codes = "  ".join(f"{matrix.code(c)} {column_text(matrix, c, lang)}" for c in matrix.columns)
         out.append(Text(f"{T('regions_legend', lang)}: {codes}", style="dim"))
     out.append(Text(""))
     out.append(Text(f"{T('gaps', lang)} ({axis_title(matrix, lang)})", style="bold red"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..i18n import Lang, catalog
 from ..ranking import RankedProposal, Ranking
+from ..rubric import Rubric
 from ..scoring import Reason
 from .common import num, rubric_reason_text
 
@@ -25,7 +26,7 @@ T = catalog(
             "事業区分で重み付けされた区分の評点",
             "the score of the programme's weighted section",
         ),
-        "rule_programme_section": ("事業区分の区分（BC/JR）の評点", "the programme section's score"),
+        "rule_programme_section": ("事業区分の区分の評点", "the programme section's score"),
         "rule_unweighted_total": ("重みなし合計", "the unweighted total"),
         "rule_section": ("区分 {id} の評点", "section {id}"),
         "line_count": (
@@ -93,7 +94,13 @@ T = catalog(
     }
 )
 
-PROGRAMME_SHORT = {"joint_research": "JR", "brain_circulation": "BC", "other": "—"}
+
+def programme_short(rubric: Rubric, programme: str) -> str:
+    """A programme in a table column: its programme section's id (JR), or — when it has none."""
+    if programme not in rubric.programme_terms:
+        return programme
+    section = rubric.programme_section(programme)
+    return section.id if section else "—"
 
 
 def money(x: float | None) -> str:

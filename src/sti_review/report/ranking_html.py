@@ -11,7 +11,6 @@ from . import svg
 from .common import num
 from .html_common import OUTCOME_CLASS, render_page
 from .ranking_common import (
-    PROGRAMME_SHORT,
     T,
     counts_text,
     line_text,
@@ -19,6 +18,7 @@ from .ranking_common import (
     money,
     order_text,
     outcome_label,
+    programme_short,
     reasons_text,
     rereview_text,
     status_text,
@@ -169,19 +169,19 @@ def _rows(ranking: Ranking, lang: Lang, budgets: bool) -> list[dict[str, Any]]:
         if ranking.line is not None and not line_drawn and r.status != "funded":
             out.append({"line": True})
             line_drawn = True
-        out.append(_row(r, lang, budgets))
+        out.append(_row(r, lang, budgets, ranking))
     if ranking.line is not None and not line_drawn:
         out.append({"line": True})
     return out
 
 
-def _row(r: RankedProposal, lang: Lang, budgets: bool) -> dict[str, Any]:
+def _row(r: RankedProposal, lang: Lang, budgets: bool, ranking: Ranking) -> dict[str, Any]:
     return {
         "line": False,
         "rank": f"{r.rank}{'=' if r.tied else ''}",
         "id": r.id,
         "title": r.title,
-        "programme": PROGRAMME_SHORT.get(r.programme, r.programme),
+        "programme": programme_short(ranking.rubric, r.programme),
         "css": OUTCOME_CLASS[r.outcome] if r.outcome else "",
         "outcome": outcome_label(r, lang) if r.outcome else "",
         "weighted": num(r.weighted_percent, 2),

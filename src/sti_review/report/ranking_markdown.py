@@ -10,7 +10,6 @@ from ..sanitize import markdown_inline as esc
 from .common import num
 from .panel_common import OUTCOME_MARK
 from .ranking_common import (
-    PROGRAMME_SHORT,
     T,
     counts_text,
     line_text,
@@ -18,6 +17,7 @@ from .ranking_common import (
     money,
     order_text,
     outcome_label,
+    programme_short,
     reasons_text,
     rereview_text,
     status_text,
@@ -64,7 +64,7 @@ def render(ranking: Ranking, lang: Lang) -> str:
             str(r.rank) + ("=" if r.tied else ""),
             esc(r.id),
             esc(r.title),
-            PROGRAMME_SHORT.get(r.programme, esc(r.programme)),
+            esc(programme_short(ranking.rubric, r.programme)),
             f"{OUTCOME_MARK[r.outcome]} {outcome_label(r, lang)}" if r.outcome else "",
             num(r.weighted_percent, 2),
             tie_text(r),

@@ -16,7 +16,6 @@ from ..ranking import RankedProposal, Ranking
 from ..sanitize import printable
 from .common import num
 from .ranking_common import (
-    PROGRAMME_SHORT,
     T,
     counts_text,
     line_text,
@@ -24,6 +23,7 @@ from .ranking_common import (
     money,
     order_text,
     outcome_label,
+    programme_short,
     reasons_text,
     rereview_text,
     status_text,
@@ -74,7 +74,7 @@ def _table(ranking: Ranking, lang: Lang, width: int) -> Table:
         nxt: RankedProposal | None = ranked[i + 1] if i + 1 < len(ranked) else None
         cells: list[Text] = [Text(f"{r.rank}{'=' if r.tied else ''}"), _u(r.id), _u(r.title)]
         if with_programme:
-            cells.append(Text(PROGRAMME_SHORT.get(r.programme, "")))
+            cells.append(Text(programme_short(ranking.rubric, r.programme)))
         cells += [
             Text(outcome_label(r, lang), style=OUTCOME_STYLE[r.outcome] if r.outcome else ""),
             Text(num(r.weighted_percent, 2)),

@@ -31,7 +31,7 @@ def print_tree(rubric: Rubric, lang: Lang, console: Console) -> None:
         console.print()
         head = _text(f"{section.id}  {section.title(lang)}", style="bold cyan")
         if section.programme:
-            head.append(f"  [{t('programme_' + section.programme, lang)}]", style="cyan")
+            head.append(f"  [{rubric.label('programmes', section.programme, lang)}]", style="cyan")
         console.print(head, soft_wrap=True)
         for o in section.objectives:
             console.print(_text(f"    ◦ {o.id}  {o.title(lang)}", style="dim"), soft_wrap=True)

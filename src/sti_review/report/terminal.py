@@ -57,7 +57,7 @@ def _header(a: Assessment, lang: Lang) -> Panel:
     grid.add_column()
     grid.add_row(t("id", lang), _u(p.id))
     grid.add_row(t("title", lang), _u(p.title))
-    grid.add_row(t("programme", lang), programme_text(p.programme, lang))
+    grid.add_row(t("programme", lang), programme_text(a.rubric, p.programme, lang))
     if p.lead:
         lead = p.lead.name + (f" ({p.lead.institution})" if p.lead.institution else "")
         grid.add_row(t("lead", lang), _u(lead))

@@ -9,7 +9,7 @@ Breaks, in order of preference:
 
 Never, unless forced by (3): before a character that may not start a line (、。）」ー and small
 kana, 禁則処理), after one that may not end a line (（「『【), inside a run of Latin letters, digits
-and punctuation (ASCII words, ids such as ``CALL26-JR-05`` or ``export_control``, numbers such as
+and punctuation (ASCII words, ids such as ``CALL26-JR-05`` or ``data_plan``, numbers such as
 ``400,000`` or ``4.5/5``), nor inside a number with its units (``2026年11月28日``, ``4億5000万円``).
 Existing newlines are kept; spaces at a break are dropped and trailing spaces trimmed.
 

@@ -41,7 +41,8 @@ def render(assessment: Assessment, *, lang: Lang, findings: Sequence[Finding] | 
     title = f"{t('report_title', lang)}: {p.title}"
     doc = c.new_document(lang=lang, title=title, footer_ref=f"{rubric.ref}　{p.id}")
     c.heading(doc, title, 0)
-    c.para(doc, f"{t('id', lang)}: {p.id}　{t('programme', lang)}: {programme_text(p.programme, lang)}")
+    programme = programme_text(rubric, p.programme, lang)
+    c.para(doc, f"{t('id', lang)}: {p.id}　{t('programme', lang)}: {programme}")
     outcome_block(doc, a, lang)
 
     smin = rubric.thresholds.section_min
@@ -59,7 +60,7 @@ def render(assessment: Assessment, *, lang: Lang, findings: Sequence[Finding] | 
     doc.add_page_break()
     c.heading(doc, t("proposal", lang), 1)
     info = [[t("id", lang), p.id], [t("title", lang), p.title]]
-    info.append([t("programme", lang), programme_text(p.programme, lang)])
+    info.append([t("programme", lang), programme_text(rubric, p.programme, lang)])
     if p.lead:
         info.append(
             [t("lead", lang), p.lead.name + (f" ({p.lead.institution})" if p.lead.institution else "")]

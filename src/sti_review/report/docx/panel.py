@@ -31,7 +31,8 @@ def render(con: Consolidation, *, lang: Lang) -> bytes:
     title = f"{T('panel_title', lang)}: {p.title}"
     doc = c.new_document(lang=lang, title=title, footer_ref=f"{rubric.ref}　{p.id}")
     c.heading(doc, title, 0)
-    c.para(doc, f"{T('id', lang)}: {p.id}　{T('programme', lang)}: {programme_text(p.programme, lang)}")
+    programme = programme_text(rubric, p.programme, lang)
+    c.para(doc, f"{T('id', lang)}: {p.id}　{T('programme', lang)}: {programme}")
     c.heading(doc, f"{T('panel_outcome', lang)}: {outcome_text(a, lang)}（{outcome_state(con, lang)}）", 1)
     c.para(doc, basis_text(con, lang))
     for reason in a.reasons:

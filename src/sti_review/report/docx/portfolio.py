@@ -9,7 +9,6 @@ from ... import __version__
 from ...i18n import Lang
 from ...portfolio import Matrix, PortfolioMap
 from ..portfolio_common import (
-    REGION_CODE,
     T,
     axis_title,
     cell_codes,
@@ -58,7 +57,7 @@ def _matrix(doc: Any, m: PortfolioMap, matrix: Matrix, lang: Lang) -> None:
             if fill:
                 c.shade(cell, fill)
     if matrix.axis == "region":
-        codes = ", ".join(f"{REGION_CODE[col]} {column_text(matrix, col, lang)}" for col in matrix.columns)
+        codes = ", ".join(f"{matrix.code(col)} {column_text(matrix, col, lang)}" for col in matrix.columns)
         c.para(doc, f"{T('regions_legend', lang)}: {codes}")
     c.heading(doc, f"{T('gaps', lang)}（{axis_title(matrix, lang)}）", 2)
     gaps = gap_lines(m, matrix, lang)
@@ -117,15 +116,15 @@ def render(m: PortfolioMap, *, lang: Lang) -> bytes:
         for p in m.programmes:
             regions = (
                 T("all_regions", lang)
-                if len(p.regions) == len(REGION_CODE)
-                else " ".join(REGION_CODE[r] for r in REGION_CODE if r in p.regions)
+                if len(p.regions) == len(m.by_region.columns)
+                else " ".join(m.by_region.code(r) for r in m.by_region.columns if r in p.regions)
             )
             rows.append(
                 [
                     p.label,
                     p.title,
-                    "\n".join(T(f"means_{x}", lang) for x in sorted(p.means)),
-                    "\n".join(T(f"stage_{s}", lang) for s in _stage_order(p.career_stages)),
+                    "\n".join(m.rubric.label("means", x, lang) for x in sorted(p.means)),
+                    "\n".join(m.by_stage.label(s, lang) for s in m.by_stage.columns if s in p.career_stages),
                     regions,
                 ]
             )
@@ -140,9 +139,3 @@ def render(m: PortfolioMap, *, lang: Lang) -> bytes:
             c.para(doc, f"{T('unplaced_' + reason, lang)}: {shown}", style="List Bullet")
     c.para(doc, T("generated_by", lang, version=__version__))
     return c.to_bytes(doc)
-
-
-def _stage_order(stages: frozenset[str]) -> list[str]:
-    from ...portfolio import CAREER_STAGES
-
-    return [s for s in CAREER_STAGES if s in stages]

@@ -9,7 +9,6 @@ from ...i18n import Lang
 from ...ranking import Ranking
 from ..common import num
 from ..ranking_common import (
-    PROGRAMME_SHORT,
     T,
     counts_text,
     line_text,
@@ -17,6 +16,7 @@ from ..ranking_common import (
     money,
     order_text,
     outcome_label,
+    programme_short,
     reasons_text,
     rereview_text,
     status_text,
@@ -64,7 +64,7 @@ def render(ranking: Ranking, *, lang: Lang) -> bytes:
             str(r.rank) + ("=" if r.tied else ""),
             r.id,
             r.title,
-            PROGRAMME_SHORT.get(r.programme, r.programme),
+            programme_short(ranking.rubric, r.programme),
             outcome_label(r, lang),
             num(r.weighted_percent, 2),
             tie_text(r),

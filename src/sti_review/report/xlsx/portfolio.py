@@ -8,7 +8,7 @@ from typing import Any
 from ... import __version__
 from ...i18n import Lang
 from ...portfolio import Matrix, PortfolioMap
-from ..portfolio_common import REGION_CODE, T, axis_title, cell_codes, column_text, objective_text
+from ..portfolio_common import T, axis_title, cell_codes, column_text, objective_text
 from . import common as x
 
 
@@ -46,9 +46,9 @@ def render(m: PortfolioMap, *, lang: Lang) -> bytes:
             values = [
                 p.label,
                 p.title,
-                ", ".join(T(f"means_{v}", lang) for v in sorted(p.means)),
-                ", ".join(T(f"stage_{s}", lang) for s in sorted(p.career_stages)),
-                " ".join(REGION_CODE[r] for r in REGION_CODE if r in p.regions),
+                ", ".join(m.rubric.label("means", v, lang) for v in sorted(p.means)),
+                ", ".join(m.by_stage.label(s, lang) for s in m.by_stage.columns if s in p.career_stages),
+                " ".join(m.by_region.code(r) for r in m.by_region.columns if r in p.regions),
             ]
             for col, v in enumerate(values, start=1):
                 x.put(ws, row, col, v)

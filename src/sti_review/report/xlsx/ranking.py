@@ -9,13 +9,13 @@ from ... import __version__
 from ...i18n import Lang
 from ...ranking import Ranking
 from ..ranking_common import (
-    PROGRAMME_SHORT,
     T,
     counts_text,
     line_text,
     marks_text,
     order_text,
     outcome_label,
+    programme_short,
     reasons_text,
     status_text,
     tie_text,
@@ -80,7 +80,7 @@ def ranking_sheet(ws: Any, ranking: Ranking, lang: Lang) -> None:
             "=" if r.tied else "",
             r.id,
             r.title,
-            PROGRAMME_SHORT.get(r.programme, r.programme),
+            programme_short(ranking.rubric, r.programme),
             outcome_label(r, lang),
             r.weighted_percent,
             tie_text(r),
