@@ -492,6 +492,8 @@ class CountryCodes(Check):
 
     type: Literal["country_codes"]
     accept: list[str] = []
+    # ISO 3166-1 leaves AA, QM-QZ, XA-XZ and ZZ to users (e.g. a fictional country in an example).
+    accept_user_assigned: bool = False
     hints: dict[str, str] = {}
     VARIANTS = {
         "unknown": frozenset({"code"}),
@@ -514,6 +516,8 @@ class CountryCodes(Check):
         places += [(("team", i, "country"), m.country) for i, m in enumerate(ctx.proposal.team)]
         for loc, code in places:
             if code is None or code in known or code in self.accept:
+                continue
+            if self.accept_user_assigned and re.fullmatch(r"AA|Q[M-Z]|X[A-Z]|ZZ", code):
                 continue
             hint = self.hints.get(code)
             if hint:
