@@ -765,7 +765,7 @@ def _references(rubric: Rubric, p: Proposal, doc: Document) -> Iterator[Finding]
     places += [
         ("unknown_objective", ("kpis", i, "objective"), k.objective, False)
         for i, k in enumerate(p.kpis)
-        if k.objective not in rubric.objectives
+        if k.objective not in rubric.objectives and k.objective not in {o.id for o in p.own_objectives}
     ]
     places += [
         ("unknown_criterion", ("sections", key), key, True)

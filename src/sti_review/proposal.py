@@ -8,7 +8,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .errors import MAX_PROBLEMS, InputError, Problem, did_you_mean, more_problems
 from .rubric import Rubric
@@ -86,6 +94,62 @@ class TeamMember(_Model):
         return None if v is None else country_code(v)
 
 
+class Budget(_Model):
+    """The requested amount in full: unit, period and the direct/indirect split.
+
+    The plain number (``budget: 120000000``) is still accepted and means the total in yen.
+    """
+
+    total: float = Field(ge=0)
+    unit: Literal["JPY"] = "JPY"
+    period: str = ""
+    direct: float | None = Field(None, ge=0)
+    indirect: float | None = Field(None, ge=0)
+
+    @field_validator("total", "direct", "indirect", mode="before")
+    @classmethod
+    def _not_a_boolean(cls, v: Any) -> Any:
+        if isinstance(v, bool):
+            raise ValueError(f"must be a number, not {str(v).lower()}")
+        return v
+
+    @model_validator(mode="after")
+    def _split_adds_up(self) -> Budget:
+        if (self.direct is None) != (self.indirect is None):
+            raise ValueError("give both direct and indirect, or neither")
+        if self.direct is not None and self.indirect is not None:
+            if abs(self.direct + self.indirect - self.total) > 0.5:
+                raise ValueError(
+                    f"direct + indirect ({self.direct + self.indirect:,.0f})"
+                    f" must equal total ({self.total:,.0f})"
+                )
+        return self
+
+
+def _budget_total(v: Any) -> Any:
+    """A budget mapping is checked in full and stands for its total (what funding lines add up)."""
+    if not isinstance(v, dict):
+        return v
+    try:
+        return Budget.model_validate(v).total
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        msg = str(first.get("ctx", {}).get("error", first["msg"]))
+        if first["type"] == "extra_forbidden":
+            msg = "unknown field (one of total, unit, period, direct, indirect)"
+        elif first["type"] == "missing":
+            msg = "required field is missing"
+        raise ValueError(f"{where}: {msg}" if where else msg) from None
+
+
+class OwnObjective(_Model):
+    """An objective of the proposal's own under a purpose (the source's lists end with 「等」)."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9]+\.[A-Za-z0-9_-]+$")
+    title: str = Field(min_length=1)
+
+
 class Proposal(_Model):
     """A proposal as the reviewer sees it (the proposal file contract)."""
 
@@ -102,6 +166,26 @@ class Proposal(_Model):
     sections: dict[str, str] = {}
     team: list[TeamMember] = []
     budget: float | None = Field(None, ge=0, description="requested amount, for funding lines")
+    own_objectives: list[OwnObjective] = []
+    _budget_detail: Budget | None = PrivateAttr(None)
+
+    @field_validator("budget", mode="before")
+    @classmethod
+    def _budget(cls, v: Any) -> Any:
+        return _budget_total(v)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_budget_detail(cls, data: Any, handler: Any) -> Proposal:
+        proposal = handler(data)
+        if isinstance(data, dict) and isinstance(data.get("budget"), dict):
+            proposal._budget_detail = Budget.model_validate(data["budget"])
+        return proposal
+
+    @property
+    def budget_detail(self) -> Budget | None:
+        """Unit, period and direct/indirect split, when the budget was given in full."""
+        return self._budget_detail
 
 
 class LoadedProposal:
@@ -147,7 +231,9 @@ def check_against_rubric(doc: Document, rubric: Rubric) -> list[Problem]:
     Works on the raw data, so these problems are reported even when the file has schema errors.
     The first MAX_PROBLEMS are listed (a hint for each costs time), then how many more there are.
     """
-    unknown = list(_unknown_references(doc.data if isinstance(doc.data, dict) else {}, rubric))
+    data = doc.data if isinstance(doc.data, dict) else {}
+    own, own_problems = _own_objectives(data, rubric)
+    unknown = list(_unknown_references(data, rubric, own))
     objectives, criteria = list(rubric.objectives), list(rubric.criteria)
     problems = [
         doc.problem(
@@ -157,18 +243,53 @@ def check_against_rubric(doc: Document, rubric: Rubric) -> list[Problem]:
     ]
     if len(unknown) > MAX_PROBLEMS:
         problems.append(more_problems(doc.path, len(unknown) - MAX_PROBLEMS))
-    return problems
+    return [doc.problem(loc, msg) for loc, msg in own_problems] + problems
+
+
+def _own_objectives(
+    data: dict[Any, Any], rubric: Rubric
+) -> tuple[set[str], list[tuple[tuple[Any, ...], str]]]:
+    """Ids of the proposal's own objectives; each must sit under a purpose and be new."""
+    purposes = [s.id for s in rubric.sections if s.kind == "purpose"]
+    own: set[str] = set()
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    for i, item in enumerate(_items(data.get("own_objectives"))):
+        oid = item.get("id") if isinstance(item, dict) else None
+        if not isinstance(oid, str):
+            continue  # the schema reports it
+        purpose = oid.split(".", 1)[0]
+        if purpose not in purposes:
+            problems.append(
+                (
+                    ("own_objectives", i, "id"),
+                    f"{oid!r} must start with a purpose and a dot ({', '.join(p + '.' for p in purposes)})",
+                )
+            )
+        elif oid in rubric.objectives:
+            problems.append(
+                (
+                    ("own_objectives", i, "id"),
+                    f"{oid!r} is already an objective of the rubric: list it under objectives",
+                )
+            )
+        elif oid in own:
+            problems.append((("own_objectives", i, "id"), f"{oid!r} is given twice"))
+        else:
+            own.add(oid)
+    return own, problems
 
 
 def _unknown_references(
-    data: dict[Any, Any], rubric: Rubric
+    data: dict[Any, Any],
+    rubric: Rubric,
+    own: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> Iterator[tuple[tuple[Any, ...], str, str, bool]]:
     for i, obj in enumerate(_items(data.get("objectives"))):
         if isinstance(obj, str) and obj not in rubric.objectives:
             yield ("objectives", i), "objective", obj, False
     for i, kpi in enumerate(_items(data.get("kpis"))):
         obj = kpi.get("objective") if isinstance(kpi, dict) else None
-        if isinstance(obj, str) and obj not in rubric.objectives:
+        if isinstance(obj, str) and obj not in rubric.objectives and obj not in own:
             yield ("kpis", i, "objective"), "objective", obj, False
     sections = data.get("sections")
     for key in sections if isinstance(sections, dict) else ():
@@ -184,4 +305,4 @@ def _unknown(what: str, value: str, known: list[str]) -> str:
     return f"unknown {what} {value!r}{did_you_mean(value, known)}"
 
 
-__all__ = ["LoadedProposal", "Proposal", "decode", "load_proposal"]
+__all__ = ["Budget", "LoadedProposal", "OwnObjective", "Proposal", "decode", "load_proposal"]
