@@ -261,3 +261,14 @@ def test_own_objective_given_twice(load):
     text = VALID + OWN + "  - {id: B.treaty_data, title: 同じもの}\n"
     problems = load(text)
     assert len(problems) == 1 and "given twice" in problems[0]
+
+
+def test_the_json_schema_allows_both_budget_forms():
+    from sti_review.schemas import json_schemas
+
+    schema = json_schemas()["proposal"]
+    forms = schema["properties"]["budget"]["anyOf"]
+    assert {"type": "number", "minimum": 0} in forms
+    full = next(f for f in forms if f.get("type") == "object")
+    assert set(full["properties"]) == {"total", "unit", "period", "direct", "indirect"}
+    assert "own_objectives" in schema["properties"]

@@ -150,8 +150,21 @@ class OwnObjective(_Model):
     title: str = Field(min_length=1)
 
 
+def _budget_schema(schema: dict[str, Any]) -> None:
+    """The schema says what a file may hold: a number, or the budget in full."""
+    budget = schema["properties"]["budget"]
+    full = {k: v for k, v in Budget.model_json_schema().items() if k != "title"}
+    schema["properties"]["budget"] = {
+        "anyOf": [{"type": "number", "minimum": 0}, full, {"type": "null"}],
+        "default": None,
+        "description": budget.get("description", ""),
+    }
+
+
 class Proposal(_Model):
     """A proposal as the reviewer sees it (the proposal file contract)."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, json_schema_extra=_budget_schema)
 
     id: str = Field(pattern=r"^[A-Za-z0-9._-]+$", max_length=120)
     title: str = Field(min_length=1)
