@@ -211,6 +211,10 @@ def test_plain_yen_budget_is_still_accepted(tmp_path, rubric):
         ("total: 130000000", "total: .nan", "total"),
         ("  total: 130000000\n", "", "total: required field is missing"),
         ("period: 2026-2030", "periode: 2026-2030", "unknown field"),
+        ("total: 130000000", "total: 1億3千万円", "must be a number"),
+        ("total: 130000000", "total: 1e400", "total"),
+        ("period: 2026-2030", "period: [2026, 2030]", "period"),
+        ("direct: 100000000", "direct: -100000000", "direct"),
     ],
 )
 def test_budget_mistakes_are_located(load, old, new, words):
@@ -255,6 +259,20 @@ def test_own_objective_mistakes_are_located(load, own_id, words):
     problem_matching(
         problems, f"proposal.yaml:{line_of(text, 'own_objectives:') + 1}", "own_objectives[0].id", words
     )
+
+
+@pytest.mark.parametrize(
+    ("own", "words"),
+    [
+        ("own_objectives: B.treaty_data\n", "must be a list"),
+        ("own_objectives:\n  - {id: B.treaty_data, title: ''}\n", "title"),
+        ("own_objectives:\n  - {id: B.treaty_data}\n", "required field is missing"),
+        ("own_objectives:\n  - B.treaty_data\n", "must be a mapping"),
+    ],
+)
+def test_own_objectives_of_the_wrong_shape(load, own, words):
+    problems = load(VALID + own)
+    assert any("own_objectives" in p and words in p for p in problems), problems
 
 
 def test_own_objective_given_twice(load):

@@ -20,7 +20,7 @@ from pydantic import (
 
 from .errors import MAX_PROBLEMS, InputError, Problem, did_you_mean, more_problems
 from .rubric import Rubric
-from .validation import validate
+from .validation import error_message, validate
 from .yamlio import Document, decode, parse, read_text
 
 Programme = Literal["joint_research", "brain_circulation", "other"]
@@ -135,11 +135,9 @@ def _budget_total(v: Any) -> Any:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(x) for x in first["loc"])
-        msg = str(first.get("ctx", {}).get("error", first["msg"]))
+        msg = error_message(first)
         if first["type"] == "extra_forbidden":
             msg = "unknown field (one of total, unit, period, direct, indirect)"
-        elif first["type"] == "missing":
-            msg = "required field is missing"
         raise ValueError(f"{where}: {msg}" if where else msg) from None
 
 
