@@ -19,9 +19,9 @@ GAPS_EN = CHECKS / "gaps-en-brain-circulation.yaml"
 
 @pytest.fixture
 def warnings_only(write):
-    """The complete Japanese proposal without its industry partner: one JR3 warning."""
+    """The complete Japanese proposal without its industry and humanities members: one JR3 warning."""
     data = yaml.safe_load(COMPLETE_JA.read_text(encoding="utf-8"))
-    data["team"] = [m for m in data["team"] if m["discipline"] != "industry"]
+    data["team"] = [m for m in data["team"] if m["discipline"] not in ("industry", "humanities_social")]
     return write("warn.yaml", yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
 
 

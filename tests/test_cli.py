@@ -355,6 +355,30 @@ def test_scored_criterion_shows_low_middle_high(invoke):
         assert re.search(rf"^\s+{level}", result.stdout, re.M), level
 
 
+def test_criteria_say_what_is_the_sources_and_what_is_call_policy(invoke):
+    """The context that justifies A2 and C.like_minded, and what this tool chose, not MEXT."""
+    en = invoke("criteria", "--lang", "en").stdout
+    assert "strategic autonomy and indispensability" in en and "open science" in en
+    assert "call policy chosen for this tool, not the ministry's" in en
+    ja = invoke("criteria", "--lang", "ja").stdout
+    assert "戦略的自律性・戦略的不可欠性" in ja and "文部科学省が定めたものではない" in ja
+    jr = [line for line in en.splitlines() if re.match(r"^\s+JR\d", line)]
+    assert len(jr) == 7 and all("programme-level reading" in line for line in jr)
+
+
+@pytest.mark.parametrize("cid", ["A1", "A3", "B2", "C3", "X2", "X4", "BC1", "JR3", "JR7"])
+def test_every_scored_criterion_says_what_earns_a_3(invoke, cid):
+    out = invoke("criteria", cid, "--lang", "en").stdout
+    assert "What earns a 3 (the pass line)" in out and "What separates a 3 from a 2.5" in out
+    assert "3点（合格線）の目安" in invoke("criteria", cid, "--lang", "ja").stdout
+
+
+def test_jr5_and_jr6_can_be_answered_na(invoke):
+    for cid in ("JR5", "JR6"):
+        out = invoke("criteria", cid, "--lang", "en").stdout
+        assert "N/A allowed" in out and "without penalty" in out
+
+
 def test_criterion_id_is_case_insensitive(invoke):
     assert invoke("criteria", "x7").exit_code == 0
 

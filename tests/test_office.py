@@ -125,7 +125,7 @@ def test_rank_xlsx_funding_line_ties_and_yen(invoke, tmp_path):
     assert isinstance(cell.value, int | float) and "¥" in cell.number_format
     assert any(r[1] == "=" for r in rows)  # tie marks
     ids = {r[2] for r in rows}
-    assert len(ids) == 10 and "CALL26-JR-03" in ids
+    assert len(ids) == 11 and "CALL26-JR-03" in ids
     raw = wb["評点（審査者別）"]
     raw_head = [c.value for c in raw[1]]
     assert raw_head[:3] == ["ID", "審査者", "役割"] and "A1" in raw_head and "JR7" in raw_head

@@ -103,7 +103,7 @@ def test_rank_markdown(invoke):
     result = invoke("rank", CALL, "--budget", "600,000,000", "-f", "markdown", "--lang", "ja")
     assert result.exit_code == 0, result.stderr
     out = result.stdout
-    assert "**採択ライン: 予算 600,000,000（採択 4 件、計 550,000,000、残額 50,000,000）**" in out
+    assert "**採択ライン: 予算 600,000,000（採択 4 件、計 572,000,000、残額 28,000,000）**" in out
     assert "| **採択ライン** |" in out
     assert "## 再審査の対象" in out and "- **CALL26-JR-05**" in out
 
@@ -118,9 +118,15 @@ def test_rank_csv_opens_in_a_spreadsheet(invoke, tmp_path):
     assert [r["id"] for r in rows][:3] == ["CALL26-BC-01", "CALL26-JR-01", "CALL26-JR-02"]
     jr01 = rows[1]
     assert jr01["title"].startswith("メコンデルタ") and jr01["status"] == "funded"
-    assert jr01["outcome_label"] == "合格" and jr01["budget"] == "180000000"
+    assert jr01["outcome_label"] == "合格" and jr01["budget"] == "182000000"
     assert [r["id"] for r in rows if r["border_zone"] == "yes"] == ["CALL26-JR-04", "CALL26-BC-02"]
-    assert {r["outcome"] for r in rows} == {"pass", "conditional", "gate_failed", "below_threshold"}
+    assert {r["outcome"] for r in rows} == {
+        "pass",
+        "conditional",
+        "gate_failed",
+        "below_threshold",
+        "incomplete",
+    }
 
 
 def test_rank_json(invoke):

@@ -38,8 +38,9 @@ def mext_map():
 def test_the_shipped_programmes():
     programmes = load_programmes(PROGRAMMES, RUBRIC)
     assert [p.label for p in programmes] == [
-        "ORF", "WPI", "JD", "JSPS-FPD", "SICORP", "SATREPS", "CHALLENGE", "KAKEN-ILR",
+        "ORF", "WPI", "JD", "JSPS-FPD", "SICORP", "SATREPS", "CHALLENGE", "KAKEN-ILR", "JASSO",
     ]  # fmt: skip
+    assert programmes[1].title("ja") == "世界トップレベル研究拠点形成プログラム（WPI）"  # the deck's name
     assert programmes[0].title("ja") == "海外特別研究員"
     assert programmes[0].scale is not None and "200" in programmes[0].scale("ja")
 
@@ -77,7 +78,7 @@ def test_gaps_by_region(mext_map, objective, empty_regions):
     ("objective", "stage", "means", "codes"),
     [
         ("A.talent", "postdoc", "outbound_mobility", ["ORF", "KAKEN-ILR"]),
-        ("A.talent", "doctoral", "outbound_mobility", ["CHALLENGE", "KAKEN-ILR"]),
+        ("A.talent", "doctoral", "outbound_mobility", ["CHALLENGE", "KAKEN-ILR", "JASSO"]),
         ("B.sdgs", "faculty", "joint_research", ["SICORP", "SATREPS"]),
         ("A.quality", "faculty", "joint_research", ["SICORP", "SATREPS", "KAKEN-ILR"]),
     ],
@@ -180,4 +181,4 @@ def test_read_a_call_for_the_map(tmp_path: Path):
     data = read_portfolio(write_call(tmp_path, files), PROGRAMMES)
     assert [p.id for p in data.proposals] == ["P-1"]
     assert [p.field for p in data.problems] == ["programme"]
-    assert len(data.programmes) == 8 and data.files == 3
+    assert len(data.programmes) == 9 and data.files == 3

@@ -166,3 +166,127 @@ def test_cross_reference_mistakes_are_reported_together(load):
     problems = load(text)
     assert len(problems) == 3
     assert all(p.startswith("proposal.yaml:") for p in problems)
+
+
+# --- the budget in full: unit, period, direct/indirect ---------------------------------------
+
+FULL_BUDGET = (
+    "budget:\n  total: 130000000\n  unit: JPY\n  period: 2026-2030\n"
+    "  direct: 100000000\n  indirect: 30000000\n"
+)
+
+
+def test_budget_in_full_stands_for_its_total(tmp_path, rubric):
+    path = tmp_path / "p.yaml"
+    path.write_text(VALID + FULL_BUDGET, encoding="utf-8")
+    p = load_proposal(path, rubric).proposal
+    assert p.budget == 130_000_000
+    assert p.budget_detail is not None
+    assert (p.budget_detail.unit, p.budget_detail.period, p.budget_detail.indirect) == (
+        "JPY",
+        "2026-2030",
+        30e6,
+    )
+
+
+def test_plain_yen_budget_is_still_accepted(tmp_path, rubric):
+    path = tmp_path / "p.yaml"
+    path.write_text(VALID + "budget: 120000000\n", encoding="utf-8")
+    p = load_proposal(path, rubric).proposal
+    assert (p.budget, p.budget_detail) == (120_000_000, None)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "words"),
+    [
+        (
+            "indirect: 30000000",
+            "indirect: 20000000",
+            "direct + indirect (120,000,000) must equal total (130,000,000)",
+        ),
+        ("  indirect: 30000000\n", "", "give both direct and indirect"),
+        ("unit: JPY", "unit: USD", "JPY"),
+        ("total: 130000000", "total: -5", "total"),
+        ("total: 130000000", "total: true", "must be a number"),
+        ("total: 130000000", "total: .nan", "total"),
+        ("  total: 130000000\n", "", "total: required field is missing"),
+        ("period: 2026-2030", "periode: 2026-2030", "unknown field"),
+        ("total: 130000000", "total: 1億3千万円", "must be a number"),
+        ("total: 130000000", "total: 1e400", "total"),
+        ("period: 2026-2030", "period: [2026, 2030]", "period"),
+        ("direct: 100000000", "direct: -100000000", "direct"),
+    ],
+)
+def test_budget_mistakes_are_located(load, old, new, words):
+    text = VALID + FULL_BUDGET.replace(old, new)
+    problems = load(text)
+    problem_matching(problems, f"proposal.yaml:{line_of(text, 'budget:') + 1}", "budget", words)
+    assert len(problems) == 1, problems
+
+
+def test_a_budget_of_the_wrong_type(load):
+    problems = load(VALID + "budget: [1, 2]\n")
+    assert len(problems) == 1 and "budget" in problems[0]
+
+
+# --- an objective of the proposal's own (the source's lists end with 「等」) ------------------
+
+OWN = "own_objectives:\n  - {id: B.treaty_data, title: 条約交渉を支える観測データ基盤}\n"
+
+
+def test_own_objective_under_a_purpose_can_carry_indicators(tmp_path, rubric):
+    path = tmp_path / "p.yaml"
+    text = VALID.replace("objective: B.crisis", "objective: B.treaty_data") + OWN
+    path.write_text(text, encoding="utf-8")
+    p = load_proposal(path, rubric).proposal
+    assert [(o.id, o.title) for o in p.own_objectives] == [
+        ("B.treaty_data", "条約交渉を支える観測データ基盤")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("own_id", "words"),
+    [
+        ("Z.treaty_data", "must start with a purpose and a dot (A., B., C.)"),
+        ("X.treaty_data", "must start with a purpose"),
+        ("B.sdgs", "already an objective of the rubric"),
+        ("B treaty", "own_objectives[0].id"),
+    ],
+)
+def test_own_objective_mistakes_are_located(load, own_id, words):
+    text = VALID + OWN.replace("B.treaty_data", own_id)
+    problems = load(text)
+    problem_matching(
+        problems, f"proposal.yaml:{line_of(text, 'own_objectives:') + 1}", "own_objectives[0].id", words
+    )
+
+
+@pytest.mark.parametrize(
+    ("own", "words"),
+    [
+        ("own_objectives: B.treaty_data\n", "must be a list"),
+        ("own_objectives:\n  - {id: B.treaty_data, title: ''}\n", "title"),
+        ("own_objectives:\n  - {id: B.treaty_data}\n", "required field is missing"),
+        ("own_objectives:\n  - B.treaty_data\n", "must be a mapping"),
+    ],
+)
+def test_own_objectives_of_the_wrong_shape(load, own, words):
+    problems = load(VALID + own)
+    assert any("own_objectives" in p and words in p for p in problems), problems
+
+
+def test_own_objective_given_twice(load):
+    text = VALID + OWN + "  - {id: B.treaty_data, title: 同じもの}\n"
+    problems = load(text)
+    assert len(problems) == 1 and "given twice" in problems[0]
+
+
+def test_the_json_schema_allows_both_budget_forms():
+    from sti_review.schemas import json_schemas
+
+    schema = json_schemas()["proposal"]
+    forms = schema["properties"]["budget"]["anyOf"]
+    assert {"type": "number", "minimum": 0} in forms
+    full = next(f for f in forms if f.get("type") == "object")
+    assert set(full["properties"]) == {"total", "unit", "period", "direct", "indirect"}
+    assert "own_objectives" in schema["properties"]

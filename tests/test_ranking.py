@@ -396,4 +396,20 @@ def test_example_call():
     assert rows["CALL26-JR-03"].consensus and not rows["CALL26-JR-03"].unresolved
     assert rows["CALL26-JR-05"].outcome is Outcome.GATE_FAILED
     assert rows["CALL26-BC-03"].outcome is Outcome.BELOW_THRESHOLD
-    assert r.review_count == 27 and not r.problems
+    assert rows["CALL26-BC-04"].outcome is Outcome.INCOMPLETE  # one review stopped after section C
+    assert r.review_count == 28 and not r.problems
+
+
+def test_example_call_proposals_carry_their_own_text():
+    """Reviewers score what the applicant wrote: only the two proposals whose outcome rests on
+    their gaps (BC-03 below threshold, JR-05's A2 gate) fail the pre-check."""
+    from sti_review.api import check_proposal
+    from sti_review.rubric import load_rubric
+
+    rubric = load_rubric()
+    failing = {}
+    for path in sorted((EXAMPLES / "call-2026" / "proposals").glob("*.yaml")):
+        errors = [f for f in check_proposal(path, rubric).findings if f.severity == "error"]
+        if errors:
+            failing[path.stem] = sorted({f.criterion for f in errors})
+    assert failing == {"CALL26-BC-03": ["X4"], "CALL26-JR-05": ["A2"]}

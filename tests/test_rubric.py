@@ -105,6 +105,47 @@ def test_scored_criteria_have_low_middle_high_guidance_in_both_languages(rubric,
         assert guidance[level].ja.strip() and guidance[level].en.strip(), level
 
 
+@pytest.mark.parametrize("cid", sorted(SCORED))
+def test_scored_criteria_say_what_earns_a_3(rubric, cid):
+    """The pass line (3.0) sits inside the middle band: each criterion says what reaches it."""
+    line = rubric.criteria[cid].pass_line
+    assert line is not None and "2.5" in line.ja and "2.5" in line.en
+
+
+def test_kpis_and_continuity_each_rewarded_in_one_owning_criterion(rubric):
+    owners = {
+        "KPIs": [
+            c
+            for c, x in rubric.criteria.items()
+            if x.pass_line and "only criterion that rewards having KPIs" in x.pass_line.en
+        ],
+        "continuity": [
+            c
+            for c, x in rubric.criteria.items()
+            if x.pass_line and "continuity after the project is judged here" in x.pass_line.en
+        ],
+    }
+    assert owners == {"KPIs": ["X4"], "continuity": ["BC2", "JR1"]}
+
+
+def test_programme_level_readings_are_marked(rubric):
+    marked = [c for c, x in rubric.criteria.items() if x.reading == "programme_level"]
+    assert marked == [c for c in ALL_IDS if c.startswith(("BC", "JR"))]
+    assert rubric.na_allowed_for(rubric.criteria["JR5"]) and rubric.na_allowed_for(rubric.criteria["JR6"])
+    assert "not the ministry's" in rubric.policy_note.en and "戦略的自律性" in rubric.context.ja
+
+
+def test_a_pass_line_on_a_gate_is_refused(rubric_copy):
+    section = rubric_copy / "sections" / "A.yaml"
+    edit(
+        section,
+        "    evidence: [integrity, partners, team]\n",
+        "    evidence: [integrity, partners, team]\n    pass_line: {ja: あ, en: a}\n",
+    )
+    [problem] = load_problems(rubric_copy)
+    assert "pass_line belongs to score criteria only" in problem
+
+
 @pytest.mark.parametrize("cid", ["A2", "X7"])
 def test_gates_have_pass_conditional_fail_guidance(rubric, cid):
     assert set(rubric.criteria[cid].guidance) == {"pass", "conditional", "fail"}

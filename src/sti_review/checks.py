@@ -507,6 +507,8 @@ class CountryCodes(Check):
 
     type: Literal["country_codes"]
     accept: list[str] = []
+    # ISO 3166-1 leaves AA, QM-QZ, XA-XZ and ZZ to users (e.g. a fictional country in an example).
+    accept_user_assigned: bool = False
     hints: dict[str, str] = {}
     VARIANTS = {
         "unknown": frozenset({"code"}),
@@ -529,6 +531,8 @@ class CountryCodes(Check):
         places += [(("team", i, "country"), m.country) for i, m in enumerate(ctx.proposal.team)]
         for loc, code in places:
             if code is None or code in known or code in self.accept:
+                continue
+            if self.accept_user_assigned and re.fullmatch(r"AA|Q[M-Z]|X[A-Z]|ZZ", code):
                 continue
             hint = self.hints.get(code)
             if hint:
@@ -787,7 +791,7 @@ def _references(rubric: Rubric, p: Proposal, doc: Document) -> Iterator[Finding]
     places += [
         ("unknown_objective", ("kpis", i, "objective"), k.objective, False)
         for i, k in enumerate(p.kpis)
-        if k.objective not in rubric.objectives
+        if k.objective not in rubric.objectives and k.objective not in {o.id for o in p.own_objectives}
     ]
     places += [
         ("unknown_criterion", ("sections", key), key, True)

@@ -6,13 +6,21 @@ import hashlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .errors import MAX_PROBLEMS, InputError, Problem, did_you_mean, more_problems
 from .rubric import Rubric
-from .validation import validate
+from .validation import error_message, validate
 from .yamlio import Document, decode, parse, read_text
 
 # Programmes, risk areas, integrity procedures, disciplines and career stages are the rubric's
@@ -85,8 +93,75 @@ class TeamMember(_Model):
         return None if v is None else country_code(v)
 
 
+class Budget(_Model):
+    """The requested amount in full: unit, period and the direct/indirect split.
+
+    The plain number (``budget: 120000000``) is still accepted and means the total in yen.
+    """
+
+    total: float = Field(ge=0)
+    unit: Literal["JPY"] = "JPY"
+    period: str = ""
+    direct: float | None = Field(None, ge=0)
+    indirect: float | None = Field(None, ge=0)
+
+    @field_validator("total", "direct", "indirect", mode="before")
+    @classmethod
+    def _not_a_boolean(cls, v: Any) -> Any:
+        if isinstance(v, bool):
+            raise ValueError(f"must be a number, not {str(v).lower()}")
+        return v
+
+    @model_validator(mode="after")
+    def _split_adds_up(self) -> Budget:
+        if (self.direct is None) != (self.indirect is None):
+            raise ValueError("give both direct and indirect, or neither")
+        if self.direct is not None and self.indirect is not None:
+            if abs(self.direct + self.indirect - self.total) > 0.5:
+                raise ValueError(
+                    f"direct + indirect ({self.direct + self.indirect:,.0f})"
+                    f" must equal total ({self.total:,.0f})"
+                )
+        return self
+
+
+def _budget_total(v: Any) -> Any:
+    """A budget mapping is checked in full and stands for its total (what funding lines add up)."""
+    if not isinstance(v, dict):
+        return v
+    try:
+        return Budget.model_validate(v).total
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        msg = error_message(first)
+        if first["type"] == "extra_forbidden":
+            msg = "unknown field (one of total, unit, period, direct, indirect)"
+        raise ValueError(f"{where}: {msg}" if where else msg) from None
+
+
+class OwnObjective(_Model):
+    """An objective of the proposal's own under a purpose (the source's lists end with 「等」)."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9]+\.[A-Za-z0-9_-]+$")
+    title: str = Field(min_length=1)
+
+
+def _budget_schema(schema: dict[str, Any]) -> None:
+    """The schema says what a file may hold: a number, or the budget in full."""
+    budget = schema["properties"]["budget"]
+    full = {k: v for k, v in Budget.model_json_schema().items() if k != "title"}
+    schema["properties"]["budget"] = {
+        "anyOf": [{"type": "number", "minimum": 0}, full, {"type": "null"}],
+        "default": None,
+        "description": budget.get("description", ""),
+    }
+
+
 class Proposal(_Model):
     """A proposal as the reviewer sees it (the proposal file contract)."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, json_schema_extra=_budget_schema)
 
     id: str = Field(pattern=r"^[A-Za-z0-9._-]+$", max_length=120)
     title: str = Field(min_length=1)
@@ -101,6 +176,26 @@ class Proposal(_Model):
     sections: dict[str, str] = {}
     team: list[TeamMember] = []
     budget: float | None = Field(None, ge=0, description="requested amount, for funding lines")
+    own_objectives: list[OwnObjective] = []
+    _budget_detail: Budget | None = PrivateAttr(None)
+
+    @field_validator("budget", mode="before")
+    @classmethod
+    def _budget(cls, v: Any) -> Any:
+        return _budget_total(v)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_budget_detail(cls, data: Any, handler: Any) -> Proposal:
+        proposal = handler(data)
+        if isinstance(data, dict) and isinstance(data.get("budget"), dict):
+            proposal._budget_detail = Budget.model_validate(data["budget"])
+        return proposal
+
+    @property
+    def budget_detail(self) -> Budget | None:
+        """Unit, period and direct/indirect split, when the budget was given in full."""
+        return self._budget_detail
 
 
 class LoadedProposal:
@@ -158,7 +253,9 @@ def check_against_rubric(doc: Document, rubric: Rubric) -> list[Problem]:
     Works on the raw data, so these problems are reported even when the file has schema errors.
     The first MAX_PROBLEMS are listed (a hint for each costs time), then how many more there are.
     """
-    unknown = list(_unknown_references(doc.data if isinstance(doc.data, dict) else {}, rubric))
+    data = doc.data if isinstance(doc.data, dict) else {}
+    own, own_problems = _own_objectives(data, rubric)
+    unknown = list(_unknown_references(data, rubric, own))
     known = {
         "objective": list(rubric.objectives),
         "criterion": list(rubric.criteria),
@@ -170,7 +267,40 @@ def check_against_rubric(doc: Document, rubric: Rubric) -> list[Problem]:
     ]
     if len(unknown) > MAX_PROBLEMS:
         problems.append(more_problems(doc.path, len(unknown) - MAX_PROBLEMS))
-    return problems
+    return [doc.problem(loc, msg) for loc, msg in own_problems] + problems
+
+
+def _own_objectives(
+    data: dict[Any, Any], rubric: Rubric
+) -> tuple[set[str], list[tuple[tuple[Any, ...], str]]]:
+    """Ids of the proposal's own objectives; each must sit under a purpose and be new."""
+    purposes = [s.id for s in rubric.sections if s.kind == "purpose"]
+    own: set[str] = set()
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    for i, item in enumerate(_items(data.get("own_objectives"))):
+        oid = item.get("id") if isinstance(item, dict) else None
+        if not isinstance(oid, str):
+            continue  # the schema reports it
+        purpose = oid.split(".", 1)[0]
+        if purpose not in purposes:
+            problems.append(
+                (
+                    ("own_objectives", i, "id"),
+                    f"{oid!r} must start with a purpose and a dot ({', '.join(p + '.' for p in purposes)})",
+                )
+            )
+        elif oid in rubric.objectives:
+            problems.append(
+                (
+                    ("own_objectives", i, "id"),
+                    f"{oid!r} is already an objective of the rubric: list it under objectives",
+                )
+            )
+        elif oid in own:
+            problems.append((("own_objectives", i, "id"), f"{oid!r} is given twice"))
+        else:
+            own.add(oid)
+    return own, problems
 
 
 # what a message calls a value -> the rubric vocabulary it belongs to
@@ -184,7 +314,9 @@ _VOCABULARIES = {
 
 
 def _unknown_references(
-    data: dict[Any, Any], rubric: Rubric
+    data: dict[Any, Any],
+    rubric: Rubric,
+    own: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> Iterator[tuple[tuple[Any, ...], str, str, bool]]:
     open_ = {what for what, vocab in _VOCABULARIES.items() if rubric.vocabulary(vocab) is None}
 
@@ -200,7 +332,7 @@ def _unknown_references(
             yield ("objectives", i), "objective", obj, False
     for i, kpi in enumerate(_items(data.get("kpis"))):
         obj = kpi.get("objective") if isinstance(kpi, dict) else None
-        if isinstance(obj, str) and obj not in rubric.objectives:
+        if isinstance(obj, str) and obj not in rubric.objectives and obj not in own:
             yield ("kpis", i, "objective"), "objective", obj, False
     for i, risk in enumerate(_items(data.get("risks"))):
         area = risk.get("area") if isinstance(risk, dict) else None
@@ -236,4 +368,12 @@ def _unknown(what: str, value: str, known: list[str]) -> str:
     return f"unknown {what} {value!r}{hint}"
 
 
-__all__ = ["LoadedProposal", "Proposal", "decode", "load_proposal", "vocabulary_problems"]
+__all__ = [
+    "Budget",
+    "LoadedProposal",
+    "OwnObjective",
+    "Proposal",
+    "decode",
+    "load_proposal",
+    "vocabulary_problems",
+]

@@ -332,6 +332,10 @@ class Criterion(_Model):
     evidence: list[EvidenceField] = []
     guidance: dict[str, Text] = {}
     na_allowed: StrictBool | None = None
+    # What earns a 3, the pass line of a section (score criteria only); see docs/formats.md.
+    pass_line: Text | None = None
+    # "programme_level": the source's direction for programmes, read as a question for a proposal.
+    reading: Literal["programme_level"] | None = None
     section: str = Field("", exclude=True)
 
     @model_validator(mode="after")
@@ -350,6 +354,8 @@ class Criterion(_Model):
             )
         if self.kind == "gate" and self.na_allowed:
             raise ValueError("a gate is always judged: na_allowed cannot be true")
+        if self.pass_line is not None and self.kind != "score":
+            raise ValueError("pass_line belongs to score criteria only")
         return self
 
 
@@ -399,6 +405,9 @@ class Rubric(_Model):
     panel: PanelRules = PanelRules()
     ranking: RankingRules = RankingRules()
     portfolio: PortfolioRules = PortfolioRules()
+    # The source document's context, and what in this rubric is call policy rather than the source's.
+    context: Text | None = None
+    policy_note: Text | None = None
     # The automated pre-checks (sti_review.checks.Check), loaded from checks.yaml beside
     # rubric.yaml; a rubric without that file has none.
     checks: SkipJsonSchema[list[Any]] = Field([], exclude=True)

@@ -39,6 +39,11 @@ def _message(err: dict[str, Any], model: type[BaseModel]) -> str:
     return msg[0].lower() + msg[1:] if msg else kind
 
 
+def error_message(err: Any) -> str:
+    """The readable message of one pydantic error (as in a located problem)."""
+    return _message(err, BaseModel)
+
+
 def _type_name(value: Any) -> str:
     if value is None:
         return "empty"

@@ -7,9 +7,23 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from ..i18n import Lang, t
+from ..i18n import Lang, catalog
 from ..rubric import GUIDANCE_LEVELS, Criterion, Rubric
 from ..sanitize import printable
+
+t = catalog(
+    {
+        "context": ("資料の背景", "The source document's context"),
+        "policy_note": ("本ツールの審査方針", "Call policy chosen for this tool"),
+        "pass_line": ("3点（合格線）の目安", "What earns a 3 (the pass line)"),
+        "reading_programme_level": ("事業レベルの読替え", "programme-level reading"),
+        "reading_programme_level_note": (
+            "資料では事業（プログラム）の取組の方向性として示された項目を、個々の提案への問いとして読み替えたもの。",
+            "The source states this as a direction for programmes; this rubric reads it as a question "
+            "for a single proposal.",
+        ),
+    }
+)
 
 KIND_STYLE = {"score": "green", "gate": "bold red", "portfolio": "magenta"}
 
@@ -27,6 +41,12 @@ def print_tree(rubric: Rubric, lang: Lang, console: Console) -> None:
     """All criteria, section by section; questions in both languages, never wrapped mid-text."""
     console.print(_text(f"{rubric.title(lang)}  ({rubric.ref})", style="bold"), soft_wrap=True)
     console.print(_text(f"{t('scale', lang)}: {rubric.scale.describe()}", style="dim"), soft_wrap=True)
+    for key in ("context", "policy_note"):
+        note = getattr(rubric, key)
+        if note is not None:
+            console.print()
+            console.print(Text(t(key, lang), style="bold"))
+            console.print(_text(f"  {note(lang)}"), soft_wrap=True)
     for section in rubric.sections:
         console.print()
         head = _text(f"{section.id}  {section.title(lang)}", style="bold cyan")
@@ -39,6 +59,8 @@ def print_tree(rubric: Rubric, lang: Lang, console: Console) -> None:
             line = _text(f"  {c.id:<4} ")
             line.append(f"{t('kind_' + c.kind, lang):<6}", style=KIND_STYLE[c.kind])
             line.append(printable(f" {c.title(lang)}"), style="bold")
+            if c.reading:
+                line.append(f"  [{t('reading_' + c.reading, lang)}]", style="yellow")
             console.print(line, soft_wrap=True)
             console.print(_text(f"         {c.question(lang)}"), soft_wrap=True)
             console.print(_text(f"         {c.question(_other(lang))}", style="dim"), soft_wrap=True)
@@ -55,6 +77,10 @@ def print_criterion(rubric: Rubric, crit: Criterion, lang: Lang, console: Consol
         if rubric.na_allowed_for(crit):
             kind.append(f" · {t('na_allowed', lang)}")
     console.print(kind, soft_wrap=True)
+    if crit.reading:
+        reading = _text(f"{t('reading_' + crit.reading, lang)}: ", style="yellow")
+        reading.append(t(f"reading_{crit.reading}_note", lang))
+        console.print(reading, soft_wrap=True)
     console.print()
     console.print(Text(t("question", lang), style="bold"))
     console.print(_text(f"  {crit.question(lang)}"), soft_wrap=True)
@@ -64,6 +90,9 @@ def print_criterion(rubric: Rubric, crit: Criterion, lang: Lang, console: Consol
     for level in GUIDANCE_LEVELS[crit.kind]:
         console.print(_text(f"  {t('guidance_' + level, lang)}", style="cyan"))
         console.print(_text(f"    {crit.guidance[level](lang)}"), soft_wrap=True)
+    if crit.pass_line is not None:
+        console.print(_text(f"  {t('pass_line', lang)}", style="bold cyan"))
+        console.print(_text(f"    {crit.pass_line(lang)}"), soft_wrap=True)
     if crit.objectives:
         console.print()
         console.print(Text(t("objectives", lang), style="bold"))
