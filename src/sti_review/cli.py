@@ -14,7 +14,7 @@ import typer
 
 from . import __version__
 from .errors import InputError, StiReviewError, UsageError
-from .report import Format
+from .report.registry import Format
 
 app = typer.Typer(
     name="sti-review",
@@ -115,16 +115,6 @@ def _console(stderr: bool = False):  # type: ignore[no-untyped-def]
     return Console(stderr=stderr, highlight=False)
 
 
-def _write_output(text: str, output: Path | None, force: bool) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        return
-    from .fileio import atomic_write
-
-    atomic_write(output, text, force=force)
-    _err(f"wrote {output}")
-
-
 @app.command()
 def assess(
     proposal: Annotated[Path, typer.Argument(help="The proposal file (YAML).", show_default=False)],
@@ -177,6 +167,7 @@ def assess(
         if interactive and no_input:
             raise UsageError("--interactive and --no-input cannot be used together")
         _refuse_existing(output, force)  # before the questionnaire, not after it
+        _available("assessment", format, language)
         if not no_input and (interactive or (sys.stdin.isatty() and sys.stdout.isatty())):
             from . import questionnaire as q
 
@@ -207,31 +198,11 @@ def assess(
                     f"no review file yet at {job.review_path}; write one (see docs/formats.md) "
                     "or pass --review"
                 )
-        _emit(assessment, language, format, output, force, job.findings)
+        from .report.views import AssessmentView
+
+        _show(AssessmentView(assessment, job.findings), format, language, output, force)
         if assessment.missing:
             raise typer.Exit(EXIT_INCOMPLETE)
-
-
-def _emit(assessment, lang, format: Format, output: Path | None, force: bool, findings=None) -> None:  # type: ignore[no-untyped-def]
-    if format is Format.json:
-        from .report import json as json_report
-
-        _write_output(json_report.render(assessment, lang, findings), output, force)
-    elif format is Format.markdown:
-        from .report import markdown
-
-        _write_output(markdown.render(assessment, lang, findings), output, force)
-    elif format is Format.html:
-        from .report import html
-
-        _write_output(html.render(assessment, lang, findings), output, force)
-    else:
-        from .report import terminal
-
-        if output is None:
-            terminal.print_report(assessment, lang, _console(), findings)
-        else:
-            _write_output(terminal.render_text(assessment, lang, findings=findings), output, force)
 
 
 @app.command()
@@ -242,36 +213,27 @@ def criteria(
     ] = None,
     lang: LangOpt = None,
     rubric: RubricOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the rubric as JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.terminal,
 ) -> None:
     """List the rubric's criteria, or show one in full."""
     with _user_errors():
-        from .report import rubric_view
+        from .report.views import RubricView
         from .rubric import load_rubric
 
         language = _lang(lang)
+        fmt = Format.json if as_json else format
+        _available("rubric", fmt, language)
         rub = load_rubric(rubric)
-        if as_json:
-            data = rubric_view.to_data(rub)
-            if criterion:
-                data = next(
-                    (c for s in data["sections"] for c in s["criteria"] if c["id"] == criterion),
-                    None,
-                )
-            if data is None:
-                raise UsageError(_unknown_criterion(criterion or "", rub))
-            from .sanitize import json_text
-
-            sys.stdout.write(json_text(data))
-            return
-        console = _console()
-        if criterion is None:
-            rubric_view.print_tree(rub, language, console)
-            return
-        crit = rub.criteria.get(criterion) or rub.criteria.get(criterion.upper())
-        if crit is None:
-            raise UsageError(_unknown_criterion(criterion, rub))
-        rubric_view.print_criterion(rub, crit, language, console)
+        crit = None
+        if criterion is not None:
+            # JSON names criteria exactly as the rubric does; the screen also takes "a2" for A2
+            crit = rub.criteria.get(criterion)
+            if crit is None and fmt is not Format.json:
+                crit = rub.criteria.get(criterion.upper())
+            if crit is None:
+                raise UsageError(_unknown_criterion(criterion, rub))
+        _show(RubricView(rub, crit), fmt, language, None, False)
 
 
 def _unknown_criterion(criterion: str, rub) -> str:  # type: ignore[no-untyped-def]
@@ -351,6 +313,7 @@ def check(
 
         language = _lang(lang)
         _refuse_existing(output, force)
+        _available("findings", format, language)
         rub = load_rubric(rubric)
         results: list[CheckedProposal] = []
         invalid = []
@@ -362,26 +325,9 @@ def check(
                 for problem in exc.problems:
                     _err(f"error: {problem}")
         failed = any(r.failed(strict) for r in results)
-        if format is Format.json:
-            from .report import findings
+        from .report.views import FindingsView
 
-            _write_output(findings.render_json(results, invalid, rub, language, strict), output, force)
-        elif format is Format.markdown:
-            from .report import findings
-
-            _write_output(findings.render_markdown(results, invalid, rub, language, strict), output, force)
-        elif format is Format.html:
-            from .report import findings_html
-
-            _write_output(findings_html.render(results, invalid, rub, language, strict), output, force)
-        else:
-            from .report import findings_terminal
-
-            if output is None:
-                findings_terminal.print_results(results, invalid, rub, language, strict, _console())
-            else:
-                text = findings_terminal.render_text(results, invalid, rub, language, strict)
-                _write_output(text, output, force)
+        _show(FindingsView(results, invalid, rub, strict), format, language, output, force)
         if invalid:
             raise typer.Exit(2)
         if failed:
@@ -389,14 +335,6 @@ def check(
 
 
 # --- panels, ranking and portfolio (issue 4) ---------------------------------------------------
-
-
-class RankFormat(str, Enum):
-    terminal = "terminal"
-    markdown = "markdown"
-    csv = "csv"
-    json = "json"
-    html = "html"
 
 
 OutputOpt = Annotated[
@@ -416,17 +354,38 @@ def _refuse_existing(output: Path | None, force: bool) -> None:
         refuse_existing(output, force)
 
 
-def _render(kind: str, fmt: str, obj: object, lang: str, output: Path | None, force: bool) -> None:
-    """Render with report/<kind>_<format>.py: adding a format is adding a module."""
-    import importlib
+def _available(kind: str, fmt: Format, lang: str) -> None:
+    """Refuse, before any work, a format this command cannot write (exit 2, the formats it can)."""
+    from .report import registry
 
-    module = importlib.import_module(f".report.{kind}_{fmt}", __package__)
-    if fmt == "terminal" and output is None:
-        module.print_report(obj, lang, _console())
-    elif fmt == "terminal":
-        _write_output(module.render_text(obj, lang), output, force)
-    else:
-        _write_output(module.render(obj, lang), output, force)
+    if (kind, fmt) not in registry.RENDERERS:
+        from .i18n import t
+
+        formats = ", ".join(f.value for f in registry.formats_for(kind))
+        raise UsageError(t("format_not_available", lang, format=fmt.value, formats=formats))  # type: ignore[arg-type]
+
+
+def _show(view: object, fmt: Format, lang: str, output: Path | None, force: bool) -> None:
+    """The one place a report is drawn: the registry picks the renderer for (view.kind, fmt).
+
+    On the screen a terminal report takes the terminal's width, and its colours when stdout is a
+    terminal; in a file every format is drawn at its own default width, without colours.
+    """
+    from .report import registry
+
+    _available(view.kind, fmt, lang)  # type: ignore[attr-defined]
+    render = registry.renderer(view.kind, fmt)  # type: ignore[attr-defined]
+    if output is None:
+        width, color = None, False
+        if fmt is Format.terminal:
+            console = _console()
+            width, color = console.width, console.is_terminal
+        sys.stdout.write(render(view, lang=lang, width=width, color=color).decode("utf-8"))
+        return
+    from .fileio import atomic_write
+
+    atomic_write(output, render(view, lang=lang).decode("utf-8"), force=force)
+    _err(f"wrote {output}")
 
 
 @contextlib.contextmanager
@@ -511,8 +470,11 @@ def consolidate(
 
         language = _lang(lang)
         _refuse_existing(output, force)
+        _available("panel", format, language)
         consolidation = load_panel(proposal, reviews or [], rubric)
-        _render("panel", format.value, consolidation, language, output, force)
+        from .report.views import PanelView
+
+        _show(PanelView(consolidation), format, language, output, force)
         if consolidation.unresolved:
             ids = ", ".join(cp.criterion.id for cp in consolidation.unresolved)
             _err(f"{proposal}: disagreement to discuss on {ids}")
@@ -537,9 +499,7 @@ def rank(
             show_default=False,
         ),
     ] = None,
-    format: Annotated[
-        RankFormat, typer.Option("--format", "-f", help="Report format.")
-    ] = RankFormat.terminal,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.terminal,
     output: OutputOpt = None,
     lang: LangOpt = None,
     rubric: RubricOpt = None,
@@ -556,9 +516,12 @@ def rank(
         language = _lang(lang)
         amount = _amount(budget)
         _refuse_existing(output, force)
+        _available("ranking", format, language)
         with _progress("rank") as progress:
             ranking = rank_call(call_dir, rubric, fund=fund, budget=amount, progress=progress)  # type: ignore[arg-type]
-        _render("ranking", format.value, ranking, language, output, force)
+        from .report.views import RankingView
+
+        _show(RankingView(ranking), format, language, output, force)
         if ranking.problems:
             for problem in ranking.problems:
                 _err(f"error: {problem}")
@@ -620,11 +583,14 @@ def portfolio(
             raise UsageError("give a call folder, --programmes FILE, or both")
         language = _lang(lang)
         _refuse_existing(output, force)
+        _available("portfolio", format, language)
         with _progress("portfolio") as progress:
             data = read_portfolio(call_dir, programmes, rubric, progress=progress)  # type: ignore[arg-type]
         items = [programme_item(p, language) for p in data.programmes]
         pmap = build_map(data.rubric, items, data.proposals, overlap_at=overlap, crowded_at=crowded)
-        _render("portfolio", format.value, pmap, language, output, force)
+        from .report.views import PortfolioView
+
+        _show(PortfolioView(pmap), format, language, output, force)
         if data.problems:
             for problem in data.problems:
                 _err(f"error: {problem}")

@@ -1,0 +1,64 @@
+"""Words and numbers shared by every report format."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ...i18n import Lang, t
+from ...rubric import Rubric
+from ...scoring import Assessment, CriterionResult, Reason
+
+
+def num(x: Fraction | float | None, places: int = 2) -> str:
+    """3.8333 -> '3.83'; 4.5 -> '4.5'; 4 -> '4'."""
+    if x is None:
+        return "–"
+    value = round(float(x), places)
+    text = f"{value:.{places}f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def score_text(r: CriterionResult, rubric: Rubric, lang: Lang) -> str:
+    if r.status == "na":
+        return t("na", lang)
+    if r.status == "missing":
+        return t("not_answered", lang)
+    if r.status == "portfolio":
+        return "—"
+    if r.criterion.kind == "gate" and r.answer is not None and r.answer.verdict:
+        return t(f"verdict_{r.answer.verdict}", lang)
+    if r.answer is None or r.answer.score is None:
+        return "—"
+    label = rubric.scale.label(float(r.answer.score))
+    shown = num(r.answer.score, 1)
+    return f"{shown} {label(lang)}" if label else shown
+
+
+def reason_text(reason: Reason, assessment: Assessment, lang: Lang) -> str:
+    return rubric_reason_text(reason, assessment.rubric, lang)
+
+
+def rubric_reason_text(reason: Reason, rubric: Rubric, lang: Lang) -> str:
+    """A reason for an outcome, in words, with the rubric's title for its criterion."""
+    title = ""
+    if reason.criterion and reason.criterion in rubric.criteria:
+        title = rubric.criteria[reason.criterion].title(lang)
+    sep = "、" if lang == "ja" else ", "
+    return t(
+        f"reason_{reason.code}",
+        lang,
+        criterion=reason.criterion or "",
+        title=title,
+        section=reason.section or "",
+        value=num(reason.value),
+        required=num(reason.required),
+        items=sep.join(reason.items),
+    )
+
+
+def outcome_text(assessment: Assessment, lang: Lang) -> str:
+    return t(f"outcome_{assessment.outcome.key}", lang)
+
+
+def programme_text(programme: str, lang: Lang) -> str:
+    return t(f"programme_{programme}", lang)
