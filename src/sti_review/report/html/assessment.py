@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...checks import Finding
 from ...i18n import Lang, t
+from ...i18n import t as _t
 from ...rubric import objective_title
 from ...scoring import Assessment, CriterionResult, SectionResult
 from ..html import svg
@@ -164,7 +165,7 @@ def gate_badges(gates: Sequence[CriterionResult], a: Assessment, lang: Lang) -> 
 
 def _not_counted(a: Assessment, lang: Lang) -> str:
     ids = [s.section.id for s in a.sections if not s.counted]
-    sep = "、" if lang == "ja" else ", "
+    sep = _t("list_sep", lang)
     return T("not_counted", lang, ids=sep.join(ids)) if ids else ""
 
 

@@ -24,31 +24,7 @@ from ...scoring import Outcome
 
 TEMPLATES = Path(__file__).with_name("templates")
 
-T = catalog(
-    {
-        "at_a_glance": ("概要", "At a glance"),
-        "radar_title": ("区分ごとの評点と基準", "Section scores against the threshold"),
-        "legend_score": ("区分評点", "section score"),
-        "legend_threshold": ("基準 {value}", "threshold {value}"),
-        "gates_title": ("要件（ゲート）の判定", "Gate verdicts"),
-        "bar_title": (
-            "{id} の評点 {score}（満点 {max}、基準 {threshold}）",
-            "{id}: {score} of {max} (threshold {threshold})",
-        ),
-        "not_counted": (
-            "全ての観点が該当なしの区分は、基準と満点の計算から除かれます: {ids}",
-            "Sections whose criteria are all N/A are left out of the thresholds and the maximum: {ids}",
-        ),
-        "below": ("✗ 基準 {value} 未満", "✗ below the threshold of {value}"),
-        "meets": ("✓ 基準 {value} 以上", "✓ meets the threshold of {value}"),
-        "bars_title": ("区分評点（棒）と基準（破線）", "Section scores (bars) and the threshold (dashed)"),
-        "contents": ("目次", "Contents"),
-        "print_note": (
-            "A4 で印刷できます（ブラウザの印刷機能）。図の色は白黒印刷でも形と文字で区別できます。",
-            "Prints to A4 from a browser; what a colour says in a chart is also said by a shape or a word.",
-        ),
-    }
-)
+T = catalog("html")
 
 OUTCOME_CLASS = {
     Outcome.PASS: "pass",

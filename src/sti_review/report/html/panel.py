@@ -28,24 +28,7 @@ if TYPE_CHECKING:
     from ..views import PanelView
 
 
-W = {
-    "spread_title": ("評点の分布（観点ごと）", "Scores per criterion"),
-    "legend_dots": ("番号付きの点: 審査者（1 = R1）", "numbered dots: reviewers (1 = R1)"),
-    "legend_panel": ("▼ パネルの評点", "▼ the panel's score"),
-    "legend_threshold": ("破線: 基準 {value}", "dashed line: threshold {value}"),
-    "legend_band": (
-        "網掛けの帯: 評価の不一致（幅 {limit} 以上）",
-        "shaded band: a disagreement (spread of {limit} or more)",
-    ),
-    "scores_of": ("{id} の評点", "{id}: scores"),
-    "scale": ("評点尺度 {min}–{max}", "scale {min}–{max}"),
-    "range": ("範囲", "range"),
-    "na_by": ("該当なし: {keys}", "N/A: {keys}"),
-    "panel_radar": ("パネルの区分評点と基準", "The panel's section scores against the threshold"),
-}
-
-
-_w = catalog(W)  # the one HTML word lookup: i18n.catalog
+_w = catalog("html.panel")  # the one HTML word lookup: i18n.catalog
 
 
 def render_text(c: Consolidation, lang: Lang) -> str:

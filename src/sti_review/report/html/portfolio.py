@@ -29,25 +29,8 @@ if TYPE_CHECKING:
 
 LIST_LIMIT = 200
 
-W = {
-    "gap_label": ("不足", "gap"),
-    "legend_heat_programmes": (
-        "数字: そのセルを対象とする既存事業の数（濃いほど多い）。·n: 提案の数",
-        "number: programmes covering the cell (the darker, the more); ·n: proposals",
-    ),
-    "legend_heat_proposals": (
-        "数字: そのセルに入る提案の数（濃いほど多い）",
-        "number: proposals in the cell (the darker, the more)",
-    ),
-    "legend_gap": ("斜線と「不足」: 不足", "hatched, “gap”: a gap"),
-    "legend_overlap": ("太枠と ⚠: 重複", "thick frame and ⚠: an overlap"),
-    "legend_crowded": ("▲: 提案の集中", "▲: crowded"),
-    "programmes_in": ("事業: {codes}", "programmes: {codes}"),
-    "proposals_in": ("提案 {n} 件: {ids}", "{n} proposals: {ids}"),
-}
 
-
-_w = catalog(W)  # the one HTML word lookup: i18n.catalog
+_w = catalog("html.portfolio")  # the one HTML word lookup: i18n.catalog
 
 
 def render_text(m: PortfolioMap, lang: Lang) -> str:

@@ -32,23 +32,8 @@ if TYPE_CHECKING:
 
 CHART_LIMIT = 60  # rows in the chart; the table lists every proposal
 
-W = {
-    "chart_title": ("採択順位と採択ライン", "The ranking with the funding line"),
-    "axis": ("重み付き評点（満点に対する%）", "weighted score (% of its maximum)"),
-    "legend_funded": ("● 採択", "● funded"),
-    "legend_not_funded": ("○ 不採択", "○ not funded"),
-    "legend_tie": ("◇ ライン上の同点", "◇ tied at the line"),
-    "legend_line": ("赤線: 採択ライン", "red line: the funding line"),
-    "legend_zone": ("網掛け: 境界域（再審査）", "shaded band: the border zone (re-review)"),
-    "chart_more": (
-        "図は上位 {shown} 件まで。全 {total} 件は下の表にあります。",
-        "The chart shows the first {shown}; all {total} are in the table below.",
-    ),
-    "ranked_list": ("順位表", "Ranked proposals"),
-}
 
-
-_w = catalog(W)  # the one HTML word lookup: i18n.catalog
+_w = catalog("html.ranking")  # the one HTML word lookup: i18n.catalog
 
 
 def render_text(ranking: Ranking, lang: Lang) -> str:

@@ -12,7 +12,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ...i18n import Lang
+from ...i18n import Lang, catalog
 from ...panel import Consolidation, CriterionPanel
 from ...sanitize import printable
 from ..terminal.assessment import OUTCOME_STYLE, VERDICT_STYLE
@@ -281,20 +281,11 @@ def _outcome(c: Consolidation, lang: Lang) -> Panel:
 
 
 STRIP = 21  # cells for the scale in the spread view: 0–5 in halves, one step every two cells
-_SPREAD_WORDS = {
-    "spread_view": ("評点の分布", "Spread at a glance"),
-    "spread_legend": (
-        "{min}–{max}　┃ 基準 {threshold}　数字 = 審査者（1 = R1）　● 複数　─ 範囲（黄色: 要議論）",
-        "{min}–{max}  ┃ threshold {threshold}  digits = reviewers (1 = R1)  ● several  "
-        "─ range (yellow: a disagreement)",
-    ),
-}
+
 _GATE_MARK = {"pass": "✓", "conditional": "!", "fail": "✗"}
 
 
-def _sw(key: str, lang: Lang, **kwargs: object) -> str:
-    ja, en = _SPREAD_WORDS[key]
-    return (ja if lang == "ja" else en).format(**kwargs)
+_sw = catalog("terminal.panel")
 
 
 def _cell_at(value: float, lo: float, hi: float) -> int:

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ...i18n import Lang, t
-from ...rubric import GUIDANCE_LEVELS, Criterion, Rubric
+from ...rubric import GUIDANCE_LEVELS, LANGS, Criterion, Rubric
 from ...sanitize import printable
 
 if TYPE_CHECKING:
@@ -23,7 +23,9 @@ def _text(text: str, style: str = "") -> Text:
 
 
 def _other(lang: Lang) -> Lang:
-    return "en" if lang == "ja" else "ja"
+    """The rubric language shown second, dimmed: a rubric text falls back to English."""
+    shown = lang if lang in LANGS else "en"
+    return next(x for x in LANGS if x != shown)
 
 
 def print_tree(rubric: Rubric, lang: Lang, console: Console) -> None:

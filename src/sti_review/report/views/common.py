@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ...i18n import Lang, t
+from ...i18n import t as _t
 from ...rubric import Rubric
 from ...scoring import Assessment, CriterionResult, Reason
 
@@ -43,7 +44,7 @@ def rubric_reason_text(reason: Reason, rubric: Rubric, lang: Lang) -> str:
     title = ""
     if reason.criterion and reason.criterion in rubric.criteria:
         title = rubric.criteria[reason.criterion].title(lang)
-    sep = "、" if lang == "ja" else ", "
+    sep = _t("list_sep", lang)
     return t(
         f"reason_{reason.code}",
         lang,

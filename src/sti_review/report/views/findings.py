@@ -7,37 +7,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ...checks import SEVERITIES, Finding, counts
-from ...i18n import Lang, catalog
+from ...i18n import Lang, catalog, join, tn
 from ...rubric import Rubric
 
 if TYPE_CHECKING:
     pass
 
-t = catalog(
-    {
-        "findings_title": ("事前チェック", "Pre-checks"),
-        "checks_title": ("事前チェックの結果", "Pre-check results"),
-        "severity": ("重大度", "Severity"),
-        "where": ("箇所", "Where"),
-        "finding": ("指摘", "Finding"),
-        "general": ("全般", "general"),
-        "severity_error": ("エラー", "error"),
-        "severity_warning": ("警告", "warning"),
-        "severity_note": ("注記", "note"),
-        "no_findings": ("指摘はありません", "no findings"),
-        "passed": ("合格", "passed"),
-        "failed": ("不合格", "failed"),
-        "strict": ("（--strict：警告も不合格）", " (--strict: warnings fail too)"),
-        "file": ("ファイル", "File"),
-        "result": ("結果", "Result"),
-        "unreadable": ("読み込めません", "could not be read"),
-        "checked": ("{n} 件のファイルを確認", "{n} files checked"),
-        "informs_note": (
-            "自動チェックは審査の参考情報です。判断は審査者が行います。",
-            "The checks inform; the reviewer decides.",
-        ),
-    }
-)
+t = catalog("findings")
 
 MARK = {"error": "❌", "warning": "⚠️", "note": "ℹ️"}
 
@@ -49,9 +25,7 @@ def severity_text(severity: str, lang: Lang) -> str:
 def summary_text(findings: Sequence[Finding], lang: Lang) -> str:
     """'エラー 2 件、警告 1 件、注記 0 件' / '2 errors, 1 warning, 0 notes'."""
     n = counts(findings)
-    if lang == "ja":
-        return "、".join(f"{severity_text(s, lang)} {n[s]} 件" for s in SEVERITIES)
-    return ", ".join(f"{n[s]} {s}{'' if n[s] == 1 else 's'}" for s in SEVERITIES)
+    return join((tn(f"findings.count_{s}", n[s], lang) for s in SEVERITIES), lang)
 
 
 def verdict_text(failed: bool, strict: bool, lang: Lang) -> str:
