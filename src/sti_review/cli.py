@@ -14,12 +14,48 @@ import typer
 
 from . import __version__
 from .errors import InputError, StiReviewError, UsageError
+from .i18n import t
 from .report.registry import Format
+
+
+def _help_lang(argv: list[str]) -> str:
+    """The language of --help, known before typer builds it: --lang/-l in the arguments, else
+    STI_REVIEW_LANG, else the locale (an unknown --lang is refused later, when it is parsed)."""
+    from .i18n import detect_lang, is_available
+
+    for i, arg in enumerate(argv):
+        value = None
+        if arg in ("--lang", "-l") and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+        elif arg.startswith("-l") and len(arg) > 2 and not arg.startswith("--"):
+            value = arg[2:]
+        if value and is_available(value):
+            return detect_lang(value)
+    return detect_lang(None)
+
+
+_HELP_LANG = _help_lang(sys.argv[1:])
+
+
+def _h(key: str) -> str:
+    """A help text in the language of this run's --help."""
+    return t(key, _HELP_LANG)
+
+
+# The language of the CLI's own messages in this run: set from the environment before each
+# command, then from its --lang once that is parsed.
+_RUN_LANG = [_HELP_LANG]
+
+
+def _say(key: str, **kwargs: object) -> str:
+    return t(key, _RUN_LANG[0], **kwargs)
+
 
 app = typer.Typer(
     name="sti-review",
-    help="Review international STI cooperation proposals against a rubric "
-    "(MEXT 2021, 科学技術の国際展開の戦略的推進に向けて) and hand committees a scored report.",
+    help=_h("cli.app"),
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -33,11 +69,6 @@ EXIT_INCOMPLETE = 3
 EXIT_INTERRUPTED = 130
 
 
-class LangChoice(str, Enum):
-    ja = "ja"
-    en = "en"
-
-
 class SchemaChoice(str, Enum):
     proposal = "proposal"
     review = "review"
@@ -45,12 +76,12 @@ class SchemaChoice(str, Enum):
 
 
 LangOpt = Annotated[
-    LangChoice | None,
+    str | None,
     typer.Option(
         "--lang",
         "-l",
-        help="Language of the rubric text and the report: ja or en "
-        "[default: $STI_REVIEW_LANG, else the locale].",
+        help=_h("cli.opt.lang"),
+        metavar="<lang>",
         show_default=False,
     ),
 ]
@@ -58,7 +89,7 @@ RubricOpt = Annotated[
     Path | None,
     typer.Option(
         "--rubric",
-        help="A rubric folder (or its rubric.yaml) instead of the shipped one.",
+        help=_h("cli.opt.rubric"),
         show_default=False,
     ),
 ]
@@ -74,16 +105,23 @@ def _version(value: bool) -> None:
 def _main(
     version: Annotated[
         bool,
-        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit."),
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help=_h("cli.opt.version")),
     ] = False,
 ) -> None:
     """Review international STI cooperation proposals against a rubric."""
-
-
-def _lang(choice: LangChoice | None) -> str:
     from .i18n import detect_lang
 
-    return detect_lang(choice.value if choice else None)
+    _RUN_LANG[0] = detect_lang(None)
+
+
+def _lang(choice: str | None) -> str:
+    """--lang, checked: any language with a catalogue (i18n.languages()) is accepted."""
+    from .i18n import detect_lang, is_available, languages
+
+    if choice is not None and not is_available(choice):
+        raise UsageError(_say("cli.unknown_lang", language=choice, langs=", ".join(languages())))
+    _RUN_LANG[0] = detect_lang(choice)
+    return _RUN_LANG[0]
 
 
 def _err(text: str) -> None:
@@ -99,13 +137,13 @@ def _user_errors() -> Iterator[None]:
         yield
     except InputError as exc:
         for problem in exc.problems:
-            _err(f"error: {problem}")
+            _err(_say("cli.error", message=problem))
         raise typer.Exit(exc.exit_code) from None
     except StiReviewError as exc:
-        _err(f"error: {exc}")
+        _err(_say("cli.error", message=exc))
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
-        _err("interrupted")
+        _err(_say("cli.interrupted"))
         raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
@@ -115,25 +153,25 @@ def _console(stderr: bool = False):  # type: ignore[no-untyped-def]
     return Console(stderr=stderr, highlight=False)
 
 
-@app.command()
+@app.command(help=_h("cli.cmd.assess"))
 def assess(
-    proposal: Annotated[Path, typer.Argument(help="The proposal file (YAML).", show_default=False)],
+    proposal: Annotated[Path, typer.Argument(help=_h("cli.arg.proposal"), show_default=False)],
     review: Annotated[
         Path | None,
         typer.Option(
             "--review",
             "-r",
-            help="The review file [default: PROPOSAL's name with .review.yaml, beside it].",
+            help=_h("cli.opt.review"),
             show_default=False,
         ),
     ] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.terminal,
+    format: Annotated[Format, typer.Option("--format", "-f", help=_h("cli.opt.format"))] = Format.terminal,
     output: Annotated[
         Path | None,
         typer.Option(
             "--output",
             "-o",
-            help="Write the report to this file instead of the screen.",
+            help=_h("cli.opt.output"),
             show_default=False,
         ),
     ] = None,
@@ -143,15 +181,15 @@ def assess(
         bool,
         typer.Option(
             "--no-input",
-            help="Never ask questions: an incomplete review exits with code 3 and lists what is missing.",
+            help=_h("cli.opt.no_input"),
         ),
     ] = False,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")] = False,
+    force: Annotated[bool, typer.Option("--force", help=_h("cli.opt.force"))] = False,
     interactive: Annotated[
         bool,
         typer.Option(
             "--interactive",
-            help="Ask the questions even when input or output is not a terminal (e.g. answers piped in).",
+            help=_h("cli.opt.interactive"),
         ),
     ] = False,
 ) -> None:
@@ -165,7 +203,7 @@ def assess(
 
         language = _lang(lang)
         if interactive and no_input:
-            raise UsageError("--interactive and --no-input cannot be used together")
+            raise UsageError(_say("cli.interactive_no_input"))
         _refuse_existing(output, force)  # before the questionnaire, not after it
         _available("assessment", format, language)
         if not no_input and (interactive or (sys.stdin.isatty() and sys.stdout.isatty())):
@@ -174,9 +212,7 @@ def assess(
             options = [f"--format={format.value}"] if format is not Format.terminal else []
             options += [f"--output={output}"] if output is not None else []
             options += ["--force"] * force + ["--interactive"] * interactive
-            resume = q.resume_command(
-                proposal, review=review, rubric=rubric, lang=lang.value if lang else None, options=options
-            )
+            resume = q.resume_command(proposal, review=review, rubric=rubric, lang=lang, options=options)
             done = q.complete_review(
                 proposal, review, rubric, q.ConsolePrompter(_console()), language, resume
             )
@@ -189,15 +225,10 @@ def assess(
             job = open_job(proposal, review, rubric)
         assessment = job.assessment()
         if assessment.missing:
-            _err(
-                f"{job.review_path}: incomplete review, {len(assessment.missing)} "
-                f"criteria not answered: {', '.join(assessment.missing)}"
-            )
+            n, items = len(assessment.missing), ", ".join(assessment.missing)
+            _err(_say("cli.incomplete", path=job.review_path, n=n, items=items))
             if not job.review_exists:
-                _err(
-                    f"no review file yet at {job.review_path}; write one (see docs/formats.md) "
-                    "or pass --review"
-                )
+                _err(_say("cli.no_review_yet", path=job.review_path))
         from .report.views import AssessmentView
 
         _show(AssessmentView(assessment, job.findings), format, language, output, force)
@@ -205,16 +236,18 @@ def assess(
             raise typer.Exit(EXIT_INCOMPLETE)
 
 
-@app.command()
+@app.command(help=_h("cli.cmd.criteria"))
 def criteria(
     criterion: Annotated[
         str | None,
-        typer.Argument(help="Show one criterion in full, e.g. A2.", show_default=False),
+        typer.Argument(help=_h("cli.arg.criterion"), show_default=False),
     ] = None,
     lang: LangOpt = None,
     rubric: RubricOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.terminal,
+    as_json: Annotated[bool, typer.Option("--json", help=_h("cli.opt.json"))] = False,
+    format: Annotated[
+        Format, typer.Option("--format", "-f", help=_h("cli.opt.output_format"))
+    ] = Format.terminal,
 ) -> None:
     """List the rubric's criteria, or show one in full."""
     with _user_errors():
@@ -237,14 +270,12 @@ def criteria(
 
 
 def _unknown_criterion(criterion: str, rub) -> str:  # type: ignore[no-untyped-def]
-    return f"unknown criterion {criterion!r}; known: {', '.join(rub.criteria)}"
+    return _say("cli.unknown_criterion", criterion=repr(criterion), known=", ".join(rub.criteria))
 
 
-@app.command()
+@app.command(help=_h("cli.cmd.validate"))
 def validate(
-    files: Annotated[
-        list[Path], typer.Argument(help="Rubric, proposal or review files.", show_default=False)
-    ],
+    files: Annotated[list[Path], typer.Argument(help=_h("cli.arg.files"), show_default=False)],
     rubric: RubricOpt = None,
 ) -> None:
     """Check rubric, proposal and review files; report every problem at once."""
@@ -257,19 +288,19 @@ def validate(
             if result.problems:
                 bad += 1
                 for problem in result.problems:
-                    _err(f"error: {problem}")
+                    _err(_say("cli.error", message=problem))
             else:
-                sys.stdout.write(f"ok: {result.path} ({result.kind})\n")
+                sys.stdout.write(_say("cli.ok", path=result.path, kind=result.kind) + "\n")
         if bad:
-            _err(f"{bad} of {len(results)} files have problems")
+            _err(_say("cli.files_with_problems", bad=bad, n=len(results)))
             raise typer.Exit(2)
 
 
-@app.command()
+@app.command(help=_h("cli.cmd.schema"))
 def schema(
     which: Annotated[
         SchemaChoice | None,
-        typer.Argument(help="Which format; all three when left out.", show_default=False),
+        typer.Argument(help=_h("cli.arg.schema"), show_default=False),
     ] = None,
 ) -> None:
     """Print the JSON Schema of the proposal, review (and rubric) file formats."""
@@ -285,22 +316,20 @@ def schema(
 EXIT_CHECK_FAILED = 1
 
 
-@app.command()
+@app.command(help=_h("cli.cmd.check"))
 def check(
-    proposals: Annotated[
-        list[Path], typer.Argument(help="One or more proposal files (YAML).", show_default=False)
-    ],
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.terminal,
+    proposals: Annotated[list[Path], typer.Argument(help=_h("cli.arg.proposals"), show_default=False)],
+    format: Annotated[
+        Format, typer.Option("--format", "-f", help=_h("cli.opt.output_format"))
+    ] = Format.terminal,
     output: Annotated[
         Path | None,
-        typer.Option(
-            "--output", "-o", help="Write the results to this file instead of the screen.", show_default=False
-        ),
+        typer.Option("--output", "-o", help=_h("cli.opt.output_results"), show_default=False),
     ] = None,
     lang: LangOpt = None,
     rubric: RubricOpt = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too, not only errors.")] = False,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help=_h("cli.opt.strict"))] = False,
+    force: Annotated[bool, typer.Option("--force", help=_h("cli.opt.force"))] = False,
 ) -> None:
     """Automated pre-checks: what each proposal is missing, before anyone scores it.
 
@@ -323,7 +352,7 @@ def check(
             except InputError as exc:
                 invalid.append((str(path), exc.problems))
                 for problem in exc.problems:
-                    _err(f"error: {problem}")
+                    _err(_say("cli.error", message=problem))
         failed = any(r.failed(strict) for r in results)
         from .report.views import FindingsView
 
@@ -339,11 +368,9 @@ def check(
 
 OutputOpt = Annotated[
     Path | None,
-    typer.Option(
-        "--output", "-o", help="Write the report to this file instead of the screen.", show_default=False
-    ),
+    typer.Option("--output", "-o", help=_h("cli.opt.output"), show_default=False),
 ]
-ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")]
+ForceOpt = Annotated[bool, typer.Option("--force", help=_h("cli.opt.force"))]
 
 
 def _refuse_existing(output: Path | None, force: bool) -> None:
@@ -385,7 +412,7 @@ def _show(view: object, fmt: Format, lang: str, output: Path | None, force: bool
     from .fileio import atomic_write
 
     atomic_write(output, render(view, lang=lang).decode("utf-8"), force=force)
-    _err(f"wrote {output}")
+    _err(_say("cli.wrote", path=output))
 
 
 @contextlib.contextmanager
@@ -429,7 +456,7 @@ def _progress(label: str) -> Iterator[object]:
             bar.stop()  # type: ignore[attr-defined]
     elapsed = time.monotonic() - start
     if elapsed > 2 and "total" in state:
-        _err(f"{label}: {state['total']:,} files in {elapsed:.1f} s")
+        _err(_say("cli.progress_done", label=label, n=f"{state['total']:,}", seconds=f"{elapsed:.1f}"))
 
 
 def _amount(text: str | None) -> float | None:
@@ -439,22 +466,21 @@ def _amount(text: str | None) -> float | None:
     try:
         value = float(cleaned)
     except ValueError:
-        raise UsageError(f"--budget needs an amount such as 500000000 or 500,000,000, not {text!r}") from None
+        raise UsageError(_say("cli.bad_budget", text=repr(text))) from None
     return value
 
 
-@app.command()
+@app.command(help=_h("cli.cmd.consolidate"))
 def consolidate(
-    proposal: Annotated[Path, typer.Argument(help="The proposal file (YAML).", show_default=False)],
+    proposal: Annotated[Path, typer.Argument(help=_h("cli.arg.proposal"), show_default=False)],
     reviews: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Review files, or folders holding reviews of this proposal "
-            "[default: PROPOSAL's name with .review*.yaml, beside it].",
+            help=_h("cli.arg.reviews"),
             show_default=False,
         ),
     ] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.terminal,
+    format: Annotated[Format, typer.Option("--format", "-f", help=_h("cli.opt.format"))] = Format.terminal,
     output: OutputOpt = None,
     lang: LangOpt = None,
     rubric: RubricOpt = None,
@@ -477,29 +503,25 @@ def consolidate(
         _show(PanelView(consolidation), format, language, output, force)
         if consolidation.unresolved:
             ids = ", ".join(cp.criterion.id for cp in consolidation.unresolved)
-            _err(f"{proposal}: disagreement to discuss on {ids}")
+            _err(_say("cli.disagreement", path=proposal, ids=ids))
 
 
-@app.command()
+@app.command(help=_h("cli.cmd.rank"))
 def rank(
-    call_dir: Annotated[
-        Path, typer.Argument(help="The call folder: proposals and their reviews (see docs/formats.md).")
-    ],
+    call_dir: Annotated[Path, typer.Argument(help=_h("cli.arg.call"))],
     fund: Annotated[
         int | None,
-        typer.Option(
-            "--fund", min=1, help="Draw the funding line after this many proposals.", show_default=False
-        ),
+        typer.Option("--fund", min=1, help=_h("cli.opt.fund"), show_default=False),
     ] = None,
     budget: Annotated[
         str | None,
         typer.Option(
             "--budget",
-            help="Draw the funding line where the proposals' requested amounts reach this budget.",
+            help=_h("cli.opt.budget"),
             show_default=False,
         ),
     ] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.terminal,
+    format: Annotated[Format, typer.Option("--format", "-f", help=_h("cli.opt.format"))] = Format.terminal,
     output: OutputOpt = None,
     lang: LangOpt = None,
     rubric: RubricOpt = None,
@@ -524,30 +546,28 @@ def rank(
         _show(RankingView(ranking), format, language, output, force)
         if ranking.problems:
             for problem in ranking.problems:
-                _err(f"error: {problem}")
+                _err(_say("cli.error", message=problem))
             files = len({p.file for p in ranking.problems})
-            _err(f"{files} file(s) with problems; {len(ranking.invalid)} proposal(s) ranked invalid")
+            _err(_say("cli.ranked_invalid", files=files, n=len(ranking.invalid)))
             raise typer.Exit(2)
 
 
-@app.command()
+@app.command(help=_h("cli.cmd.portfolio"))
 def portfolio(
     call_dir: Annotated[
         Path | None,
-        typer.Argument(
-            help="A call folder whose proposals are mapped (reviews are not needed).", show_default=False
-        ),
+        typer.Argument(help=_h("cli.arg.portfolio_call"), show_default=False),
     ] = None,
     programmes: Annotated[
         Path | None,
         typer.Option(
             "--programmes",
             "-p",
-            help="A programmes file (see docs/formats.md), e.g. examples/programmes-mext.yaml.",
+            help=_h("cli.opt.programmes"),
             show_default=False,
         ),
     ] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.terminal,
+    format: Annotated[Format, typer.Option("--format", "-f", help=_h("cli.opt.format"))] = Format.terminal,
     output: OutputOpt = None,
     lang: LangOpt = None,
     rubric: RubricOpt = None,
@@ -557,7 +577,7 @@ def portfolio(
         typer.Option(
             "--overlap",
             min=2,
-            help="Programmes with the same means that make an overlap [default: rubric].",
+            help=_h("cli.opt.overlap"),
             show_default=False,
         ),
     ] = None,
@@ -566,7 +586,7 @@ def portfolio(
         typer.Option(
             "--crowded",
             min=2,
-            help="Proposals that make a cell crowded [default: rubric].",
+            help=_h("cli.opt.crowded"),
             show_default=False,
         ),
     ] = None,
@@ -580,7 +600,7 @@ def portfolio(
         from .portfolio import build_map, programme_item, read_portfolio
 
         if call_dir is None and programmes is None:
-            raise UsageError("give a call folder, --programmes FILE, or both")
+            raise UsageError(_say("cli.portfolio_what"))
         language = _lang(lang)
         _refuse_existing(output, force)
         _available("portfolio", format, language)
@@ -593,8 +613,8 @@ def portfolio(
         _show(PortfolioView(pmap), format, language, output, force)
         if data.problems:
             for problem in data.problems:
-                _err(f"error: {problem}")
-            _err(f"{len({p.file for p in data.problems})} file(s) with problems were left off the map")
+                _err(_say("cli.error", message=problem))
+            _err(_say("cli.left_off_map", files=len({p.file for p in data.problems})))
             raise typer.Exit(2)
 
 
@@ -603,13 +623,10 @@ def run() -> None:
     try:
         app(prog_name="sti-review")
     except KeyboardInterrupt:
-        _err("interrupted")
+        _err(_say("cli.interrupted"))
         sys.exit(EXIT_INTERRUPTED)
     except Exception as exc:
         if os.environ.get("STI_REVIEW_DEBUG"):
             raise
-        _err(
-            f"internal error: {type(exc).__name__}: {exc}\n"
-            "This is a bug in sti-review; rerun with STI_REVIEW_DEBUG=1 for details and report it."
-        )
+        _err(_say("cli.internal_error", kind=type(exc).__name__, message=exc))
         sys.exit(70)
