@@ -277,10 +277,13 @@ def _unknown_criterion(criterion: str, rub) -> str:  # type: ignore[no-untyped-d
 def validate(
     files: Annotated[list[Path], typer.Argument(help=_h("cli.arg.files"), show_default=False)],
     rubric: RubricOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Check rubric, proposal and review files; report every problem at once."""
     with _user_errors():
         from .validate import validate_files
+
+        _lang(lang)
 
         results = validate_files(files, rubric)
         bad = 0
@@ -599,9 +602,9 @@ def portfolio(
     with _user_errors():
         from .portfolio import build_map, programme_item, read_portfolio
 
+        language = _lang(lang)
         if call_dir is None and programmes is None:
             raise UsageError(_say("cli.portfolio_what"))
-        language = _lang(lang)
         _refuse_existing(output, force)
         _available("portfolio", format, language)
         with _progress("portfolio") as progress:

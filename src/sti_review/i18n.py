@@ -17,7 +17,6 @@ import locale
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 Lang = str  # a language with a catalogue: "ja", "en", or any other dropped into locales/
@@ -64,14 +63,21 @@ def _unquote(text: str) -> str:
     return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(1)), text[1:-1])
 
 
-@dataclass
 class Catalogue:
-    """One language's messages: msgid -> text, or msgid -> plural forms."""
+    """One language's messages: msgid -> text, or msgid -> plural forms.
 
-    lang: str
-    messages: dict[str, str] = field(default_factory=dict)
-    plurals: dict[str, list[str]] = field(default_factory=dict)
-    plural: Callable[[int], int] = lambda n: int(n != 1)
+    (A plain class: ``dataclasses`` would import ``inspect``, ~10 ms at every start.)
+    """
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.messages: dict[str, str] = {}
+        self.plurals: dict[str, list[str]] = {}
+        self.plural: Callable[[int], int] = _english_plural
+
+
+def _english_plural(n: int) -> int:
+    return int(n != 1)
 
 
 def parse_po(text: str, lang: str = "") -> Catalogue:
@@ -147,7 +153,15 @@ def load(lang: str) -> Catalogue | None:
     if where in _LOADED:
         return _LOADED[where]
     path = _po_path(lang)
-    cat = None if path is None else parse_po(path.read_text(encoding="utf-8"), lang)
+    cat = None
+    if path is not None:
+        try:
+            cat = parse_po(path.read_text(encoding="utf-8"), str(path))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            # A broken catalogue must not take the program down: its words fall back to English.
+            import sys
+
+            sys.stderr.write(f"sti-review: {exc}; catalogue ignored\n")
     _LOADED[where] = cat
     return cat
 
