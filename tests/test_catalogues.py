@@ -195,3 +195,26 @@ def test_every_message_of_ours_is_translated_under_the_pseudo_locale(invoke, pse
     outside = re.sub(r"⟦[^⟧]*⟧", " ", shown)
     leaked = [f for f in ours if f in outside]
     assert not leaked, leaked[:5]
+
+
+def test_an_empty_catalogue_means_english_words(invoke, tmp_path):
+    folder = tmp_path / "pt" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "sti_review.po").write_text("", encoding="utf-8")
+    env = {"STI_REVIEW_LOCALES": str(tmp_path)}
+    args = ("assess", EXAMPLES / "bc-quantum-mobility-de.yaml", "--lang", "pt", "-f", "markdown")
+    result = invoke(*args, env=env)
+    assert result.exit_code == 0 and "## Outcome" in result.stdout and not result.stderr
+
+
+def test_a_huge_catalogue_is_read_entry_by_entry():
+    text = "\n".join(f'msgid "k{i}"\nmsgstr "v{i} ' + "é" * 50 + '"\n' for i in range(50_000))
+    cat = parse_po(text, "huge.po")
+    assert len(cat.messages) == 50_000 and cat.messages["k49999"].startswith("v49999 ")
+
+
+def test_a_language_name_cannot_reach_outside_the_locales_folder(invoke):
+    for lang in ("../en", "/etc", ".", ""):
+        assert not i18n.is_available(lang)
+    result = invoke("criteria", "--lang", "../ja")
+    assert result.exit_code == 2 and "unknown language" in result.stderr
