@@ -9,11 +9,10 @@ from typing import TYPE_CHECKING, Any
 from ...checks import Finding
 from ...i18n import Lang, t
 from ...i18n import t as _t
-from ...rubric import objective_title
 from ...scoring import Assessment, CriterionResult, SectionResult
 from ..html import svg
 from ..html.common import OUTCOME_CLASS, OUTCOME_SYMBOL, T, findings_view, render_page
-from ..views.common import num, outcome_text, programme_text, reason_text, score_text
+from ..views.common import num, outcome_text, proposal_rows, reason_text, score_text
 
 if TYPE_CHECKING:
     from ..views import AssessmentView
@@ -69,24 +68,7 @@ def _words(lang: Lang) -> dict[str, str]:
 
 
 def meta_rows(a: Assessment, lang: Lang) -> list[tuple[str, str | list[str]]]:
-    p = a.proposal
-    rows: list[tuple[str, str | list[str]]] = [
-        (t("id", lang), p.id),
-        (t("title", lang), p.title),
-        (t("programme", lang), programme_text(p.programme, lang)),
-    ]
-    if p.lead:
-        rows.append(
-            (t("lead", lang), p.lead.name + (f" ({p.lead.institution})" if p.lead.institution else ""))
-        )
-    rows.append((t("partners", lang), [f"{x.country} {x.institution}".strip() for x in p.partners]))
-    if p.objectives:
-        rows.append(
-            (t("objectives", lang), [f"{o} {objective_title(a.rubric, o, lang)}" for o in p.objectives])
-        )
-    rows.append((t("reviewer", lang), a.review.reviewer or "—"))
-    rows.append((t("rubric", lang), a.rubric.ref))
-    return rows
+    return [(label, value) for _, label, value in proposal_rows(a, lang)]
 
 
 def outcome_view(a: Assessment, lang: Lang, heading: str | None = None, basis: str = "") -> dict[str, Any]:

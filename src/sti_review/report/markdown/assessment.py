@@ -8,10 +8,9 @@ from typing import TYPE_CHECKING
 from ... import __version__
 from ...checks import Finding
 from ...i18n import Lang, t
-from ...rubric import objective_title
 from ...sanitize import markdown_inline as esc
 from ...scoring import Assessment, Outcome
-from ..views.common import num, outcome_text, programme_text, reason_text, score_text
+from ..views.common import num, outcome_text, proposal_rows, reason_text, score_text
 from .table import row as _row
 
 if TYPE_CHECKING:
@@ -35,18 +34,11 @@ def render_text(assessment: Assessment, lang: Lang, findings: Sequence[Finding] 
     lines: list[str] = [f"# {t('report_title', lang)}: {esc(p.title)}", ""]
 
     lines += [_row(t("proposal", lang), ""), "|---|---|"]
-    lines.append(_row(t("id", lang), esc(p.id)))
-    lines.append(_row(t("programme", lang), programme_text(p.programme, lang)))
-    if p.lead:
-        lead = p.lead.name + (f" ({p.lead.institution})" if p.lead.institution else "")
-        lines.append(_row(t("lead", lang), esc(lead)))
-    partners = "<br>".join(esc(f"{x.country} {x.institution}".strip()) for x in p.partners)
-    lines.append(_row(t("partners", lang), partners))
-    if p.objectives:
-        objs = "<br>".join(f"{esc(o)} {esc(objective_title(rubric, o, lang))}" for o in p.objectives)
-        lines.append(_row(t("objectives", lang), objs))
-    lines.append(_row(t("reviewer", lang), esc(a.review.reviewer or "—")))
-    lines.append(_row(t("rubric", lang), esc(rubric.ref)))
+    for key, label, value in proposal_rows(a, lang):
+        if key == "title":
+            continue  # the heading says it
+        cell = esc(value) if isinstance(value, str) else "<br>".join(esc(v) for v in value)
+        lines.append(_row(label, value if key == "programme" else cell))
     lines.append("")
 
     lines.append(f"## {t('outcome', lang)}: {_OUTCOME_MARK[a.outcome]} **{outcome_text(a, lang)}**")

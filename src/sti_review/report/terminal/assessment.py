@@ -14,10 +14,9 @@ from rich.text import Text
 
 from ...checks import Finding
 from ...i18n import Lang, t
-from ...rubric import objective_title
 from ...sanitize import printable
 from ...scoring import Assessment, Outcome, SectionResult
-from ..views.common import num, outcome_text, programme_text, reason_text, score_text
+from ..views.common import num, outcome_text, proposal_rows, reason_text, score_text
 
 if TYPE_CHECKING:
     from ..views import AssessmentView
@@ -56,27 +55,12 @@ def bar(score: Fraction | None, maximum: float, threshold: float | None) -> Text
 
 
 def _header(a: Assessment, lang: Lang) -> Panel:
-    p = a.proposal
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
-    grid.add_row(t("id", lang), _u(p.id))
-    grid.add_row(t("title", lang), _u(p.title))
-    grid.add_row(t("programme", lang), programme_text(p.programme, lang))
-    if p.lead:
-        lead = p.lead.name + (f" ({p.lead.institution})" if p.lead.institution else "")
-        grid.add_row(t("lead", lang), _u(lead))
-    grid.add_row(
-        t("partners", lang),
-        _u("\n".join(f"{x.country} {x.institution}".strip() for x in p.partners)),
-    )
-    if p.objectives:
-        grid.add_row(
-            t("objectives", lang),
-            _u("\n".join(f"{o} {objective_title(a.rubric, o, lang)}" for o in p.objectives)),
-        )
-    grid.add_row(t("reviewer", lang), _u(a.review.reviewer or "—"))
-    grid.add_row(t("rubric", lang), _u(a.rubric.ref))
+    for key, label, value in proposal_rows(a, lang):
+        text = value if isinstance(value, str) else "\n".join(value)
+        grid.add_row(label, text if key == "programme" else _u(text))
     return Panel(grid, title=t("report_title", lang), title_align="left", box=box.ROUNDED)
 
 

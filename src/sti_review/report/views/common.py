@@ -63,3 +63,27 @@ def outcome_text(assessment: Assessment, lang: Lang) -> str:
 
 def programme_text(programme: str, lang: Lang) -> str:
     return t(f"programme_{programme}", lang)
+
+
+def proposal_rows(a: Assessment, lang: Lang) -> list[tuple[str, str, str | list[str]]]:
+    """The proposal at the head of every assessment report: (key, label, value or lines)."""
+    from ...rubric import objective_title
+
+    p = a.proposal
+    rows: list[tuple[str, str, str | list[str]]] = [
+        ("id", t("id", lang), p.id),
+        ("title", t("title", lang), p.title),
+        ("programme", t("programme", lang), programme_text(p.programme, lang)),
+    ]
+    if p.lead:
+        lead = p.lead.name + (f" ({p.lead.institution})" if p.lead.institution else "")
+        rows.append(("lead", t("lead", lang), lead))
+    rows.append(
+        ("partners", t("partners", lang), [f"{x.country} {x.institution}".strip() for x in p.partners])
+    )
+    if p.objectives:
+        objectives = [f"{o} {objective_title(a.rubric, o, lang)}" for o in p.objectives]
+        rows.append(("objectives", t("objectives", lang), objectives))
+    rows.append(("reviewer", t("reviewer", lang), a.review.reviewer or "—"))
+    rows.append(("rubric", t("rubric", lang), a.rubric.ref))
+    return rows
