@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -94,8 +95,16 @@ def test_a_third_language_needs_only_a_catalogue(invoke, tmp_path):
 def test_help_is_in_the_chosen_language():
     """--help is built when the CLI is imported, so this needs a process of its own."""
     run = [sys.executable, "-m", "sti_review", "assess", "--help"]
-    ja = subprocess.run([*run, "--lang", "ja"], capture_output=True, text=True, check=False)
+    env80 = {"LANG": "C.UTF-8", "COLUMNS": "80"}
+    ja = subprocess.run([*run, "--lang", "ja"], capture_output=True, text=True, check=False, env=env80)
     assert "提案ファイル（YAML）" in ja.stdout and "報告書の形式" in ja.stdout
+    # Japanese has no spaces to break at: it is still wrapped to the 80 columns it is shown in
+    columns = [
+        sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+        for line in ja.stdout.splitlines()
+    ]
+    assert max(columns) <= 80
+    assert not any(line.lstrip().startswith(("、", "。", "）")) for line in ja.stdout.splitlines())
     en = subprocess.run(run, capture_output=True, text=True, check=False, env={"LANG": "C.UTF-8"})
     assert "The proposal file (YAML)." in en.stdout
 

@@ -44,6 +44,68 @@ def _h(key: str) -> str:
     return t(key, _HELP_LANG)
 
 
+_NO_LINE_START = "、。，．）」』】・ー：；？！"
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _fill_wide(text: str, width: int, first: str, rest: str) -> str:
+    """Fill a paragraph of Japanese (no spaces to break at) by display width: break between
+    wide characters, never inside a Latin word, never before 、。）."""
+    import re
+
+    tokens = re.findall(
+        r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|\s+|[^\s\u2e80-\u9fff\uf900-\uffef]+", text
+    )
+    lines, line, indent = [], "", first
+    for token in tokens:
+        if token.isspace():
+            token = " "
+            if not line:
+                continue
+        if line and _width(indent + line + token) > width and token[0] not in _NO_LINE_START and token != " ":
+            lines.append(indent + line.rstrip())
+            line, indent = "", rest
+        line += token
+    if line:
+        lines.append(indent + line.rstrip())
+    return "\n".join(lines)
+
+
+def _install_wide_help_wrap() -> None:
+    """click fills help text at spaces and counts characters, not columns, so a Japanese
+    paragraph would run off the screen; wrap paragraphs with wide characters ourselves."""
+    try:
+        from typer._click import formatting
+    except ImportError:  # a typer without its vendored click: keep its own wrapping
+        return
+    original = formatting.wrap_text
+
+    def wrap_text(  # type: ignore[no-untyped-def]
+        text, width=78, initial_indent="", subsequent_indent="", preserve_paragraphs=False
+    ):
+        import re
+
+        if not re.search("[\u3000-\u9fff\uff00-\uffef]", text):
+            return original(text, width, initial_indent, subsequent_indent, preserve_paragraphs)
+        paragraphs = (
+            [" ".join(p.split()) for p in text.replace("\b", "").split("\n\n")]
+            if preserve_paragraphs
+            else [text]
+        )
+        return "\n\n".join(_fill_wide(p, width, initial_indent, subsequent_indent) for p in paragraphs if p)
+
+    formatting.wrap_text = wrap_text  # type: ignore[assignment]
+
+
+if _width(_h("cli.cmd.assess")) != len(_h("cli.cmd.assess")):
+    _install_wide_help_wrap()
+
+
 # The language of the CLI's own messages in this run: set from the environment before each
 # command, then from its --lang once that is parsed.
 _RUN_LANG = [_HELP_LANG]
