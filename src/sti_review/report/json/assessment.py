@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from ... import __version__
@@ -13,16 +12,13 @@ from ...sanitize import json_text
 from ...scoring import Assessment, CriterionResult
 from ..views.common import outcome_text, reason_text
 from .findings import findings_data
+from .numbers import number as _n
 
 if TYPE_CHECKING:
     from ..views import AssessmentView
 
 
 SCHEMA = "sti-review/assessment@1"
-
-
-def _n(x: Fraction | float | None) -> float | None:
-    return None if x is None else round(float(x), 4)
 
 
 def _criterion(r: CriterionResult, lang: Lang) -> dict[str, Any]:

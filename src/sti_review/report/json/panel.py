@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from ... import __version__
@@ -11,16 +10,13 @@ from ...panel import AnswerLike, Consolidation, CriterionPanel
 from ...sanitize import json_text
 from ..json import assessment as assessment_json
 from ..views.common import outcome_text, reason_text
+from .numbers import number as _n
 
 if TYPE_CHECKING:
     from ..views import PanelView
 
 
 SCHEMA = "sti-review/panel@1"
-
-
-def _n(x: Fraction | float | None) -> float | None:
-    return None if x is None else round(float(x), 4)
 
 
 def _answer(a: AnswerLike | None) -> dict[str, Any] | None:

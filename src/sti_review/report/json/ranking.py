@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from ... import __version__
@@ -10,16 +9,13 @@ from ...i18n import Lang
 from ...ranking import RankedProposal, Ranking
 from ...sanitize import json_text
 from ..views.ranking import outcome_label, reason_line, status_text
+from .numbers import number as _n
 
 if TYPE_CHECKING:
     from ..views import RankingView
 
 
 SCHEMA = "sti-review/ranking@1"
-
-
-def _n(x: Fraction | float | None) -> float | None:
-    return None if x is None else round(float(x), 4)
 
 
 def _problem(p: Any) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from ...i18n import Lang, t
 from ...sanitize import printable
 from ...scoring import Assessment, Outcome, SectionResult
 from ..views.common import num, outcome_text, proposal_rows, reason_text, score_text
+from .console import untrusted as _u
 
 if TYPE_CHECKING:
     from ..views import AssessmentView
@@ -31,11 +32,6 @@ OUTCOME_STYLE = {
 }
 VERDICT_STYLE = {"pass": "green", "conditional": "yellow", "fail": "bold red"}
 BAR_WIDTH = 20
-
-
-def _u(text: str | None) -> Text:
-    """Untrusted text, shown literally."""
-    return Text(printable(text or ""))
 
 
 def bar(score: Fraction | None, maximum: float, threshold: float | None) -> Text:

@@ -11,6 +11,9 @@ import io
 from collections.abc import Callable
 
 from rich.console import Console
+from rich.text import Text
+
+from ...sanitize import printable
 
 
 def capture(draw: Callable[[Console], None], *, width: int, color: bool = False) -> bytes:
@@ -24,3 +27,9 @@ def capture(draw: Callable[[Console], None], *, width: int, color: bool = False)
     )
     draw(console)
     return console.export_text(styles=color).encode("utf-8")
+
+
+def untrusted(text: str | None, style: str = "") -> Text:
+    """User text (proposals, reviews, rubrics from elsewhere): shown literally, controls made
+    visible, never read as rich markup."""
+    return Text(printable(text or ""), style=style)

@@ -28,6 +28,7 @@ from ..views.panel import (
     settled_text,
     why_text,
 )
+from .console import untrusted as _u
 
 if TYPE_CHECKING:
     from ..views import PanelView
@@ -36,10 +37,6 @@ if TYPE_CHECKING:
 _WIDE_CHARS = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
 _WIDE = re.compile(f"[{_WIDE_CHARS}]")
 _TOKEN = re.compile(f"[{_WIDE_CHARS}][、。，．）」』】・ー]*|\\s+|[^\\s{_WIDE_CHARS}]+")
-
-
-def _u(text: str | None) -> Text:
-    return Text(printable(text or ""))
 
 
 def _header(c: Consolidation, lang: Lang) -> Panel:

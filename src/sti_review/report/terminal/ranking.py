@@ -31,6 +31,7 @@ from ..views.ranking import (
     tie_text,
     zone_text,
 )
+from .console import untrusted as _u
 
 if TYPE_CHECKING:
     from ..views import RankingView
@@ -50,10 +51,6 @@ STATUS_STYLE = {
     "ineligible": "dim",
     "invalid": "bold red",
 }
-
-
-def _u(text: str | None, style: str = "") -> Text:
-    return Text(printable(text or ""), style=style)
 
 
 def _table(ranking: Ranking, lang: Lang, width: int) -> Table:
