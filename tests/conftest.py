@@ -39,6 +39,7 @@ BASE_ENV: dict[str, str | None] = {
     "FORCE_COLOR": None,
     "STI_REVIEW_LANG": None,
     "STI_REVIEW_DEBUG": None,
+    "STI_REVIEW_LOCALES": None,
     "LC_ALL": None,
     "LC_MESSAGES": None,
     "LANGUAGE": None,

@@ -247,10 +247,12 @@ def test_assess_of_a_clean_proposal_says_no_findings(invoke):
 
 def test_report_modules_without_findings_keep_working():
     from sti_review.api import open_job
-    from sti_review.report import json as json_report
-    from sti_review.report import markdown, terminal
+    from sti_review.report.json import assessment as json_report
+    from sti_review.report.markdown import assessment as markdown
+    from sti_review.report.registry import Format, render
+    from sti_review.report.views import AssessmentView
 
     assessment = open_job(EXAMPLES / "satreps-flood-ews-th.yaml").assessment()
-    assert json.loads(json_report.render(assessment, "en"))["findings"] is None
-    assert "Pre-checks" not in markdown.render(assessment, "en")
-    assert "Pre-checks" not in terminal.render_text(assessment, "en")
+    assert json.loads(json_report.render_text(assessment, "en"))["findings"] is None
+    assert "Pre-checks" not in markdown.render_text(assessment, "en")
+    assert "Pre-checks" not in render(AssessmentView(assessment), Format.terminal, lang="en").decode()

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from sti_review.checks import run_checks
 from sti_review.errors import InputError
 from sti_review.proposal import from_document
-from sti_review.report import json as json_report
-from sti_review.report import markdown
+from sti_review.report.json import assessment as json_report
+from sti_review.report.markdown import assessment as markdown
 from sti_review.review import review_from_document
 from sti_review.rubric import load_rubric
 from sti_review.scoring import assess
@@ -184,8 +184,8 @@ def load_everything(text: str) -> None:
     assert all(p.file == SHOWN for p in problems)
     if review is not None and not problems:
         a = assess(RUBRIC, proposal, review.review)
-        json_report.render(a, "en")
-        markdown.render(a, "ja")
+        json_report.render_text(a, "en")
+        markdown.render_text(a, "ja")
 
 
 def assert_located(exc: InputError) -> None:

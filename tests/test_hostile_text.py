@@ -146,8 +146,9 @@ def files(tmp_path_factory) -> dict[str, Path]:
 
 
 def formats(*extra: str) -> list[str]:
-    # Word and Excel files are binary, written only with -o; their hostile text: test_office.py
-    return [f.value for f in Format if f.value not in ("docx", "xlsx")] + list(extra)
+    """The text formats every command writes (csv is the ranking's alone), and ``extra``.
+    Word and Excel files are binary, written only with -o; their hostile text: test_office.py."""
+    return [f.value for f in Format if f.value not in ("csv", "docx", "xlsx")] + list(extra)
 
 
 def assert_clean(text: str, what: str) -> None:

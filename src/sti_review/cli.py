@@ -14,12 +14,110 @@ import typer
 
 from . import __version__
 from .errors import InputError, StiReviewError, UsageError
-from .report import Format
+from .i18n import t
+from .report.registry import Format
+
+
+def _help_lang(argv: list[str]) -> str:
+    """The language of --help, known before typer builds it: --lang/-l in the arguments, else
+    STI_REVIEW_LANG, else the locale (an unknown --lang is refused later, when it is parsed)."""
+    from .i18n import detect_lang, is_available
+
+    for i, arg in enumerate(argv):
+        value = None
+        if arg in ("--lang", "-l") and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+        elif arg.startswith("-l") and len(arg) > 2 and not arg.startswith("--"):
+            value = arg[2:]
+        if value and is_available(value):
+            return detect_lang(value)
+    return detect_lang(None)
+
+
+_HELP_LANG = _help_lang(sys.argv[1:])
+
+
+def _h(key: str) -> str:
+    """A help text in the language of this run's --help."""
+    return t(key, _HELP_LANG)
+
+
+_NO_LINE_START = "、。，．）」』】・ー：；？！"
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _fill_wide(text: str, width: int, first: str, rest: str) -> str:
+    """Fill a paragraph of Japanese (no spaces to break at) by display width: break between
+    wide characters, never inside a Latin word, never before 、。）."""
+    import re
+
+    tokens = re.findall(
+        r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|\s+|[^\s\u2e80-\u9fff\uf900-\uffef]+", text
+    )
+    lines, line, indent = [], "", first
+    for token in tokens:
+        if token.isspace():
+            token = " "
+            if not line:
+                continue
+        if line and _width(indent + line + token) > width and token[0] not in _NO_LINE_START and token != " ":
+            lines.append(indent + line.rstrip())
+            line, indent = "", rest
+        line += token
+    if line:
+        lines.append(indent + line.rstrip())
+    return "\n".join(lines)
+
+
+def _install_wide_help_wrap() -> None:
+    """click fills help text at spaces and counts characters, not columns, so a Japanese
+    paragraph would run off the screen; wrap paragraphs with wide characters ourselves."""
+    try:
+        from typer._click import formatting
+    except ImportError:  # a typer without its vendored click: keep its own wrapping
+        return
+    original = formatting.wrap_text
+
+    def wrap_text(  # type: ignore[no-untyped-def]
+        text, width=78, initial_indent="", subsequent_indent="", preserve_paragraphs=False
+    ):
+        import re
+
+        if not re.search("[\u3000-\u9fff\uff00-\uffef]", text):
+            return original(text, width, initial_indent, subsequent_indent, preserve_paragraphs)
+        paragraphs = (
+            [" ".join(p.split()) for p in text.replace("\b", "").split("\n\n")]
+            if preserve_paragraphs
+            else [text]
+        )
+        return "\n\n".join(_fill_wide(p, width, initial_indent, subsequent_indent) for p in paragraphs if p)
+
+    formatting.wrap_text = wrap_text  # type: ignore[assignment]
+
+
+if _width(_h("cli.cmd.assess")) != len(_h("cli.cmd.assess")):
+    _install_wide_help_wrap()
+
+
+# The language of the CLI's own messages in this run: set from the environment before each
+# command, then from its --lang once that is parsed.
+_RUN_LANG = [_HELP_LANG]
+
+
+def _say(key: str, **kwargs: object) -> str:
+    return t(key, _RUN_LANG[0], **kwargs)
+
 
 app = typer.Typer(
     name="sti-review",
-    help="Review international STI cooperation proposals against a rubric "
-    "(MEXT 2021, 科学技術の国際展開の戦略的推進に向けて) and hand committees a scored report.",
+    help=_h("cli.app"),
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -33,11 +131,6 @@ EXIT_INCOMPLETE = 3
 EXIT_INTERRUPTED = 130
 
 
-class LangChoice(str, Enum):
-    ja = "ja"
-    en = "en"
-
-
 class SchemaChoice(str, Enum):
     proposal = "proposal"
     review = "review"
@@ -46,12 +139,12 @@ class SchemaChoice(str, Enum):
 
 
 LangOpt = Annotated[
-    LangChoice | None,
+    str | None,
     typer.Option(
         "--lang",
         "-l",
-        help="Language of the rubric text and the report: ja or en "
-        "[default: $STI_REVIEW_LANG, else the locale].",
+        help=_h("cli.opt.lang"),
+        metavar="<lang>",
         show_default=False,
     ),
 ]
@@ -59,8 +152,7 @@ RubricOpt = Annotated[
     Path | None,
     typer.Option(
         "--rubric",
-        help="A rubric folder (or its rubric.yaml), or the id of a shipped rubric "
-        "(e.g. horizon-europe-2021), instead of the default one.",
+        help=_h("cli.opt.rubric"),
         show_default=False,
     ),
 ]
@@ -76,16 +168,23 @@ def _version(value: bool) -> None:
 def _main(
     version: Annotated[
         bool,
-        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit."),
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help=_h("cli.opt.version")),
     ] = False,
 ) -> None:
     """Review international STI cooperation proposals against a rubric."""
-
-
-def _lang(choice: LangChoice | None) -> str:
     from .i18n import detect_lang
 
-    return detect_lang(choice.value if choice else None)
+    _RUN_LANG[0] = detect_lang(None)
+
+
+def _lang(choice: str | None) -> str:
+    """--lang, checked: any language with a catalogue (i18n.languages()) is accepted."""
+    from .i18n import detect_lang, is_available, languages
+
+    if choice is not None and not is_available(choice):
+        raise UsageError(_say("cli.unknown_lang", language=choice, langs=", ".join(languages())))
+    _RUN_LANG[0] = detect_lang(choice)
+    return _RUN_LANG[0]
 
 
 def _err(text: str) -> None:
@@ -101,13 +200,13 @@ def _user_errors() -> Iterator[None]:
         yield
     except InputError as exc:
         for problem in exc.problems:
-            _err(f"error: {problem}")
+            _err(_say("cli.error", message=problem))
         raise typer.Exit(exc.exit_code) from None
     except StiReviewError as exc:
-        _err(f"error: {exc}")
+        _err(_say("cli.error", message=exc))
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
-        _err("interrupted")
+        _err(_say("cli.interrupted"))
         raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
@@ -117,34 +216,12 @@ def _console(stderr: bool = False):  # type: ignore[no-untyped-def]
     return Console(stderr=stderr, highlight=False)
 
 
-def _write_output(text: str, output: Path | None, force: bool) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        return
-    from .fileio import atomic_write
-
-    atomic_write(output, text, force=force)
-    _err(f"wrote {output}")
-
-
-BINARY_FORMATS = ("docx", "xlsx")
-XLSX_COMMANDS = "rank, consolidate, portfolio"
-
-
-def _binary_output(fmt: str, output: Path | None, command: str) -> None:
+def _binary_output(fmt: Format, output: Path | None) -> None:
     """Word and Excel files go to a file named with -o, never to the screen (issue 13)."""
-    if fmt not in BINARY_FORMATS:
-        return
-    if fmt == "xlsx" and command not in XLSX_COMMANDS.split(", "):  # pragma: no branch
-        raise UsageError(
-            f"--format xlsx is for {XLSX_COMMANDS}; use docx for {command} / "
-            f"xlsx 形式は {XLSX_COMMANDS} 用です。{command} には docx を使ってください"
-        )
-    if output is None or _is_terminal(output):
-        raise UsageError(
-            f"--format {fmt} writes a binary file: give -o FILE.{fmt} / "
-            f"{fmt} 形式はバイナリファイルです。-o ファイル名.{fmt} を指定してください"
-        )
+    from .report.registry import BINARY
+
+    if fmt in BINARY and (output is None or _is_terminal(output)):
+        raise UsageError(_say("cli.binary_needs_output", format=fmt.value))
 
 
 def _is_terminal(path: Path) -> bool:
@@ -162,33 +239,25 @@ def _is_terminal(path: Path) -> bool:
         os.close(fd)
 
 
-def _write_binary(data: bytes, output: Path | None, force: bool) -> None:
-    from .fileio import atomic_write
-
-    assert output is not None  # _binary_output refused the screen before any work
-    atomic_write(output, data, force=force)
-    _err(f"wrote {output}")
-
-
-@app.command()
+@app.command(help=_h("cli.cmd.assess"))
 def assess(
-    proposal: Annotated[Path, typer.Argument(help="The proposal file (YAML).", show_default=False)],
+    proposal: Annotated[Path, typer.Argument(help=_h("cli.arg.proposal"), show_default=False)],
     review: Annotated[
         Path | None,
         typer.Option(
             "--review",
             "-r",
-            help="The review file [default: PROPOSAL's name with .review.yaml, beside it].",
+            help=_h("cli.opt.review"),
             show_default=False,
         ),
     ] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.terminal,
+    format: Annotated[Format, typer.Option("--format", "-f", help=_h("cli.opt.format"))] = Format.terminal,
     output: Annotated[
         Path | None,
         typer.Option(
             "--output",
             "-o",
-            help="Write the report to this file instead of the screen.",
+            help=_h("cli.opt.output"),
             show_default=False,
         ),
     ] = None,
@@ -198,15 +267,15 @@ def assess(
         bool,
         typer.Option(
             "--no-input",
-            help="Never ask questions: an incomplete review exits with code 3 and lists what is missing.",
+            help=_h("cli.opt.no_input"),
         ),
     ] = False,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")] = False,
+    force: Annotated[bool, typer.Option("--force", help=_h("cli.opt.force"))] = False,
     interactive: Annotated[
         bool,
         typer.Option(
             "--interactive",
-            help="Ask the questions even when input or output is not a terminal (e.g. answers piped in).",
+            help=_h("cli.opt.interactive"),
         ),
     ] = False,
 ) -> None:
@@ -220,8 +289,9 @@ def assess(
 
         language = _lang(lang)
         if interactive and no_input:
-            raise UsageError("--interactive and --no-input cannot be used together")
-        _binary_output(format.value, output, "assess")
+            raise UsageError(_say("cli.interactive_no_input"))
+        _available("assessment", format, language)
+        _binary_output(format, output)
         from .api import default_review_path
 
         own = (proposal, review or default_review_path(proposal), rubric)
@@ -232,9 +302,7 @@ def assess(
             options = [f"--format={format.value}"] if format is not Format.terminal else []
             options += [f"--output={output}"] if output is not None else []
             options += ["--force"] * force + ["--interactive"] * interactive
-            resume = q.resume_command(
-                proposal, review=review, rubric=rubric, lang=lang.value if lang else None, options=options
-            )
+            resume = q.resume_command(proposal, review=review, rubric=rubric, lang=lang, options=options)
             done = q.complete_review(
                 proposal, review, rubric, q.ConsolePrompter(_console()), language, resume
             )
@@ -247,100 +315,65 @@ def assess(
             job = open_job(proposal, review, rubric)
         assessment = job.assessment()
         if assessment.missing:
-            _err(
-                f"{job.review_path}: incomplete review, {len(assessment.missing)} "
-                f"criteria not answered: {', '.join(assessment.missing)}"
-            )
+            n, items = len(assessment.missing), ", ".join(assessment.missing)
+            _err(_say("cli.incomplete", path=job.review_path, n=n, items=items))
             if not job.review_exists:
-                _err(
-                    f"no review file yet at {job.review_path}; write one (see docs/formats.md) "
-                    "or pass --review"
-                )
-        _emit(assessment, language, format, output, force, job.findings)
+                _err(_say("cli.no_review_yet", path=job.review_path))
+        from .report.views import AssessmentView
+
+        _show(AssessmentView(assessment, job.findings), format, language, output, force)
         if assessment.missing:
             raise typer.Exit(EXIT_INCOMPLETE)
 
 
-def _emit(assessment, lang, format: Format, output: Path | None, force: bool, findings=None) -> None:  # type: ignore[no-untyped-def]
-    if format is Format.docx:
-        from .report.docx import assessment as docx_assessment
-
-        _write_binary(docx_assessment.render(assessment, lang=lang, findings=findings), output, force)
-    elif format is Format.json:
-        from .report import json as json_report
-
-        _write_output(json_report.render(assessment, lang, findings), output, force)
-    elif format is Format.markdown:
-        from .report import markdown
-
-        _write_output(markdown.render(assessment, lang, findings), output, force)
-    elif format is Format.html:
-        from .report import html
-
-        _write_output(html.render(assessment, lang, findings), output, force)
-    else:
-        from .report import terminal
-
-        if output is None:
-            terminal.print_report(assessment, lang, _console(), findings)
-        else:
-            _write_output(terminal.render_text(assessment, lang, findings=findings), output, force)
-
-
-@app.command()
+@app.command(help=_h("cli.cmd.criteria"))
 def criteria(
     criterion: Annotated[
         str | None,
-        typer.Argument(help="Show one criterion in full, e.g. A2.", show_default=False),
+        typer.Argument(help=_h("cli.arg.criterion"), show_default=False),
     ] = None,
     lang: LangOpt = None,
     rubric: RubricOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the rubric as JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=_h("cli.opt.json"))] = False,
+    format: Annotated[
+        Format, typer.Option("--format", "-f", help=_h("cli.opt.output_format"))
+    ] = Format.terminal,
 ) -> None:
     """List the rubric's criteria, or show one in full."""
     with _user_errors():
-        from .report import rubric_view
+        from .report.views import RubricView
         from .rubric import load_rubric
 
         language = _lang(lang)
+        fmt = Format.json if as_json else format
+        _available("rubric", fmt, language)
         rub = load_rubric(rubric)
-        if as_json:
-            data = rubric_view.to_data(rub)
-            if criterion:
-                data = next(
-                    (c for s in data["sections"] for c in s["criteria"] if c["id"] == criterion),
-                    None,
-                )
-            if data is None:
-                raise UsageError(_unknown_criterion(criterion or "", rub))
-            from .sanitize import json_text
-
-            sys.stdout.write(json_text(data))
-            return
-        console = _console()
-        if criterion is None:
-            rubric_view.print_tree(rub, language, console)
-            return
-        crit = rub.criteria.get(criterion) or rub.criteria.get(criterion.upper())
-        if crit is None:
-            raise UsageError(_unknown_criterion(criterion, rub))
-        rubric_view.print_criterion(rub, crit, language, console)
+        crit = None
+        if criterion is not None:
+            # JSON names criteria exactly as the rubric does; the screen also takes "a2" for A2
+            crit = rub.criteria.get(criterion)
+            if crit is None and fmt is not Format.json:
+                crit = rub.criteria.get(criterion.upper())
+            if crit is None:
+                raise UsageError(_unknown_criterion(criterion, rub))
+        _show(RubricView(rub, crit), fmt, language, None, False)
 
 
 def _unknown_criterion(criterion: str, rub) -> str:  # type: ignore[no-untyped-def]
-    return f"unknown criterion {criterion!r}; known: {', '.join(rub.criteria)}"
+    return _say("cli.unknown_criterion", criterion=repr(criterion), known=", ".join(rub.criteria))
 
 
-@app.command()
+@app.command(help=_h("cli.cmd.validate"))
 def validate(
-    files: Annotated[
-        list[Path], typer.Argument(help="Rubric, proposal or review files.", show_default=False)
-    ],
+    files: Annotated[list[Path], typer.Argument(help=_h("cli.arg.files"), show_default=False)],
     rubric: RubricOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Check rubric, proposal and review files; report every problem at once."""
     with _user_errors():
         from .validate import validate_files
+
+        _lang(lang)
 
         results = validate_files(files, rubric)
         bad = 0
@@ -348,19 +381,19 @@ def validate(
             if result.problems:
                 bad += 1
                 for problem in result.problems:
-                    _err(f"error: {problem}")
+                    _err(_say("cli.error", message=problem))
             else:
-                sys.stdout.write(f"ok: {result.path} ({result.kind})\n")
+                sys.stdout.write(_say("cli.ok", path=result.path, kind=result.kind) + "\n")
         if bad:
-            _err(f"{bad} of {len(results)} files have problems")
+            _err(_say("cli.files_with_problems", bad=bad, n=len(results)))
             raise typer.Exit(2)
 
 
-@app.command()
+@app.command(help=_h("cli.cmd.schema"))
 def schema(
     which: Annotated[
         SchemaChoice | None,
-        typer.Argument(help="Which format; all of them when left out.", show_default=False),
+        typer.Argument(help=_h("cli.arg.schema"), show_default=False),
     ] = None,
     rubric: RubricOpt = None,
 ) -> None:
@@ -380,22 +413,20 @@ def schema(
 EXIT_CHECK_FAILED = 1
 
 
-@app.command()
+@app.command(help=_h("cli.cmd.check"))
 def check(
-    proposals: Annotated[
-        list[Path], typer.Argument(help="One or more proposal files (YAML).", show_default=False)
-    ],
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.terminal,
+    proposals: Annotated[list[Path], typer.Argument(help=_h("cli.arg.proposals"), show_default=False)],
+    format: Annotated[
+        Format, typer.Option("--format", "-f", help=_h("cli.opt.output_format"))
+    ] = Format.terminal,
     output: Annotated[
         Path | None,
-        typer.Option(
-            "--output", "-o", help="Write the results to this file instead of the screen.", show_default=False
-        ),
+        typer.Option("--output", "-o", help=_h("cli.opt.output_results"), show_default=False),
     ] = None,
     lang: LangOpt = None,
     rubric: RubricOpt = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too, not only errors.")] = False,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help=_h("cli.opt.strict"))] = False,
+    force: Annotated[bool, typer.Option("--force", help=_h("cli.opt.force"))] = False,
 ) -> None:
     """Automated pre-checks: what each proposal is missing, before anyone scores it.
 
@@ -407,7 +438,8 @@ def check(
         from .rubric import load_rubric
 
         language = _lang(lang)
-        _binary_output(format.value, output, "check")
+        _available("findings", format, language)
+        _binary_output(format, output)
         _refuse_existing(output, force, rubric, *proposals)
         rub = load_rubric(rubric)
         results: list[CheckedProposal] = []
@@ -418,33 +450,11 @@ def check(
             except InputError as exc:
                 invalid.append((str(path), exc.problems))
                 for problem in exc.problems:
-                    _err(f"error: {problem}")
+                    _err(_say("cli.error", message=problem))
         failed = any(r.failed(strict) for r in results)
-        if format is Format.docx:
-            from .report.docx import findings as docx_findings
+        from .report.views import FindingsView
 
-            data = docx_findings.render(results, invalid, rub, lang=language, strict=strict)
-            _write_binary(data, output, force)
-        elif format is Format.json:
-            from .report import findings
-
-            _write_output(findings.render_json(results, invalid, rub, language, strict), output, force)
-        elif format is Format.markdown:
-            from .report import findings
-
-            _write_output(findings.render_markdown(results, invalid, rub, language, strict), output, force)
-        elif format is Format.html:
-            from .report import findings_html
-
-            _write_output(findings_html.render(results, invalid, rub, language, strict), output, force)
-        else:
-            from .report import findings_terminal
-
-            if output is None:
-                findings_terminal.print_results(results, invalid, rub, language, strict, _console())
-            else:
-                text = findings_terminal.render_text(results, invalid, rub, language, strict)
-                _write_output(text, output, force)
+        _show(FindingsView(results, invalid, rub, strict), format, language, output, force)
         if invalid:
             raise typer.Exit(2)
         if failed:
@@ -454,23 +464,11 @@ def check(
 # --- panels, ranking and portfolio (issue 4) ---------------------------------------------------
 
 
-class RankFormat(str, Enum):
-    terminal = "terminal"
-    markdown = "markdown"
-    csv = "csv"
-    json = "json"
-    html = "html"
-    docx = "docx"
-    xlsx = "xlsx"
-
-
 OutputOpt = Annotated[
     Path | None,
-    typer.Option(
-        "--output", "-o", help="Write the report to this file instead of the screen.", show_default=False
-    ),
+    typer.Option("--output", "-o", help=_h("cli.opt.output"), show_default=False),
 ]
-ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")]
+ForceOpt = Annotated[bool, typer.Option("--force", help=_h("cli.opt.force"))]
 
 
 def _refuse_existing(output: Path | None, force: bool, *inputs: Path | None) -> None:
@@ -483,21 +481,39 @@ def _refuse_existing(output: Path | None, force: bool, *inputs: Path | None) -> 
         refuse_existing(output, force)
 
 
-def _render(kind: str, fmt: str, obj: object, lang: str, output: Path | None, force: bool) -> None:
-    """Render with report/<kind>_<format>.py: adding a format is adding a module."""
-    import importlib
+def _available(kind: str, fmt: Format, lang: str) -> None:
+    """Refuse, before any work, a format this command cannot write (exit 2, the formats it can)."""
+    from .report import registry
 
-    if fmt in BINARY_FORMATS:
-        office = importlib.import_module(f".report.{fmt}.{kind}", __package__)
-        _write_binary(office.render(obj, lang=lang), output, force)
+    if (kind, fmt) not in registry.RENDERERS:
+        from .i18n import t
+
+        formats = ", ".join(f.value for f in registry.formats_for(kind))
+        raise UsageError(t("format_not_available", lang, format=fmt.value, formats=formats))  # type: ignore[arg-type]
+
+
+def _show(view: object, fmt: Format, lang: str, output: Path | None, force: bool) -> None:
+    """The one place a report is drawn: the registry picks the renderer for (view.kind, fmt).
+
+    On the screen a terminal report takes the terminal's width, and its colours when stdout is a
+    terminal; in a file every format is drawn at its own default width, without colours.
+    """
+    from .report import registry
+
+    _available(view.kind, fmt, lang)  # type: ignore[attr-defined]
+    render = registry.renderer(view.kind, fmt)  # type: ignore[attr-defined]
+    if output is None:
+        width, color = None, False
+        if fmt is Format.terminal:
+            console = _console()
+            width, color = console.width, console.is_terminal
+        sys.stdout.write(render(view, lang=lang, width=width, color=color).decode("utf-8"))
         return
-    module = importlib.import_module(f".report.{kind}_{fmt}", __package__)
-    if fmt == "terminal" and output is None:
-        module.print_report(obj, lang, _console())
-    elif fmt == "terminal":
-        _write_output(module.render_text(obj, lang), output, force)
-    else:
-        _write_output(module.render(obj, lang), output, force)
+    from .fileio import atomic_write
+
+    data = render(view, lang=lang)
+    atomic_write(output, data if fmt in registry.BINARY else data.decode("utf-8"), force=force)
+    _err(_say("cli.wrote", path=output))
 
 
 @contextlib.contextmanager
@@ -541,7 +557,7 @@ def _progress(label: str) -> Iterator[object]:
             bar.stop()  # type: ignore[attr-defined]
     elapsed = time.monotonic() - start
     if elapsed > 2 and "total" in state:
-        _err(f"{label}: {state['total']:,} files in {elapsed:.1f} s")
+        _err(_say("cli.progress_done", label=label, n=f"{state['total']:,}", seconds=f"{elapsed:.1f}"))
 
 
 def _amount(text: str | None) -> float | None:
@@ -551,22 +567,21 @@ def _amount(text: str | None) -> float | None:
     try:
         value = float(cleaned)
     except ValueError:
-        raise UsageError(f"--budget needs an amount such as 500000000 or 500,000,000, not {text!r}") from None
+        raise UsageError(_say("cli.bad_budget", text=repr(text))) from None
     return value
 
 
-@app.command()
+@app.command(help=_h("cli.cmd.consolidate"))
 def consolidate(
-    proposal: Annotated[Path, typer.Argument(help="The proposal file (YAML).", show_default=False)],
+    proposal: Annotated[Path, typer.Argument(help=_h("cli.arg.proposal"), show_default=False)],
     reviews: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Review files, or folders holding reviews of this proposal "
-            "[default: PROPOSAL's name with .review*.yaml, beside it].",
+            help=_h("cli.arg.reviews"),
             show_default=False,
         ),
     ] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.terminal,
+    format: Annotated[Format, typer.Option("--format", "-f", help=_h("cli.opt.format"))] = Format.terminal,
     output: OutputOpt = None,
     lang: LangOpt = None,
     rubric: RubricOpt = None,
@@ -581,37 +596,34 @@ def consolidate(
         from .panel import load_panel
 
         language = _lang(lang)
-        _binary_output(format.value, output, "consolidate")
+        _available("panel", format, language)
+        _binary_output(format, output)
         _refuse_existing(output, force, proposal, rubric, *(reviews or []))
         consolidation = load_panel(proposal, reviews or [], rubric)
-        _render("panel", format.value, consolidation, language, output, force)
+        from .report.views import PanelView
+
+        _show(PanelView(consolidation), format, language, output, force)
         if consolidation.unresolved:
             ids = ", ".join(cp.criterion.id for cp in consolidation.unresolved)
-            _err(f"{proposal}: disagreement to discuss on {ids}")
+            _err(_say("cli.disagreement", path=proposal, ids=ids))
 
 
-@app.command()
+@app.command(help=_h("cli.cmd.rank"))
 def rank(
-    call_dir: Annotated[
-        Path, typer.Argument(help="The call folder: proposals and their reviews (see docs/formats.md).")
-    ],
+    call_dir: Annotated[Path, typer.Argument(help=_h("cli.arg.call"))],
     fund: Annotated[
         int | None,
-        typer.Option(
-            "--fund", min=1, help="Draw the funding line after this many proposals.", show_default=False
-        ),
+        typer.Option("--fund", min=1, help=_h("cli.opt.fund"), show_default=False),
     ] = None,
     budget: Annotated[
         str | None,
         typer.Option(
             "--budget",
-            help="Draw the funding line where the proposals' requested amounts reach this budget.",
+            help=_h("cli.opt.budget"),
             show_default=False,
         ),
     ] = None,
-    format: Annotated[
-        RankFormat, typer.Option("--format", "-f", help="Report format.")
-    ] = RankFormat.terminal,
+    format: Annotated[Format, typer.Option("--format", "-f", help=_h("cli.opt.format"))] = Format.terminal,
     output: OutputOpt = None,
     lang: LangOpt = None,
     rubric: RubricOpt = None,
@@ -627,37 +639,38 @@ def rank(
 
         language = _lang(lang)
         amount = _amount(budget)
-        _binary_output(format.value, output, "rank")
+        _available("ranking", format, language)
+        _binary_output(format, output)
         _refuse_existing(output, force, call_dir, rubric)
         with _progress("rank") as progress:
             ranking = rank_call(call_dir, rubric, fund=fund, budget=amount, progress=progress)  # type: ignore[arg-type]
-        _render("ranking", format.value, ranking, language, output, force)
+        from .report.views import RankingView
+
+        _show(RankingView(ranking), format, language, output, force)
         if ranking.problems:
             for problem in ranking.problems:
-                _err(f"error: {problem}")
+                _err(_say("cli.error", message=problem))
             files = len({p.file for p in ranking.problems})
-            _err(f"{files} file(s) with problems; {len(ranking.invalid)} proposal(s) ranked invalid")
+            _err(_say("cli.ranked_invalid", files=files, n=len(ranking.invalid)))
             raise typer.Exit(2)
 
 
-@app.command()
+@app.command(help=_h("cli.cmd.portfolio"))
 def portfolio(
     call_dir: Annotated[
         Path | None,
-        typer.Argument(
-            help="A call folder whose proposals are mapped (reviews are not needed).", show_default=False
-        ),
+        typer.Argument(help=_h("cli.arg.portfolio_call"), show_default=False),
     ] = None,
     programmes: Annotated[
         Path | None,
         typer.Option(
             "--programmes",
             "-p",
-            help="A programmes file (see docs/formats.md), e.g. examples/programmes-mext.yaml.",
+            help=_h("cli.opt.programmes"),
             show_default=False,
         ),
     ] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.terminal,
+    format: Annotated[Format, typer.Option("--format", "-f", help=_h("cli.opt.format"))] = Format.terminal,
     output: OutputOpt = None,
     lang: LangOpt = None,
     rubric: RubricOpt = None,
@@ -667,7 +680,7 @@ def portfolio(
         typer.Option(
             "--overlap",
             min=2,
-            help="Programmes with the same means that make an overlap [default: rubric].",
+            help=_h("cli.opt.overlap"),
             show_default=False,
         ),
     ] = None,
@@ -676,7 +689,7 @@ def portfolio(
         typer.Option(
             "--crowded",
             min=2,
-            help="Proposals that make a cell crowded [default: rubric].",
+            help=_h("cli.opt.crowded"),
             show_default=False,
         ),
     ] = None,
@@ -689,20 +702,23 @@ def portfolio(
     with _user_errors():
         from .portfolio import build_map, programme_item, read_portfolio
 
-        if call_dir is None and programmes is None:
-            raise UsageError("give a call folder, --programmes FILE, or both")
         language = _lang(lang)
-        _binary_output(format.value, output, "portfolio")
+        if call_dir is None and programmes is None:
+            raise UsageError(_say("cli.portfolio_what"))
+        _available("portfolio", format, language)
+        _binary_output(format, output)
         _refuse_existing(output, force, call_dir, programmes, rubric)
         with _progress("portfolio") as progress:
             data = read_portfolio(call_dir, programmes, rubric, progress=progress)  # type: ignore[arg-type]
         items = [programme_item(p, language, data.rubric) for p in data.programmes]
         pmap = build_map(data.rubric, items, data.proposals, overlap_at=overlap, crowded_at=crowded)
-        _render("portfolio", format.value, pmap, language, output, force)
+        from .report.views import PortfolioView
+
+        _show(PortfolioView(pmap), format, language, output, force)
         if data.problems:
             for problem in data.problems:
-                _err(f"error: {problem}")
-            _err(f"{len({p.file for p in data.problems})} file(s) with problems were left off the map")
+                _err(_say("cli.error", message=problem))
+            _err(_say("cli.left_off_map", files=len({p.file for p in data.problems})))
             raise typer.Exit(2)
 
 
@@ -724,30 +740,33 @@ class InitKind(str, Enum):
 
 ProgrammeOpt = Annotated[
     str | None,
-    typer.Option(
-        "--programme",
-        "-p",
-        help="A programme of the rubric (see sti-review criteria): only that programme's criteria.",
-        show_default=False,
-    ),
+    typer.Option("--programme", "-p", help=_h("cli.opt.programme"), show_default=False),
 ]
 
 
 def _programme(rub, programme: str | None) -> str | None:  # type: ignore[no-untyped-def]
     known = list(rub.programme_terms)
     if programme is not None and programme not in known:
-        raise UsageError(
-            f"--programme must be one of {', '.join(known)}, not {programme!r} / "
-            f"--programme は {', '.join(known)} のいずれかです"
-        )
+        raise UsageError(_say("cli.unknown_programme", programme=programme, known=", ".join(known)))
     return programme
 
 
-@app.command()
+def _write(data: str | bytes, output: Path | None, force: bool) -> None:
+    """A file a command makes: to -o, else (text only) to standard output."""
+    if output is None:
+        sys.stdout.write(data if isinstance(data, str) else data.decode("utf-8"))
+        return
+    from .fileio import atomic_write
+
+    atomic_write(output, data, force=force)
+    _err(_say("cli.wrote", path=output))
+
+
+@app.command(help=_h("cli.cmd.template"))
 def template(
-    kind: Annotated[TemplateKind, typer.Argument(help="What to make a form for: proposal.")],
+    kind: Annotated[TemplateKind, typer.Argument(help=_h("cli.arg.template_kind"))],
     format: Annotated[
-        TemplateFormat, typer.Option("--format", "-f", help="Form format.")
+        TemplateFormat, typer.Option("--format", "-f", help=_h("cli.opt.template_format"))
     ] = TemplateFormat.docx,
     output: OutputOpt = None,
     lang: LangOpt = None,
@@ -755,58 +774,57 @@ def template(
     programme: ProgrammeOpt = None,
     force: ForceOpt = False,
 ) -> None:
-    """Write a Word form for applicants (様式) from the rubric; read it back with `import`."""
     with _user_errors():
         from .rubric import load_rubric
 
         language = _lang(lang)
-        _binary_output(format.value, output, "template")
-        _refuse_existing(output, force)
+        _binary_output(Format.docx, output)
+        _refuse_existing(output, force, rubric)
         rub = load_rubric(rubric)
         from .forms import template as form_template
 
         data = form_template.render(rub, lang=language, programme=_programme(rub, programme))
-        _write_binary(data, output, force)
+        _write(data, output, force)
 
 
-@app.command(name="import")
+@app.command(name="import", help=_h("cli.cmd.import"))
 def import_form(
-    form: Annotated[Path, typer.Argument(help="A filled proposal form (.docx).", show_default=False)],
+    form: Annotated[Path, typer.Argument(help=_h("cli.arg.form"), show_default=False)],
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="The proposal file (YAML) to write.", show_default=False)
+        Path, typer.Option("--output", "-o", help=_h("cli.opt.import_output"), show_default=False)
     ],
+    lang: LangOpt = None,
     rubric: RubricOpt = None,
     force: ForceOpt = False,
 ) -> None:
-    """Read a filled proposal form (Word) into a proposal file; nothing is written unless it validates."""
     with _user_errors():
         from .forms.importer import import_form as read_and_write
         from .rubric import load_rubric
 
-        _refuse_existing(output, force)
+        _lang(lang)
+        _refuse_existing(output, force, form, rubric)
         read_and_write(form, output, load_rubric(rubric), force=force)
-        _err(f"wrote {output}")
+        _err(_say("cli.wrote", path=output))
 
 
-@app.command()
+@app.command(help=_h("cli.cmd.init"))
 def init(
-    kind: Annotated[InitKind, typer.Argument(help="proposal or review.")],
+    kind: Annotated[InitKind, typer.Argument(help=_h("cli.arg.init_kind"))],
     output: OutputOpt = None,
     lang: LangOpt = None,
     rubric: RubricOpt = None,
     programme: ProgrammeOpt = None,
     force: ForceOpt = False,
 ) -> None:
-    """Write a commented YAML skeleton of a proposal or review file, every field explained."""
     with _user_errors():
         from .forms import init as skeleton
         from .rubric import load_rubric
 
         language = _lang(lang)
-        _refuse_existing(output, force)
+        _refuse_existing(output, force, rubric)
         rub = load_rubric(rubric)
         make = skeleton.proposal_skeleton if kind is InitKind.proposal else skeleton.review_skeleton
-        _write_output(make(rub, language, _programme(rub, programme)), output, force)
+        _write(make(rub, language, _programme(rub, programme)), output, force)
 
 
 def run() -> None:
@@ -814,13 +832,10 @@ def run() -> None:
     try:
         app(prog_name="sti-review")
     except KeyboardInterrupt:
-        _err("interrupted")
+        _err(_say("cli.interrupted"))
         sys.exit(EXIT_INTERRUPTED)
     except Exception as exc:
         if os.environ.get("STI_REVIEW_DEBUG"):
             raise
-        _err(
-            f"internal error: {type(exc).__name__}: {exc}\n"
-            "This is a bug in sti-review; rerun with STI_REVIEW_DEBUG=1 for details and report it."
-        )
+        _err(_say("cli.internal_error", kind=type(exc).__name__, message=exc))
         sys.exit(70)

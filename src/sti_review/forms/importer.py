@@ -19,7 +19,7 @@ from typing import Any
 
 from ..errors import InputError, Problem
 from ..office import require
-from ..report.common import programme_text
+from ..report.views.common import programme_text
 from ..rubric import Rubric
 from .fields import BASIC, FORM_MARK, GUIDANCE_CAPTION, HEADINGS, TABLES, T, matches, normal, unnumbered
 

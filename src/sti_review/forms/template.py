@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..i18n import Lang, t
-from ..report.common import programme_text
 from ..report.docx import common as c
+from ..report.views.common import programme_text
 from ..rubric import Criterion, Rubric
 from .fields import BASIC, FORM_MARK, GUIDANCE_CAPTION, HEADINGS, TABLES, T, label
 

@@ -1,14 +1,8 @@
-"""Reports of an Assessment: one module per output format."""
+"""Reports: one view per command (report/views), one package per format, and the registry that
+maps (report kind, format) to a renderer (report/registry.py, docs/report-formats.md)."""
 
 from __future__ import annotations
 
-from enum import Enum
+from .registry import Format
 
-
-class Format(str, Enum):
-    terminal = "terminal"
-    markdown = "markdown"
-    json = "json"
-    html = "html"
-    docx = "docx"
-    xlsx = "xlsx"
+__all__ = ["Format"]

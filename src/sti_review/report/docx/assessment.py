@@ -12,7 +12,8 @@ from ...checks import Finding
 from ...i18n import Lang, t
 from ...rubric import objective_title
 from ...scoring import Assessment
-from ..common import num, outcome_text, programme_text, reason_text, score_text
+from ..views import AssessmentView
+from ..views.common import num, outcome_text, programme_text, reason_text, score_text
 from . import common as c
 
 
@@ -34,7 +35,7 @@ def outcome_block(doc: Any, a: Assessment, lang: Lang) -> None:
     c.bar(tbl.rows[2].cells[3], a.weighted_total, a.weighted_maximum)
 
 
-def render(assessment: Assessment, *, lang: Lang, findings: Sequence[Finding] | None = None) -> bytes:
+def _render(assessment: Assessment, *, lang: Lang, findings: Sequence[Finding] | None = None) -> bytes:
     a = assessment
     p = a.proposal
     rubric = a.rubric
@@ -111,7 +112,7 @@ def render(assessment: Assessment, *, lang: Lang, findings: Sequence[Finding] | 
         )
 
     if findings is not None:
-        from ..findings import t as findings_t
+        from ..views.findings import t as findings_t
         from .findings import findings_table
 
         c.heading(doc, findings_t("findings_title", lang), 2)
@@ -122,3 +123,8 @@ def render(assessment: Assessment, *, lang: Lang, findings: Sequence[Finding] | 
         c.para(doc, ", ".join(a.missing))
     c.para(doc, t("generated_by", lang, version=__version__))
     return c.to_bytes(doc)
+
+
+def render(view: AssessmentView, *, lang: Lang, width: int | None = None, color: bool = False) -> bytes:
+    """The registry's entry point (report/registry.py): the view's result as a file."""
+    return _render(view.assessment, lang=lang, findings=view.findings)

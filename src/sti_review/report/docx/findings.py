@@ -11,7 +11,8 @@ from ...checks import Finding
 from ...errors import Problem
 from ...i18n import Lang
 from ...rubric import Rubric
-from ..findings import criterion_text, severity_text, summary_text, t, verdict_text, where_text
+from ..views import FindingsView
+from ..views.findings import criterion_text, severity_text, summary_text, t, verdict_text, where_text
 from . import common as c
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ def findings_table(doc: Any, findings: Sequence[Finding], rubric: Rubric, lang: 
     )
 
 
-def render(
+def _render(
     results: Sequence[CheckedProposal],
     invalid: Sequence[tuple[str, list[Problem]]],
     rubric: Rubric,
@@ -83,3 +84,8 @@ def render(
             c.para(doc, str(problem), style="List Bullet")
     c.para(doc, f"{t('informs_note', lang)} {t('generated_by', lang, version=__version__)}")
     return c.to_bytes(doc)
+
+
+def render(view: FindingsView, *, lang: Lang, width: int | None = None, color: bool = False) -> bytes:
+    """The registry's entry point (report/registry.py): the view's result as a file."""
+    return _render(view.results, view.invalid, view.rubric, lang=lang, strict=view.strict)

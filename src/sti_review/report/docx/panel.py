@@ -6,8 +6,9 @@ from __future__ import annotations
 from ... import __version__
 from ...i18n import Lang
 from ...panel import Consolidation
-from ..common import num, outcome_text, programme_text, reason_text
-from ..panel_common import (
+from ..views import PanelView
+from ..views.common import num, outcome_text, programme_text, reason_text
+from ..views.panel import (
     T,
     answer_text,
     basis_text,
@@ -23,7 +24,7 @@ from . import common as c
 FLAG_FILL = "FFE699"
 
 
-def render(con: Consolidation, *, lang: Lang) -> bytes:
+def _render(con: Consolidation, *, lang: Lang) -> bytes:
     a = con.assessment
     p = con.proposal
     rubric = con.rubric
@@ -124,3 +125,8 @@ def render(con: Consolidation, *, lang: Lang) -> bytes:
         c.table(doc, [T("id", lang), T("criterion", lang), *keys, T("panel", lang), T("flag", lang)], rows)
     c.para(doc, f"{T('rubric', lang)}: {rubric.ref}　{T('generated_by', lang, version=__version__)}")
     return c.to_bytes(doc)
+
+
+def render(view: PanelView, *, lang: Lang, width: int | None = None, color: bool = False) -> bytes:
+    """The registry's entry point (report/registry.py): the view's result as a file."""
+    return _render(view.consolidation, lang=lang)

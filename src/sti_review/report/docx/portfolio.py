@@ -8,7 +8,8 @@ from typing import Any
 from ... import __version__
 from ...i18n import Lang
 from ...portfolio import Matrix, PortfolioMap
-from ..portfolio_common import (
+from ..views import PortfolioView
+from ..views.portfolio import (
     T,
     axis_title,
     cell_codes,
@@ -90,7 +91,7 @@ def _matrix(doc: Any, m: PortfolioMap, matrix: Matrix, lang: Lang) -> None:
                 c.para(doc, f"{pid}: {where}", style="List Bullet")
 
 
-def render(m: PortfolioMap, *, lang: Lang) -> bytes:
+def _render(m: PortfolioMap, *, lang: Lang) -> bytes:
     title = T("map_title", lang)
     doc = c.new_document(lang=lang, title=title, footer_ref=m.rubric.ref)
     c.heading(doc, title, 0)
@@ -139,3 +140,8 @@ def render(m: PortfolioMap, *, lang: Lang) -> bytes:
             c.para(doc, f"{T('unplaced_' + reason, lang)}: {shown}", style="List Bullet")
     c.para(doc, T("generated_by", lang, version=__version__))
     return c.to_bytes(doc)
+
+
+def render(view: PortfolioView, *, lang: Lang, width: int | None = None, color: bool = False) -> bytes:
+    """The registry's entry point (report/registry.py): the view's result as a file."""
+    return _render(view.map, lang=lang)

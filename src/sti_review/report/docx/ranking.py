@@ -7,8 +7,9 @@ from __future__ import annotations
 from ... import __version__
 from ...i18n import Lang
 from ...ranking import Ranking
-from ..common import num
-from ..ranking_common import (
+from ..views import RankingView
+from ..views.common import num
+from ..views.ranking import (
     T,
     counts_text,
     line_text,
@@ -30,7 +31,7 @@ ZONE = "FFF2CC"
 LINE = "C00000"
 
 
-def render(ranking: Ranking, *, lang: Lang) -> bytes:
+def _render(ranking: Ranking, *, lang: Lang) -> bytes:
     budgets = any(r.budget is not None for r in ranking.rows)
     title = f"{T('rank_title', lang)}: {ranking.call_dir}"
     doc = c.new_document(lang=lang, title=title, footer_ref=ranking.rubric.ref)
@@ -123,3 +124,8 @@ def render(ranking: Ranking, *, lang: Lang) -> bytes:
             c.para(doc, str(p), style="List Bullet")
     c.para(doc, f"{T('rubric', lang)}: {ranking.rubric.ref}　{T('generated_by', lang, version=__version__)}")
     return c.to_bytes(doc)
+
+
+def render(view: RankingView, *, lang: Lang, width: int | None = None, color: bool = False) -> bytes:
+    """The registry's entry point (report/registry.py): the view's result as a file."""
+    return _render(view.ranking, lang=lang)

@@ -8,12 +8,13 @@ from typing import Any
 from ... import __version__
 from ...i18n import Lang
 from ...panel import Consolidation
-from ..common import outcome_text, reason_text
-from ..panel_common import T, basis_text, flag_text, outcome_state, panel_text, reviewer_keys
+from ..views import PanelView
+from ..views.common import outcome_text, reason_text
+from ..views.panel import T, basis_text, flag_text, outcome_state, panel_text, reviewer_keys
 from . import common as x
 
 
-def render(con: Consolidation, *, lang: Lang) -> bytes:
+def _render(con: Consolidation, *, lang: Lang) -> bytes:
     wb = x.workbook()
     a = con.assessment
     pairs: list[tuple[str, Any]] = [
@@ -75,3 +76,8 @@ def raw_scores(ws: Any, con: Consolidation, lang: Lang) -> None:
         for col, crit in enumerate(crits, start=3):
             x.put(ws, row, col, x.answer_value(r.review.answers.get(crit.id), lang), fmt=x.SCORE)
     x.autofilter(ws, len(names), len(reviews) + 1)
+
+
+def render(view: PanelView, *, lang: Lang, width: int | None = None, color: bool = False) -> bytes:
+    """The registry's entry point (report/registry.py): the view's result as a file."""
+    return _render(view.consolidation, lang=lang)

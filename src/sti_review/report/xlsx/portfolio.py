@@ -8,11 +8,12 @@ from typing import Any
 from ... import __version__
 from ...i18n import Lang
 from ...portfolio import Matrix, PortfolioMap
-from ..portfolio_common import T, axis_title, cell_codes, column_text, objective_text
+from ..views import PortfolioView
+from ..views.portfolio import T, axis_title, cell_codes, column_text, objective_text
 from . import common as x
 
 
-def render(m: PortfolioMap, *, lang: Lang) -> bytes:
+def _render(m: PortfolioMap, *, lang: Lang) -> bytes:
     wb = x.workbook()
     pairs: list[tuple[str, Any]] = [
         (
@@ -77,3 +78,8 @@ def _matrix(ws: Any, m: PortfolioMap, matrix: Matrix, lang: Lang) -> None:
                 shown.fill = _pattern(x.FILL_OVERLAP)
             elif len(cell.proposals) >= matrix.crowded_at:
                 shown.fill = _pattern(x.FILL_CROWDED)
+
+
+def render(view: PortfolioView, *, lang: Lang, width: int | None = None, color: bool = False) -> bytes:
+    """The registry's entry point (report/registry.py): the view's result as a file."""
+    return _render(view.map, lang=lang)

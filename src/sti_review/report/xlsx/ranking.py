@@ -8,7 +8,8 @@ from typing import Any
 from ... import __version__
 from ...i18n import Lang
 from ...ranking import Ranking
-from ..ranking_common import (
+from ..views import RankingView
+from ..views.ranking import (
     T,
     counts_text,
     line_text,
@@ -24,7 +25,7 @@ from ..ranking_common import (
 from . import common as x
 
 
-def render(ranking: Ranking, *, lang: Lang) -> bytes:
+def _render(ranking: Ranking, *, lang: Lang) -> bytes:
     wb = x.workbook()
     summary(wb.create_sheet(x.sheet_title(T("rank_title", lang))), ranking, lang)
     ranking_sheet(wb.create_sheet(x.sheet_title(T("rank", lang))), ranking, lang)
@@ -124,3 +125,8 @@ def raw_scores(ws: Any, ranking: Ranking, lang: Lang) -> None:
                 x.put(ws, row, col, x.answer_value(answers.get(crit.id), lang), fmt=x.SCORE)
             row += 1
     x.autofilter(ws, len(names), row - 1)
+
+
+def render(view: RankingView, *, lang: Lang, width: int | None = None, color: bool = False) -> bytes:
+    """The registry's entry point (report/registry.py): the view's result as a file."""
+    return _render(view.ranking, lang=lang)

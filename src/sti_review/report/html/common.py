@@ -1,0 +1,102 @@
+"""What the HTML reports share: the template engine (Jinja2, auto-escaping), the page's words
+and the outcome styles. Imported only when HTML is asked for: Jinja2 is not loaded otherwise.
+
+Templates live in ``report/templates/*.html.j2`` (package data). Every value a template prints
+is escaped by the engine; control characters in user text are made visible first (``printable``).
+Charts come in as :class:`svg.Svg`, which the engine inserts as it is (it was escaped when built).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from ... import __version__
+from ...checks import Finding
+from ...i18n import Lang, catalog
+from ...rubric import Rubric
+from ...sanitize import printable
+from ...scoring import Outcome
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+T = catalog("html")
+
+OUTCOME_CLASS = {
+    Outcome.PASS: "pass",
+    Outcome.CONDITIONAL: "conditional",
+    Outcome.BELOW_THRESHOLD: "below",
+    Outcome.GATE_FAILED: "failed",
+    Outcome.INCOMPLETE: "incomplete",
+}
+OUTCOME_SYMBOL = {
+    Outcome.PASS: "✓",
+    Outcome.CONDITIONAL: "!",
+    Outcome.BELOW_THRESHOLD: "✗",
+    Outcome.GATE_FAILED: "⛔",
+    Outcome.INCOMPLETE: "…",
+}
+
+
+def _finalize(value: object) -> object:
+    """Every printed value: control characters made visible; markup (charts) left as it is."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and not hasattr(value, "__html__"):
+        return printable(value)
+    return value
+
+
+@cache
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render_page(template: str, lang: Lang, **context: Any) -> str:
+    """Render one of the templates with the page's common context."""
+    page = environment().get_template(template)
+    return page.render(
+        lang=lang,
+        version=__version__,
+        generated_by=T("generated_by", lang, version=__version__),
+        print_note=T("print_note", lang),
+        **context,
+    )
+
+
+def findings_view(findings: Sequence[Finding] | None, rubric: Rubric, lang: Lang) -> dict[str, Any] | None:
+    """The pre-check findings as rows for the shared ``findings`` macro (None: not run)."""
+    if findings is None:
+        return None
+    from ..views.findings import criterion_text, severity_text, summary_text, where_text
+    from ..views.findings import t as ft
+
+    return {
+        "title": ft("findings_title", lang),
+        "summary": summary_text(findings, lang),
+        "none": ft("no_findings", lang),
+        "head": [ft(k, lang) for k in ("severity", "criterion", "where", "finding")],
+        "rows": [
+            {
+                "severity": f.severity,
+                "severity_text": severity_text(f.severity, lang),
+                "criterion": criterion_text(f, rubric, lang),
+                "where": where_text(f),
+                "message": f.message(lang),
+            }
+            for f in findings
+        ],
+        "note": ft("informs_note", lang),
+    }

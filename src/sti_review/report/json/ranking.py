@@ -1,0 +1,123 @@
+"""The ranking as JSON: one object, schema ``sti-review/ranking@1`` (docs/formats.md)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ... import __version__
+from ...i18n import Lang
+from ...ranking import RankedProposal, Ranking
+from ...sanitize import json_text
+from ..views.ranking import outcome_label, reason_line, status_text
+from .numbers import number as _n
+
+if TYPE_CHECKING:
+    from ..views import RankingView
+
+
+SCHEMA = "sti-review/ranking@1"
+
+
+def _problem(p: Any) -> dict[str, Any]:
+    return {"file": p.file, "line": p.line, "column": p.column, "field": p.field, "message": p.message}
+
+
+def _row(r: RankedProposal, ranking: Ranking, lang: Lang) -> dict[str, Any]:
+    return {
+        "rank": r.rank,
+        "position": r.position,
+        "tied": r.tied,
+        "id": r.id,
+        "title": r.title,
+        "programme": r.programme or None,
+        "file": r.path,
+        "outcome": r.outcome.value if r.outcome else None,
+        "outcome_key": r.outcome.key if r.outcome else None,
+        "outcome_label": outcome_label(r, lang),
+        "reasons": [
+            {
+                "code": x.code,
+                "text": reason_line(x, ranking, lang),
+                "criterion": x.criterion,
+                "section": x.section,
+                "items": list(x.items),
+            }
+            for x in r.reasons
+        ],
+        "eligible": r.eligible,
+        "status": r.status,
+        "status_label": status_text(r, lang),
+        "funded": r.status == "funded",
+        "border_zone": r.border,
+        "rereview": r.rereview,
+        "marks": r.marks,
+        "scores": {
+            "weighted_percent": _n(r.weighted_percent),
+            "weighted": _n(r.weighted_total),
+            "weighted_maximum": _n(r.weighted_maximum),
+            "unweighted": _n(r.total),
+            "maximum": _n(r.maximum),
+            "sections": {k: _n(v) for k, v in r.sections.items()},
+        },
+        "tie_breakers": [_n(v) for v in r.tie_values],
+        "budget": r.budget,
+        "cumulative_budget": r.cumulative_budget,
+        "reviews": {
+            "count": len(r.reviewers),
+            "reviewers": r.reviewers,
+            "files": r.review_files,
+            "consensus": r.consensus,
+            "basis": r.basis,
+            "incomplete": r.incomplete_reviews,
+        },
+        "disagreements": r.disagreements,
+        "unresolved": r.unresolved,
+        "problems": [_problem(p) for p in r.problems],
+    }
+
+
+def to_data(ranking: Ranking, lang: Lang) -> dict[str, Any]:
+    line = ranking.line
+    rubric = ranking.rubric
+    return {
+        "schema": SCHEMA,
+        "generator": {"name": "sti-review", "version": __version__},
+        "lang": lang,
+        "rubric": {"id": rubric.id, "version": rubric.version, "ref": rubric.ref},
+        "call": {
+            "folder": ranking.call_dir,
+            "files": ranking.files,
+            "proposals": len(ranking.rows),
+            "reviews": ranking.review_count,
+            "eligible": len(ranking.ranked),
+            "invalid": len(ranking.invalid),
+        },
+        "order": {"by": "weighted_percent", "tie_breakers": list(rubric.ranking.tie_breakers)},
+        "funding_line": (
+            None
+            if line is None
+            else {
+                "mode": line.mode,
+                "limit": line.limit,
+                "funded": line.funded,
+                "funded_budget": line.funded_budget,
+                "remainder": line.remainder,
+                "tie_at_line": line.tie_at_line,
+                "border_zone": {
+                    "from": line.zone[0],
+                    "to": line.zone[1],
+                    "fractions": list(rubric.ranking.border_zone),
+                },
+            }
+        ),
+        "proposals": [_row(r, ranking, lang) for r in ranking.rows],
+        "problems": [_problem(p) for p in ranking.problems],
+    }
+
+
+def render_text(ranking: Ranking, lang: Lang) -> str:
+    return json_text(to_data(ranking, lang))
+
+
+def render(view: RankingView, *, lang: Lang, width: int | None = None, color: bool = False) -> bytes:
+    return render_text(view.ranking, lang).encode()

@@ -1,0 +1,1 @@
+"""The markdown format: one module per report kind, this format's shared helpers once."""

@@ -1,0 +1,153 @@
+"""The panel report in Markdown: every reviewer's answer side by side, spread, disagreements."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ... import __version__
+from ...i18n import Lang
+from ...panel import Consolidation
+from ...sanitize import markdown_inline as esc
+from ..views.common import num, outcome_text, programme_text, reason_text
+from ..views.panel import (
+    OUTCOME_MARK,
+    T,
+    answer_text,
+    basis_text,
+    flag_text,
+    outcome_state,
+    panel_text,
+    reviewer_keys,
+    settled_text,
+    why_text,
+)
+from .table import row as _row
+
+if TYPE_CHECKING:
+    from ..views import PanelView
+
+
+def render_text(c: Consolidation, lang: Lang) -> str:
+    a = c.assessment
+    p = c.proposal
+    rubric = c.rubric
+    keys = reviewer_keys(c, lang)
+    lines = [f"# {T('panel_title', lang)}: {esc(p.title)}", ""]
+    lines += [_row(T("proposal", lang), ""), "|---|---|"]
+    lines.append(_row(T("id", lang), esc(p.id)))
+    lines.append(_row(T("programme", lang), programme_text(rubric, p.programme, lang)))
+    for key, r, ind in zip(keys, c.reviews, c.individual, strict=True):
+        state = T("complete" if ind.complete else "incomplete", lang)
+        lines.append(_row(f"{T('reviewer', lang)} {key}", f"{esc(r.label)} ({state})"))
+    consensus = esc(c.consensus.label) if c.consensus else T("none_yet", lang)
+    lines.append(_row(T("consensus_review", lang), consensus))
+    lines.append(_row(T("rubric", lang), esc(rubric.ref)))
+    lines.append("")
+
+    mark = OUTCOME_MARK[a.outcome]
+    lines.append(
+        f"## {T('panel_outcome', lang)}: {mark} **{outcome_text(a, lang)}** ({outcome_state(c, lang)})"
+    )
+    lines.append("")
+    lines.append(f"_{basis_text(c, lang)}_")
+    lines.append("")
+    for reason in a.reasons:
+        lines.append(f"- {esc(reason_text(reason, a, lang))}")
+        if reason.code == "conditions":
+            lines += [f"  - {esc(item)}" for item in reason.items]
+    lines.append("")
+
+    lines += [f"## {T('disagreements', lang)}", ""]
+    if not c.disagreements:
+        lines += [T("no_disagreements", lang), ""]
+    for cp in c.disagreements:
+        crit = cp.criterion
+        lines.append(f"### {crit.id} {esc(crit.title(lang))}")
+        lines.append("")
+        lines.append(f"- {esc(why_text(cp, rubric, lang))}")
+        for key, r, ans in zip(keys, c.reviews, cp.answers, strict=True):
+            comment = f" — {esc(ans.comment)}" if ans is not None and ans.comment else ""
+            lines.append(f"- {key} {esc(r.label)}: **{esc(answer_text(ans, crit, rubric, lang))}**{comment}")
+        lines.append(f"- **{esc(settled_text(cp, rubric, lang))}**")
+        if cp.consensus is not None and cp.consensus.comment:
+            lines.append(f"  - {T('panel_comment', lang)}: {esc(cp.consensus.comment)}")
+        lines.append("")
+
+    individual = c.individual
+    for idx, section in enumerate(a.sections):
+        title = f"## {esc(section.section.id)} {esc(section.section.title(lang))}"
+        lines += [title, ""]
+        head = [T("id", lang), T("criterion", lang), *keys]
+        head += [T(k, lang) for k in ("min", "median", "mean", "max", "spread", "panel", "flag")]
+        lines += [_row(*head), "|" + "---|" * len(head)]
+        ids = {r.criterion.id for r in section.results}
+        for cp in c.criteria:
+            if cp.criterion.id not in ids:
+                continue
+            cells = [cp.criterion.id, esc(cp.criterion.title(lang))]
+            cells += [esc(answer_text(x, cp.criterion, rubric, lang)) for x in cp.answers]
+            cells += [num(cp.minimum), num(cp.median), num(cp.mean), num(cp.maximum), num(cp.spread)]
+            source = T(f"source_{cp.source}", lang) if cp.source != "missing" else ""
+            shown = panel_text(cp, rubric, lang)
+            cells.append(f"**{esc(shown)}** ({source})" if source else esc(shown))
+            cells.append(esc(flag_text(cp, lang)))
+            lines.append(_row(*cells))
+        per = [num(ind.sections[idx].score) for ind in individual]
+        lines.append(
+            _row(
+                "",
+                f"**{T('section_score', lang)}**",
+                *per,
+                "",
+                "",
+                "",
+                "",
+                "",
+                f"**{num(section.score)}**",
+                "",
+            )
+        )
+        lines.append("")
+
+    gates = [cp for cp in c.criteria if cp.criterion.kind == "gate"]
+    if gates:
+        lines += [f"## {T('gates', lang)}", ""]
+        head = [T("id", lang), T("criterion", lang), *keys, T("panel", lang), T("flag", lang)]
+        lines += [_row(*head), "|" + "---|" * len(head)]
+        for cp in gates:
+            cells = [cp.criterion.id, esc(cp.criterion.title(lang))]
+            cells += [esc(answer_text(x, cp.criterion, rubric, lang)) for x in cp.answers]
+            source = T(f"source_{cp.source}", lang) if cp.source != "missing" else ""
+            shown = panel_text(cp, rubric, lang)
+            cells.append(f"**{esc(shown)}** ({source})" if source else esc(shown))
+            cells.append(esc(flag_text(cp, lang)))
+            lines.append(_row(*cells))
+        lines.append("")
+
+    lines += [f"## {T('each_reviewer', lang)}", ""]
+    head = ["", T("outcome", lang), T("total_unweighted", lang), T("weighted_percent", lang)]
+    lines += [_row(*head), "|---|---|---|---|"]
+    for key, r, ind in zip(keys, c.reviews, individual, strict=True):
+        lines.append(
+            _row(
+                f"{key} {esc(r.label)}",
+                outcome_text(ind, lang),
+                f"{num(ind.total)} / {num(ind.maximum)}",
+                num(ind.weighted_percent, 1),
+            )
+        )
+    lines.append(
+        _row(
+            f"**{T('panel', lang)}**",
+            f"**{outcome_text(a, lang)}**",
+            f"{num(a.total)} / {num(a.maximum)}",
+            num(a.weighted_percent, 1),
+        )
+    )
+    lines.append("")
+    lines.append(f"<sub>{T('generated_by', lang, version=__version__)}</sub>")
+    return "\n".join(lines) + "\n"
+
+
+def render(view: PanelView, *, lang: Lang, width: int | None = None, color: bool = False) -> bytes:
+    return render_text(view.consolidation, lang).encode()

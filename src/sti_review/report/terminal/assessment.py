@@ -1,0 +1,200 @@
+"""The terminal report (rich). User text is passed as rich Text, never parsed as markup."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from ...checks import Finding
+from ...i18n import Lang, t
+from ...sanitize import printable
+from ...scoring import Assessment, Outcome, SectionResult
+from ..views.common import num, outcome_text, proposal_rows, reason_text, score_text
+from .console import untrusted as _u
+
+if TYPE_CHECKING:
+    from ..views import AssessmentView
+
+
+OUTCOME_STYLE = {
+    Outcome.PASS: "bold green",
+    Outcome.CONDITIONAL: "bold yellow",
+    Outcome.BELOW_THRESHOLD: "bold red",
+    Outcome.GATE_FAILED: "bold white on red",
+    Outcome.INCOMPLETE: "bold blue",
+}
+VERDICT_STYLE = {"pass": "green", "conditional": "yellow", "fail": "bold red"}
+BAR_WIDTH = 20
+
+
+def bar(score: Fraction | None, maximum: float, threshold: float | None) -> Text:
+    """A bar of the section score with a marker at the threshold."""
+    out = Text()
+    filled = 0 if score is None else round(float(score) / maximum * BAR_WIDTH)
+    mark = None if threshold is None else min(BAR_WIDTH - 1, round(threshold / maximum * BAR_WIDTH))
+    ok = threshold is None or (score is not None and score >= Fraction(str(threshold)))
+    for i in range(BAR_WIDTH):
+        if i == mark:
+            out.append("┃", style="bold white")
+        elif i < filled:
+            out.append("█", style="green" if ok else "red")
+        else:
+            out.append("░", style="grey39")
+    return out
+
+
+def _header(a: Assessment, lang: Lang) -> Panel:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    for key, label, value in proposal_rows(a, lang):
+        text = value if isinstance(value, str) else "\n".join(value)
+        grid.add_row(label, text if key == "programme" else _u(text))
+    return Panel(grid, title=t("report_title", lang), title_align="left", box=box.ROUNDED)
+
+
+def _section(s: SectionResult, a: Assessment, lang: Lang) -> RenderableType:
+    rubric = a.rubric
+    weight = f"  ×{num(s.weight)}" if s.weight != 1 else ""
+    table = Table(
+        title=Text(f"{s.section.id}  {s.section.title(lang)}{weight}", style="bold"),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        expand=True,
+        show_edge=False,
+    )
+    table.add_column(t("id", lang), no_wrap=True, style="cyan")
+    table.add_column(t("criterion", lang), ratio=3, overflow="fold")
+    table.add_column(t("score", lang), no_wrap=True)
+    table.add_column(t("comment", lang), ratio=4, overflow="fold")
+    for r in s.results:
+        style = "dim" if r.status in ("na", "missing") else ""
+        if r.status == "missing":
+            style = "blue"
+        table.add_row(
+            r.criterion.id,
+            r.criterion.title(lang),
+            Text(score_text(r, rubric, lang), style=style),
+            _u(r.answer.comment if r.answer else ""),
+        )
+    smin = rubric.thresholds.section_min
+    line = Text(f"{t('section_score', lang)} ")
+    if s.score is None:
+        line.append(t("not_scored", lang), style="dim")
+    else:
+        line.append(f"{num(s.score):>4}", style="bold")
+        line.append(f" / {num(rubric.scale.max)}  ")
+        line.append(bar(s.score, rubric.scale.max, smin))
+        if smin is not None:
+            line.append(f"  {t('threshold', lang)} {num(smin)} ")
+            line.append(
+                "✓" if s.meets_threshold else "✗",
+                style="green" if s.meets_threshold else "bold red",
+            )
+        if s.count("missing"):
+            line.append(t("provisional", lang), style="blue")
+    return Group(table, line, Text(""))
+
+
+def _gates(a: Assessment, lang: Lang) -> Table:
+    table = Table(
+        title=Text(t("gates", lang), style="bold"),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        expand=True,
+        show_edge=False,
+    )
+    table.add_column(t("id", lang), no_wrap=True, style="cyan")
+    table.add_column(t("criterion", lang), ratio=3, overflow="fold")
+    table.add_column(t("verdict", lang), no_wrap=True)
+    with_conditions = any(g.answer and g.answer.conditions for g in a.gates)
+    if with_conditions:
+        table.add_column(t("conditions", lang), ratio=3, overflow="fold")
+    table.add_column(t("comment", lang), ratio=3, overflow="fold")
+    for g in a.gates:
+        verdict = g.answer.verdict if g.answer else None
+        conditions = "\n".join(f"• {c}" for c in g.answer.conditions) if g.answer else ""
+        cells = [
+            g.criterion.id,
+            g.criterion.title(lang),
+            Text(score_text(g, a.rubric, lang), style=VERDICT_STYLE.get(verdict or "", "blue")),
+        ]
+        if with_conditions:
+            cells.append(_u(conditions))
+        cells.append(_u(g.answer.comment if g.answer else ""))
+        table.add_row(*cells)
+    return table
+
+
+def _totals(a: Assessment, lang: Lang) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column(justify="right")
+    grid.add_column()
+    required = f"{t('required', lang)} ≥ {num(a.required_total)}" if a.required_total is not None else ""
+    grid.add_row(t("total_unweighted", lang), f"{num(a.total)} / {num(a.maximum)}", required)
+    grid.add_row(
+        t("total_weighted", lang),
+        f"{num(a.weighted_total)} / {num(a.weighted_maximum)}",
+        f"({num(a.weighted_percent, 1)}%)" if a.weighted_percent is not None else "",
+    )
+    return grid
+
+
+def _outcome(a: Assessment, lang: Lang) -> Panel:
+    body = Text()
+    for i, reason in enumerate(a.reasons):
+        if i:
+            body.append("\n")
+        body.append("• ")
+        body.append(printable(reason_text(reason, a, lang)))
+        if reason.code == "conditions":
+            for item in reason.items:
+                body.append("\n   – ")
+                body.append(printable(item))
+    style = OUTCOME_STYLE[a.outcome]
+    return Panel(
+        body,
+        title=Text(f" {t('outcome', lang)}: {outcome_text(a, lang)} ", style=style),
+        title_align="left",
+        border_style=style.replace("white on ", ""),
+        box=box.HEAVY,
+    )
+
+
+def renderables(a: Assessment, lang: Lang, findings: Sequence[Finding] | None = None) -> list[RenderableType]:
+    """The report; with ``findings`` (the pre-checks of the proposal) a section of its own."""
+    out: list[RenderableType] = [_header(a, lang), Text("")]
+    out += [_section(s, a, lang) for s in a.sections]
+    if a.gates:
+        out += [_gates(a, lang), Text("")]
+    out += [Text(t("totals", lang), style="bold"), _totals(a, lang), Text("")]
+    if findings is not None:
+        from ..terminal.findings import findings_table
+        from ..views.findings import t as findings_t
+
+        out += [findings_table(findings, a.rubric, lang, title=findings_t("findings_title", lang)), Text("")]
+    out.append(_outcome(a, lang))
+    return out
+
+
+def print_report(
+    a: Assessment, lang: Lang, console: Console, findings: Sequence[Finding] | None = None
+) -> None:
+    for r in renderables(a, lang, findings):
+        console.print(r)
+
+
+def render(view: AssessmentView, *, lang: Lang, width: int | None = None, color: bool = False) -> bytes:
+    from .console import capture
+
+    return capture(
+        lambda c: print_report(view.assessment, lang, c, view.findings), width=width or 100, color=color
+    )

@@ -1,0 +1,116 @@
+"""Pre-check findings on the terminal (rich): for `sti-review check` and for the findings
+section of the assessment report. User text is passed as rich Text, never parsed as markup."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
+from rich.text import Text
+
+from ...checks import Finding
+from ...errors import Problem
+from ...i18n import Lang
+from ...rubric import Rubric
+from ...sanitize import printable
+from ..views.findings import criterion_text, severity_text, summary_text, t, verdict_text
+
+if TYPE_CHECKING:
+    from ...api import CheckedProposal
+    from ..views import FindingsView
+
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan"}
+SEVERITY_MARK = {"error": "✗", "warning": "!", "note": "i"}
+
+
+def findings_table(
+    findings: Sequence[Finding], rubric: Rubric, lang: Lang, title: str | None = None
+) -> RenderableType:
+    """Each finding as: severity and criterion; where in the file; what is missing."""
+    head = Text(f"{title}  " if title else "", style="bold")
+    if not findings:
+        head.append(t("no_findings", lang), style="green")
+        return head
+    parts: list[RenderableType] = [head] if title else []
+    for f in findings:
+        line = Text()
+        line.append(
+            f"{SEVERITY_MARK[f.severity]} {severity_text(f.severity, lang)}", style=SEVERITY_STYLE[f.severity]
+        )
+        line.append("  ")
+        line.append(criterion_text(f, rubric, lang), style="cyan")
+        where = Text(printable(f.where), style="dim")
+        if f.field:
+            where.append(f"  {printable(f.field)}", style="dim")
+        parts += [line, Padding(where, (0, 0, 0, 4)), Padding(Text(printable(f.message(lang))), (0, 0, 0, 4))]
+    return Group(*parts)
+
+
+def _summary(findings: Sequence[Finding], failed: bool, strict: bool, lang: Lang) -> Text:
+    line = Text()
+    line.append(
+        f"{'✗' if failed else '✓'} {verdict_text(failed, strict, lang)}",
+        style="bold red" if failed else "bold green",
+    )
+    line.append(f"  {summary_text(findings, lang)}")
+    return line
+
+
+def proposal_block(result: CheckedProposal, rubric: Rubric, lang: Lang, strict: bool) -> RenderableType:
+    p = result.proposal.proposal
+    head = Text()
+    head.append(printable(p.id), style="bold")
+    head.append("  ")
+    head.append(printable(p.title))
+    head.append(f"  ({printable(str(result.path))})", style="dim")
+    head.append("  ")
+    head.append(rubric.label("programmes", p.programme, lang), style="dim")
+    parts: list[RenderableType] = [head]
+    if result.findings:
+        parts.append(findings_table(result.findings, rubric, lang))
+    parts += [_summary(result.findings, result.failed(strict), strict, lang), Text("")]
+    return Group(*parts)
+
+
+def renderables(
+    results: Sequence[CheckedProposal],
+    invalid: Sequence[tuple[str, list[Problem]]],
+    rubric: Rubric,
+    lang: Lang,
+    strict: bool,
+) -> list[RenderableType]:
+    out: list[RenderableType] = [proposal_block(r, rubric, lang, strict) for r in results]
+    for path, _ in invalid:
+        line = Text(printable(path), style="bold")
+        line.append(f"  ⛔ {t('unreadable', lang)}", style="bold red")
+        out += [line, Text("")]
+    if len(results) + len(invalid) > 1:
+        everything = [f for r in results for f in r.findings]
+        failed = bool(invalid) or any(r.failed(strict) for r in results)
+        total = Text(t("checked", lang, n=len(results) + len(invalid)) + ": ", style="bold")
+        total.append_text(_summary(everything, failed, strict, lang))
+        out.append(total)
+    return out
+
+
+def print_results(
+    results: Sequence[CheckedProposal],
+    invalid: Sequence[tuple[str, list[Problem]]],
+    rubric: Rubric,
+    lang: Lang,
+    strict: bool,
+    console: Console,
+) -> None:
+    for r in renderables(results, invalid, rubric, lang, strict):
+        console.print(r)
+
+
+def render(view: FindingsView, *, lang: Lang, width: int | None = None, color: bool = False) -> bytes:
+    from .console import capture
+
+    def draw(console: Console) -> None:
+        print_results(view.results, view.invalid, view.rubric, lang, view.strict, console)
+
+    return capture(draw, width=width or 100, color=color)

@@ -1,0 +1,392 @@
+"""The panel report on a terminal (rich); user text is shown literally, never as markup."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from rich import box
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from ...i18n import Lang, catalog
+from ...panel import Consolidation, CriterionPanel
+from ...sanitize import printable
+from ..terminal.assessment import OUTCOME_STYLE, VERDICT_STYLE
+from ..views.common import num, outcome_text, programme_text, reason_text
+from ..views.panel import (
+    T,
+    answer_text,
+    basis_text,
+    flag_text,
+    outcome_state,
+    panel_text,
+    reviewer_keys,
+    settled_text,
+    why_text,
+)
+from .console import untrusted as _u
+
+if TYPE_CHECKING:
+    from ..views import PanelView
+
+
+_WIDE_CHARS = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+_WIDE = re.compile(f"[{_WIDE_CHARS}]")
+_TOKEN = re.compile(f"[{_WIDE_CHARS}][、。，．）」』】・ー]*|\\s+|[^\\s{_WIDE_CHARS}]+")
+
+
+def _header(c: Consolidation, lang: Lang) -> Panel:
+    p = c.proposal
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    grid.add_row(T("id", lang), _u(p.id))
+    grid.add_row(T("title", lang), _u(p.title))
+    grid.add_row(T("programme", lang), programme_text(c.rubric, p.programme, lang))
+    for key, r, ind in zip(reviewer_keys(c, lang), c.reviews, c.individual, strict=True):
+        line = _u(r.label)
+        if not ind.complete:
+            line.append(f"  ({T('incomplete', lang)})", style="blue")
+        grid.add_row(f"{T('reviewer', lang)} {key}", line)
+    consensus = _u(c.consensus.label) if c.consensus else Text(T("none_yet", lang), style="dim")
+    grid.add_row(T("consensus_review", lang), consensus)
+    grid.add_row(T("rubric", lang), _u(c.rubric.ref))
+    return Panel(grid, title=T("panel_title", lang), title_align="left", box=box.ROUNDED)
+
+
+def _answer_cell(cp: CriterionPanel, i: int, c: Consolidation, lang: Lang) -> Text:
+    a = cp.answers[i]
+    text = answer_text(a, cp.criterion, c.rubric, lang)
+    style = ""
+    if a is not None and a.verdict:
+        style = VERDICT_STYLE.get(a.verdict, "")
+    elif cp.disagreement and a is not None and a.score is not None:
+        if a.score == float(cp.minimum or 0):
+            style = "red"
+        elif a.score == float(cp.maximum or 0):
+            style = "green"
+    return Text(text, style=style)
+
+
+def _panel_cell(cp: CriterionPanel, c: Consolidation, lang: Lang) -> Text:
+    text = Text(panel_text(cp, c.rubric, lang), style="bold")
+    if cp.source == "consensus":
+        text.append(f" ({T('source_consensus', lang)})", style="cyan")
+    return text
+
+
+def _flag_cell(cp: CriterionPanel, lang: Lang) -> Text:
+    return Text(flag_text(cp, lang), style="bold yellow" if cp.unresolved else "cyan")
+
+
+def _columns(width: int) -> tuple[bool, bool, bool]:
+    """(title, min/max, mean): what fits beside the reviewers' answers on this terminal."""
+    return width >= 100, width >= 100, width >= 120
+
+
+def _table(title: str, c: Consolidation, lang: Lang, gates: bool, width: int) -> Table:
+    with_title, with_range, with_mean = _columns(width)
+    table = Table(
+        title=Text(title, style="bold"),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+    )
+    table.add_column(T("id", lang), no_wrap=True, style="cyan")
+    if with_title or gates:
+        table.add_column(T("criterion", lang), max_width=26, no_wrap=True, overflow="ellipsis")
+    for key in reviewer_keys(c, lang):
+        table.add_column(key, justify="right", no_wrap=True)
+    if not gates:
+        stats = ["median", "spread"]
+        if with_range:
+            stats = ["min", "median", "max", "spread"]
+        if with_mean:
+            stats = ["min", "median", "mean", "max", "spread"]
+        for k in stats:
+            table.add_column(T(k, lang), justify="right", no_wrap=True, style="" if k == "spread" else "dim")
+    table.add_column(T("panel", lang), no_wrap=True)
+    table.add_column(T("flag", lang), no_wrap=True)
+    return table
+
+
+def _stats(cp: CriterionPanel, width: int) -> list[RenderableType]:
+    _, with_range, with_mean = _columns(width)
+    spread = Text(num(cp.spread), style="bold yellow" if cp.disagreement else "")
+    if with_mean:
+        return [num(cp.minimum), num(cp.median), num(cp.mean), num(cp.maximum), spread]
+    if with_range:
+        return [num(cp.minimum), num(cp.median), num(cp.maximum), spread]
+    return [num(cp.median), spread]
+
+
+def _sections(c: Consolidation, lang: Lang, width: int) -> list[RenderableType]:
+    out: list[RenderableType] = []
+    a = c.assessment
+    keys = reviewer_keys(c, lang)
+    with_title = _columns(width)[0]
+    n_stats = len(_stats(c.criteria[0], width)) if c.criteria else 0
+    for idx, s in enumerate(a.sections):
+        table = _table(f"{s.section.id}  {s.section.title(lang)}", c, lang, gates=False, width=width)
+        ids = {r.criterion.id for r in s.results}
+        for cp in c.criteria:
+            if cp.criterion.id not in ids:
+                continue
+            head: list[RenderableType] = [cp.criterion.id]
+            if with_title:
+                head.append(cp.criterion.title(lang))
+            table.add_row(
+                *head,
+                *[_answer_cell(cp, i, c, lang) for i in range(len(keys))],
+                *_stats(cp, width),
+                _panel_cell(cp, c, lang),
+                _flag_cell(cp, lang),
+            )
+        per = [num(ind.sections[idx].score) for ind in c.individual]
+        label: list[RenderableType] = (
+            ["", Text(T("section_score", lang), style="bold")] if with_title else [Text("Σ", style="bold")]
+        )
+        table.add_row(*label, *per, *[""] * n_stats, Text(num(s.score), style="bold"), "", end_section=True)
+        out += [table, Text("")]
+    gates = [cp for cp in c.criteria if cp.criterion.kind == "gate"]
+    if gates:
+        table = _table(T("gates", lang), c, lang, gates=True, width=width)
+        for cp in gates:
+            table.add_row(
+                cp.criterion.id,
+                cp.criterion.title(lang),
+                *[_answer_cell(cp, i, c, lang) for i in range(len(keys))],
+                _panel_cell(cp, c, lang),
+                _flag_cell(cp, lang),
+            )
+        out += [table, Text("")]
+    return out
+
+
+class _Flow:
+    """Text wrapped the Japanese way: between any two Japanese characters (closing punctuation
+    stays with the character before it), at spaces elsewhere. Rich wraps at spaces only, so a
+    Japanese sentence would be pushed, whole, onto the next line."""
+
+    def __init__(self, text: Text):
+        self.text = text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(1, options.max_width)
+        plain = self.text.plain
+        breaks: list[int] = []
+        used = 0
+        for m in _TOKEN.finditer(plain):
+            token = m.group()
+            size = cell_len(token)
+            if token.isspace():
+                used += size
+                continue
+            if used + size > width and used > 0:
+                breaks.append(m.start())
+                used = 0
+            used += size
+        for line in self.text.divide(breaks):
+            line.rstrip()
+            yield line
+
+
+def _flow(text: Text) -> RenderableType:
+    return _Flow(text) if _WIDE.search(text.plain) else text
+
+
+def _disagreements(c: Consolidation, lang: Lang) -> RenderableType:
+    lines: list[RenderableType] = []
+    keys = reviewer_keys(c, lang)
+    if not c.disagreements:
+        lines.append(Text(T("no_disagreements", lang), style="green"))
+    for n, cp in enumerate(c.disagreements):
+        if n:
+            lines.append(Text(""))
+        head = Text(f"{cp.criterion.id} {cp.criterion.title(lang)}", style="bold")
+        head.append(f"  {why_text(cp, c.rubric, lang)}", style="yellow")
+        lines.append(_flow(head))
+        for key, r, ans in zip(keys, c.reviews, cp.answers, strict=True):
+            line = Text(f"  {key} ")
+            line.append(printable(r.label))
+            line.append(f": {answer_text(ans, cp.criterion, c.rubric, lang)}", style="bold")
+            if ans is not None and ans.comment:
+                line.append(" — ")
+                line.append(printable(ans.comment), style="dim")
+            lines.append(_flow(line))
+        settled = Text("  → ")
+        settled.append(settled_text(cp, c.rubric, lang), style="cyan" if cp.resolved else "bold yellow")
+        lines.append(settled)
+        if cp.consensus is not None and cp.consensus.comment:
+            note = Text(f"    {T('panel_comment', lang)}: ")
+            note.append(printable(cp.consensus.comment))
+            lines.append(_flow(note))
+    return Panel(Group(*lines), title=T("disagreements", lang), title_align="left", box=box.ROUNDED)
+
+
+def _reviewers(c: Consolidation, lang: Lang) -> Table:
+    a = c.assessment
+    table = Table(
+        title=Text(T("each_reviewer", lang), style="bold"),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+    )
+    table.add_column("")
+    table.add_column(T("outcome", lang))
+    table.add_column(T("total_unweighted", lang), justify="right")
+    table.add_column(T("weighted_percent", lang), justify="right")
+    for key, r, ind in zip(reviewer_keys(c, lang), c.reviews, c.individual, strict=True):
+        name = Text(f"{key} ")
+        name.append(printable(r.label))
+        table.add_row(
+            name,
+            Text(outcome_text(ind, lang), style=OUTCOME_STYLE[ind.outcome]),
+            f"{num(ind.total)} / {num(ind.maximum)}",
+            num(ind.weighted_percent, 1),
+        )
+    table.add_row(
+        Text(T("panel", lang), style="bold"),
+        Text(outcome_text(a, lang), style=OUTCOME_STYLE[a.outcome]),
+        f"{num(a.total)} / {num(a.maximum)}",
+        num(a.weighted_percent, 1),
+    )
+    return table
+
+
+def _outcome(c: Consolidation, lang: Lang) -> Panel:
+    a = c.assessment
+    lines: list[RenderableType] = [_flow(Text(basis_text(c, lang), style="dim"))]
+    for reason in a.reasons:
+        lines.append(_flow(Text("• " + printable(reason_text(reason, a, lang)))))
+        if reason.code == "conditions":
+            lines += [_flow(Text("   – " + printable(item))) for item in reason.items]
+    style = OUTCOME_STYLE[a.outcome]
+    title = f" {T('panel_outcome', lang)}: {outcome_text(a, lang)} ({outcome_state(c, lang)}) "
+    return Panel(
+        Group(*lines),
+        title=Text(title, style=style),
+        title_align="left",
+        border_style=style.replace("white on ", ""),
+        box=box.HEAVY,
+    )
+
+
+STRIP = 21  # cells for the scale in the spread view: 0–5 in halves, one step every two cells
+
+_GATE_MARK = {"pass": "✓", "conditional": "!", "fail": "✗"}
+
+
+_sw = catalog("terminal.panel")
+
+
+def _cell_at(value: float, lo: float, hi: float) -> int:
+    return round((value - lo) / ((hi - lo) or 1) * (STRIP - 1))
+
+
+def spread_strip(cp: CriterionPanel, c: Consolidation) -> Text:
+    """One criterion on one line: each reviewer's score as their number on the scale, the range
+    between the lowest and the highest drawn, the threshold as ┃."""
+    scale = c.rubric.scale
+    lo, hi = float(scale.min), float(scale.max)
+    cells = ["·"] * STRIP
+    styles = ["grey50"] * STRIP
+    threshold = c.rubric.thresholds.section_min
+    if threshold is not None:
+        at = _cell_at(threshold, lo, hi)
+        cells[at], styles[at] = "┃", "bold"
+    scored = [
+        (i, float(a.score))
+        for i, a in enumerate(cp.answers)
+        if a is not None and a.score is not None and not a.na
+    ]
+    if len(scored) > 1:
+        first = _cell_at(min(v for _, v in scored), lo, hi)
+        last = _cell_at(max(v for _, v in scored), lo, hi)
+        for k in range(first, last + 1):
+            if cells[k] != "┃":
+                cells[k] = "─"
+            styles[k] = "bold yellow" if cp.disagreement else ""
+    taken: dict[int, int] = {}
+    for i, value in scored:
+        at = _cell_at(value, lo, hi)
+        taken[at] = taken.get(at, 0) + 1
+        cells[at] = "●" if taken[at] > 1 else (str(i + 1) if i < 9 else "*")
+        styles[at] = "bold yellow" if cp.disagreement else "bold cyan"
+    out = Text()
+    for ch, style in zip(cells, styles, strict=True):
+        out.append(ch, style=style)
+    return out
+
+
+def _spread_view(c: Consolidation, lang: Lang) -> RenderableType:
+    """The compact view: one line per criterion with the reviewers on the scale, then the gates."""
+    rubric = c.rubric
+    threshold = rubric.thresholds.section_min
+    legend = _sw(
+        "spread_legend",
+        lang,
+        min=num(rubric.scale.min),
+        max=num(rubric.scale.max),
+        threshold=num(threshold) if threshold is not None else "—",
+    )
+    table = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False)
+    table.add_column(style="cyan", no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column(justify="right", no_wrap=True)
+    table.add_column(justify="right", no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True)
+    for cp in c.criteria:
+        if cp.criterion.kind == "gate":
+            marks = Text()
+            for i, a in enumerate(cp.answers):
+                verdict = a.verdict if a is not None and a.verdict else ""
+                if i:
+                    marks.append(" ")
+                marks.append(
+                    f"{i + 1}{_GATE_MARK.get(verdict, '–')}", style=VERDICT_STYLE.get(verdict, "dim")
+                )
+            table.add_row(cp.criterion.id, marks, "", "", _panel_cell(cp, c, lang), _flag_cell(cp, lang))
+            continue
+        span = "" if cp.minimum is None else f"{num(cp.minimum)}–{num(cp.maximum)}"
+        if cp.minimum is not None and cp.minimum == cp.maximum:
+            span = num(cp.minimum)
+        spread = Text(
+            num(cp.spread) if cp.spread is not None else "", style="bold yellow" if cp.disagreement else ""
+        )
+        table.add_row(
+            cp.criterion.id, spread_strip(cp, c), span, spread, _panel_cell(cp, c, lang), _flag_cell(cp, lang)
+        )
+    head = Text(legend, style="dim")
+    return Panel(Group(head, table), title=_sw("spread_view", lang), title_align="left", box=box.ROUNDED)
+
+
+def renderables(c: Consolidation, lang: Lang, width: int = 110) -> list[RenderableType]:
+    return [
+        _header(c, lang),
+        Text(""),
+        _spread_view(c, lang),
+        Text(""),
+        _disagreements(c, lang),
+        Text(""),
+        *_sections(c, lang, width),
+        _reviewers(c, lang),
+        Text(""),
+        _outcome(c, lang),
+    ]
+
+
+def print_report(c: Consolidation, lang: Lang, console: Console) -> None:
+    console.print(Group(*renderables(c, lang, console.width)))
+
+
+def render(view: PanelView, *, lang: Lang, width: int | None = None, color: bool = False) -> bytes:
+    from .console import capture
+
+    return capture(lambda c: print_report(view.consolidation, lang, c), width=width or 110, color=color)

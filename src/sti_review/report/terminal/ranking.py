@@ -1,0 +1,199 @@
+"""The ranking of a call on a terminal (rich): the table with its funding line, then what to
+look at again and what could not be ranked."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich import box
+from rich.cells import cell_len
+from rich.console import Console, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from ...i18n import Lang
+from ...ranking import RankedProposal, Ranking
+from ...sanitize import printable
+from ..terminal.assessment import OUTCOME_STYLE
+from ..views.common import num
+from ..views.ranking import (
+    T,
+    counts_text,
+    line_text,
+    marks_text,
+    money,
+    order_text,
+    outcome_label,
+    programme_short,
+    reasons_text,
+    rereview_text,
+    status_text,
+    tie_text,
+    zone_text,
+)
+from .console import untrusted as _u
+
+if TYPE_CHECKING:
+    from ..views import RankingView
+
+
+# A terminal shows the top of a large call, the funding line and the border zone; the full
+# ranking is in the Markdown, CSV and JSON outputs.
+SHOW_ALL_UP_TO = 200
+SHOW_PAST_ZONE = 10
+LIST_LIMIT = 50
+
+STATUS_STYLE = {
+    "funded": "bold green",
+    "tie_at_line": "bold yellow",
+    "not_funded": "",
+    "eligible": "",
+    "ineligible": "dim",
+    "invalid": "bold red",
+}
+
+
+def _table(ranking: Ranking, lang: Lang, width: int) -> Table:
+    """The ranked table. The title takes the room the other columns leave; on a narrow
+    terminal the tie-break values and the programme are left out first."""
+    budgets = any(r.budget is not None for r in ranking.rows)
+    ranked = shown_rows(ranking)
+    with_tie = width >= 140
+    with_programme = width >= 110
+    budgets = budgets and (width >= 120 or (ranking.line is not None and ranking.line.mode == "budget"))
+    head: list[str] = [T("rank", lang), T("id", lang), T("title", lang)]
+    if with_programme:
+        head.append("")
+    head += [T("outcome", lang), T("weighted", lang) if width >= 120 else "%"]
+    if with_tie:
+        head.append(T("tie_break", lang))
+    if budgets:
+        head.append(T("budget", lang))
+    head += [T("status", lang), T("marks", lang)]
+    rows: list[tuple[list[Text], bool]] = []
+    for i, r in enumerate(ranked):
+        nxt: RankedProposal | None = ranked[i + 1] if i + 1 < len(ranked) else None
+        cells: list[Text] = [Text(f"{r.rank}{'=' if r.tied else ''}"), _u(r.id), _u(r.title)]
+        if with_programme:
+            cells.append(Text(programme_short(ranking.rubric, r.programme)))
+        cells += [
+            Text(outcome_label(r, lang), style=OUTCOME_STYLE[r.outcome] if r.outcome else ""),
+            Text(num(r.weighted_percent, 2)),
+        ]
+        if with_tie:
+            cells.append(Text(tie_text(r)))
+        if budgets:
+            cells.append(Text(money(r.budget)))
+        cells += [
+            Text(status_text(r, lang), style=STATUS_STYLE.get(r.status, "")),
+            Text(marks_text(r, lang)),
+        ]
+        at_line = (
+            ranking.line is not None and r.status == "funded" and (nxt is None or nxt.status != "funded")
+        )
+        rows.append((cells, at_line))
+    widths = [cell_len(h) for h in head]
+    for cells, _ in rows:
+        widths = [max(w, c.cell_len) for w, c in zip(widths, cells, strict=True)]
+    marks_width = min(widths[-1], 24 if width >= 100 else 14)
+    # Each column costs its width, one cell of padding on each side and a separator.
+    others = sum(w + 3 for i, w in enumerate(widths) if i not in (2, len(widths) - 1)) + marks_width + 3
+    title_width = max(8, min(widths[2], width - others - 3))
+
+    table = Table(box=box.HORIZONTALS, show_edge=False, pad_edge=False)
+    for i, h in enumerate(head):
+        if i == 2:
+            table.add_column(h, no_wrap=True, overflow="ellipsis", width=title_width)
+        elif i == len(head) - 1:
+            table.add_column(h, style="yellow", max_width=marks_width, overflow="fold")
+        else:
+            right = h in (T("rank", lang), T("weighted", lang), "%", T("budget", lang))
+            table.add_column(h, no_wrap=True, justify="right" if right else "left", min_width=widths[i])
+    for cells, at_line in rows:
+        table.add_row(*cells, end_section=at_line)
+        if at_line:
+            line = Text(T("funding_line", lang), style="bold green")
+            table.add_row("", line, end_section=True)
+    return table
+
+
+def shown_rows(ranking: Ranking) -> list[RankedProposal]:
+    ranked = ranking.ranked
+    if len(ranked) <= SHOW_ALL_UP_TO:
+        return ranked
+    last = max((r.position or 0 for r in ranked if r.border or r.status == "funded"), default=0)
+    return ranked[: max(50, last + SHOW_PAST_ZONE)]
+
+
+def _more(n: int, lang: Lang) -> Text:
+    return Text("  " + T("more_rows", lang, n=f"{n:,}"), style="dim")
+
+
+def renderables(ranking: Ranking, lang: Lang, width: int = 120) -> list[RenderableType]:
+    out: list[RenderableType] = [
+        Text(f"{T('rank_title', lang)}: ", style="bold").append(printable(ranking.call_dir)),
+        Text(counts_text(ranking, lang)),
+        Text(order_text(ranking, lang), style="dim"),
+        Text(line_text(ranking, lang), style="bold"),
+    ]
+    if ranking.line is not None:
+        out.append(Text(zone_text(ranking, lang)))
+        if ranking.line.tie_at_line:
+            out.append(Text(T("tie_at_line_note", lang), style="bold yellow"))
+    out += [Text(""), _table(ranking, lang, width)]
+    hidden = len(ranking.ranked) - len(shown_rows(ranking))
+    if hidden:
+        out.append(_more(hidden, lang))
+    out.append(Text(""))
+
+    out.append(Text(T("rereview", lang), style="bold"))
+    rereview = ranking.rereview
+    if not rereview:
+        out.append(Text("  " + T("rereview_none", lang), style="dim"))
+    for r in rereview[:LIST_LIMIT]:
+        line = Text("  • ")
+        line.append(printable(r.id), style="cyan")
+        line.append(f"  {rereview_text(r, lang)}")
+        out.append(line)
+    if len(rereview) > LIST_LIMIT:
+        out.append(_more(len(rereview) - LIST_LIMIT, lang))
+    out.append(Text(""))
+
+    others = [r for r in ranking.rows if r.status == "ineligible"]
+    if others:
+        out.append(Text(T("ineligible", lang), style="bold"))
+        for r in others[:LIST_LIMIT]:
+            line = Text("  • ")
+            line.append(printable(r.id), style="cyan")
+            line.append("  ")
+            line.append(outcome_label(r, lang), style=OUTCOME_STYLE[r.outcome] if r.outcome else "")
+            line.append(": ")
+            line.append(printable(reasons_text(r, ranking, lang)))
+            if r.unresolved:
+                line.append(f"  [{marks_text(r, lang)}]", style="yellow")
+            out.append(line)
+        if len(others) > LIST_LIMIT:
+            out.append(_more(len(others) - LIST_LIMIT, lang))
+        out.append(Text(""))
+
+    if ranking.problems:
+        out.append(Text(T("invalid", lang), style="bold red"))
+        out.append(Text(T("invalid_note", lang)))
+        for r in ranking.invalid[:LIST_LIMIT]:
+            out.append(_u(f"  • {r.id} ({r.path})", "red"))
+        for p in ranking.problems[:LIST_LIMIT]:
+            out.append(_u(f"    {p}", "dim"))
+        if len(ranking.problems) > LIST_LIMIT:
+            out.append(_more(len(ranking.problems) - LIST_LIMIT, lang))
+    return out
+
+
+def print_report(ranking: Ranking, lang: Lang, console: Console) -> None:
+    for r in renderables(ranking, lang, console.width):
+        console.print(r, soft_wrap=isinstance(r, Text))
+
+
+def render(view: RankingView, *, lang: Lang, width: int | None = None, color: bool = False) -> bytes:
+    from .console import capture
+
+    return capture(lambda c: print_report(view.ranking, lang, c), width=width or 120, color=color)

@@ -1,0 +1,89 @@
+"""Words and numbers shared by every report format."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ...i18n import Lang, t
+from ...i18n import t as _t
+from ...rubric import Rubric
+from ...scoring import Assessment, CriterionResult, Reason
+
+
+def num(x: Fraction | float | None, places: int = 2) -> str:
+    """3.8333 -> '3.83'; 4.5 -> '4.5'; 4 -> '4'."""
+    if x is None:
+        return "–"
+    value = round(float(x), places)
+    text = f"{value:.{places}f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def score_text(r: CriterionResult, rubric: Rubric, lang: Lang) -> str:
+    if r.status == "na":
+        return t("na", lang)
+    if r.status == "missing":
+        return t("not_answered", lang)
+    if r.status == "portfolio":
+        return "—"
+    if r.criterion.kind == "gate" and r.answer is not None and r.answer.verdict:
+        return t(f"verdict_{r.answer.verdict}", lang)
+    if r.answer is None or r.answer.score is None:
+        return "—"
+    label = rubric.scale.label(float(r.answer.score))
+    shown = num(r.answer.score, 1)
+    return f"{shown} {label(lang)}" if label else shown
+
+
+def reason_text(reason: Reason, assessment: Assessment, lang: Lang) -> str:
+    return rubric_reason_text(reason, assessment.rubric, lang)
+
+
+def rubric_reason_text(reason: Reason, rubric: Rubric, lang: Lang) -> str:
+    """A reason for an outcome, in words, with the rubric's title for its criterion."""
+    title = ""
+    if reason.criterion and reason.criterion in rubric.criteria:
+        title = rubric.criteria[reason.criterion].title(lang)
+    sep = _t("list_sep", lang)
+    return t(
+        f"reason_{reason.code}",
+        lang,
+        criterion=reason.criterion or "",
+        title=title,
+        section=reason.section or "",
+        value=num(reason.value),
+        required=num(reason.required),
+        items=sep.join(reason.items),
+    )
+
+
+def outcome_text(assessment: Assessment, lang: Lang) -> str:
+    return t(f"outcome_{assessment.outcome.key}", lang)
+
+
+def programme_text(rubric: Rubric, programme: str, lang: Lang) -> str:
+    return rubric.label("programmes", programme, lang)
+
+
+def proposal_rows(a: Assessment, lang: Lang) -> list[tuple[str, str, str | list[str]]]:
+    """The proposal at the head of every assessment report: (key, label, value or lines)."""
+    from ...rubric import objective_title
+
+    p = a.proposal
+    rows: list[tuple[str, str, str | list[str]]] = [
+        ("id", t("id", lang), p.id),
+        ("title", t("title", lang), p.title),
+        ("programme", t("programme", lang), programme_text(a.rubric, p.programme, lang)),
+    ]
+    if p.lead:
+        lead = p.lead.name + (f" ({p.lead.institution})" if p.lead.institution else "")
+        rows.append(("lead", t("lead", lang), lead))
+    rows.append(
+        ("partners", t("partners", lang), [f"{x.country} {x.institution}".strip() for x in p.partners])
+    )
+    if p.objectives:
+        objectives = [f"{o} {objective_title(a.rubric, o, lang)}" for o in p.objectives]
+        rows.append(("objectives", t("objectives", lang), objectives))
+    rows.append(("reviewer", t("reviewer", lang), a.review.reviewer or "—"))
+    rows.append(("rubric", t("rubric", lang), a.rubric.ref))
+    return rows

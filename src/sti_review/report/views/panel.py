@@ -1,0 +1,71 @@
+"""Words and cell texts shared by the panel (consolidation) reports."""
+
+from __future__ import annotations
+
+from ...i18n import Lang, catalog
+from ...panel import AnswerLike, Consolidation, CriterionPanel
+from ...rubric import Criterion, Rubric
+from ...scoring import Outcome
+from ..views.common import num
+
+OUTCOME_MARK = {
+    Outcome.PASS: "✅",
+    Outcome.CONDITIONAL: "⚠️",
+    Outcome.BELOW_THRESHOLD: "❌",
+    Outcome.GATE_FAILED: "⛔",
+    Outcome.INCOMPLETE: "⏳",
+}
+
+T = catalog("panel")
+
+
+def answer_text(a: AnswerLike | None, crit: Criterion, rubric: Rubric, lang: Lang) -> str:
+    """One reviewer's answer in a table cell: a score, N/A, a verdict, or a dash."""
+    if a is None:
+        return "—"
+    if a.na:
+        return T("na", lang)
+    if a.verdict is not None:
+        return T(f"verdict_{a.verdict}", lang)
+    if a.score is None:
+        return "—"
+    return num(a.score, 2)
+
+
+def panel_text(cp: CriterionPanel, rubric: Rubric, lang: Lang) -> str:
+    return answer_text(cp.outcome_answer, cp.criterion, rubric, lang)
+
+
+def flag_text(cp: CriterionPanel, lang: Lang) -> str:
+    flags = []
+    if cp.unresolved:
+        flags.append(T("flag_discuss", lang))
+    elif cp.resolved:
+        flags.append(T("flag_resolved", lang))
+    if cp.mixed_na:
+        flags.append(T("flag_mixed_na", lang))
+    return ", ".join(flags)
+
+
+def why_text(cp: CriterionPanel, rubric: Rubric, lang: Lang) -> str:
+    if cp.disagreement == "spread":
+        return T("why_spread", lang, spread=num(cp.spread), limit=num(rubric.panel.disagreement_spread))
+    return T("why_verdicts", lang)
+
+
+def settled_text(cp: CriterionPanel, rubric: Rubric, lang: Lang) -> str:
+    if cp.consensus is None:
+        return T("unresolved", lang)
+    return T("resolved_by", lang, answer=panel_text(cp, rubric, lang))
+
+
+def outcome_state(c: Consolidation, lang: Lang) -> str:
+    return T("provisional_outcome" if c.provisional else "final_outcome", lang)
+
+
+def basis_text(c: Consolidation, lang: Lang) -> str:
+    return T(f"basis_{c.basis}", lang)
+
+
+def reviewer_keys(c: Consolidation, lang: Lang) -> list[str]:
+    return [T("reviewer_key", lang, n=i + 1) for i in range(len(c.reviews))]

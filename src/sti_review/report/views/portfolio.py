@@ -1,0 +1,113 @@
+"""Words and groupings shared by the portfolio-map reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ...i18n import Lang, catalog
+from ...i18n import t as _t
+from ...portfolio import Cell, Item, Matrix, PortfolioMap
+from ...rubric import objective_title
+
+T = catalog("portfolio")
+
+
+def column_text(matrix: Matrix, column: str, lang: Lang) -> str:
+    return matrix.label(column, lang)
+
+
+def column_short(matrix: Matrix, column: str, lang: Lang) -> str:
+    return column_text(matrix, column, lang) if matrix.axis == "career_stage" else matrix.code(column)
+
+
+def axis_title(matrix: Matrix, lang: Lang) -> str:
+    return T(f"axis_{matrix.axis}", lang)
+
+
+def objective_text(m: PortfolioMap, objective: str, lang: Lang) -> str:
+    return f"{objective} {objective_title(m.rubric, objective, lang)}"
+
+
+def cell_codes(cell: Cell) -> str:
+    text = " ".join(p.label for p in cell.programmes)
+    if cell.proposals:
+        text += f" ·{len(cell.proposals)}"
+    return text.strip() or "—"
+
+
+def cell_counts(cell: Cell, with_programmes: bool, with_proposals: bool) -> str:
+    if cell.empty:
+        return "—"
+    parts = []
+    if with_programmes:
+        parts.append(str(len(cell.programmes)) if cell.programmes else "0")
+    if with_proposals and cell.proposals:
+        parts.append(f"·{len(cell.proposals)}")
+    return "".join(parts)
+
+
+def gap_lines(m: PortfolioMap, matrix: Matrix, lang: Lang) -> list[tuple[str, str]]:
+    """(objective, the empty columns or 'all') for every objective with gaps."""
+    sep = _t("list_sep", lang)
+    out = []
+    for obj, cols in matrix.gaps_by_objective():
+        if len(cols) == len(matrix.columns):
+            what = T("all_columns", lang)
+        else:
+            what = sep.join(column_text(matrix, c, lang) for c in cols)
+        out.append((objective_text(m, obj, lang), what))
+    return out
+
+
+@dataclass
+class OverlapGroup:
+    means: str
+    programmes: tuple[Item, ...]
+    cells: list[Cell]
+
+
+def stages_text(m: PortfolioMap, stages: frozenset[str], lang: Lang) -> str:
+    """An existing programme's career stages, labelled, in the rubric's order."""
+    return ", ".join(m.by_stage.label(s, lang) for s in m.by_stage.columns if s in stages)
+
+
+def overlap_groups(matrix: Matrix) -> list[OverlapGroup]:
+    """Overlaps grouped by the programmes that share a means, in first-seen order."""
+    groups: dict[tuple[str, tuple[str, ...]], OverlapGroup] = {}
+    for obj in matrix.rows:
+        for col in matrix.columns:
+            cell = matrix.cells[(obj, col)]
+            for means, progs in cell.overlaps:
+                key = (means, tuple(p.id for p in progs))
+                groups.setdefault(key, OverlapGroup(means, tuple(progs), [])).cells.append(cell)
+    return list(groups.values())
+
+
+def overlap_text(m: PortfolioMap, matrix: Matrix, group: OverlapGroup, lang: Lang) -> str:
+    sep = _t("list_sep", lang)
+    by_obj: dict[str, list[str]] = {}
+    for cell in group.cells:
+        by_obj.setdefault(cell.objective, []).append(cell.column)
+    parts = []
+    for obj, cols in by_obj.items():
+        if len(cols) == len(matrix.columns):
+            where = T("all_columns", lang) if matrix.axis == "career_stage" else T("all_regions", lang)
+        else:
+            where = "/".join(column_short(matrix, c, lang) for c in cols)
+        parts.append(f"{obj} × {where}")
+    return T(
+        "overlap_line",
+        lang,
+        codes=" + ".join(p.label for p in group.programmes),
+        means=m.rubric.label("means", group.means, lang),
+        cells=sep.join(parts),
+    )
+
+
+def fillers(matrix: Matrix) -> dict[str, list[Cell]]:
+    """Proposal id -> the cells it covers where no programme does."""
+    out: dict[str, list[Cell]] = {}
+    for cell in matrix.gap_fillers:
+        for p in cell.proposals:
+            out.setdefault(p.id, []).append(cell)
+    return out

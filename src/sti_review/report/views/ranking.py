@@ -1,0 +1,129 @@
+"""Words and cell texts shared by the ranking reports."""
+
+from __future__ import annotations
+
+from ...i18n import Lang, catalog
+from ...i18n import t as _t
+from ...ranking import RankedProposal, Ranking
+from ...rubric import Rubric
+from ...scoring import Reason
+from ..views.common import num, rubric_reason_text
+
+T = catalog("ranking")
+
+
+def programme_short(rubric: Rubric, programme: str) -> str:
+    """A programme in a table column: its programme section's id (JR), or — when it has none."""
+    if programme not in rubric.programme_terms:
+        return programme
+    section = rubric.programme_section(programme)
+    return section.id if section else "—"
+
+
+def money(x: float | None) -> str:
+    if x is None:
+        return "—"
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
+
+
+def rule_text(rule: str, lang: Lang) -> str:
+    if rule in ("programme_weighted_section", "programme_section", "unweighted_total"):
+        return T(f"rule_{rule}", lang)
+    return T("rule_section", lang, id=rule)
+
+
+def order_text(ranking: Ranking, lang: Lang) -> str:
+    sep = _t("list_sep", lang)
+    rules = sep.join(rule_text(r, lang) for r in ranking.rubric.ranking.tie_breakers)
+    return T("order", lang, rules=rules)
+
+
+def counts_text(ranking: Ranking, lang: Lang) -> str:
+    rows = ranking.rows
+    return T(
+        "counts",
+        lang,
+        proposals=len(rows),
+        reviews=ranking.review_count,
+        eligible=sum(1 for r in rows if r.position is not None),
+        ineligible=sum(1 for r in rows if r.status == "ineligible"),
+        invalid=sum(1 for r in rows if r.status == "invalid"),
+    )
+
+
+def line_text(ranking: Ranking, lang: Lang) -> str:
+    line = ranking.line
+    if line is None:
+        return T("line_none", lang)
+    if line.mode == "count":
+        return T("line_count", lang, limit=int(line.limit), funded=line.funded)
+    return T(
+        "line_budget",
+        lang,
+        limit=money(line.limit),
+        funded=line.funded,
+        used=money(line.funded_budget),
+        remainder=money(line.remainder),
+    )
+
+
+def zone_text(ranking: Ranking, lang: Lang) -> str:
+    line = ranking.line
+    if line is None:
+        return ""
+    lo, hi = ranking.rubric.ranking.border_zone
+    pct = {"lo": f"{lo * 100:g}", "hi": f"{hi * 100:g}"}
+    if line.mode == "count":
+        import math
+
+        start = math.floor(line.zone[0]) + 1
+        end = math.ceil(line.zone[1])
+        return T("zone_count", lang, start=start, end=end, **pct)
+    return T("zone_budget", lang, start=money(line.zone[0]), end=money(line.zone[1]), **pct)
+
+
+def status_text(row: RankedProposal, lang: Lang) -> str:
+    return T(f"status_{row.status}", lang)
+
+
+def marks_text(row: RankedProposal, lang: Lang) -> str:
+    sep = _t("list_sep", lang)
+    return sep.join(T(f"mark_{m}", lang) for m in row.marks)
+
+
+def rereview_text(row: RankedProposal, lang: Lang) -> str:
+    sep = _t("list_sep", lang)
+    why = []
+    if row.border:
+        why.append(T("why_border", lang))
+    if row.status == "tie_at_line":
+        why.append(T("why_tie", lang))
+    if row.unresolved:
+        why.append(T("why_disagreement", lang, items=sep.join(row.unresolved)))
+    return sep.join(why)
+
+
+def tie_text(row: RankedProposal) -> str:
+    return " · ".join(num(v) for v in row.tie_values)
+
+
+def outcome_label(row: RankedProposal, lang: Lang) -> str:
+    if row.outcome is None:
+        return T("status_invalid", lang)
+    return T(f"outcome_{row.outcome.key}", lang)
+
+
+def reason_line(reason: Reason, ranking: Ranking, lang: Lang) -> str:
+    """A reason as the assessment report words it."""
+    return rubric_reason_text(reason, ranking.rubric, lang)
+
+
+def reasons_text(row: RankedProposal, ranking: Ranking, lang: Lang) -> str:
+    sep = T("reason_sep", lang)
+    parts = []
+    for r in row.reasons:
+        text = reason_line(r, ranking, lang)
+        if r.code == "conditions" and r.items:
+            text += " " + " / ".join(r.items)
+        parts.append(text)
+    return sep.join(parts)
