@@ -36,6 +36,8 @@ def detect_kind(data: object) -> str:
         return "rubric-checks"
     if "programmes" in data:
         return "programmes"
+    if "reviewers" in data:
+        return "reviewers"
     return "unknown"
 
 
@@ -76,6 +78,14 @@ def validate_files(paths: list[Path], rubric_path: Path | None = None) -> list[R
                 if rubric is None:
                     raise InputError(rubric_problems)
                 programmes_from_document(doc, rubric)
+                results[i] = Result(str(path), kind)
+            except InputError as exc:
+                results[i] = Result(str(path), kind, exc.problems)
+        elif kind == "reviewers":  # a reviewer pool (sti-review assign)
+            from .reviewers import pool_from_document
+
+            try:
+                pool_from_document(doc)
                 results[i] = Result(str(path), kind)
             except InputError as exc:
                 results[i] = Result(str(path), kind, exc.problems)
