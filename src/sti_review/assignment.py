@@ -129,7 +129,7 @@ def assign(
     options: Options,
 ) -> Assignment:
     np = require("numpy")
-    n_p, n_r, k = len(proposals), len(reviewers), options.per_proposal
+    n_p, n_r = len(proposals), len(reviewers)
     langs = [proposal_language(p) for p in proposals]
     regions = [proposal_regions(p) for p in proposals]
     rindex = {r.id: j for j, r in enumerate(reviewers)}
@@ -157,7 +157,8 @@ def assign(
         raise Infeasible(_diagnose(prob, proposals, reviewers, options))
     chosen = np.nonzero(x > 0.5)[0]
     pairs = [
-        Pair(proposals[ii[e]].id, reviewers[jj[e]].id, float(prob.a[e])) for e in sorted(chosen, key=lambda e: (ii[e], -prob.a[e]))
+        Pair(proposals[ii[e]].id, reviewers[jj[e]].id, float(prob.a[e]))
+        for e in sorted(chosen, key=lambda e: (ii[e], -prob.a[e]))
     ]
     result = Assignment(
         list(proposals),
@@ -195,7 +196,9 @@ def _precheck(proposals, reviewers, eligible, reads_pr, out_pr, langs, options) 
                 "language",
                 no_reader,
                 len(no_reader),
-                ", ".join(f"{pid} ({langs[i]})" for i, pid in enumerate(p.id for p in proposals) if pid in no_reader),
+                ", ".join(
+                    f"{pid} ({langs[i]})" for i, pid in enumerate(p.id for p in proposals) if pid in no_reader
+                ),
             )
         )
     if options.outside_region:
@@ -315,8 +318,20 @@ def _diagnose(prob: _Problem, proposals, reviewers, options: Options) -> list[Sh
                 [],
                 0,
                 "no single family of constraints is to blame; loads, conflicts and languages together "
-                "leave no assignment"
-                + (" (or --candidates is too small)" if options.candidates else ""),
+                "leave no assignment" + (" (or --candidates is too small)" if options.candidates else ""),
             )
         )
     return found
+
+
+def assign_call(call: Any, report: Any, options: Options, terms: int = 5) -> Assignment:
+    """Affinities, the assignment and each assigned pair's matching terms, for a read call."""
+    from .affinity import compute
+
+    aff = compute(call.proposals, call.reviewers)
+    result = assign(call.proposals, call.reviewers, aff.scores, report.pairs(), options)
+    pi = {p.id: i for i, p in enumerate(call.proposals)}
+    ri = {r.id: j for j, r in enumerate(call.reviewers)}
+    for pair in result.pairs:
+        pair.terms = aff.top_terms(pi[pair.proposal], ri[pair.reviewer], terms)
+    return result

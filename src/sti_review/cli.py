@@ -42,6 +42,7 @@ class SchemaChoice(str, Enum):
     proposal = "proposal"
     review = "review"
     rubric = "rubric"
+    reviewers = "reviewers"
 
 
 LangOpt = Annotated[
@@ -307,7 +308,7 @@ def validate(
 def schema(
     which: Annotated[
         SchemaChoice | None,
-        typer.Argument(help="Which format; all three when left out.", show_default=False),
+        typer.Argument(help="Which format; all of them when left out.", show_default=False),
     ] = None,
 ) -> None:
     """Print the JSON Schema of the proposal, review (and rubric) file formats."""
@@ -647,3 +648,205 @@ def run() -> None:
             "This is a bug in sti-review; rerun with STI_REVIEW_DEBUG=1 for details and report it."
         )
         sys.exit(70)
+
+
+# --- reviewer assignment: conflicts, assign, collect (issue 19) --------------------------------
+
+
+class AssignFormat(str, Enum):
+    terminal = "terminal"
+    markdown = "markdown"
+    csv = "csv"
+    json = "json"
+    html = "html"
+
+
+class ConflictFormat(str, Enum):
+    terminal = "terminal"
+    markdown = "markdown"
+    csv = "csv"
+    json = "json"
+
+
+ReviewersOpt = Annotated[
+    Path,
+    typer.Option(
+        "--reviewers", help="The reviewer pool file (YAML, see docs/formats.md).", show_default=False
+    ),
+]
+YearsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--years",
+        min=0,
+        help="Past institutions and collaborations count within this many years "
+        "[default: the rubric's conflicts.institution_years, else 5].",
+        show_default=False,
+    ),
+]
+YearOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--year", min=1900, max=2200, help="The year to count from [default: now].", show_default=False
+    ),
+]
+AliasesOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--aliases",
+        help="More institution aliases (YAML, as the shipped list).",
+        show_default=False,
+    ),
+]
+
+
+def _read_call_pool(call_dir: Path, reviewers: Path, rubric: Path | None):  # type: ignore[no-untyped-def]
+    from .conflicts import read_call_and_pool
+    from .rubric import load_rubric
+
+    return read_call_and_pool(call_dir, reviewers, load_rubric(rubric))
+
+
+@app.command()
+def conflicts(
+    call_dir: Annotated[Path, typer.Argument(help="The call folder (its proposals are read).")],
+    reviewers: ReviewersOpt,
+    years: YearsOpt = None,
+    year: YearOpt = None,
+    aliases: AliasesOpt = None,
+    format: Annotated[
+        ConflictFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = ConflictFormat.terminal,
+    output: OutputOpt = None,
+    lang: LangOpt = None,
+    rubric: RubricOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """List every conflict of interest between the pool's reviewers and the call's proposals.
+
+    Same institution now or within the window (names compared after NFKC and a list of
+    aliases), the same e-Rad researcher number, a collaborator on the team, declared conflicts.
+    """
+    with _user_errors():
+        from .conflicts import conflicts_in_call
+
+        language = _lang(lang)
+        _refuse_existing(output, force)
+        call = _read_call_pool(call_dir, reviewers, rubric)
+        report = conflicts_in_call(call, years=years, this_year=year, aliases_path=aliases)
+        _render("conflicts", format.value, report, language, output, force)
+
+
+@app.command()
+def assign(
+    call_dir: Annotated[Path, typer.Argument(help="The call folder (its proposals are read).")],
+    reviewers: ReviewersOpt,
+    per_proposal: Annotated[
+        int, typer.Option("--per-proposal", "-k", min=1, help="Reviewers per proposal.")
+    ] = 3,
+    fair: Annotated[
+        bool, typer.Option("--fair", help="Maximise the weakest proposal's affinity first, then the total.")
+    ] = False,
+    outside_region: Annotated[
+        bool,
+        typer.Option(
+            "--outside-region",
+            help="Give each proposal a reviewer whose country is outside its partner countries' regions.",
+        ),
+    ] = False,
+    candidates: Annotated[
+        int | None,
+        typer.Option(
+            "--candidates",
+            min=1,
+            help="Consider only each proposal's N best reviewers (large calls; may cost some affinity).",
+            show_default=False,
+        ),
+    ] = None,
+    packets: Annotated[
+        Path | None,
+        typer.Option(
+            "--packets",
+            help="Write one folder per reviewer here: proposals, review files, instructions.",
+            show_default=False,
+        ),
+    ] = None,
+    stage: Annotated[
+        str | None,
+        typer.Option("--stage", help="The review stage, noted in the packets.", show_default=False),
+    ] = None,
+    years: YearsOpt = None,
+    year: YearOpt = None,
+    aliases: AliasesOpt = None,
+    format: Annotated[
+        AssignFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = AssignFormat.terminal,
+    output: OutputOpt = None,
+    lang: LangOpt = None,
+    rubric: RubricOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Assign reviewers to a call's proposals: no conflicts, loads kept, total affinity maximal.
+
+    Solved exactly as an integer programme (scipy/HiGHS; pip install 'sti-review[assign]').
+    When no assignment exists, says which constraint fails for which proposals, and exits 2.
+    """
+    with _user_errors():
+        from .assignment import Infeasible, Options, assign_call
+        from .conflicts import conflicts_in_call
+
+        language = _lang(lang)
+        _refuse_existing(output, force)
+        call = _read_call_pool(call_dir, reviewers, rubric)
+        report = conflicts_in_call(call, years=years, this_year=year, aliases_path=aliases)
+        options = Options(per_proposal, fair, outside_region, candidates)
+        try:
+            result = assign_call(call, report, options)
+        except Infeasible as exc:
+            from .report.assignment_common import shortfall_text, t
+
+            _err(f"error: {t('infeasible', language)}")
+            for s in exc.shortfalls:
+                _err(f"  - {shortfall_text(s, language)}")
+            raise typer.Exit(2) from None
+        _render("assignment", format.value, result, language, output, force)
+        if packets is not None:
+            from .packets import write_packets
+
+            written = write_packets(result, call.paths, call.rubric, packets, force=force, stage=stage)
+            _err(f"wrote {len(written)} review packets to {packets}")
+
+
+@app.command()
+def collect(
+    folders: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Returned packet folders (or the packets folder itself), then the call folder last.",
+            show_default=False,
+        ),
+    ],
+    lang: LangOpt = None,
+    rubric: RubricOpt = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a different review already in the call.")
+    ] = False,
+) -> None:
+    """Bring returned review files into the call folder and report what is still missing.
+
+    Each review is validated; one for a proposal the reviewer was not assigned is refused; a
+    different review already in the call is kept unless --force. Exit code 2 when a file was
+    refused or invalid.
+    """
+    with _user_errors():
+        from .packets import collect as collect_reviews
+        from .report.assignment_common import collection_lines
+        from .rubric import load_rubric
+
+        if len(folders) < 2:
+            raise UsageError("give one or more packet folders and then the call folder")
+        language = _lang(lang)
+        result = collect_reviews(folders[:-1], folders[-1], load_rubric(rubric), force=force)
+        sys.stdout.write("\n".join(collection_lines(result, language)) + "\n")
+        if result.failed:
+            raise typer.Exit(2)

@@ -176,7 +176,9 @@ def read_call_proposals(call_dir: str | Path, rubric: Rubric) -> list[tuple[str,
             problems += exc.problems
             continue
         if p.id in seen:
-            problems.append(Problem(path, None, None, "id", f"proposal id {p.id!r} is used twice (also in {seen[p.id]})"))
+            problems.append(
+                Problem(path, None, None, "id", f"proposal id {p.id!r} is used twice (also in {seen[p.id]})")
+            )
             continue
         seen[p.id] = path
         out.append((path, p))
@@ -185,3 +187,40 @@ def read_call_proposals(call_dir: str | Path, rubric: Rubric) -> list[tuple[str,
     if not out:
         raise InputError([Problem(str(call_dir), None, None, None, "has no proposal files")])
     return out
+
+
+@dataclass
+class CallPool:
+    """A call's proposals (with their files) and a reviewer pool, read together and checked."""
+
+    paths: dict[str, str]
+    proposals: list[Proposal]
+    reviewers: list[Reviewer]
+    rubric: Rubric
+
+
+def read_call_and_pool(call_dir: str | Path, pool_path: str | Path, rubric: Rubric) -> CallPool:
+    from .reviewers import load_pool
+
+    found = read_call_proposals(call_dir, rubric)
+    ids = {p.id for _, p in found}
+    pool = load_pool(pool_path, ids)
+    return CallPool({p.id: path for path, p in found}, [p for _, p in found], pool.reviewers, rubric)
+
+
+def conflicts_in_call(
+    call: CallPool,
+    *,
+    years: int | None = None,
+    this_year: int | None = None,
+    aliases_path: str | Path | None = None,
+) -> ConflictReport:
+    from .institutions import load_aliases
+
+    return find_conflicts(
+        call.reviewers,
+        call.proposals,
+        years=conflict_years(call.rubric) if years is None else years,
+        this_year=this_year,
+        aliases=load_aliases(aliases_path),
+    )

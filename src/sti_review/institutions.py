@@ -130,7 +130,15 @@ class _AliasFile(BaseModel):
 def _from_document(doc: Document) -> Aliases:
     if doc.data is None:
         raise InputError(
-            [Problem(doc.path, None, None, None, "is empty (expected `institutions:` with a list of key, names)")]
+            [
+                Problem(
+                    doc.path,
+                    None,
+                    None,
+                    None,
+                    "is empty (expected `institutions:` with a list of key, names)",
+                )
+            ]
         )
     data = validate(_AliasFile, doc)
     return Aliases([(e.key, e.names) for e in data.institutions])

@@ -152,14 +152,18 @@ def load_pool(path: str | Path, proposal_ids: set[str] | None = None) -> LoadedP
 
 def pool_from_document(doc: Document, proposal_ids: set[str] | None = None) -> LoadedPool:
     if doc.data is None:
-        raise InputError([Problem(doc.path, None, None, None, "is empty (expected `reviewers:` with a list)")])
+        raise InputError(
+            [Problem(doc.path, None, None, None, "is empty (expected `reviewers:` with a list)")]
+        )
     pool = validate(ReviewerPool, doc)
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     for i, r in enumerate(pool.reviewers):
         if r.id in seen:
             problems.append(
-                doc.problem(("reviewers", i, "id"), f"id {r.id!r} is used twice (first as reviewers[{seen[r.id]}])")
+                doc.problem(
+                    ("reviewers", i, "id"), f"id {r.id!r} is used twice (first as reviewers[{seen[r.id]}])"
+                )
             )
         seen.setdefault(r.id, i)
     if proposal_ids is not None:

@@ -1,0 +1,30 @@
+"""The assignment as JSON: every pair with its affinity, the objective value, loads, coverage."""
+
+from __future__ import annotations
+
+from ..assignment import Assignment
+from ..i18n import Lang
+from ..sanitize import json_text
+from .assignment_common import assignment_summary, load_rows, proposal_rows
+
+
+def render(a: Assignment, lang: Lang) -> str:
+    return json_text(
+        {
+            "objective": a.objective,
+            "weakest": a.weakest,
+            "per_proposal": a.options.per_proposal,
+            "fair": a.options.fair,
+            "outside_region": a.options.outside_region,
+            "candidates": a.options.candidates,
+            "conflicts_excluded": a.conflicts,
+            "variables": a.variables,
+            "summary": assignment_summary(a, lang),
+            "pairs": [
+                {"proposal": p.proposal, "reviewer": p.reviewer, "affinity": p.affinity, "terms": p.terms}
+                for p in a.pairs
+            ],
+            "proposals": proposal_rows(a),
+            "loads": load_rows(a),
+        }
+    )

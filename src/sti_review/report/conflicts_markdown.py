@@ -1,0 +1,20 @@
+"""Conflicts of interest as Markdown."""
+
+from __future__ import annotations
+
+from ..conflicts import ConflictReport
+from ..i18n import Lang
+from ..sanitize import markdown_inline as md
+from .assignment_common import conflict_rows, conflicts_summary, t
+
+
+def render(report: ConflictReport, lang: Lang) -> str:
+    lines = [f"# {t('conflicts_title', lang)}", "", conflicts_summary(report, lang), ""]
+    rows = conflict_rows(report, lang)
+    if not rows:
+        return "\n".join([*lines, t("no_conflicts", lang), ""])
+    lines += [f"| {t('reviewer', lang)} | {t('proposal', lang)} | {t('reasons', lang)} |", "|---|---|---|"]
+    for c in rows:
+        reasons = "<br>".join(md(r["text"]) for r in c["reasons"])
+        lines.append(f"| {md(c['reviewer_name'])} ({md(c['reviewer'])}) | {md(c['proposal'])} | {reasons} |")
+    return "\n".join(lines) + "\n"
