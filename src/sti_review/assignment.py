@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .affinity import require
@@ -53,6 +53,7 @@ class Options:
     fair: bool = False
     outside_region: bool = False
     candidates: int | None = None  # sparsify: k best candidates per proposal
+    time_limit: float = 60.0  # seconds per stage of --fair
 
 
 @dataclass
@@ -95,6 +96,8 @@ class Assignment:
     conflicts: int
     weakest: float = 0.0  # the lowest per-proposal affinity (sum over its reviewers)
     variables: int = 0
+    fair_status: str | None = None  # --fair: optimal, time_limit (best found) or not_found
+    fair_bound: float | None = None  # --fair: the solver's bound on the weakest proposal's value
 
     def loads(self) -> dict[str, int]:
         out = {r.id: 0 for r in self.reviewers}
@@ -141,10 +144,7 @@ def assign(
     reads = np.array([[r.reads(lang) for r in reviewers] for lang in sorted(set(langs))], dtype=bool)
     lang_row = {lang: i for i, lang in enumerate(sorted(set(langs)))}
     reads_pr = reads[[lang_row[x] for x in langs]] if n_p else np.zeros((0, n_r), dtype=bool)
-    country_region = [COUNTRY_REGION.get(r.country or "") for r in reviewers]
-    out_pr = np.array(
-        [[cr is not None and cr not in regions[i] for cr in country_region] for i in range(n_p)], dtype=bool
-    ).reshape(n_p, n_r)
+    out_pr = _outside_matrix(reviewers, regions)
 
     _precheck(proposals, reviewers, eligible, reads_pr, out_pr, langs, options)
     keep = eligible
@@ -152,7 +152,8 @@ def assign(
         keep = _sparsify(scores, eligible, reads_pr, out_pr, options)
     ii, jj = np.nonzero(keep)
     prob = _Problem(ii, jj, scores[ii, jj].astype(float), reads_pr[ii, jj], out_pr[ii, jj])
-    x = _solve(prob, n_p, reviewers, options, relax=frozenset())
+    info: dict[str, Any] = {}
+    x = _solve(prob, n_p, reviewers, options, frozenset(), info)
     if x is None:
         raise Infeasible(_diagnose(prob, proposals, reviewers, options))
     chosen = np.nonzero(x > 0.5)[0]
@@ -172,7 +173,22 @@ def assign(
     )
     per = result.proposal_affinity()
     result.weakest = min(per.values()) if per else 0.0
+    result.fair_status = info.get("fair")
+    result.fair_bound = info.get("bound")
     return result
+
+
+def _outside_matrix(reviewers: Sequence[Reviewer], regions: list[set[str]]) -> Any:
+    """out[i, j]: reviewer j's country lies outside proposal i's partner regions (vectorised)."""
+    np = require("numpy")
+    names = sorted(set(COUNTRY_REGION.values()))
+    code = {name: k for k, name in enumerate(names)}
+    rr = np.array([code.get(COUNTRY_REGION.get(r.country or ""), -1) for r in reviewers], dtype=int)
+    member = np.zeros((len(regions), len(names) + 1), dtype=bool)  # last column: unknown region
+    for i, rs in enumerate(regions):
+        member[i, [code[x] for x in rs]] = True
+    member[:, -1] = True  # a reviewer of unknown region is never counted as outside
+    return ~member[:, rr]
 
 
 def _precheck(proposals, reviewers, eligible, reads_pr, out_pr, langs, options) -> None:  # type: ignore[no-untyped-def]
@@ -239,7 +255,15 @@ def _sparsify(scores, eligible, reads_pr, out_pr, options):  # type: ignore[no-u
     return keep
 
 
-def _solve(prob: _Problem, n_p: int, reviewers: Sequence[Reviewer], options: Options, relax: frozenset[str]):  # type: ignore[no-untyped-def]
+def _solve(  # type: ignore[no-untyped-def]
+    prob: _Problem,
+    n_p: int,
+    reviewers: Sequence[Reviewer],
+    options: Options,
+    relax: frozenset[str],
+    info: dict[str, Any] | None = None,
+):
+    info = {} if info is None else info
     np = require("numpy")
     opt = require("scipy.optimize")
     sparse = require("scipy.sparse")
@@ -279,21 +303,52 @@ def _solve(prob: _Problem, n_p: int, reviewers: Sequence[Reviewer], options: Opt
     constraints = opt.LinearConstraint(a_matrix, np.array(lb, dtype=float), np.array(ub, dtype=float))
     integrality = np.ones(n_cols)
     lower, upper = np.zeros(n_cols), np.ones(n_cols)
+    first = None
+    limit = {"time_limit": options.time_limit} if options.fair else {}
     if options.fair:
+        # Max-min is much harder for a MILP solver than the total: each stage has a time limit,
+        # and the report says whether the weakest proposal's value was proven optimal.
         integrality[-1] = 0
         upper[-1] = np.inf
         c = np.zeros(n_cols)
         c[-1] = -1.0
-        res = opt.milp(c, constraints=constraints, integrality=integrality, bounds=opt.Bounds(lower, upper))
-        if res.status != 0:
+        res = opt.milp(
+            c,
+            constraints=constraints,
+            integrality=integrality,
+            bounds=opt.Bounds(lower, upper),
+            options=limit,
+        )
+        if res.status == 2:
             return None
-        lower[-1] = res.x[-1] - 1e-7  # keep the weakest proposal where it is, then maximise the total
+        if res.x is None:  # nothing found in time: fall back to the total alone
+            info["fair"] = "not_found"
+            return _solve(prob, n_p, reviewers, replace(options, fair=False), relax, info)
+        first = np.round(res.x[:n_v])
+        achieved = float(np.bincount(prob.ii, weights=prob.a * first, minlength=n_p).min())
+        info["fair"] = "optimal" if res.status == 0 else "time_limit"
+        info["bound"] = float(-res.mip_dual_bound) if res.status != 0 else achieved
+        lower[-1] = achieved - 1e-7  # keep the weakest proposal where it is, then maximise the total
     c = np.zeros(n_cols)
     c[:n_v] = -prob.a
-    res = opt.milp(c, constraints=constraints, integrality=integrality, bounds=opt.Bounds(lower, upper))
-    if res.status != 0 or res.x is None:
+    bounds = opt.Bounds(lower, upper)
+    # Without --fair the programme is nearly a transportation problem: its LP relaxation is
+    # usually integral already, and an integral LP optimum is the MILP optimum. Solve the LP
+    # first (seconds), and the MILP only when the LP's answer is fractional.
+    if not options.fair:
+        lp = opt.milp(c, constraints=constraints, bounds=bounds)
+        if lp.status == 2:
+            return None
+        if lp.status == 0 and lp.x is not None and np.all(np.abs(lp.x - np.round(lp.x)) < 1e-6):
+            return np.round(lp.x[:n_v])
+    res = opt.milp(c, constraints=constraints, integrality=integrality, bounds=bounds, options=limit)
+    if res.x is None:
+        return first  # --fair: the first stage's answer when the second finds nothing in time
+    if res.status != 0 and not options.fair:
         return None
-    return res.x[:n_v]
+    if options.fair and res.status != 0:
+        info["fair"] = "time_limit"
+    return np.round(res.x[:n_v])
 
 
 def _diagnose(prob: _Problem, proposals, reviewers, options: Options) -> list[Shortfall]:  # type: ignore[no-untyped-def]
@@ -301,7 +356,7 @@ def _diagnose(prob: _Problem, proposals, reviewers, options: Options) -> list[Sh
     families = ["language", "min_load", "max_load"] + (["outside_region"] if options.outside_region else [])
     found = []
     for family in families:
-        relaxed = Options(options.per_proposal, False, options.outside_region, options.candidates)
+        relaxed = replace(options, fair=False)
         if _solve(prob, len(proposals), reviewers, relaxed, frozenset({family})) is not None:
             found.append(
                 Shortfall(

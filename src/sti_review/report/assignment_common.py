@@ -48,6 +48,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "weakest proposal {weakest} ({conflicts} conflicts excluded{fair}{outside})",
     ),
     "fair_note": ("、公平性優先", "; fairness first"),
+    "fair_time_limit": (
+        "、公平性優先: 制限時間内の最良解（最も低い提案の上限 {bound}）",
+        "; fairness first: the best found in the time limit (the weakest could reach at most {bound})",
+    ),
     "outside_note": ("、地域外の審査員1名以上", "; at least one reviewer from outside the region"),
     "language": ("言語", "Language"),
     "title": ("課題名", "Title"),
@@ -191,9 +195,17 @@ def assignment_summary(a: Assignment, lang: Lang) -> str:
         objective=num(a.objective),
         weakest=num(a.weakest),
         conflicts=a.conflicts,
-        fair=t("fair_note", lang) if a.options.fair else "",
+        fair=_fair_note(a, lang),
         outside=t("outside_note", lang) if a.options.outside_region else "",
     )
+
+
+def _fair_note(a: Assignment, lang: Lang) -> str:
+    if not a.options.fair:
+        return ""
+    if a.fair_status == "time_limit" and a.fair_bound is not None:
+        return t("fair_time_limit", lang, bound=num(a.fair_bound))
+    return t("fair_note", lang)
 
 
 def proposal_rows(a: Assignment) -> list[dict[str, Any]]:

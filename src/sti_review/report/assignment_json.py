@@ -15,6 +15,8 @@ def render(a: Assignment, lang: Lang) -> str:
             "weakest": a.weakest,
             "per_proposal": a.options.per_proposal,
             "fair": a.options.fair,
+            "fair_status": a.fair_status,
+            "fair_bound": a.fair_bound,
             "outside_region": a.options.outside_region,
             "candidates": a.options.candidates,
             "conflicts_excluded": a.conflicts,
