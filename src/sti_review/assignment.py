@@ -249,6 +249,16 @@ def _sparsify(scores, eligible, reads_pr, out_pr, options):  # type: ignore[no-u
         keep[rows[ok], cols[ok]] = True
 
     top(eligible, k)
+    # Each reviewer's own best proposals too: without them a reviewer whose expertise is
+    # nobody's top choice has no variables, and the loads of the others may not add up.
+    per_reviewer = max(2 * -(-options.per_proposal * n_p // max(n_r, 1)), 2)
+    s = np.where(eligible, scores, -np.inf)
+    count = min(per_reviewer, n_p)
+    idx = np.argpartition(-s, count - 1, axis=0)[:count, :]
+    cols = np.tile(np.arange(n_r), count)
+    rows = idx.ravel()
+    ok = np.isfinite(s[rows, cols])
+    keep[rows[ok], cols[ok]] = True
     top(eligible & reads_pr, max(3, options.per_proposal))
     if options.outside_region:
         top(eligible & out_pr, max(3, options.per_proposal))
