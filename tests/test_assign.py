@@ -498,6 +498,10 @@ def test_collect_refuses_unassigned_and_never_overwrites(invoke, tmp_path) -> No
     (folder / "reviews" / "extra.yaml").write_text(
         review_yaml(stranger, rid, {"A": 3, "B": 3, "C": 3, "X": 3, "JR": 3}), "utf-8"
     )
+    # Adding the proposal to the reviewer's own copy of the manifest does not help.
+    mine = json.loads((folder / "assignment.json").read_text("utf-8"))
+    mine["proposals"].append({"proposal": stranger, "review": f"reviews/{stranger}.yaml"})
+    (folder / "assignment.json").write_text(json.dumps(mine), "utf-8")
     result = invoke("collect", folder, call, "--lang", "en")
     assert result.exit_code == 2
     assert f"refused: {folder / 'reviews' / 'extra.yaml'}" in result.stdout
@@ -548,3 +552,12 @@ def test_example_pool_runs_on_the_example_call(invoke, examples) -> None:
     assert result.exit_code == 0, result.output
     assert not {(p["reviewer"], p["proposal"]) for p in json.loads(result.stdout)["pairs"]} & pairs
     assert invoke("rank", call).exit_code == 0
+
+
+def test_fair_on_the_cli_reports_whether_it_is_proven(invoke) -> None:
+    plain = assigned(invoke, "-k", "2")
+    fair = assigned(invoke, "-k", "2", "--fair")
+    assert fair["fair_status"] == "optimal"
+    assert fair["weakest"] >= plain["weakest"] - 1e-9
+    assert fair["objective"] <= plain["objective"] + 1e-9
+    assert plain["fair_status"] is None

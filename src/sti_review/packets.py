@@ -242,14 +242,32 @@ def _reviewer_folders(dirs: list[Path]) -> list[tuple[Path, dict]]:  # type: ign
             for rid in data["reviewers"]:
                 sub = d / rid
                 if (sub / MANIFEST).is_file():
-                    out.append((sub, _read_manifest(sub / MANIFEST)))
+                    out.append((sub, _checked_against_root(sub, _read_manifest(sub / MANIFEST))))
         elif isinstance(data.get("reviewer"), dict) and isinstance(data.get("proposals"), list):
-            out.append((d, data))
+            out.append((d, _checked_against_root(d, data)))
         else:
             raise InputError(
                 [Problem(str(manifest), None, None, None, "names neither a reviewer nor reviewers")]
             )
     return out
+
+
+def _checked_against_root(folder: Path, data: dict) -> dict:  # type: ignore[type-arg]
+    """A reviewer's own manifest came back from the reviewer: when the packets' root manifest is
+    at hand, the assignment it records is the one that counts."""
+    root = folder.parent / MANIFEST
+    if not root.is_file():
+        return data
+    try:
+        recorded = _read_manifest(root).get("reviewers", {})
+    except InputError:
+        return data
+    rid = data["reviewer"].get("id")
+    if isinstance(recorded, dict) and rid in recorded:
+        allowed = set(recorded[rid].get("proposals", []))
+        kept = [e for e in data["proposals"] if isinstance(e, dict) and e.get("proposal") in allowed]
+        data = {**data, "proposals": kept}
+    return data
 
 
 def collect(
