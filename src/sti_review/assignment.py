@@ -96,6 +96,7 @@ class Assignment:
     conflicts: int
     weakest: float = 0.0  # the lowest per-proposal affinity (sum over its reviewers)
     variables: int = 0
+    candidates_used: int | None = None  # --candidates, after any widening
     fair_status: str | None = None  # --fair: optimal, time_limit (best found) or not_found
     fair_bound: float | None = None  # --fair: the solver's bound on the weakest proposal's value
 
@@ -147,13 +148,20 @@ def assign(
     out_pr = _outside_matrix(reviewers, regions)
 
     _precheck(proposals, reviewers, eligible, reads_pr, out_pr, langs, options)
-    keep = eligible
-    if options.candidates is not None and options.candidates < n_r:
-        keep = _sparsify(scores, eligible, reads_pr, out_pr, options)
-    ii, jj = np.nonzero(keep)
-    prob = _Problem(ii, jj, scores[ii, jj].astype(float), reads_pr[ii, jj], out_pr[ii, jj])
     info: dict[str, Any] = {}
-    x = _solve(prob, n_p, reviewers, options, frozenset(), info)
+    candidates = options.candidates
+    while True:
+        keep = eligible
+        if candidates is not None and candidates < n_r:
+            keep = _sparsify(scores, eligible, reads_pr, out_pr, replace(options, candidates=candidates))
+        ii, jj = np.nonzero(keep)
+        prob = _Problem(ii, jj, scores[ii, jj].astype(float), reads_pr[ii, jj], out_pr[ii, jj])
+        x = _solve(prob, n_p, reviewers, options, frozenset(), info)
+        if x is not None or candidates is None or candidates >= n_r:
+            break
+        # Popular reviewers are in many proposals' short lists ("hubs"), and their loads may not
+        # take them all: widen the lists rather than call the call infeasible.
+        candidates *= 2
     if x is None:
         raise Infeasible(_diagnose(prob, proposals, reviewers, options))
     chosen = np.nonzero(x > 0.5)[0]
@@ -171,6 +179,7 @@ def assign(
         len(conflicts),
         variables=len(ii),
     )
+    result.candidates_used = candidates
     per = result.proposal_affinity()
     result.weakest = min(per.values()) if per else 0.0
     result.fair_status = info.get("fair")
@@ -238,6 +247,10 @@ def _sparsify(scores, eligible, reads_pr, out_pr, options):  # type: ignore[no-u
     n_p, n_r = eligible.shape
     keep = np.zeros_like(eligible)
     k = options.candidates
+    # Ties (often many reviewers at 0) are broken by a fixed pseudo-random jitter, not by index:
+    # otherwise every proposal without a match picks the same first reviewers, and their loads
+    # cannot take them all.
+    scores = scores + np.random.default_rng(0).random(scores.shape, dtype=np.float32) * 1e-6
 
     def top(mask, count):  # type: ignore[no-untyped-def]
         s = np.where(mask, scores, -np.inf)
@@ -251,7 +264,7 @@ def _sparsify(scores, eligible, reads_pr, out_pr, options):  # type: ignore[no-u
     top(eligible, k)
     # Each reviewer's own best proposals too: without them a reviewer whose expertise is
     # nobody's top choice has no variables, and the loads of the others may not add up.
-    per_reviewer = max(2 * -(-options.per_proposal * n_p // max(n_r, 1)), 2)
+    per_reviewer = max(3 * -(-options.per_proposal * n_p // max(n_r, 1)), 3)
     s = np.where(eligible, scores, -np.inf)
     count = min(per_reviewer, n_p)
     idx = np.argpartition(-s, count - 1, axis=0)[:count, :]

@@ -19,6 +19,7 @@ def render(a: Assignment, lang: Lang) -> str:
             "fair_bound": a.fair_bound,
             "outside_region": a.options.outside_region,
             "candidates": a.options.candidates,
+            "candidates_used": a.candidates_used,
             "conflicts_excluded": a.conflicts,
             "variables": a.variables,
             "summary": assignment_summary(a, lang),
