@@ -331,8 +331,14 @@ def _solve(  # type: ignore[no-untyped-def]
     if options.fair:
         # Max-min is much harder for a MILP solver than the total: each stage has a time limit,
         # and the report says whether the weakest proposal's value was proven optimal.
+        # Start from the best total: its weakest proposal is a floor the fair answer never falls below.
+        base = _solve(prob, n_p, reviewers, replace(options, fair=False), relax, {})
+        if base is None:
+            return None
+        floor = float(np.bincount(prob.ii, weights=prob.a * base, minlength=n_p).min())
         integrality[-1] = 0
         upper[-1] = np.inf
+        lower[-1] = floor - 1e-7
         c = np.zeros(n_cols)
         c[-1] = -1.0
         res = opt.milp(
@@ -342,15 +348,15 @@ def _solve(  # type: ignore[no-untyped-def]
             bounds=opt.Bounds(lower, upper),
             options=limit,
         )
-        if res.status == 2:
-            return None
-        if res.x is None:  # nothing found in time: fall back to the total alone
-            info["fair"] = "not_found"
-            return _solve(prob, n_p, reviewers, replace(options, fair=False), relax, info)
-        first = np.round(res.x[:n_v])
-        achieved = float(np.bincount(prob.ii, weights=prob.a * first, minlength=n_p).min())
+        first, achieved = base, floor
+        if res.x is not None:
+            x1 = np.round(res.x[:n_v])
+            value = float(np.bincount(prob.ii, weights=prob.a * x1, minlength=n_p).min())
+            if value > floor:
+                first, achieved = x1, value
         info["fair"] = "optimal" if res.status == 0 else "time_limit"
-        info["bound"] = float(-res.mip_dual_bound) if res.status != 0 else achieved
+        dual = getattr(res, "mip_dual_bound", None)
+        info["bound"] = achieved if res.status == 0 else (float(-dual) if dual is not None else None)
         lower[-1] = achieved - 1e-7  # keep the weakest proposal where it is, then maximise the total
     c = np.zeros(n_cols)
     c[:n_v] = -prob.a
@@ -369,9 +375,12 @@ def _solve(  # type: ignore[no-untyped-def]
         return first  # --fair: the first stage's answer when the second finds nothing in time
     if res.status != 0 and not options.fair:
         return None
+    x = np.round(res.x[:n_v])
     if options.fair and res.status != 0:
         info["fair"] = "time_limit"
-    return np.round(res.x[:n_v])
+        if first is not None and float(prob.a @ first) > float(prob.a @ x):
+            return first  # the second stage's best in time is worse than the first's answer
+    return x
 
 
 def _diagnose(prob: _Problem, proposals, reviewers, options: Options) -> list[Shortfall]:  # type: ignore[no-untyped-def]
