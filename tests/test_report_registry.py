@@ -48,6 +48,18 @@ def _view(kind: str):  # type: ignore[no-untyped-def]
 
         rub = load_rubric(None)
         return views.RubricView(rub, rub.criteria["A2"])
+    if kind in ("conflicts", "assignment"):
+        from sti_review.assignment import Options, assign_call
+        from sti_review.conflicts import conflicts_in_call, read_call_and_pool
+        from sti_review.rubric import load_rubric
+
+        call = read_call_and_pool(
+            EXAMPLES / "call-2026", EXAMPLES / "call-2026/reviewers.yaml", load_rubric(None)
+        )
+        report = conflicts_in_call(call, this_year=2026)
+        if kind == "conflicts":
+            return views.ConflictsView(report)
+        return views.AssignmentView(assign_call(call, report, Options(per_proposal=2)))
     raise AssertionError(f"no example view for {kind}")
 
 
@@ -73,7 +85,7 @@ def test_every_registered_pair_draws_the_example(kind, fmt, lang):
 
 def test_every_report_kind_has_every_format_but_csv():
     kinds = {kind for kind, _ in RENDERERS}
-    for kind in kinds - {"rubric"}:
+    for kind in kinds - {"rubric", "conflicts"}:  # a conflict list has no chart or page of its own
         assert set(registry.formats_for(kind)) >= {Format.terminal, Format.markdown, Format.json, Format.html}
 
 

@@ -43,7 +43,7 @@ _ID_LINE = re.compile(r"^id:[ \t]*['\"]?([A-Za-z0-9._-]+)['\"]?[ \t]*(?:#.*)?$",
 _REVIEW_KEYS = re.compile(r"^(?:answers|reviewer):", re.M)
 
 
-_PROGRAMMES_KEY = re.compile(r"^programmes:", re.M)
+_PROGRAMMES_KEY = re.compile(r"^(?:programmes|reviewers):", re.M)  # reviewers: a pool file
 
 
 Progress = Callable[[str, int, int], None]
@@ -115,7 +115,7 @@ def read_call_file(path: str, rubric: Rubric) -> FileResult:
         about = proposal_of(text) if kind == "review" else _id_of(text)
         return FileResult(path, kind, None, None, exc.problems, about)
     kind = file_kind(doc.data)
-    if kind == "programmes":
+    if kind in ("programmes", "reviewers"):  # not part of the ranking
         return FileResult(path, "programmes", None, None, [], None)
     if kind not in ("proposal", "review"):
         kind = "review" if looks_like_review(path) else "proposal"

@@ -136,6 +136,7 @@ class SchemaChoice(str, Enum):
     review = "review"
     rubric = "rubric"
     programmes = "programmes"
+    reviewers = "reviewers"
 
 
 LangOpt = Annotated[
@@ -839,3 +840,125 @@ def run() -> None:
             raise
         _err(_say("cli.internal_error", kind=type(exc).__name__, message=exc))
         sys.exit(70)
+
+
+# --- reviewer assignment: conflicts, assign, collect (issue 19) --------------------------------
+
+
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help=_h("cli.opt.output_format"))]
+ReviewersOpt = Annotated[Path, typer.Option("--reviewers", help=_h("cli.opt.reviewers"), show_default=False)]
+YearsOpt = Annotated[int | None, typer.Option("--years", min=0, help=_h("cli.opt.years"), show_default=False)]
+YearOpt = Annotated[
+    int | None, typer.Option("--year", min=1900, max=2200, help=_h("cli.opt.year"), show_default=False)
+]
+AliasesOpt = Annotated[Path | None, typer.Option("--aliases", help=_h("cli.opt.aliases"), show_default=False)]
+
+
+def _read_call_pool(call_dir: Path, reviewers: Path, rubric: Path | None):  # type: ignore[no-untyped-def]
+    from .conflicts import read_call_and_pool
+    from .rubric import load_rubric
+
+    return read_call_and_pool(call_dir, reviewers, load_rubric(rubric))
+
+
+@app.command(help=_h("cli.cmd.conflicts"))
+def conflicts(
+    call_dir: Annotated[Path, typer.Argument(help=_h("cli.arg.call_dir_proposals"))],
+    reviewers: ReviewersOpt,
+    years: YearsOpt = None,
+    year: YearOpt = None,
+    aliases: AliasesOpt = None,
+    format: FormatOpt = Format.terminal,
+    output: OutputOpt = None,
+    lang: LangOpt = None,
+    rubric: RubricOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    with _user_errors():
+        from .conflicts import conflicts_in_call
+        from .report.views import ConflictsView
+
+        language = _lang(lang)
+        _available("conflicts", format, language)
+        _refuse_existing(output, force, call_dir, reviewers, aliases, rubric)
+        call = _read_call_pool(call_dir, reviewers, rubric)
+        report = conflicts_in_call(call, years=years, this_year=year, aliases_path=aliases)
+        _show(ConflictsView(report), format, language, output, force)
+
+
+@app.command(help=_h("cli.cmd.assign"))
+def assign(
+    call_dir: Annotated[Path, typer.Argument(help=_h("cli.arg.call_dir_proposals"))],
+    reviewers: ReviewersOpt,
+    per_proposal: Annotated[
+        int, typer.Option("--per-proposal", "-k", min=1, help=_h("cli.opt.per_proposal"))
+    ] = 3,
+    fair: Annotated[bool, typer.Option("--fair", help=_h("cli.opt.fair"))] = False,
+    outside_region: Annotated[
+        bool, typer.Option("--outside-region", help=_h("cli.opt.outside_region"))
+    ] = False,
+    candidates: Annotated[
+        int | None, typer.Option("--candidates", min=1, help=_h("cli.opt.candidates"), show_default=False)
+    ] = None,
+    packets: Annotated[
+        Path | None, typer.Option("--packets", help=_h("cli.opt.packets"), show_default=False)
+    ] = None,
+    stage: Annotated[
+        str | None, typer.Option("--stage", help=_h("cli.opt.packet_stage"), show_default=False)
+    ] = None,
+    years: YearsOpt = None,
+    year: YearOpt = None,
+    aliases: AliasesOpt = None,
+    format: FormatOpt = Format.terminal,
+    output: OutputOpt = None,
+    lang: LangOpt = None,
+    rubric: RubricOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    with _user_errors():
+        from .assignment import Infeasible, Options, assign_call
+        from .conflicts import conflicts_in_call
+        from .report.views import AssignmentView
+
+        language = _lang(lang)
+        _available("assignment", format, language)
+        _refuse_existing(output, force, call_dir, reviewers, aliases, rubric)
+        call = _read_call_pool(call_dir, reviewers, rubric)
+        report = conflicts_in_call(call, years=years, this_year=year, aliases_path=aliases)
+        options = Options(per_proposal, fair, outside_region, candidates)
+        try:
+            result = assign_call(call, report, options)
+        except Infeasible as exc:
+            from .report.views.assignment import shortfall_text, t
+
+            _err(_say("cli.error", message=t("infeasible", language)))
+            for s in exc.shortfalls:
+                _err(f"  - {shortfall_text(s, language)}")
+            raise typer.Exit(2) from None
+        _show(AssignmentView(result), format, language, output, force)
+        if packets is not None:
+            from .packets import write_packets
+
+            written = write_packets(result, call.paths, call.rubric, packets, force=force, stage=stage)
+            _err(_say("cli.packets_written", n=len(written), path=packets))
+
+
+@app.command(help=_h("cli.cmd.collect"))
+def collect(
+    folders: Annotated[list[Path], typer.Argument(help=_h("cli.arg.collect_folders"), show_default=False)],
+    lang: LangOpt = None,
+    rubric: RubricOpt = None,
+    force: Annotated[bool, typer.Option("--force", help=_h("cli.opt.collect_force"))] = False,
+) -> None:
+    with _user_errors():
+        from .packets import collect as collect_reviews
+        from .report.views.assignment import collection_lines
+        from .rubric import load_rubric
+
+        language = _lang(lang)
+        if len(folders) < 2:
+            raise UsageError(_say("cli.collect_usage"))
+        result = collect_reviews(folders[:-1], folders[-1], load_rubric(rubric), force=force)
+        sys.stdout.write("\n".join(collection_lines(result, language)) + "\n")
+        if result.failed:
+            raise typer.Exit(2)

@@ -43,6 +43,7 @@ def country_code(value: str) -> str:
 class Person(_Model):
     name: str = Field(min_length=1)
     institution: str = ""
+    researcher_number: str | None = Field(None, pattern=r"^[0-9]{8}$", description="e-Rad researcher number")
 
 
 class Partner(_Model):
@@ -86,6 +87,7 @@ class TeamMember(_Model):
     career_stage: Name | None = None
     institution: str = ""
     country: str | None = None
+    researcher_number: str | None = Field(None, pattern=r"^[0-9]{8}$", description="e-Rad researcher number")
 
     @field_validator("country")
     @classmethod

@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     from .rubric import CommentRules
 
 CommentReason = Literal["verdict", "na", "low_score"]
-FileKind = Literal["rubric", "rubric-section", "rubric-checks", "proposal", "review", "programmes", "unknown"]
+FileKind = Literal[
+    "rubric", "rubric-section", "rubric-checks", "proposal", "review", "programmes", "reviewers", "unknown"
+]
 
 
 class AnswerLike(Protocol):
@@ -85,7 +87,8 @@ _REVIEW_NAME = re.compile(r"\.review(?:[._-][^/\\]*)?\.ya?ml$", re.I)
 
 
 def file_kind(data: object) -> FileKind:
-    """rubric, rubric-section, rubric-checks, proposal, review, programmes or unknown: from the
+    """rubric, rubric-section, rubric-checks, proposal,
+    review, programmes, reviewers (a reviewer pool) or unknown: from the
     keys present."""
     if not isinstance(data, dict):
         return "unknown"
@@ -101,6 +104,8 @@ def file_kind(data: object) -> FileKind:
         return "rubric-checks"
     if "programmes" in data:
         return "programmes"
+    if "reviewers" in data:
+        return "reviewers"
     return "unknown"
 
 

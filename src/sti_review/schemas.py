@@ -14,12 +14,13 @@ from typing import Any
 
 from .proposal import Proposal
 from .review import Review
+from .reviewers import ReviewerPool
 from .rubric import Rubric
 
 _BASE = "https://github.com/sti-review/sti-review/schemas"
 _DRAFT = "https://json-schema.org/draft/2020-12/schema"
 COUNTRY = "^[A-Z]{2}$"
-KINDS = ("proposal", "review", "rubric", "programmes")
+KINDS = ("proposal", "review", "rubric", "programmes", "reviewers")
 
 _PROPOSAL_RULES = (
     "Rules this schema cannot express, which `sti-review validate` checks: "
@@ -58,6 +59,8 @@ def json_schema(kind: str, rubric: Rubric | None = None) -> dict[str, Any]:
             _programmes(schema, rubric)
     elif kind == "rubric":
         schema = Rubric.model_json_schema()
+    elif kind == "reviewers":
+        schema = ReviewerPool.model_json_schema()
     else:
         raise ValueError(f"unknown schema {kind!r}")
     schema = {"$schema": _DRAFT, "$id": f"{_BASE}/{kind}.json", **schema}

@@ -64,6 +64,14 @@ def validate_files(paths: list[Path], rubric_path: Path | None = None) -> list[R
                 results[i] = Result(str(path), kind)
             except InputError as exc:
                 results[i] = Result(str(path), kind, exc.problems)
+        elif kind == "reviewers":  # a reviewer pool (sti-review assign)
+            from .reviewers import pool_from_document
+
+            try:
+                pool_from_document(doc)
+                results[i] = Result(str(path), kind)
+            except InputError as exc:
+                results[i] = Result(str(path), kind, exc.problems)
         elif kind == "unknown" and not isinstance(doc.data, dict):
             try:
                 validate_mapping(doc)

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
     from ...api import CheckedProposal
+    from ...assignment import Assignment
     from ...checks import Finding
+    from ...conflicts import ConflictReport
     from ...errors import Problem
     from ...panel import Consolidation
     from ...portfolio import PortfolioMap
@@ -78,4 +80,29 @@ class RubricView:
     criterion: Criterion | None = None
 
 
-View = AssessmentView | FindingsView | PanelView | RankingView | PortfolioView | RubricView
+@dataclass(frozen=True)
+class ConflictsView:
+    """`sti-review conflicts`: every conflict of interest between a pool and a call."""
+
+    kind: ClassVar[str] = "conflicts"
+    report: ConflictReport
+
+
+@dataclass(frozen=True)
+class AssignmentView:
+    """`sti-review assign`: who reviews what, with affinities, loads and coverage."""
+
+    kind: ClassVar[str] = "assignment"
+    assignment: Assignment
+
+
+View = (
+    AssessmentView
+    | FindingsView
+    | PanelView
+    | RankingView
+    | PortfolioView
+    | RubricView
+    | ConflictsView
+    | AssignmentView
+)

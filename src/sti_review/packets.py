@@ -1,0 +1,341 @@
+"""Review packets out and reviews back.
+
+``write_packets`` makes one folder per reviewer under DIR::
+
+    DIR/assignment.json                      the whole assignment (the manifest collect reads)
+    DIR/<reviewer>/assignment.json           this reviewer's part of it
+    DIR/<reviewer>/README.md                 what to do, in the reviewer's language
+    DIR/<reviewer>/proposals/<file>.yaml     copies of their proposals
+    DIR/<reviewer>/reviews/<proposal>.yaml   a review file to fill in (valid, with no answers yet)
+
+``collect`` validates each returned review file, refuses one for a proposal the reviewer was not
+assigned, never overwrites a different review without ``force``, copies the others to
+CALL_DIR/reviews/<proposal>/<reviewer>.yaml (the layout ``rank`` reads) and counts, per
+reviewer, what is done, in progress and still missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .assignment import Assignment
+from .errors import InputError, Problem, UsageError
+from .fileio import atomic_write, refuse_existing
+from .i18n import catalog
+from .rubric import Rubric
+
+MANIFEST = "assignment.json"
+FORMAT = "sti-review-assignment/1"
+
+_MESSAGES: dict[str, tuple[str, str]] = {
+    "readme_title": ("審査のお願い — {name} 様", "Review packet for {name}"),
+    "readme_intro": (
+        "以下の {n} 件の提案の書面審査をお願いします。提案は proposals/ に、記入用の審査ファイルは "
+        "reviews/ にあります。",
+        "Please review the {n} proposals below. The proposals are in proposals/ and a review file "
+        "to fill in for each is in reviews/.",
+    ),
+    "readme_steps": (
+        "1. 審査を始める前に、各審査ファイル冒頭の「利益相反・守秘の申告」を確認してください。"
+        "利害関係がある場合は審査せず、事務局に連絡してください。\n"
+        "2. 次のコマンドで質問に答えながら記入できます（途中で保存されます）:\n"
+        "   sti-review assess proposals/<ファイル名> --review reviews/<提案ID>.yaml\n"
+        "3. 書式の確認: sti-review validate reviews/*.yaml\n"
+        "4. このフォルダ全体（reviews/ と assignment.json）を事務局に返送してください。",
+        "1. Before you start, read the conflict-of-interest and confidentiality declaration at the "
+        "top of each review file. If you have a conflict, do not review: tell the programme office.\n"
+        "2. Fill in a review by answering the questionnaire (it saves as you go):\n"
+        "   sti-review assess proposals/<file> --review reviews/<proposal id>.yaml\n"
+        "3. Check the files: sti-review validate reviews/*.yaml\n"
+        "4. Send this whole folder (reviews/ and assignment.json) back to the programme office.",
+    ),
+    "readme_confidential": (
+        "提案の内容は審査以外の目的に使用せず、第三者に開示しないでください。",
+        "Keep the proposals confidential: use them for this review only and share them with no one.",
+    ),
+}
+_t = catalog(_MESSAGES)
+
+_REVIEW_TEMPLATE = """\
+# 審査ファイル（記入用）/ Review file to fill in — sti-review
+# 提案 / proposal: {proposal}   審査員 / reviewer: {reviewer_id}{stage}
+#
+# 利益相反・守秘の申告（審査の前に行ってください）
+# Conflict-of-interest and confidentiality declaration (to be made before any score):
+#   - 守秘: 提案の内容を審査以外に使用せず、開示しません。
+#     Confidentiality: I will use this proposal for this review only and disclose nothing.
+#   - 利益相反: 提案者・参加者・所属機関との利害関係はありません（ある場合は審査せず事務局へ連絡）。
+#     Conflict of interest: I have none with the applicants, team or institutions (if I do,
+#     I do not review and tell the programme office).
+# declaration: {{confidential: true, conflict: none, date: YYYY-MM-DD}}
+#
+# 記入: sti-review assess PROPOSAL --review THIS_FILE、または answers: に直接記入。
+# Fill in with sti-review assess PROPOSAL --review THIS_FILE, or write the answers below.
+proposal: {proposal}
+reviewer: {reviewer}
+rubric: {rubric}
+answers: {{}}
+"""
+
+
+def _quote(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def review_template(proposal: str, reviewer_id: str, reviewer: str, rubric: str, stage: str | None) -> str:
+    return _REVIEW_TEMPLATE.format(
+        proposal=proposal,
+        reviewer_id=reviewer_id,
+        reviewer=_quote(reviewer),
+        rubric=rubric,
+        stage=f"   段階 / stage: {stage}" if stage else "",
+    )
+
+
+def _reviewer_lang(languages: list[str]) -> str:
+    return "ja" if (languages[:1] or ["ja"])[0] == "ja" or "en" not in languages else "en"
+
+
+def write_packets(
+    assignment: Assignment,
+    paths: dict[str, str],
+    rubric: Rubric,
+    out_dir: str | Path,
+    *,
+    force: bool = False,
+    stage: str | None = None,
+) -> list[str]:
+    """Write the packets; returns the reviewer folders written."""
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError([Problem(str(out), None, None, None, "exists and is not a folder")])
+    if (out / MANIFEST).exists() and not force:
+        raise InputError(
+            [
+                Problem(
+                    str(out / MANIFEST),
+                    None,
+                    None,
+                    None,
+                    "packets already written here; use --force to replace them",
+                )
+            ]
+        )
+    by_reviewer: dict[str, list[str]] = {}
+    for pair in assignment.pairs:
+        by_reviewer.setdefault(pair.reviewer, []).append(pair.proposal)
+    titles = {p.id: p.title for p in assignment.proposals}
+    manifest = {
+        "format": FORMAT,
+        "rubric": rubric.ref,
+        "stage": stage,
+        "per_proposal": assignment.options.per_proposal,
+        "reviewers": {},
+    }
+    written = []
+    for rev in assignment.reviewers:
+        pids = by_reviewer.get(rev.id, [])
+        if not pids:
+            continue
+        folder = out / rev.id
+        (folder / "proposals").mkdir(parents=True, exist_ok=True)
+        (folder / "reviews").mkdir(parents=True, exist_ok=True)
+        entries = []
+        for pid in pids:
+            src = Path(paths[pid])
+            shutil.copyfile(src, folder / "proposals" / src.name)
+            review = folder / "reviews" / f"{pid}.yaml"
+            atomic_write(review, review_template(pid, rev.id, rev.name, rubric.ref, stage), force=True)
+            entries.append(
+                {
+                    "proposal": pid,
+                    "title": titles[pid],
+                    "file": f"proposals/{src.name}",
+                    "review": f"reviews/{pid}.yaml",
+                }
+            )
+        mine = {
+            "format": FORMAT,
+            "rubric": rubric.ref,
+            "stage": stage,
+            "reviewer": {"id": rev.id, "name": rev.name},
+            "proposals": entries,
+        }
+        atomic_write(folder / MANIFEST, json.dumps(mine, ensure_ascii=False, indent=2) + "\n", force=True)
+        atomic_write(
+            folder / "README.md", _readme(rev.name, _reviewer_lang(rev.languages), entries), force=True
+        )
+        manifest["reviewers"][rev.id] = {"name": rev.name, "proposals": pids}  # type: ignore[index]
+        written.append(str(folder))
+    atomic_write(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", force=True)
+    return written
+
+
+def _readme(name: str, lang: str, entries: list[dict[str, str]]) -> str:
+    lines = [f"# {_t('readme_title', lang, name=name)}", "", _t("readme_intro", lang, n=len(entries)), ""]
+    lines += [f"- `{e['proposal']}` {e['title']} — `{e['file']}` → `{e['review']}`" for e in entries]
+    lines += ["", _t("readme_steps", lang), "", _t("readme_confidential", lang), ""]
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------- collect
+
+
+@dataclass
+class Returned:
+    path: str
+    reviewer: str
+    proposal: str
+    status: str  # collected, unchanged, incomplete, not_started, refused, invalid, exists
+    message: str = ""
+    missing: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Progress:
+    reviewer: str
+    name: str
+    assigned: list[str]
+    done: list[str] = field(default_factory=list)
+    in_progress: list[str] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[str]:
+        return [p for p in self.assigned if p not in self.done and p not in self.in_progress]
+
+
+@dataclass
+class Collection:
+    files: list[Returned]
+    progress: list[Progress]
+    problems: list[Problem]
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.problems) or any(f.status in ("refused", "invalid", "exists") for f in self.files)
+
+
+def _read_manifest(path: Path) -> dict:  # type: ignore[type-arg]
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError([Problem(str(path), None, None, None, f"is not a packet manifest: {exc}")]) from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise InputError([Problem(str(path), None, None, "format", f"is not a packet manifest ({FORMAT})")])
+    return data
+
+
+def _reviewer_folders(dirs: list[Path]) -> list[tuple[Path, dict]]:  # type: ignore[type-arg]
+    out = []
+    for d in dirs:
+        manifest = d / MANIFEST
+        if not manifest.is_file():
+            raise InputError(
+                [Problem(str(d), None, None, None, f"has no {MANIFEST}: not a review packet folder")]
+            )
+        data = _read_manifest(manifest)
+        if "reviewers" in data and isinstance(data["reviewers"], dict):  # the packets' root
+            for rid in data["reviewers"]:
+                sub = d / rid
+                if (sub / MANIFEST).is_file():
+                    out.append((sub, _checked_against_root(sub, _read_manifest(sub / MANIFEST))))
+        elif isinstance(data.get("reviewer"), dict) and isinstance(data.get("proposals"), list):
+            out.append((d, _checked_against_root(d, data)))
+        else:
+            raise InputError(
+                [Problem(str(manifest), None, None, None, "names neither a reviewer nor reviewers")]
+            )
+    return out
+
+
+def _checked_against_root(folder: Path, data: dict) -> dict:  # type: ignore[type-arg]
+    """A reviewer's own manifest came back from the reviewer: when the packets' root manifest is
+    at hand, the assignment it records is the one that counts."""
+    root = folder.parent / MANIFEST
+    if not root.is_file():
+        return data
+    try:
+        recorded = _read_manifest(root).get("reviewers", {})
+    except InputError:
+        return data
+    rid = data["reviewer"].get("id")
+    if isinstance(recorded, dict) and rid in recorded:
+        allowed = set(recorded[rid].get("proposals", []))
+        kept = [e for e in data["proposals"] if isinstance(e, dict) and e.get("proposal") in allowed]
+        data = {**data, "proposals": kept}
+    return data
+
+
+def collect(
+    dirs: list[str | Path], call_dir: str | Path, rubric: Rubric, *, force: bool = False
+) -> Collection:
+    from .conflicts import read_call_proposals
+    from .review import review_from_document
+    from .scoring import missing_criteria
+    from .yamlio import load_file
+
+    call = Path(call_dir)
+    proposals = {p.id: p for _, p in read_call_proposals(call, rubric)}
+    files: list[Returned] = []
+    progress: list[Progress] = []
+    for folder, data in _reviewer_folders([Path(d) for d in dirs]):
+        rid = str(data["reviewer"].get("id", ""))
+        if not rid or os.sep in rid or rid.startswith("."):
+            raise InputError(
+                [Problem(str(folder / MANIFEST), None, None, "reviewer.id", "is missing or not a plain id")]
+            )
+        assigned = [str(e.get("proposal")) for e in data["proposals"] if isinstance(e, dict)]
+        prog = Progress(rid, str(data["reviewer"].get("name", rid)), assigned)
+        progress.append(prog)
+        reviews = sorted((folder / "reviews").glob("*.y*ml")) if (folder / "reviews").is_dir() else []
+        for path in reviews:
+            try:
+                doc = load_file(path)
+            except InputError as exc:
+                files.append(Returned(str(path), rid, "", "invalid", "; ".join(str(p) for p in exc.problems)))
+                continue
+            pid = doc.data.get("proposal") if isinstance(doc.data, dict) else None
+            pid = str(pid) if pid is not None else ""
+            if pid not in assigned:
+                files.append(
+                    Returned(str(path), rid, pid, "refused", f"{pid or '?'} was not assigned to {rid}")
+                )
+                continue
+            if pid not in proposals:
+                files.append(Returned(str(path), rid, pid, "refused", f"{pid} is not in {call}"))
+                continue
+            loaded, problems = review_from_document(doc, rubric, proposals[pid])
+            if loaded is None or problems:
+                files.append(Returned(str(path), rid, pid, "invalid", "; ".join(str(p) for p in problems)))
+                continue
+            review = loaded.review
+            if not review.answers:
+                files.append(Returned(str(path), rid, pid, "not_started"))
+                continue
+            missing = missing_criteria(rubric, proposals[pid], review)
+            dest = call / "reviews" / pid / f"{rid}.yaml"
+            new = path.read_bytes()
+            status = "incomplete" if missing else "collected"
+            if dest.exists():
+                if dest.read_bytes() == new:
+                    status = "unchanged" if not missing else "incomplete"
+                elif not force:
+                    files.append(
+                        Returned(
+                            str(path), rid, pid, "exists", f"{dest} holds a different review; use --force"
+                        )
+                    )
+                    continue
+            if status != "unchanged":
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                refuse_existing(dest, True)
+                atomic_write(dest, new.decode("utf-8-sig"), force=True)
+            (prog.in_progress if missing else prog.done).append(pid)
+            files.append(Returned(str(path), rid, pid, status, str(dest), missing))
+    if not progress:
+        raise UsageError("no reviewer folders found")
+    return Collection(files, progress, [])
