@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import sys
 from collections.abc import Iterator
@@ -107,6 +108,11 @@ def _user_errors() -> Iterator[None]:
     except KeyboardInterrupt:
         _err("interrupted")
         raise typer.Exit(EXIT_INTERRUPTED) from None
+    except OSError as exc:  # the last resort for a path the loaders did not check (issue 11)
+        from .errors import os_problem
+
+        _err(f"error: {os_problem(exc)}")
+        raise typer.Exit(2) from None
 
 
 def _console(stderr: bool = False):  # type: ignore[no-untyped-def]
@@ -338,6 +344,7 @@ def validate(
 ) -> None:
     """Check rubric, proposal and review files; report every problem at once."""
     with _user_errors():
+        from .sanitize import printable
         from .validate import validate_files
 
         results = validate_files(files, rubric)
@@ -348,7 +355,7 @@ def validate(
                 for problem in result.problems:
                     _err(f"error: {problem}")
             else:
-                sys.stdout.write(f"ok: {result.path} ({result.kind})\n")
+                sys.stdout.write(f"ok: {printable(str(result.path))} ({result.kind})\n")
         if bad:
             _err(f"{bad} of {len(results)} files have problems")
             raise typer.Exit(2)
@@ -546,6 +553,11 @@ def _amount(text: str | None) -> float | None:
         value = float(cleaned)
     except ValueError:
         raise UsageError(f"--budget needs an amount such as 500000000 or 500,000,000, not {text!r}") from None
+    if not (math.isfinite(value) and 0 <= value <= 10**15):
+        raise UsageError(
+            f"--budget must lie between 0 and 1,000,000,000,000,000 yen, not {text!r} / "
+            f"--budget は 0 円以上 1,000 兆円以下で指定してください"
+        )
     return value
 
 
@@ -809,6 +821,13 @@ def run() -> None:
     except KeyboardInterrupt:
         _err("interrupted")
         sys.exit(EXIT_INTERRUPTED)
+    except OSError as exc:  # a path error outside a command's own handling: bad input, not a bug
+        if os.environ.get("STI_REVIEW_DEBUG"):
+            raise
+        from .errors import os_problem
+
+        _err(f"error: {os_problem(exc)}")
+        sys.exit(2)
     except Exception as exc:
         if os.environ.get("STI_REVIEW_DEBUG"):
             raise

@@ -40,7 +40,7 @@ from .errors import InputError, Problem, UsageError
 from .panel import PanelReview, consolidate, locate, panel_problems
 from .rubric import Rubric, load_rubric
 from .scoring import Outcome, Reason
-from .summaries import FileResult, ProposalInfo, ReviewInfo
+from .summaries import FileResult, LightAnswer, ProposalInfo, ReviewInfo
 
 Status = Literal["funded", "tie_at_line", "not_funded", "eligible", "ineligible", "invalid"]
 
