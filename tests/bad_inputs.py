@@ -82,6 +82,10 @@ def nested_block(depth: int) -> str:
 NOT_REGULAR = "not a regular file; sti-review reads only regular files"
 
 CASES: list[Case] = [
+    # Numbers out of sane bounds (issue 11): refused at input so no report shows inf or NaN.
+    Case("proposal", "budget-1e308", _text(PROPOSAL_HEAD + "budget: 1.0e+308\n"), 6, "less than or equal to"),
+    Case("proposal", "budget-negative", _text(PROPOSAL_HEAD + "budget: -1\n"), 6, "greater than or equal to"),
+    Case("proposal", "budget-inf", _text(PROPOSAL_HEAD + "budget: .inf\n"), 6, "finite"),
     # Not regular files: refused without blocking (a regression hangs: the tests' alarm ends it).
     Case("proposal", "named-pipe", _fifo, None, f"is a named pipe, {NOT_REGULAR}"),
     Case("review", "named-pipe", _fifo, None, f"is a named pipe, {NOT_REGULAR}"),

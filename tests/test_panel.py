@@ -273,7 +273,8 @@ def test_every_problem_is_reported_located(tmp_path: Path):
     with pytest.raises(InputError) as exc:
         load_panel(p, [])
     text = "\n".join(str(x) for x in exc.value.problems)
-    assert "X-1.review.b.yaml:2:1: reviewer: '同じ人' already reviewed" in text
+    assert "X-1.review.b.yaml:2:1: reviewer: '同じ人' is the same reviewer as '同じ人' in " in text
+    assert "X-1.review.a.yaml: each reviewer counts once" in text
     assert "X-1.review.d.yaml:4:1: role: a second panel (consensus) review" in text
     assert "X-1.review.e.yaml:5:" in text and "4.3 is not on the scale" in text
 
@@ -285,7 +286,9 @@ def test_no_reviews_is_an_error(tmp_path: Path):
         load_panel(p, [])
 
 
-def test_panel_problems_ignore_unnamed_reviewers():
+def test_panel_problems_refuse_unnamed_reviewers():
+    """An unnamed review could be anyone's second one: each reviewer counts once (issue 11)."""
     a = review("")
-    b = review("")
-    assert panel_problems([a, b]) == []
+    b = review("\u200b")
+    assert [p.field for p in panel_problems([a, b])] == ["reviewer", "reviewer"]
+    assert all("name is empty" in p.message for p in panel_problems([a, b]))

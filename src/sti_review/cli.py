@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import sys
 from collections.abc import Iterator
@@ -209,6 +210,11 @@ def _user_errors() -> Iterator[None]:
     except KeyboardInterrupt:
         _err(_say("cli.interrupted"))
         raise typer.Exit(EXIT_INTERRUPTED) from None
+    except OSError as exc:  # the last resort for a path the loaders did not check (issue 11)
+        from .errors import os_problem
+
+        _err(f"error: {os_problem(exc)}")
+        raise typer.Exit(2) from None
 
 
 def _console(stderr: bool = False):  # type: ignore[no-untyped-def]
@@ -372,6 +378,7 @@ def validate(
 ) -> None:
     """Check rubric, proposal and review files; report every problem at once."""
     with _user_errors():
+        from .sanitize import printable
         from .validate import validate_files
 
         _lang(lang)
@@ -384,7 +391,7 @@ def validate(
                 for problem in result.problems:
                     _err(_say("cli.error", message=problem))
             else:
-                sys.stdout.write(_say("cli.ok", path=result.path, kind=result.kind) + "\n")
+                sys.stdout.write(_say("cli.ok", path=printable(str(result.path)), kind=result.kind) + "\n")
         if bad:
             _err(_say("cli.files_with_problems", bad=bad, n=len(results)))
             raise typer.Exit(2)
@@ -569,6 +576,8 @@ def _amount(text: str | None) -> float | None:
         value = float(cleaned)
     except ValueError:
         raise UsageError(_say("cli.bad_budget", text=repr(text))) from None
+    if not (math.isfinite(value) and 0 <= value <= 10**15):
+        raise UsageError(_say("cli.budget_range", text=repr(text)))
     return value
 
 
@@ -835,6 +844,13 @@ def run() -> None:
     except KeyboardInterrupt:
         _err(_say("cli.interrupted"))
         sys.exit(EXIT_INTERRUPTED)
+    except OSError as exc:  # a path error outside a command's own handling: bad input, not a bug
+        if os.environ.get("STI_REVIEW_DEBUG"):
+            raise
+        from .errors import os_problem
+
+        _err(f"error: {os_problem(exc)}")
+        sys.exit(2)
     except Exception as exc:
         if os.environ.get("STI_REVIEW_DEBUG"):
             raise

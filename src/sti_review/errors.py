@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 
@@ -78,3 +79,41 @@ def did_you_mean(value: str, known: list[str]) -> str:
 
     close = suggestion(value, known, fold_case=True)
     return f" (did you mean {close}?)" if close else ""
+
+
+# Why an operating-system call on a path failed, in the user's words (both languages).
+_OS_REASONS = {
+    "ENAMETOOLONG": ("the path is longer than the file system allows", "パスが長すぎます"),
+    "EACCES": ("permission denied (the file or a folder on its path)", "アクセス権がありません"),
+    "EPERM": ("operation not permitted", "操作が許可されていません"),
+    "ENOENT": ("no such file or folder", "ファイルまたはフォルダがありません"),
+    "ENOTDIR": ("a part of the path is not a folder", "パスの途中がフォルダではありません"),
+    "EISDIR": ("is a folder, not a file", "ファイルではなくフォルダです"),
+    "ELOOP": ("too many symbolic links (a loop?)", "シンボリックリンクが多すぎます（循環？）"),
+    "ENOSPC": ("no space left on the device", "ディスクの空きがありません"),
+    "EROFS": ("the file system is read-only", "読み取り専用のファイルシステムです"),
+    "EIO": ("input/output error", "入出力エラー"),
+}
+MAX_SHOWN_PATH = 160  # characters of a path shown in a message; the middle of longer ones is cut
+
+
+def shown_path(path: object) -> str:
+    """A path as messages show it: whole, unless it is too long to read (then its two ends)."""
+    text = os.fsdecode(path) if isinstance(path, str | bytes | os.PathLike) else str(path)
+    if len(text) <= MAX_SHOWN_PATH:
+        return text
+    half = MAX_SHOWN_PATH // 2
+    return f"{text[:half]}…({len(text):,} characters)…{text[-half:]}"
+
+
+def os_problem(exc: OSError) -> Problem:
+    """An operating-system error on a path as a located problem (the file is the path)."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    en, ja = _OS_REASONS.get(name, (exc.strerror or str(exc), exc.strerror or str(exc)))
+    where = shown_path(exc.filename) if exc.filename is not None else "(no file)"
+    if exc.filename2 is not None:
+        where += f" -> {shown_path(exc.filename2)}"
+    code = f" ({name})" if name else ""
+    return Problem(where, None, None, None, f"{en}{code} / {ja}")

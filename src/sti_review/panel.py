@@ -27,6 +27,7 @@ from statistics import median
 from typing import Any, Literal, Protocol
 
 from .errors import InputError, Problem
+from .identity import reviewer_key
 from .proposal import LoadedProposal, Proposal, load_proposal
 from .review import Answer, Review, read_review
 from .rubric import Criterion, Rubric, load_rubric
@@ -91,37 +92,38 @@ class CriterionPanel:
     def scores(self) -> list[Fraction]:
         return [Fraction(a.score) for a in self.answers if a is not None and a.score is not None]
 
-    @property
+    @cached_property
     def verdicts(self) -> list[str | None]:
         return [a.verdict if a is not None else None for a in self.answers]
 
-    @property
+    @cached_property
     def na_count(self) -> int:
         return sum(1 for a in self.answers if a is not None and a.na)
 
-    @property
+    @cached_property
     def answered(self) -> int:
         return sum(1 for a in self.answers if a is not None)
 
-    @property
+    @cached_property
     def minimum(self) -> Fraction | None:
         return min(self.scores) if self.scores else None
 
-    @property
+    @cached_property
     def maximum(self) -> Fraction | None:
         return max(self.scores) if self.scores else None
 
-    @property
+    @cached_property
     def median(self) -> Fraction | None:
         return Fraction(median(self.scores)) if self.scores else None
 
-    @property
+    @cached_property
     def mean(self) -> Fraction | None:
         return sum(self.scores, Fraction(0)) / len(self.scores) if self.scores else None
 
     @property
     def spread(self) -> Fraction | None:
-        return max(self.scores) - min(self.scores) if self.scores else None
+        # cached minimum and maximum: reports ask for them once per reviewer's cell
+        return self.maximum - self.minimum if self.minimum is not None and self.maximum is not None else None
 
     @property
     def resolved(self) -> bool:
@@ -313,22 +315,33 @@ def panel_problems(reviews: Sequence[PanelReview]) -> list[Problem]:
             else:
                 first_panel = r
             continue
-        name = r.review.reviewer.strip()
-        if not name:
-            continue
-        if name in seen:
+        key = reviewer_key(r.review.reviewer)
+        if not key:
             problems.append(
                 Problem(
                     r.source,
                     None,
                     None,
                     "reviewer",
-                    f"{name!r} already reviewed this proposal in {seen[name].source}: "
-                    "each reviewer counts once",
+                    "the reviewer's name is empty (or only invisible characters): each reviewer "
+                    "counts once, so every review must name its reviewer / 審査委員名が空です。"
+                    "各審査委員は一度だけ数えるため、審査委員名を記入してください",
+                )
+            )
+        elif key in seen:
+            problems.append(
+                Problem(
+                    r.source,
+                    None,
+                    None,
+                    "reviewer",
+                    f"{r.review.reviewer!r} is the same reviewer as {seen[key].review.reviewer!r} "
+                    f"in {seen[key].source}: each reviewer counts once / "
+                    f"{seen[key].source} の審査委員と同一人物です。各審査委員は一度だけ数えます",
                 )
             )
         else:
-            seen[name] = r
+            seen[key] = r
     return problems
 
 

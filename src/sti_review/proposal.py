@@ -177,7 +177,7 @@ class Proposal(_Model):
     integrity: Integrity = Integrity()
     sections: dict[str, str] = {}
     team: list[TeamMember] = []
-    budget: float | None = Field(None, ge=0, description="requested amount, for funding lines")
+    budget: float | None = Field(None, ge=0, le=10**15, description="requested amount, for funding lines")
     own_objectives: list[OwnObjective] = []
     _budget_detail: Budget | None = PrivateAttr(None)
 

@@ -42,6 +42,10 @@ GUIDANCE_LEVELS: dict[str, tuple[str, ...]] = {
 }
 _ID = r"^[A-Za-z][A-Za-z0-9_]*$"
 MAX_STEPS = 1000  # the questionnaire lists the steps near a wrong score
+# Sane bounds (issue 11): what validate accepts, assess and rank can compute and print.
+MAX_WEIGHT = 100  # a section weight: 0 < w <= 100
+MAX_SCALE = 10**6  # |min|, |max| of a scale
+VERSION_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 
 
 class _Model(BaseModel):
@@ -78,6 +82,8 @@ class Scale(_Model):
     def _consistent(self) -> Scale:
         if not all(math.isfinite(v) for v in (self.min, self.max, self.step)):
             raise ValueError("min, max and step must be finite numbers")
+        if max(abs(self.min), abs(self.max)) > MAX_SCALE:
+            raise ValueError(f"min and max must lie between -{MAX_SCALE:,} and {MAX_SCALE:,}")
         if self.step <= 0 or self.max <= self.min:
             raise ValueError("needs step > 0 and max > min")
         if (_frac(self.max) - _frac(self.min)) % _frac(self.step):
@@ -443,6 +449,17 @@ class Rubric(_Model):
             ]
             data["ranking"] = {**(ranking or {}), "tie_breakers": ["programme_weighted_section", *purposes]}
         return data
+
+    @field_validator("version")
+    @classmethod
+    def _version(cls, v: int | str) -> int | str:
+        # "1 2" or "" would make an id@version that no review can name (issue 11).
+        if isinstance(v, bool) or not re.fullmatch(VERSION_PATTERN, str(v)):
+            raise ValueError(
+                "a version is a letter or digit followed by letters, digits, '.', '_' or '-' "
+                "(at most 64), e.g. 1 or 2021.1 / 版は英数字で始まり英数字・. _ - のみ（64 字まで）"
+            )
+        return v
 
     @property
     def ref(self) -> str:
@@ -866,8 +883,22 @@ def _check_rubric(rubric: Rubric, doc: Document) -> list[Problem]:
         for sid, w in table.items():
             if sid not in ids:
                 problems.append(doc.problem((*at, sid), f"unknown section {sid!r}", at_key=True))
-            elif not (math.isfinite(w) and w > 0):
-                problems.append(doc.problem((*at, sid), "a weight must be a positive number"))
+            elif not (math.isfinite(w) and 0 < w <= MAX_WEIGHT):
+                problems.append(
+                    doc.problem(
+                        (*at, sid),
+                        f"a weight must be a number above 0 and at most {MAX_WEIGHT} / "
+                        f"重みは 0 より大きく {MAX_WEIGHT} 以下の数です",
+                    )
+                )
+    section_min = rubric.thresholds.section_min
+    if section_min is not None and not rubric.scale.min <= section_min <= rubric.scale.max:
+        problems.append(
+            doc.problem(
+                ("thresholds", "section_min"),
+                f"must lie within the scale ({rubric.scale.describe()}) / 評点の範囲内にしてください",
+            )
+        )
     if "ranking" in rubric.model_fields_set:  # the defaults name A, B, C and may not apply
         for i, rule in enumerate(rubric.ranking.tie_breakers):
             if rule not in ids and rule not in RANKING_KEYWORDS:

@@ -31,7 +31,9 @@ def json_text(data: Any) -> str:
     """``data`` as indented JSON (Japanese as text), with every control character escaped."""
     import json
 
-    text = json.dumps(data, ensure_ascii=False, indent=2)
+    # allow_nan=False: a last guard, JSON (RFC 8259) has no Infinity or NaN; inputs are bounded
+    # so that no report number can become one.
+    text = json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 

@@ -109,7 +109,7 @@ class Screens:
                     shown += f" ({len(a.conditions)})"
                 table.add_row(
                     c.id,
-                    c.title(lang),
+                    printable(c.title(lang)),
                     Text(shown, style="" if answered else "bold blue"),
                     Text(printable((a.comment or "") if a else "").replace("\n", " ")),
                 )
@@ -185,9 +185,9 @@ class Screens:
         for c in before:
             parts.append(Wrapped(_("portfolio_skipped", lang, id=c.id, title=c.title(lang)), style="dim"))
             self.state.noted.add(c.id)
-        parts.append(Text(f"{section.id}  {section.title(lang)}", style="dim"))
+        parts.append(Text(f"{section.id}  {printable(section.title(lang))}", style="dim"))
         head = Text(f"{crit.id}  ", style="bold cyan")
-        head.append(crit.title(lang), style="bold")
+        head.append(printable(crit.title(lang)), style="bold")
         if crit.kind == "gate":
             kind = _("kind_gate_line", lang)
         else:
@@ -371,7 +371,7 @@ class Screens:
             grid.add_column(justify="right", style="cyan")
             grid.add_column()
             for value in sorted(s.labels):
-                grid.add_row(str(value), s.labels[value](lang))
+                grid.add_row(str(value), printable(s.labels[value](lang)))
             lines.append(_indented(grid))
             lines.append(Wrapped(_("help_half", lang)))
             if crit is None or rubric.na_allowed_for(crit):

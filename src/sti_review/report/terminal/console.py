@@ -26,7 +26,22 @@ def capture(draw: Callable[[Console], None], *, width: int, color: bool = False)
         highlight=False,
     )
     draw(console)
+    _escape_recorded(console)
     return console.export_text(styles=color).encode("utf-8")
+
+
+def _escape_recorded(console: Console) -> None:
+    """The terminal boundary: whatever a renderer printed (rubric titles and guidance, programme
+    names, file names, as well as proposal text), a control character reaches the terminal only
+    as a visible escape. Our own colours are added after this, by the export."""
+    from rich.segment import Segment
+
+    buffer = console._record_buffer  # rich keeps the recorded segments here
+    for i, seg in enumerate(buffer):
+        if seg.text and not seg.control:
+            safe = "\n".join(printable(line) for line in seg.text.split("\n"))
+            if safe != seg.text:
+                buffer[i] = Segment(safe, seg.style, seg.control)
 
 
 def untrusted(text: str | None, style: str = "") -> Text:

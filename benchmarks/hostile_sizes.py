@@ -1,0 +1,125 @@
+"""How long huge but valid inputs take (issue 11, item 7), beside a floor measured in the same run.
+
+    python benchmarks/hostile_sizes.py [--runs N]
+
+Cases: a 4.5 MB comment (terminal report), consolidate of 1,000 reviews (terminal and HTML), a
+gate with 45,000 conditions, 6,900 KPIs. The floor is ``sti-review assess`` of the example
+proposal with its complete review, in a fresh process. Goal: every case under 2 s; cost linear
+in the size (each case is also run at a tenth of its size and the ratio printed: ~10x is
+linear, ~100x quadratic). Tests bound the work and output instead (tests/test_hostile_sizes.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.calls import proposal_yaml, review_yaml  # noqa: E402
+
+EXAMPLES = ROOT / "examples"
+PROPOSAL = EXAMPLES / "satreps-flood-ews-th.yaml"
+REVIEW = EXAMPLES / "satreps-flood-ews-th.review.yaml"
+CLI = [sys.executable, "-m", "sti_review"]
+GOAL_S = 2.0
+SCORES = {"A": 4, "B": 4, "C": 4, "X": 4, "JR": 4}
+
+
+def median_s(args: list[str], runs: int) -> float:
+    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1"}
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([*CLI, *args], capture_output=True, check=False, env=env, timeout=600)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def huge_comment(d: Path, n: int) -> list[str]:
+    text = REVIEW.read_text(encoding="utf-8")
+    comment = "長い講評。" * (n // 5)
+    review = d / "r.review.yaml"
+    lines = text.splitlines()
+    out = []
+    for line in lines:
+        if line.strip().startswith("comment:") and not out_has(out):
+            out.append(line.split("comment:")[0] + f"comment: {comment}")
+        else:
+            out.append(line)
+    review.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return ["assess", str(PROPOSAL), "--review", str(review), "--no-input"]
+
+
+def out_has(out: list[str]) -> bool:
+    return any("長い講評" in x for x in out)
+
+
+def many_reviews(fmt: str) -> Callable[[Path, int], list[str]]:
+    def make(d: Path, n: int) -> list[str]:
+        (d / "P-1.yaml").write_text(proposal_yaml("P-1"), encoding="utf-8")
+        folder = d / "reviews"
+        folder.mkdir()
+        for i in range(n):
+            (folder / f"r{i}.yaml").write_text(review_yaml("P-1", f"審査員{i}", SCORES), encoding="utf-8")
+        return ["consolidate", str(d / "P-1.yaml"), str(folder), "--format", fmt]
+
+    return make
+
+
+def many_conditions(d: Path, n: int) -> list[str]:
+    (d / "P-1.yaml").write_text(proposal_yaml("P-1"), encoding="utf-8")
+    text = review_yaml("P-1", "審査員", SCORES, gates={"A2": "pass"})
+    conds = ", ".join(f"条件{i}" for i in range(n))
+    text = text.replace(
+        "A2: {verdict: pass, comment: 判定の理由}",
+        f"A2: {{verdict: conditional, conditions: [{conds}], comment: c}}",
+    )
+    (d / "P-1.review.yaml").write_text(text, encoding="utf-8")
+    return ["assess", str(d / "P-1.yaml"), "--review", str(d / "P-1.review.yaml"), "--no-input"]
+
+
+def many_kpis(d: Path, n: int) -> list[str]:
+    kpis = "".join(f"  - {{objective: A.quality, indicator: 指標{i}, target: 目標{i}}}\n" for i in range(n))
+    (d / "P-1.yaml").write_text(proposal_yaml("P-1") + "kpis:\n" + kpis, encoding="utf-8")
+    (d / "P-1.review.yaml").write_text(review_yaml("P-1", "審査員", SCORES), encoding="utf-8")
+    return ["assess", str(d / "P-1.yaml"), "--review", str(d / "P-1.review.yaml"), "--no-input"]
+
+
+CASES: list[tuple[str, Callable[[Path, int], list[str]], int]] = [
+    ("4.5 MB comment, terminal", huge_comment, 4_500_000 // 3),
+    ("consolidate 1,000 reviews, terminal", many_reviews("terminal"), 1000),
+    ("consolidate 1,000 reviews, html", many_reviews("html"), 1000),
+    ("gate with 45,000 conditions", many_conditions, 45_000),
+    ("6,900 KPIs", many_kpis, 6_900),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=1)
+    args = parser.parse_args()
+    floor = median_s(["assess", str(PROPOSAL), "--review", str(REVIEW), "--no-input"], args.runs)
+    print(f"{'floor: assess of the example':<40} {floor * 1000:8.0f} ms")
+    for name, make, size in CASES:
+        took = {}
+        for n in (size // 10, size):
+            with tempfile.TemporaryDirectory() as tmp:
+                took[n] = median_s(make(Path(tmp), n), args.runs)
+        full = took[size]
+        flag = "" if full < GOAL_S else "   over the goal"
+        print(
+            f"{name:<40} {full * 1000:8.0f} ms  ({full / floor:4.1f}x floor, "
+            f"{(full - floor) / max(took[size // 10] - floor, 1e-3):5.1f}x the tenth){flag}"
+        )
+
+
+if __name__ == "__main__":
+    main()
