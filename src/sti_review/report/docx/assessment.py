@@ -13,18 +13,18 @@ from ...i18n import Lang, t
 from ...rubric import objective_title
 from ...scoring import Assessment
 from ..views import AssessmentView
-from ..views.common import num, outcome_text, programme_text, reason_text, score_text
+from ..views.common import num, outcome_text, programme_text, score_text
+from ..views.lead import assessment_lead
 from . import common as c
 
 
 def outcome_block(doc: Any, a: Assessment, lang: Lang) -> None:
     """The outcome in words, its reasons as a list, and the totals against their thresholds."""
     c.heading(doc, f"{t('outcome', lang)}: {outcome_text(a, lang)}", 1)
-    for reason in a.reasons:
-        p = c.para(doc, reason_text(reason, a, lang), style="List Bullet")
-        if reason.code == "conditions":
-            for item in reason.items:
-                c.add_text(p, "\n・" + item)
+    for reason in assessment_lead(a, lang).reasons:  # a failed gate comes with the reviewer's words
+        p = c.para(doc, reason.text, style="List Bullet")
+        for item in reason.details:
+            c.add_text(p, "\n・" + item)
     required = num(a.required_total) if a.required_total is not None else "—"
     rows = [
         [t("total_unweighted", lang), f"{num(a.total)} / {num(a.maximum)}", required, ""],

@@ -8,6 +8,7 @@ from ...i18n import Lang
 from ...panel import Consolidation
 from ..views import PanelView
 from ..views.common import num, outcome_text, programme_text, reason_text
+from ..views.lead import panel_lead
 from ..views.panel import (
     T,
     answer_text,
@@ -49,6 +50,17 @@ def _render(con: Consolidation, *, lang: Lang) -> bytes:
         widths_mm=[60, 35, 25, 50],
     )
     c.bar(tbl.rows[1].cells[3], a.total, a.maximum)
+    lead = panel_lead(con, lang)  # how the reviewers split, and what is still open, on page 1
+    c.heading(doc, lead.split_title, 2)
+    for line in lead.split:
+        c.para(doc, line, style="List Bullet")
+    c.heading(doc, lead.open_title, 2)
+    for point in lead.open:
+        c.para(doc, f"{point.id} {point.title} — {point.why}", bold=True)
+        for v in point.voices:
+            para = c.para(doc, f"{v.who}: {v.answer}", style="List Bullet")
+            if v.comment:
+                c.add_text(para, "\n" + v.comment)
 
     head = ["", T("outcome", lang), T("total_unweighted", lang), T("weighted_percent", lang)]
     rows = []

@@ -1,5 +1,6 @@
-"""The assessment report as one self-contained HTML page: a radar of the section scores against
-the threshold, the gates as badges, then the tables of the Markdown report; prints to A4."""
+"""The assessment report as one self-contained HTML page: the decision and its reasons first
+(views/lead.py), then the section scores as bars against the threshold, the gates as badges and
+the tables of the Markdown report; reflows to a phone's width and prints to A4."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from ...i18n import Lang, t
 from ...i18n import t as _t
 from ...scoring import Assessment, CriterionResult, SectionResult
 from ..html import svg
-from ..html.common import OUTCOME_CLASS, OUTCOME_SYMBOL, T, findings_view, render_page
-from ..views.common import num, outcome_text, proposal_rows, reason_text, score_text
+from ..html.common import OUTCOME_CLASS, T, findings_view, render_page
+from ..views.common import num, proposal_rows, score_text
+from ..views.lead import assessment_lead
 
 if TYPE_CHECKING:
     from ..views import AssessmentView
@@ -29,8 +31,8 @@ def render_text(assessment: Assessment, lang: Lang, findings: Sequence[Finding] 
         page_title=heading,
         heading=heading,
         meta=meta_rows(a, lang),
-        outcome=outcome_view(a, lang),
-        radar=radar(a, lang),
+        lead=assessment_lead(a, lang),
+        css=OUTCOME_CLASS[a.outcome],
         bars=bars(a, lang),
         badges=gate_badges(a.gates, a, lang),
         not_counted=_not_counted(a, lang),
@@ -64,25 +66,13 @@ def _words(lang: Lang) -> dict[str, str]:
     words["radar_title"] = T("radar_title", lang)
     words["gates_title"] = T("gates_title", lang)
     words["bars_title"] = T("bars_title", lang)
+    words["proposal"] = t("proposal", lang)
+    words["bar"] = T("bar_column", lang)
     return words
 
 
 def meta_rows(a: Assessment, lang: Lang) -> list[tuple[str, str | list[str]]]:
     return [(label, value) for _, label, value in proposal_rows(a, lang)]
-
-
-def outcome_view(a: Assessment, lang: Lang, heading: str | None = None, basis: str = "") -> dict[str, Any]:
-    reasons = []
-    for reason in a.reasons:
-        items = list(reason.items) if reason.code == "conditions" else []
-        reasons.append({"text": reason_text(reason, a, lang), "details": items})
-    return {
-        "css": OUTCOME_CLASS[a.outcome],
-        "symbol": OUTCOME_SYMBOL[a.outcome],
-        "heading": heading or f"{t('outcome', lang)}: {outcome_text(a, lang)}",
-        "basis": basis,
-        "reasons": reasons,
-    }
 
 
 def _threshold(a: Assessment) -> float | None:
@@ -194,6 +184,7 @@ def _section(s: SectionResult, a: Assessment, lang: Lang) -> dict[str, Any]:
         "title": s.section.title(lang),
         "weight": weight,
         "rows": rows,
+        "caption": T("section_caption", lang, id=s.section.id, title=s.section.title(lang)),
         "score": None if s.score is None else num(s.score),
         "meets": s.meets_threshold,
         "bar": None,

@@ -9,11 +9,13 @@ Charts come in as :class:`svg.Svg`, which the engine inserts as it is (it was es
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from ... import __version__
 from ...checks import Finding
@@ -33,13 +35,6 @@ OUTCOME_CLASS = {
     Outcome.GATE_FAILED: "failed",
     Outcome.INCOMPLETE: "incomplete",
 }
-OUTCOME_SYMBOL = {
-    Outcome.PASS: "✓",
-    Outcome.CONDITIONAL: "!",
-    Outcome.BELOW_THRESHOLD: "✗",
-    Outcome.GATE_FAILED: "⛔",
-    Outcome.INCOMPLETE: "…",
-}
 
 
 def _finalize(value: object) -> object:
@@ -51,9 +46,31 @@ def _finalize(value: object) -> object:
     return value
 
 
+_PAGE_LANG: ContextVar[str] = ContextVar("page_lang", default="ja")
+
+
+def _japanese(text: str) -> bool:
+    return any(
+        "\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" or "\uff01" <= ch <= "\uff5e" for ch in text
+    )
+
+
+def other_language(value: object) -> object:
+    """User text in a cell or list item: on an English page, Japanese text is marked lang="ja" so
+    screen readers and fonts read it as Japanese (the ``ol`` filter of the templates)."""
+    if value is None:
+        return ""
+    if not isinstance(value, str) or hasattr(value, "__html__"):
+        return value
+    shown = printable(value)
+    if _PAGE_LANG.get() == "en" and _japanese(shown):
+        return markupsafe.Markup('<span lang="ja">{}</span>').format(shown)
+    return shown
+
+
 @cache
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -62,11 +79,14 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["ol"] = other_language
+    return env
 
 
 def render_page(template: str, lang: Lang, **context: Any) -> str:
     """Render one of the templates with the page's common context."""
     page = environment().get_template(template)
+    _PAGE_LANG.set(lang)
     return page.render(
         lang=lang,
         version=__version__,

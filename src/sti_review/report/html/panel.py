@@ -8,16 +8,16 @@ from typing import TYPE_CHECKING, Any
 from ...i18n import Lang, catalog
 from ...panel import Consolidation, CriterionPanel
 from ..html import svg
-from ..html.assessment import gate_badges, outcome_view, radar
+from ..html.common import OUTCOME_CLASS, render_page
 from ..html.common import T as HT
-from ..html.common import render_page
 from ..views.common import num, outcome_text, programme_text
+from ..views.lead import T as LT
+from ..views.lead import panel_lead
 from ..views.panel import (
     T,
     answer_text,
     basis_text,
     flag_text,
-    outcome_state,
     panel_text,
     reviewer_keys,
     settled_text,
@@ -46,12 +46,6 @@ def render_text(c: Consolidation, lang: Lang) -> str:
         meta.append((f"{T('reviewer', lang)} {key}", f"{r.label} ({state})"))
     meta.append((T("consensus_review", lang), c.consensus.label if c.consensus else T("none_yet", lang)))
     meta.append((T("rubric", lang), c.rubric.ref))
-    outcome = outcome_view(
-        a,
-        lang,
-        heading=f"{T('panel_outcome', lang)}: {outcome_text(a, lang)} ({outcome_state(c, lang)})",
-        basis=basis_text(c, lang),
-    )
     gates = [cp for cp in c.criteria if cp.criterion.kind == "gate"]
     return render_page(
         "panel.html.j2",
@@ -59,13 +53,12 @@ def render_text(c: Consolidation, lang: Lang) -> str:
         page_title=heading,
         heading=heading,
         meta=meta,
-        outcome=outcome,
+        lead=panel_lead(c, lang),
+        css=OUTCOME_CLASS[a.outcome],
+        basis=basis_text(c, lang),
         keys=keys,
         spread=_spread(c, lang),
-        radar=radar(a, lang),
-        badges=gate_badges(a.gates, a, lang),
-        disagreements=[_disagreement(cp, c, lang) for cp in c.disagreements],
-        sections=_sections(c, lang),
+        settled=[_disagreement(cp, c, lang) for cp in c.disagreements if not cp.unresolved],
         gates=[_gate_row(cp, c, lang) for cp in gates],
         reviewers=_reviewers(c, lang),
         words=_words(c, lang),
@@ -108,6 +101,8 @@ def _words(c: Consolidation, lang: Lang) -> dict[str, str]:
         legend_panel=_w("legend_panel", lang),
         legend_threshold=_w("legend_threshold", lang, value=num(smin)) if smin is not None else "",
         legend_band=_w("legend_band", lang, limit=num(rubric.panel.disagreement_spread)),
+        proposal=T("proposal", lang),
+        settled_title=LT("settled_title", lang),
     )
     return words
 
@@ -142,7 +137,7 @@ def _spread(c: Consolidation, lang: Lang) -> dict[str, Any]:
     rubric = c.rubric
     keys = reviewer_keys(c, lang)
     groups = []
-    for s in c.assessment.sections:
+    for idx, s in enumerate(c.assessment.sections):
         ids = {r.criterion.id for r in s.results}
         rows = []
         for cp in c.criteria:
@@ -158,6 +153,7 @@ def _spread(c: Consolidation, lang: Lang) -> dict[str, Any]:
                     "title": cp.criterion.title(lang),
                     "strip": _strip(cp, c, lang),
                     "range": span,
+                    "answers": [answer_text(x, cp.criterion, rubric, lang) for x in cp.answers],
                     "spread": num(cp.spread) if cp.spread is not None else "",
                     "na": _w("na_by", lang, keys=", ".join(na)) if na else "",
                     "panel": panel_text(cp, rubric, lang),
@@ -166,7 +162,15 @@ def _spread(c: Consolidation, lang: Lang) -> dict[str, Any]:
                     "unresolved": cp.unresolved,
                 }
             )
-        groups.append({"id": s.section.id, "title": s.section.title(lang), "rows": rows})
+        groups.append(
+            {
+                "id": s.section.id,
+                "title": s.section.title(lang),
+                "rows": rows,
+                "per_reviewer": [num(ind.sections[idx].score) for ind in c.individual],
+                "score": num(s.score),
+            }
+        )
     smin = rubric.thresholds.section_min
     axis = svg.strip_axis(
         minimum=float(rubric.scale.min),
@@ -204,38 +208,6 @@ def _panel_cell(cp: CriterionPanel, c: Consolidation, lang: Lang) -> str:
     return f"{shown} ({T(f'source_{cp.source}', lang)})" if cp.source != "missing" else shown
 
 
-def _sections(c: Consolidation, lang: Lang) -> list[dict[str, Any]]:
-    rubric = c.rubric
-    out = []
-    for idx, s in enumerate(c.assessment.sections):
-        ids = {r.criterion.id for r in s.results}
-        rows = []
-        for cp in c.criteria:
-            if cp.criterion.id not in ids:
-                continue
-            rows.append(
-                {
-                    "id": cp.criterion.id,
-                    "title": cp.criterion.title(lang),
-                    "answers": [answer_text(x, cp.criterion, rubric, lang) for x in cp.answers],
-                    "stats": [num(cp.minimum), num(cp.median), num(cp.mean), num(cp.maximum), num(cp.spread)],
-                    "panel": _panel_cell(cp, c, lang),
-                    "flag": flag_text(cp, lang),
-                    "disagreement": cp.disagreement is not None,
-                }
-            )
-        out.append(
-            {
-                "id": s.section.id,
-                "title": s.section.title(lang),
-                "rows": rows,
-                "per_reviewer": [num(ind.sections[idx].score) for ind in c.individual],
-                "score": num(s.score),
-            }
-        )
-    return out
-
-
 def _gate_row(cp: CriterionPanel, c: Consolidation, lang: Lang) -> dict[str, Any]:
     return {
         "id": cp.criterion.id,
@@ -251,6 +223,7 @@ def _gate_row(cp: CriterionPanel, c: Consolidation, lang: Lang) -> dict[str, Any
         "verdict": cp.outcome_answer.verdict if cp.outcome_answer and cp.outcome_answer.verdict else "none",
         "flag": flag_text(cp, lang),
         "disagreement": cp.disagreement is not None,
+        "unresolved": cp.unresolved,
     }
 
 

@@ -81,6 +81,7 @@ def _root(width: float, height: float, title: str, desc: str | None = None, css:
         width=_n(width),
         height=_n(height),
         role="img",
+        aria_label=title + (f": {desc}" if desc else ""),
         class_=("chart " + css).strip(),
     )
     _el(root, "title", title)
@@ -284,9 +285,10 @@ def section_bars(
     axes: Sequence[Axis], maximum: float, threshold: float | None, *, title: str, minimum: float = 0
 ) -> Svg:
     """Section scores as horizontal bars with the threshold as a dashed line."""
-    row, label_w, bar_w = 24.0, 56.0, 300.0
-    height = row * len(axes) + 26
-    root = _root(label_w + bar_w + 70, height, title, css="bars")
+    row, label_w, bar_w = 28.0, 56.0, 270.0
+    height = row * len(axes) + 30
+    summary = ", ".join(a.tooltip or f"{a.label} {a.shown}" for a in axes)
+    root = _root(label_w + bar_w + 80, height, title, desc=summary, css="bars")
     span = (maximum - minimum) or 1
     for k, a in enumerate(axes):
         y = 6 + k * row
@@ -294,8 +296,8 @@ def section_bars(
             root,
             label_w - 8,
             y + 14,
-            fit(a.label, label_w - 10, 12),
-            12,
+            fit(a.label, label_w - 10, 15),
+            15,
             text_anchor="end",
             font_weight="bold",
         )
@@ -309,7 +311,7 @@ def section_bars(
             )
         shown = a.shown or ("—" if a.score is None else _num(a.score))
         mark = "" if a.meets is None else (" ✓" if a.meets else " ✗")
-        _text(root, label_w + bar_w + 6, y + 14, f"{shown}{mark}", 12, fill=BAD if a.meets is False else INK)
+        _text(root, label_w + bar_w + 6, y + 15, f"{shown}{mark}", 15, fill=BAD if a.meets is False else INK)
     if threshold is not None:
         x = label_w + bar_w * (threshold - minimum) / span
         _el(
@@ -323,7 +325,7 @@ def section_bars(
             stroke_width="1.5",
             stroke_dasharray="4 3",
         )
-        _text(root, x, height - 6, _num(threshold), 10, text_anchor="middle", fill=MUTED)
+        _text(root, x, height - 6, _num(threshold), 13, text_anchor="middle", fill=MUTED)
     return _done(root)
 
 

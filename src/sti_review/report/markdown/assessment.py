@@ -10,7 +10,9 @@ from ...checks import Finding
 from ...i18n import Lang, t
 from ...sanitize import markdown_inline as esc
 from ...scoring import Assessment, Outcome
-from ..views.common import num, outcome_text, proposal_rows, reason_text, score_text
+from ..views.common import num, outcome_text, proposal_rows, score_text
+from ..views.lead import assessment_lead
+from .lead import lead_lines
 from .table import row as _row
 
 if TYPE_CHECKING:
@@ -32,6 +34,8 @@ def render_text(assessment: Assessment, lang: Lang, findings: Sequence[Finding] 
     p = a.proposal
     rubric = a.rubric
     lines: list[str] = [f"# {t('report_title', lang)}: {esc(p.title)}", ""]
+    heading = f"{t('outcome', lang)}: {_OUTCOME_MARK[a.outcome]} **{outcome_text(a, lang)}**"
+    lines += lead_lines(assessment_lead(a, lang), heading)  # the decision first
 
     lines += [_row(t("proposal", lang), ""), "|---|---|"]
     for key, label, value in proposal_rows(a, lang):
@@ -39,14 +43,6 @@ def render_text(assessment: Assessment, lang: Lang, findings: Sequence[Finding] 
             continue  # the heading says it
         cell = esc(value) if isinstance(value, str) else "<br>".join(esc(v) for v in value)
         lines.append(_row(label, value if key == "programme" else cell))
-    lines.append("")
-
-    lines.append(f"## {t('outcome', lang)}: {_OUTCOME_MARK[a.outcome]} **{outcome_text(a, lang)}**")
-    lines.append("")
-    for reason in a.reasons:
-        lines.append(f"- {esc(reason_text(reason, a, lang))}")
-        if reason.code == "conditions":
-            lines += [f"  - {esc(item)}" for item in reason.items]
     lines.append("")
 
     smin = rubric.thresholds.section_min

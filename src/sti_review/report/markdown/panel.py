@@ -8,7 +8,9 @@ from ... import __version__
 from ...i18n import Lang
 from ...panel import Consolidation
 from ...sanitize import markdown_inline as esc
-from ..views.common import num, outcome_text, programme_text, reason_text
+from ..views.common import num, outcome_text, programme_text
+from ..views.lead import T as LT
+from ..views.lead import panel_lead
 from ..views.panel import (
     OUTCOME_MARK,
     T,
@@ -21,6 +23,7 @@ from ..views.panel import (
     settled_text,
     why_text,
 )
+from .lead import lead_lines
 from .table import row as _row
 
 if TYPE_CHECKING:
@@ -33,6 +36,9 @@ def render_text(c: Consolidation, lang: Lang) -> str:
     rubric = c.rubric
     keys = reviewer_keys(c, lang)
     lines = [f"# {T('panel_title', lang)}: {esc(p.title)}", ""]
+    mark = OUTCOME_MARK[a.outcome]
+    heading = f"{T('panel_outcome', lang)}: {mark} **{outcome_text(a, lang)}** ({outcome_state(c, lang)})"
+    lines += lead_lines(panel_lead(c, lang), heading, basis_text(c, lang))
     lines += [_row(T("proposal", lang), ""), "|---|---|"]
     lines.append(_row(T("id", lang), esc(p.id)))
     lines.append(_row(T("programme", lang), programme_text(rubric, p.programme, lang)))
@@ -44,23 +50,10 @@ def render_text(c: Consolidation, lang: Lang) -> str:
     lines.append(_row(T("rubric", lang), esc(rubric.ref)))
     lines.append("")
 
-    mark = OUTCOME_MARK[a.outcome]
-    lines.append(
-        f"## {T('panel_outcome', lang)}: {mark} **{outcome_text(a, lang)}** ({outcome_state(c, lang)})"
-    )
-    lines.append("")
-    lines.append(f"_{basis_text(c, lang)}_")
-    lines.append("")
-    for reason in a.reasons:
-        lines.append(f"- {esc(reason_text(reason, a, lang))}")
-        if reason.code == "conditions":
-            lines += [f"  - {esc(item)}" for item in reason.items]
-    lines.append("")
-
-    lines += [f"## {T('disagreements', lang)}", ""]
-    if not c.disagreements:
-        lines += [T("no_disagreements", lang), ""]
-    for cp in c.disagreements:
+    settled = [cp for cp in c.disagreements if not cp.unresolved]  # the open ones lead the report
+    if settled:
+        lines += [f"## {LT('settled_title', lang)}", ""]
+    for cp in settled:
         crit = cp.criterion
         lines.append(f"### {crit.id} {esc(crit.title(lang))}")
         lines.append("")
