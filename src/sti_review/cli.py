@@ -14,7 +14,7 @@ import typer
 
 from . import __version__
 from .errors import InputError, StiReviewError, UsageError
-from .i18n import t
+from .i18n import Lang, t
 from .report.registry import Format
 
 
@@ -560,15 +560,16 @@ def _progress(label: str) -> Iterator[object]:
         _err(_say("cli.progress_done", label=label, n=f"{state['total']:,}", seconds=f"{elapsed:.1f}"))
 
 
-def _amount(text: str | None) -> float | None:
+def _amount(text: str | None, language: Lang = "en") -> float | None:
+    """``--budget`` as users write it (4億, 4億円, 400,000千円, 400000000, full-width digits)."""
     if text is None:
         return None
-    cleaned = text.replace(",", "").replace("_", "").strip()
+    from .money import AmountError, parse_yen
+
     try:
-        value = float(cleaned)
-    except ValueError:
-        raise UsageError(_say("cli.bad_budget", text=repr(text))) from None
-    return value
+        return float(parse_yen(text))
+    except AmountError as e:
+        raise UsageError(f"--budget: {e.text(language)}") from None
 
 
 @app.command(help=_h("cli.cmd.consolidate"))
@@ -638,7 +639,7 @@ def rank(
         from .ranking import rank_call
 
         language = _lang(lang)
-        amount = _amount(budget)
+        amount = _amount(budget, language)
         _available("ranking", format, language)
         _binary_output(format, output)
         _refuse_existing(output, force, call_dir, rubric)
