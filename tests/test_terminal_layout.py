@@ -16,6 +16,11 @@ COMMANDS = {
     "rank-he": ["rank", "examples/horizon-europe/call", "--rubric", "horizon-europe-2021"],
     "portfolio": ["portfolio", CALL, "--programmes", "examples/programmes-mext.yaml"],
     "criteria": ["criteria"],
+    "consolidate": [
+        "consolidate",
+        "examples/call-2026/proposals/CALL26-JR-03.yaml",
+        "examples/call-2026/reviews/CALL26-JR-03",
+    ],
 }
 PROPOSAL_IDS = [f"CALL26-{p}" for p in ("BC-01", "BC-02", "BC-03", "JR-01", "JR-02", "JR-03", "OT-01")]
 

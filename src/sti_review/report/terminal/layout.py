@@ -75,6 +75,7 @@ def table_or_stack(
     show_header: bool = True,
     sections: Sequence[int] = (),
     stack_title: int | None = None,
+    gap: bool = True,
 ) -> RenderableType:
     """A rich table when the columns fit in ``width``, else one block per row.
 
@@ -98,7 +99,11 @@ def table_or_stack(
         for col, need in zip(columns, needs, strict=True):
             if col.kind == "key":
                 table.add_column(
-                    col.header, no_wrap=True, min_width=need, justify=col.justify, style=col.style or None
+                    JapaneseText(col.header),
+                    no_wrap=True,
+                    min_width=need,
+                    justify=col.justify,
+                    style=col.style or None,
                 )
             else:
                 table.add_column(JapaneseText(col.header), ratio=1, style=col.style or None)
@@ -108,11 +113,16 @@ def table_or_stack(
             ]
             table.add_row(*cells, end_section=n in sections)
         return table
-    return _stack(columns, texts, width, title, stack_title)
+    return _stack(columns, texts, width, title, stack_title, gap)
 
 
 def _stack(
-    columns: Sequence[Column], rows: list[list[Text]], width: int, title: str | Text | None, at: int | None
+    columns: Sequence[Column],
+    rows: list[list[Text]],
+    width: int,
+    title: str | Text | None,
+    at: int | None,
+    gap: bool = True,
 ) -> RenderableType:
     if at is None:
         at = next((i for i, c in enumerate(columns) if c.kind == "text"), None)
@@ -120,7 +130,7 @@ def _stack(
     if title is not None:
         out.append(paragraph(_text(title).copy(), width))
     for n, row in enumerate(rows):
-        if n:
+        if n and gap:
             out.append(Text(""))
         head = Text()
         keys_end = at if at is not None else len(row)
