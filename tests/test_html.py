@@ -259,7 +259,7 @@ def test_ranking_page_has_the_funding_line_and_border_zone(invoke, lang):
 def test_ranking_by_budget(invoke):
     page = html_of(invoke, "rank", CALL, "--budget", "600,000,000", lang="ja")
     parsed = assert_page(page, "ja")
-    assert "採択ライン: 予算 600,000,000（採択 4 件、計 572,000,000、残額 28,000,000）" in parsed.all_text
+    assert "採択ライン: 予算 6億円（採択 4 件、計 5億7,200万円、残額 2,800万円）" in parsed.all_text
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])

@@ -103,7 +103,7 @@ def test_rank_markdown(invoke):
     result = invoke("rank", CALL, "--budget", "600,000,000", "-f", "markdown", "--lang", "ja")
     assert result.exit_code == 0, result.stderr
     out = result.stdout
-    assert "**採択ライン: 予算 600,000,000（採択 4 件、計 572,000,000、残額 28,000,000）**" in out
+    assert "**採択ライン: 予算 6億円（採択 4 件、計 5億7,200万円、残額 2,800万円）**" in out
     assert "| **採択ライン** |" in out
     assert "## 再審査の対象" in out and "- **CALL26-JR-05**" in out
 
@@ -169,7 +169,7 @@ def test_rank_refuses_to_overwrite_before_working(invoke, tmp_path):
     ("args", "message"),
     [
         (["--fund", "2", "--budget", "10"], "either --fund or --budget"),
-        (["--budget", "lots"], "--budget needs an amount"),
+        (["--budget", "lots"], "not an amount"),
         (["--fund", "0"], "--fund"),
     ],
 )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import math
 import os
 import sys
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ import typer
 
 from . import __version__
 from .errors import InputError, StiReviewError, UsageError
-from .i18n import t
+from .i18n import Lang, t
 from .report.registry import Format
 
 
@@ -568,17 +567,16 @@ def _progress(label: str) -> Iterator[object]:
         _err(_say("cli.progress_done", label=label, n=f"{state['total']:,}", seconds=f"{elapsed:.1f}"))
 
 
-def _amount(text: str | None) -> float | None:
+def _amount(text: str | None, language: Lang = "en") -> float | None:
+    """``--budget`` as users write it (4億, 4億円, 400,000千円, 400000000, full-width digits)."""
     if text is None:
         return None
-    cleaned = text.replace(",", "").replace("_", "").strip()
+    from .money import AmountError, parse_yen
+
     try:
-        value = float(cleaned)
-    except ValueError:
-        raise UsageError(_say("cli.bad_budget", text=repr(text))) from None
-    if not (math.isfinite(value) and 0 <= value <= 10**15):
-        raise UsageError(_say("cli.budget_range", text=repr(text)))
-    return value
+        return float(parse_yen(text))
+    except AmountError as e:
+        raise UsageError(f"--budget: {e.text(language)}") from None
 
 
 @app.command(help=_h("cli.cmd.consolidate"))
@@ -648,7 +646,7 @@ def rank(
         from .ranking import rank_call
 
         language = _lang(lang)
-        amount = _amount(budget)
+        amount = _amount(budget, language)
         _available("ranking", format, language)
         _binary_output(format, output)
         _refuse_existing(output, force, call_dir, rubric)

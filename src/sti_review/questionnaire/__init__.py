@@ -6,7 +6,7 @@ One module per concern, so that the walk is testable without a terminal:
   pure functions of text;
 - ``session``: the review being written, its rules and its file (every answer is checked
   against the rubric and saved at once, atomically), and resuming;
-- ``screens``: what is shown, rendered with rich; line breaking is ``sti_review.linebreak``;
+- ``screens``: what is shown, rendered with rich; line breaking is the shared ``sti_review.text.linebreak``;
 - ``prompters``: how the walk talks (``ConsolePrompter`` for a terminal, ``ScriptedPrompter``
   for tests);
 - ``walk``: the walk itself (``Questionnaire``) and ``complete_review``.
@@ -16,7 +16,7 @@ Untrusted text (the proposal's, the reviewer's) is shown through rich ``Text``, 
 
 from __future__ import annotations
 
-from ..linebreak import wrap
+from ..text.linebreak import wrap
 from .answers import (
     COMMANDS,
     NA,

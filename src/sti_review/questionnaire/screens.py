@@ -16,12 +16,9 @@ from rich.table import Table
 from rich.text import Text
 
 from ..i18n import Lang
-from ..linebreak import (
-    tokens,
-    wrap,
-)
 from ..rubric import GUIDANCE_LEVELS, Criterion
 from ..sanitize import printable
+from ..text.linebreak import min_width, wrap
 from .answers import answer_text, shown_number
 from .messages import _
 from .session import Session
@@ -57,7 +54,7 @@ class Wrapped:
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         paras = self.text.split("\n")
         longest = max((cell_len(p) for p in paras), default=0)
-        widest_token = max((cell_len(t.rstrip()) for p in paras for t in tokens(p)), default=1)
+        widest_token = max(min_width(self.text), 1)
         most = min(longest, options.max_width)
         return Measurement(min(widest_token, most), most)
 

@@ -72,7 +72,7 @@ def render_text(ranking: Ranking, lang: Lang) -> str:
             tie_text(r),
         ]
         if budgets:
-            cells += [money(r.budget), money(r.cumulative_budget)]
+            cells += [money(r.budget, lang), money(r.cumulative_budget, lang)]
         status = status_text(r, lang)
         cells += [f"**{status}**" if r.status == "funded" else status, esc(marks_text(r, lang))]
         lines.append(_row(*cells))

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from rich import box
-from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -15,6 +13,7 @@ from rich.text import Text
 from ...i18n import Lang, catalog
 from ...panel import Consolidation, CriterionPanel
 from ...sanitize import printable
+from ...text.richwrap import JapaneseText
 from ..terminal.assessment import OUTCOME_STYLE, VERDICT_STYLE
 from ..views.common import num, outcome_text, programme_text, reason_text
 from ..views.panel import (
@@ -29,14 +28,10 @@ from ..views.panel import (
     why_text,
 )
 from .console import untrusted as _u
+from .layout import Column, table_or_stack
 
 if TYPE_CHECKING:
     from ..views import PanelView
-
-
-_WIDE_CHARS = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
-_WIDE = re.compile(f"[{_WIDE_CHARS}]")
-_TOKEN = re.compile(f"[{_WIDE_CHARS}][、。，．）」』】・ー]*|\\s+|[^\\s{_WIDE_CHARS}]+")
 
 
 def _header(c: Consolidation, lang: Lang) -> Panel:
@@ -45,7 +40,7 @@ def _header(c: Consolidation, lang: Lang) -> Panel:
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
     grid.add_row(T("id", lang), _u(p.id))
-    grid.add_row(T("title", lang), _u(p.title))
+    grid.add_row(T("title", lang), JapaneseText(_u(p.title)))
     grid.add_row(T("programme", lang), programme_text(c.rubric, p.programme, lang))
     for key, r, ind in zip(reviewer_keys(c, lang), c.reviews, c.individual, strict=True):
         line = _u(r.label)
@@ -83,121 +78,90 @@ def _flag_cell(cp: CriterionPanel, lang: Lang) -> Text:
     return Text(flag_text(cp, lang), style="bold yellow" if cp.unresolved else "cyan")
 
 
-def _columns(width: int) -> tuple[bool, bool, bool]:
-    """(title, min/max, mean): what fits beside the reviewers' answers on this terminal."""
-    return width >= 100, width >= 100, width >= 120
+def _columns(width: int) -> tuple[bool, bool]:
+    """(min/max, mean): what fits beside the reviewers' answers on this terminal."""
+    return width >= 100, width >= 120
 
 
-def _table(title: str, c: Consolidation, lang: Lang, gates: bool, width: int) -> Table:
-    with_title, with_range, with_mean = _columns(width)
-    table = Table(
-        title=Text(title, style="bold"),
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        pad_edge=False,
-    )
-    table.add_column(T("id", lang), no_wrap=True, style="cyan")
-    if with_title or gates:
-        table.add_column(T("criterion", lang), max_width=26, no_wrap=True, overflow="ellipsis")
-    for key in reviewer_keys(c, lang):
-        table.add_column(key, justify="right", no_wrap=True)
+def _head(c: Consolidation, lang: Lang, gates: bool, width: int) -> list[Column]:
+    with_range, with_mean = _columns(width)
+    cols = [Column(T("id", lang), style="cyan"), Column(T("criterion", lang), "text")]
+    cols += [Column(key, justify="right") for key in reviewer_keys(c, lang)]
     if not gates:
         stats = ["median", "spread"]
         if with_range:
             stats = ["min", "median", "max", "spread"]
         if with_mean:
             stats = ["min", "median", "mean", "max", "spread"]
-        for k in stats:
-            table.add_column(T(k, lang), justify="right", no_wrap=True, style="" if k == "spread" else "dim")
-    table.add_column(T("panel", lang), no_wrap=True)
-    table.add_column(T("flag", lang), no_wrap=True)
-    return table
+        cols += [Column(T(k, lang), justify="right", style="" if k == "spread" else "dim") for k in stats]
+    return cols + [Column(T("panel", lang)), Column(T("flag", lang))]
 
 
-def _stats(cp: CriterionPanel, width: int) -> list[RenderableType]:
-    _, with_range, with_mean = _columns(width)
+def _stats(cp: CriterionPanel, width: int) -> list[Text]:
+    with_range, with_mean = _columns(width)
     spread = Text(num(cp.spread), style="bold yellow" if cp.disagreement else "")
     if with_mean:
-        return [num(cp.minimum), num(cp.median), num(cp.mean), num(cp.maximum), spread]
+        values = [cp.minimum, cp.median, cp.mean, cp.maximum]
+        return [
+            Text(num(values[0])),
+            Text(num(values[1])),
+            Text(num(values[2])),
+            Text(num(values[3])),
+            spread,
+        ]
     if with_range:
-        return [num(cp.minimum), num(cp.median), num(cp.maximum), spread]
-    return [num(cp.median), spread]
+        return [Text(num(cp.minimum)), Text(num(cp.median)), Text(num(cp.maximum)), spread]
+    return [Text(num(cp.median)), spread]
 
 
 def _sections(c: Consolidation, lang: Lang, width: int) -> list[RenderableType]:
     out: list[RenderableType] = []
     a = c.assessment
     keys = reviewer_keys(c, lang)
-    with_title = _columns(width)[0]
     n_stats = len(_stats(c.criteria[0], width)) if c.criteria else 0
     for idx, s in enumerate(a.sections):
-        table = _table(f"{s.section.id}  {s.section.title(lang)}", c, lang, gates=False, width=width)
         ids = {r.criterion.id for r in s.results}
+        rows: list[list[Text | str]] = []
         for cp in c.criteria:
             if cp.criterion.id not in ids:
                 continue
-            head: list[RenderableType] = [cp.criterion.id]
-            if with_title:
-                head.append(cp.criterion.title(lang))
-            table.add_row(
-                *head,
-                *[_answer_cell(cp, i, c, lang) for i in range(len(keys))],
-                *_stats(cp, width),
-                _panel_cell(cp, c, lang),
-                _flag_cell(cp, lang),
+            rows.append(
+                [
+                    cp.criterion.id,
+                    cp.criterion.title(lang),
+                    *[_answer_cell(cp, i, c, lang) for i in range(len(keys))],
+                    *_stats(cp, width),
+                    _panel_cell(cp, c, lang),
+                    _flag_cell(cp, lang),
+                ]
             )
         per = [num(ind.sections[idx].score) for ind in c.individual]
-        label: list[RenderableType] = (
-            ["", Text(T("section_score", lang), style="bold")] if with_title else [Text("Σ", style="bold")]
+        rows.append(
+            ["Σ", Text(T("section_score", lang), style="bold"), *per, *[""] * n_stats]
+            + [Text(num(s.score), style="bold"), ""]
         )
-        table.add_row(*label, *per, *[""] * n_stats, Text(num(s.score), style="bold"), "", end_section=True)
-        out += [table, Text("")]
+        title = Text(f"{s.section.id}  {s.section.title(lang)}", style="bold")
+        head = _head(c, lang, False, width)
+        out += [table_or_stack(head, rows, width, title=title, sections=[len(rows) - 2]), Text("")]
     gates = [cp for cp in c.criteria if cp.criterion.kind == "gate"]
     if gates:
-        table = _table(T("gates", lang), c, lang, gates=True, width=width)
-        for cp in gates:
-            table.add_row(
+        rows = [
+            [
                 cp.criterion.id,
                 cp.criterion.title(lang),
                 *[_answer_cell(cp, i, c, lang) for i in range(len(keys))],
                 _panel_cell(cp, c, lang),
                 _flag_cell(cp, lang),
-            )
-        out += [table, Text("")]
+            ]
+            for cp in gates
+        ]
+        title = Text(T("gates", lang), style="bold")
+        out += [table_or_stack(_head(c, lang, True, width), rows, width, title=title), Text("")]
     return out
 
 
-class _Flow:
-    """Text wrapped the Japanese way: between any two Japanese characters (closing punctuation
-    stays with the character before it), at spaces elsewhere. Rich wraps at spaces only, so a
-    Japanese sentence would be pushed, whole, onto the next line."""
-
-    def __init__(self, text: Text):
-        self.text = text
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        width = max(1, options.max_width)
-        plain = self.text.plain
-        breaks: list[int] = []
-        used = 0
-        for m in _TOKEN.finditer(plain):
-            token = m.group()
-            size = cell_len(token)
-            if token.isspace():
-                used += size
-                continue
-            if used + size > width and used > 0:
-                breaks.append(m.start())
-                used = 0
-            used += size
-        for line in self.text.divide(breaks):
-            line.rstrip()
-            yield line
-
-
 def _flow(text: Text) -> RenderableType:
-    return _Flow(text) if _WIDE.search(text.plain) else text
+    return JapaneseText(text)
 
 
 def _disagreements(c: Consolidation, lang: Lang) -> RenderableType:
@@ -229,34 +193,36 @@ def _disagreements(c: Consolidation, lang: Lang) -> RenderableType:
     return Panel(Group(*lines), title=T("disagreements", lang), title_align="left", box=box.ROUNDED)
 
 
-def _reviewers(c: Consolidation, lang: Lang) -> Table:
+def _reviewers(c: Consolidation, lang: Lang, width: int) -> RenderableType:
     a = c.assessment
-    table = Table(
-        title=Text(T("each_reviewer", lang), style="bold"),
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-    )
-    table.add_column("")
-    table.add_column(T("outcome", lang))
-    table.add_column(T("total_unweighted", lang), justify="right")
-    table.add_column(T("weighted_percent", lang), justify="right")
+    columns = [
+        Column("", "text"),
+        Column(T("outcome", lang)),
+        Column(T("total_unweighted", lang), justify="right"),
+        Column(T("weighted_percent", lang), justify="right"),
+    ]
+    rows: list[list[Text | str]] = []
     for key, r, ind in zip(reviewer_keys(c, lang), c.reviews, c.individual, strict=True):
         name = Text(f"{key} ")
         name.append(printable(r.label))
-        table.add_row(
-            name,
-            Text(outcome_text(ind, lang), style=OUTCOME_STYLE[ind.outcome]),
-            f"{num(ind.total)} / {num(ind.maximum)}",
-            num(ind.weighted_percent, 1),
+        rows.append(
+            [
+                name,
+                Text(outcome_text(ind, lang), style=OUTCOME_STYLE[ind.outcome]),
+                f"{num(ind.total)} / {num(ind.maximum)}",
+                num(ind.weighted_percent, 1),
+            ]
         )
-    table.add_row(
-        Text(T("panel", lang), style="bold"),
-        Text(outcome_text(a, lang), style=OUTCOME_STYLE[a.outcome]),
-        f"{num(a.total)} / {num(a.maximum)}",
-        num(a.weighted_percent, 1),
+    rows.append(
+        [
+            Text(T("panel", lang), style="bold"),
+            Text(outcome_text(a, lang), style=OUTCOME_STYLE[a.outcome]),
+            f"{num(a.total)} / {num(a.maximum)}",
+            num(a.weighted_percent, 1),
+        ]
     )
-    return table
+    title = Text(T("each_reviewer", lang), style="bold")
+    return table_or_stack(columns, rows, width, title=title)
 
 
 def _outcome(c: Consolidation, lang: Lang) -> Panel:
@@ -324,7 +290,7 @@ def spread_strip(cp: CriterionPanel, c: Consolidation) -> Text:
     return out
 
 
-def _spread_view(c: Consolidation, lang: Lang) -> RenderableType:
+def _spread_view(c: Consolidation, lang: Lang, width: int) -> RenderableType:
     """The compact view: one line per criterion with the reviewers on the scale, then the gates."""
     rubric = c.rubric
     threshold = rubric.thresholds.section_min
@@ -335,13 +301,9 @@ def _spread_view(c: Consolidation, lang: Lang) -> RenderableType:
         max=num(rubric.scale.max),
         threshold=num(threshold) if threshold is not None else "—",
     )
-    table = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False)
-    table.add_column(style="cyan", no_wrap=True)
-    table.add_column(no_wrap=True)
-    table.add_column(justify="right", no_wrap=True)
-    table.add_column(justify="right", no_wrap=True)
-    table.add_column(no_wrap=True)
-    table.add_column(no_wrap=True)
+    columns = [Column("", style="cyan"), Column(""), Column("", justify="right"), Column("", justify="right")]
+    columns += [Column(""), Column("")]
+    rows: list[list[Text | str]] = []
     for cp in c.criteria:
         if cp.criterion.kind == "gate":
             marks = Text()
@@ -352,7 +314,7 @@ def _spread_view(c: Consolidation, lang: Lang) -> RenderableType:
                 marks.append(
                     f"{i + 1}{_GATE_MARK.get(verdict, '–')}", style=VERDICT_STYLE.get(verdict, "dim")
                 )
-            table.add_row(cp.criterion.id, marks, "", "", _panel_cell(cp, c, lang), _flag_cell(cp, lang))
+            rows.append([cp.criterion.id, marks, "", "", _panel_cell(cp, c, lang), _flag_cell(cp, lang)])
             continue
         span = "" if cp.minimum is None else f"{num(cp.minimum)}–{num(cp.maximum)}"
         if cp.minimum is not None and cp.minimum == cp.maximum:
@@ -360,10 +322,18 @@ def _spread_view(c: Consolidation, lang: Lang) -> RenderableType:
         spread = Text(
             num(cp.spread) if cp.spread is not None else "", style="bold yellow" if cp.disagreement else ""
         )
-        table.add_row(
-            cp.criterion.id, spread_strip(cp, c), span, spread, _panel_cell(cp, c, lang), _flag_cell(cp, lang)
+        rows.append(
+            [
+                cp.criterion.id,
+                spread_strip(cp, c),
+                span,
+                spread,
+                _panel_cell(cp, c, lang),
+                _flag_cell(cp, lang),
+            ]
         )
-    head = Text(legend, style="dim")
+    table = table_or_stack(columns, rows, width - 4, box=None, show_header=False)
+    head = JapaneseText(Text(legend, style="dim"))
     return Panel(Group(head, table), title=_sw("spread_view", lang), title_align="left", box=box.ROUNDED)
 
 
@@ -371,12 +341,12 @@ def renderables(c: Consolidation, lang: Lang, width: int = 110) -> list[Renderab
     return [
         _header(c, lang),
         Text(""),
-        _spread_view(c, lang),
+        _spread_view(c, lang, width),
         Text(""),
         _disagreements(c, lang),
         Text(""),
         *_sections(c, lang, width),
-        _reviewers(c, lang),
+        _reviewers(c, lang, width),
         Text(""),
         _outcome(c, lang),
     ]

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich import box
 from rich.console import Console, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from ...i18n import Lang
@@ -25,6 +23,7 @@ from ..views.portfolio import (
     overlap_groups,
     overlap_text,
 )
+from .layout import Column, emit, table_or_stack
 
 if TYPE_CHECKING:
     from ..views import PortfolioView
@@ -51,24 +50,22 @@ def _cell(cell: Cell, matrix: Matrix, m: PortfolioMap) -> Text:
     return Text(printable(text), style=style)
 
 
-def _matrix(m: PortfolioMap, matrix: Matrix, lang: Lang) -> list[RenderableType]:
-    table = Table(
+def _matrix(m: PortfolioMap, matrix: Matrix, lang: Lang, width: int) -> list[RenderableType]:
+    codes = matrix.axis == "career_stage"
+    columns = [Column(T("objective", lang), "text", style="cyan")]
+    columns += [Column(column_short(matrix, col, lang), "text" if codes else "key") for col in matrix.columns]
+    rows = [
+        [f"{obj} {m.rubric.objectives[obj].title(lang)}"]
+        + [_cell(matrix.cells[(obj, c)], matrix, m) for c in matrix.columns]
+        for obj in matrix.rows
+    ]
+    table = table_or_stack(
+        columns,
+        rows,
+        width,
         title=Text(axis_title(matrix, lang), style="bold"),
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        pad_edge=False,
-        show_lines=matrix.axis == "career_stage",
+        sections=range(len(rows)) if codes else (),
     )
-    table.add_column(T("objective", lang), no_wrap=True, max_width=26, overflow="ellipsis", style="cyan")
-    for col in matrix.columns:
-        if matrix.axis == "career_stage":
-            table.add_column(column_short(matrix, col, lang), overflow="fold", ratio=1)
-        else:
-            table.add_column(column_short(matrix, col, lang), justify="center", no_wrap=True)
-    for obj in matrix.rows:
-        title = f"{obj} {m.rubric.objectives[obj].title(lang)}"
-        table.add_row(title, *[_cell(matrix.cells[(obj, c)], matrix, m) for c in matrix.columns])
     out: list[RenderableType] = [table]
     if matrix.axis == "region":
         codes = "  ".join(f"{matrix.code(c)} {column_text(matrix, c, lang)}" for c in matrix.columns)
@@ -112,7 +109,7 @@ def _matrix(m: PortfolioMap, matrix: Matrix, lang: Lang) -> list[RenderableType]
     return out
 
 
-def renderables(m: PortfolioMap, lang: Lang) -> list[RenderableType]:
+def renderables(m: PortfolioMap, lang: Lang, width: int = 120) -> list[RenderableType]:
     out: list[RenderableType] = [
         Text(T("map_title", lang), style="bold"),
         Text(
@@ -138,7 +135,7 @@ def renderables(m: PortfolioMap, lang: Lang) -> list[RenderableType]:
     out.append(Text(T("legend_codes", lang), style="dim"))
     out.append(Text(""))
     for matrix in m.matrices:
-        out += _matrix(m, matrix, lang)
+        out += _matrix(m, matrix, lang, width)
     for reason, ids in m.unplaced.items():
         shown = ", ".join(ids[:10]) + (" …" if len(ids) > 10 else "")
         out.append(Text(printable(f"{T('unplaced_' + reason, lang)}: {shown}"), style="dim"))
@@ -146,8 +143,8 @@ def renderables(m: PortfolioMap, lang: Lang) -> list[RenderableType]:
 
 
 def print_report(m: PortfolioMap, lang: Lang, console: Console) -> None:
-    for r in renderables(m, lang):
-        console.print(r, soft_wrap=isinstance(r, Text))
+    for r in renderables(m, lang, console.width):
+        emit(console, r)
 
 
 def render(view: PortfolioView, *, lang: Lang, width: int | None = None, color: bool = False) -> bytes:

@@ -6,9 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich import box
-from rich.cells import cell_len
 from rich.console import Console, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from ...i18n import Lang
@@ -32,6 +30,7 @@ from ..views.ranking import (
     zone_text,
 )
 from .console import untrusted as _u
+from .layout import Column, emit, table_or_stack
 
 if TYPE_CHECKING:
     from ..views import RankingView
@@ -53,7 +52,7 @@ STATUS_STYLE = {
 }
 
 
-def _table(ranking: Ranking, lang: Lang, width: int) -> Table:
+def _table(ranking: Ranking, lang: Lang, width: int) -> RenderableType:
     """The ranked table. The title takes the room the other columns leave; on a narrow
     terminal the tie-break values and the programme are left out first."""
     budgets = any(r.budget is not None for r in ranking.rows)
@@ -83,7 +82,7 @@ def _table(ranking: Ranking, lang: Lang, width: int) -> Table:
         if with_tie:
             cells.append(Text(tie_text(r)))
         if budgets:
-            cells.append(Text(money(r.budget)))
+            cells.append(Text(money(r.budget, lang)))
         cells += [
             Text(status_text(r, lang), style=STATUS_STYLE.get(r.status, "")),
             Text(marks_text(r, lang)),
@@ -92,29 +91,20 @@ def _table(ranking: Ranking, lang: Lang, width: int) -> Table:
             ranking.line is not None and r.status == "funded" and (nxt is None or nxt.status != "funded")
         )
         rows.append((cells, at_line))
-    widths = [cell_len(h) for h in head]
-    for cells, _ in rows:
-        widths = [max(w, c.cell_len) for w, c in zip(widths, cells, strict=True)]
-    marks_width = min(widths[-1], 24 if width >= 100 else 14)
-    # Each column costs its width, one cell of padding on each side and a separator.
-    others = sum(w + 3 for i, w in enumerate(widths) if i not in (2, len(widths) - 1)) + marks_width + 3
-    title_width = max(8, min(widths[2], width - others - 3))
-
-    table = Table(box=box.HORIZONTALS, show_edge=False, pad_edge=False)
-    for i, h in enumerate(head):
-        if i == 2:
-            table.add_column(h, no_wrap=True, overflow="ellipsis", width=title_width)
-        elif i == len(head) - 1:
-            table.add_column(h, style="yellow", max_width=marks_width, overflow="fold")
-        else:
-            right = h in (T("rank", lang), T("weighted", lang), "%", T("budget", lang))
-            table.add_column(h, no_wrap=True, justify="right" if right else "left", min_width=widths[i])
+    columns = [Column(h, "text" if i == 2 else "key") for i, h in enumerate(head)]
+    columns[-1] = Column(head[-1], "text", style="yellow")
+    right = {T("rank", lang), T("weighted", lang), "%", T("budget", lang)}
+    columns = [Column(c.header, c.kind, "right" if c.header in right else "left", c.style) for c in columns]
+    body: list[list[Text]] = []
+    sections: list[int] = []
     for cells, at_line in rows:
-        table.add_row(*cells, end_section=at_line)
+        body.append(cells)
         if at_line:
-            line = Text(T("funding_line", lang), style="bold green")
-            table.add_row("", line, end_section=True)
-    return table
+            sections.append(len(body) - 1)
+            body.append([Text("")] * len(head))
+            body[-1][1] = Text(T("funding_line", lang), style="bold green")
+            sections.append(len(body) - 1)
+    return table_or_stack(columns, body, width, box=box.HORIZONTALS, sections=sections)
 
 
 def shown_rows(ranking: Ranking) -> list[RankedProposal]:
@@ -190,7 +180,7 @@ def renderables(ranking: Ranking, lang: Lang, width: int = 120) -> list[Renderab
 
 def print_report(ranking: Ranking, lang: Lang, console: Console) -> None:
     for r in renderables(ranking, lang, console.width):
-        console.print(r, soft_wrap=isinstance(r, Text))
+        emit(console, r)
 
 
 def render(view: RankingView, *, lang: Lang, width: int | None = None, color: bool = False) -> bytes:

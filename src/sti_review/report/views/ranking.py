@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...i18n import Lang, catalog
 from ...i18n import t as _t
+from ...money import MAX_YEN, format_yen
 from ...ranking import RankedProposal, Ranking
 from ...rubric import Rubric
 from ...scoring import Reason
@@ -20,9 +21,12 @@ def programme_short(rubric: Rubric, programme: str) -> str:
     return section.id if section else "—"
 
 
-def money(x: float | None) -> str:
+def money(x: float | None, lang: Lang | None = None) -> str:
+    """An amount for people: 「4億5,000万円」 / "¥450 million" with ``lang``, else exact yen."""
     if x is None:
         return "—"
+    if lang is not None and float(x).is_integer() and 0 <= x <= MAX_YEN:
+        return format_yen(int(x), lang)
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
 
 
@@ -60,10 +64,10 @@ def line_text(ranking: Ranking, lang: Lang) -> str:
     return T(
         "line_budget",
         lang,
-        limit=money(line.limit),
+        limit=money(line.limit, lang),
         funded=line.funded,
-        used=money(line.funded_budget),
-        remainder=money(line.remainder),
+        used=money(line.funded_budget, lang),
+        remainder=money(line.remainder, lang),
     )
 
 
@@ -79,7 +83,7 @@ def zone_text(ranking: Ranking, lang: Lang) -> str:
         start = math.floor(line.zone[0]) + 1
         end = math.ceil(line.zone[1])
         return T("zone_count", lang, start=start, end=end, **pct)
-    return T("zone_budget", lang, start=money(line.zone[0]), end=money(line.zone[1]), **pct)
+    return T("zone_budget", lang, start=money(line.zone[0], lang), end=money(line.zone[1], lang), **pct)
 
 
 def status_text(row: RankedProposal, lang: Lang) -> str:
