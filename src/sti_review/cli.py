@@ -112,7 +112,7 @@ def _user_errors() -> Iterator[None]:
 def _console(stderr: bool = False):  # type: ignore[no-untyped-def]
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False)
+    return Console(stderr=stderr, highlight=False, emoji=False)
 
 
 def _write_output(text: str, output: Path | None, force: bool) -> None:
@@ -465,6 +465,23 @@ OutputOpt = Annotated[
     ),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")]
+JobsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=1,
+        help="Worker processes for a large call [default: the cores available].",
+        show_default=False,
+    ),
+]
+NoCacheOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Read every file again; neither use nor update the cache (see docs/formats.md).",
+    ),
+]
 
 
 def _refuse_existing(output: Path | None, force: bool, *inputs: Path | None) -> None:
@@ -610,6 +627,8 @@ def rank(
     lang: LangOpt = None,
     rubric: RubricOpt = None,
     force: ForceOpt = False,
+    jobs: JobsOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Rank a whole call: outcomes, ranking, funding line and border zone.
 
@@ -624,7 +643,16 @@ def rank(
         _binary_output(format.value, output, "rank")
         _refuse_existing(output, force, call_dir, rubric)
         with _progress("rank") as progress:
-            ranking = rank_call(call_dir, rubric, fund=fund, budget=amount, progress=progress)  # type: ignore[arg-type]
+            ranking = rank_call(
+                call_dir,
+                rubric,
+                fund=fund,
+                budget=amount,
+                progress=progress,  # type: ignore[arg-type]
+                workers=jobs,
+                cache=not no_cache,
+                warn=lambda text: _err(f"warning: {text} / キャッシュを使わずに続けます"),
+            )
         _render("ranking", format.value, ranking, language, output, force)
         if ranking.problems:
             for problem in ranking.problems:
@@ -674,6 +702,7 @@ def portfolio(
             show_default=False,
         ),
     ] = None,
+    jobs: JobsOpt = None,
 ) -> None:
     """Map programmes and proposals by objective, career stage and region (X3): gaps, overlaps.
 
@@ -689,7 +718,7 @@ def portfolio(
         _binary_output(format.value, output, "portfolio")
         _refuse_existing(output, force, call_dir, programmes, rubric)
         with _progress("portfolio") as progress:
-            data = read_portfolio(call_dir, programmes, rubric, progress=progress)  # type: ignore[arg-type]
+            data = read_portfolio(call_dir, programmes, rubric, workers=jobs, progress=progress)  # type: ignore[arg-type]
         items = [programme_item(p, language) for p in data.programmes]
         pmap = build_map(data.rubric, items, data.proposals, overlap_at=overlap, crowded_at=crowded)
         _render("portfolio", format.value, pmap, language, output, force)

@@ -179,8 +179,10 @@ class Document:
         return Problem(self.path, line, col, format_field(loc) or None, message + note)
 
 
-def read_text(path: str | os.PathLike[str]) -> str:
-    """Read a YAML text file (see :func:`decode`), with located errors for everything else."""
+def read_text(path: str | os.PathLike[str], digest: list[bytes] | None = None) -> str:
+    """Read a YAML text file (see :func:`decode`), with located errors for everything else.
+
+    With ``digest``, the SHA-256 of exactly the bytes read is appended to it (for the cache)."""
     shown = display_path(path)
 
     def too_large(size: int | None) -> InputError:
@@ -197,6 +199,10 @@ def read_text(path: str | os.PathLike[str]) -> str:
         except OSError:
             size = None
         raise too_large(size if size and size > MAX_BYTES else None)
+    if digest is not None:
+        import hashlib
+
+        digest.append(hashlib.sha256(raw).digest())
     return decode(raw, shown)
 
 
