@@ -212,6 +212,9 @@ def default_workers() -> int:
     env = os.environ.get("STI_REVIEW_WORKERS", "").strip()
     if env.isdigit() and int(env) > 0:
         return int(env)
+    counted = getattr(os, "process_cpu_count", None)  # Python 3.13: the cores this process may use
+    if counted is not None:
+        return max(1, counted() or 1)
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):  # pragma: no cover - not Linux
