@@ -172,8 +172,8 @@ def test_damaged_entries_are_misses(call, tmp_path, monkeypatch):
     import sqlite3
 
     db = sqlite3.connect(cache_dir() / "calls.sqlite3")
-    db.execute("UPDATE files SET result = x'00ff'")
-    db.execute("UPDATE rows_ SET result = x'00ff'")
+    db.execute("UPDATE files_2 SET result = x'00ff'")
+    db.execute("UPDATE rows_2 SET result = x'00ff'")
     db.commit()
     db.close()
     warm = rank_call(call, fund=2, cache=True)

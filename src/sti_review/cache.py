@@ -31,16 +31,42 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import __version__
 
-FORMAT = 1  # bump when what is pickled changes shape
+FORMAT = 2  # bump when what is pickled changes shape (the tables are named after it)
 DB_NAME = "calls.sqlite3"
 # An entry for a file changed this close to when it was cached is confirmed by hash.
 RACY_NS = 2_000_000_000
 
 Stamp = tuple[int, int]  # (size, mtime_ns)
+
+
+class Hit(NamedTuple):
+    """A file found unchanged in the cache: what it is, which proposal it concerns, its hash
+    and its pickled ``FileResult``."""
+
+    kind: str
+    about: str | None
+    sha: bytes
+    blob: bytes
+
+
+class LazyResults(dict):  # type: ignore[type-arg]
+    """path -> FileResult, where cached results are unpickled only when asked for with
+    ``get``; a damaged entry is then dropped (the file is read again)."""
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        value = dict.get(self, key, default)
+        if isinstance(value, bytes):
+            try:
+                value = pickle.loads(value)
+            except Exception:
+                del self[key]
+                return default
+            self[key] = value
+        return value
 
 
 def cache_dir() -> Path:
@@ -119,11 +145,11 @@ class CallCache:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute(
-                "CREATE TABLE IF NOT EXISTS files (scope BLOB, path TEXT, size INTEGER,"
-                " mtime INTEGER, sha BLOB, result BLOB, PRIMARY KEY (scope, path))"
+                f"CREATE TABLE IF NOT EXISTS files_{FORMAT} (scope BLOB, path TEXT, size INTEGER,"
+                " mtime INTEGER, sha BLOB, kind TEXT, about TEXT, result BLOB, PRIMARY KEY (scope, path))"
             )
             db.execute(
-                "CREATE TABLE IF NOT EXISTS rows_ (scope BLOB, key BLOB, result BLOB,"
+                f"CREATE TABLE IF NOT EXISTS rows_{FORMAT} (scope BLOB, key BLOB, result BLOB,"
                 " PRIMARY KEY (scope, key))"
             )
             self.db = db
@@ -146,22 +172,24 @@ class CallCache:
 
     def load_files(
         self, paths: Iterable[str], stamps: dict[str, Stamp | None]
-    ) -> tuple[dict[str, tuple[Any, bytes]], list[str]]:
-        """(hits: path -> (result, sha), misses) for the files of one call."""
-        hits: dict[str, tuple[Any, bytes]] = {}
+    ) -> tuple[dict[str, Hit], list[str]]:
+        """(hits, misses) for the files of one call. A hit's result stays pickled until it is
+        needed (see ``LazyResults``): an unchanged proposal needs only its row."""
+        hits: dict[str, Hit] = {}
         misses: list[str] = []
         wanted = list(paths)
-        stored: dict[str, tuple[int, int, bytes, bytes]] = {}
+        stored: dict[str, tuple[int, int, bytes, str, str | None, bytes]] = {}
         if self.db is not None:
             try:
                 cur = self.db.execute(
-                    "SELECT path, size, mtime, sha, result FROM files WHERE scope = ?", (self.scope,)
+                    f"SELECT path, size, mtime, sha, kind, about, result FROM files_{FORMAT} WHERE scope = ?",
+                    (self.scope,),
                 )
                 keys = {self._path_key(p): p for p in wanted}
-                for key, size, mtime, sha, blob in cur:
+                for key, *entry in cur:
                     p = keys.get(key)
                     if p is not None:
-                        stored[p] = (size, mtime, sha, blob)
+                        stored[p] = tuple(entry)  # type: ignore[assignment]
             except sqlite3.Error as exc:
                 self._fail(exc)
                 stored = {}
@@ -171,17 +199,16 @@ class CallCache:
             if entry is None or st is None:
                 misses.append(p)
                 continue
-            size, mtime, sha, blob = entry
+            size, mtime, sha, kind, about, blob = entry
             if (size, mtime) != st or mtime < 0:
                 now = file_digest(p)
                 if now != sha:
                     misses.append(p)
                     continue
-                self._pending_files.append((self.scope, self._path_key(p), *self._trusted(st), sha, blob))
-            try:
-                hits[p] = (pickle.loads(blob), sha)
-            except Exception:
-                misses.append(p)
+                self._pending_files.append(
+                    (self.scope, self._path_key(p), *self._trusted(st), sha, kind, about, blob)
+                )
+            hits[p] = Hit(kind, about, sha, blob)
         return hits, misses
 
     @staticmethod
@@ -194,7 +221,9 @@ class CallCache:
         if self.db is None or st is None or sha is None:
             return
         blob = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
-        self._pending_files.append((self.scope, self._path_key(path), *self._trusted(st), sha, blob))
+        self._pending_files.append(
+            (self.scope, self._path_key(path), *self._trusted(st), sha, result.kind, result.about, blob)
+        )
 
     def load_rows(self, keys: Iterable[bytes]) -> dict[bytes, Any]:
         if self.db is None:
@@ -202,7 +231,8 @@ class CallCache:
         wanted = set(keys)
         out: dict[bytes, Any] = {}
         try:
-            for key, blob in self.db.execute("SELECT key, result FROM rows_ WHERE scope = ?", (self.scope,)):
+            query = f"SELECT key, result FROM rows_{FORMAT} WHERE scope = ?"
+            for key, blob in self.db.execute(query, (self.scope,)):
                 if key in wanted:
                     try:
                         out[key] = pickle.loads(blob)
@@ -224,8 +254,9 @@ class CallCache:
             return
         try:
             self.db.execute("BEGIN IMMEDIATE")
-            self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", self._pending_files)
-            self.db.executemany("INSERT OR REPLACE INTO rows_ VALUES (?, ?, ?)", self._pending_rows)
+            insert = f"INSERT OR REPLACE INTO files_{FORMAT} VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            self.db.executemany(insert, self._pending_files)
+            self.db.executemany(f"INSERT OR REPLACE INTO rows_{FORMAT} VALUES (?, ?, ?)", self._pending_rows)
             self.db.execute("COMMIT")
         except sqlite3.Error as exc:
             with contextlib.suppress(sqlite3.Error):
