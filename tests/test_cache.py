@@ -216,3 +216,11 @@ def test_one_warning_only(tmp_path):
     c.load_rows([b"k"])
     c.commit()
     assert len(warnings) == 1
+
+
+def test_jobs_option(invoke, call, cache_env):
+    one = ranked(invoke, call, cache_env, "--jobs", "1", "--no-cache")
+    assert one == ranked(invoke, call, cache_env, "--jobs", "2")
+    bad = invoke("rank", call, "--jobs", "0", env=cache_env)
+    assert bad.exit_code == 2
+    assert "Traceback" not in bad.output
