@@ -1,6 +1,6 @@
 """Ranking a whole call from files on disk, at 1,000, 10,000 and 100,000 proposals.
 
-    python benchmarks/rank_scale.py [--sizes 1000 10000 100000] [--reviews 3] [--keep DIR]
+    python benchmarks/rank_scale.py [--sizes 1000 10000 100000] [--reviews 3] [--jobs 1 2] [--keep DIR]
 
 For each size the script generates a synthetic call into a temporary folder (or DIR):
 ``proposals/P-NNNNNN.yaml`` and ``reviews/P-NNNNNN/rK.yaml``, with realistic sizes: a proposal
@@ -10,8 +10,11 @@ budget) and reviews of 2-7 KB (scores, verdicts, comments). Then it runs
 the peak memory: the sum of the resident sizes of the command and its worker processes,
 sampled every 20 ms from /proc, and the largest single process (getrusage).
 
-Goal (issue 4): 10,000 proposals ranked in under 15 s with peak memory under 1 GB on a
-2-core machine, with cost growing linearly.
+Printed beside each other (issue 17): the parse floor (every file merely parsed with PyYAML's C
+loader, in one and in two processes), the cold rank (``--no-cache``) and its ratio to the
+two-process floor, the first cached run (filling the cache), the warm re-rank of the unchanged
+call, and the re-rank after 10 reviews changed. Goals: cold within 1.3x the two-process floor,
+warm under 1.5 s, after 10 edits under 2 s for 10,000 proposals; 100,000 proposals under 600 MB.
 """
 
 from __future__ import annotations
@@ -223,10 +226,15 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
-def time_rank(call: Path, fund: int) -> tuple[float, float, float, int]:
+def time_rank(
+    call: Path, fund: int, *extra: str, cache: Path | None = None
+) -> tuple[float, float, float, int]:
     """Run the ranking command; (seconds, peak total MB, largest process MB, exit code)."""
     cmd = [sys.executable, "-m", "sti_review", "rank", str(call), "--fund", str(fund), "--format", "csv"]
+    cmd += extra
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    if cache is not None:
+        env["STI_REVIEW_CACHE"] = str(cache)
     peak = 0
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
@@ -250,35 +258,82 @@ def time_rank(call: Path, fund: int) -> tuple[float, float, float, int]:
     return elapsed, peak / 1024, largest, proc.returncode
 
 
+FLOOR = """
+import sys, os, yaml
+from multiprocessing import Pool
+L = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def one(p):
+    with open(p, "rb") as fh:
+        yaml.load(fh.read().decode("utf-8"), Loader=L)
+root, n = sys.argv[1], int(sys.argv[2])
+paths = sorted(os.path.join(d, f) for d, _, fs in os.walk(root) for f in fs if f.endswith(".yaml"))
+if n == 1:
+    for p in paths: one(p)
+else:
+    with Pool(n) as pool: pool.map(one, paths, chunksize=256)
+"""
+
+
+def parse_floor(call: Path, procs: int) -> float:
+    """Whole-process time of merely parsing every file with PyYAML's C loader."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", FLOOR, str(call), str(procs)], check=True)
+    return time.perf_counter() - start
+
+
+def edit_reviews(call: Path, count: int) -> None:
+    """Change a score in ``count`` reviews, as a panel would between two runs."""
+    done = 0
+    for path in sorted((call / "reviews").rglob("r1.yaml"))[:: max(1, 97)]:
+        text = path.read_text(encoding="utf-8")
+        new = text.replace("score: 3\n", "score: 4\n", 1).replace("score: 2\n", "score: 3\n", 1)
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+            done += 1
+        if done == count:
+            return
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--reviews", type=int, default=3)
+    parser.add_argument("--jobs", type=int, nargs="+", default=[0], help="--jobs values (0: default)")
     parser.add_argument("--keep", type=Path, help="generate into DIR/<size> and keep the files")
     args = parser.parse_args()
     print(
-        f"{'proposals':>10} {'files':>8} {'MB':>7} {'gen s':>7} {'rank s':>7} {'µs/file':>8} "
-        f"{'peak MB':>8} {'max proc MB':>11}"
+        f"{'proposals':>10} {'files':>8} {'MB':>5} {'jobs':>4} {'floor1':>7} {'floor2':>7} "
+        f"{'cold':>7} {'c/f2':>5} {'fill':>6} {'warm':>6} {'edit10':>6} {'peak MB':>8} {'max proc MB':>11}"
     )
     for n in args.sizes:
         base = Path(tempfile.mkdtemp(prefix=f"sti-call-{n}-")) if args.keep is None else args.keep / str(n)
+        cache = Path(tempfile.mkdtemp(prefix="sti-cache-"))
         try:
             if args.keep is not None and (base / "proposals").is_dir():
                 files = sum(1 for _ in base.rglob("*.yaml"))
                 size = sum(p.stat().st_size for p in base.rglob("*.yaml"))
-                gen = 0.0
             else:
-                t0 = time.perf_counter()
                 files, size = generate(base, n, args.reviews)
-                gen = time.perf_counter() - t0
-            elapsed, peak, largest, code = time_rank(base, max(1, n // 10))
-            print(
-                f"{n:>10,} {files:>8,} {size / 1e6:>7.0f} {gen:>7.1f} {elapsed:>7.2f} "
-                f"{elapsed / files * 1e6:>8.0f} {peak:>8.0f} {largest:>11.0f}"
-                + ("" if code == 0 else f"  (exit {code})"),
-                flush=True,
-            )
+            fund = max(1, n // 10)
+            floor1 = parse_floor(base, 1)
+            floor2 = parse_floor(base, 2)
+            for jobs in args.jobs:
+                extra = ("--jobs", str(jobs)) if jobs else ()
+                cold, peak, largest, code = time_rank(base, fund, "--no-cache", *extra)
+                shutil.rmtree(cache, ignore_errors=True)
+                fill, _, _, _ = time_rank(base, fund, *extra, cache=cache)
+                warm, _, _, _ = time_rank(base, fund, *extra, cache=cache)
+                edit_reviews(base, 10)
+                edited, _, _, _ = time_rank(base, fund, *extra, cache=cache)
+                print(
+                    f"{n:>10,} {files:>8,} {size / 1e6:>5.0f} {jobs or 'all':>4} {floor1:>7.2f} "
+                    f"{floor2:>7.2f} {cold:>7.2f} {cold / floor2:>5.2f} {fill:>6.2f} {warm:>6.2f} "
+                    f"{edited:>6.2f} {peak:>8.0f} {largest:>11.0f}"
+                    + ("" if code == 0 else f"  (exit {code})"),
+                    flush=True,
+                )
         finally:
+            shutil.rmtree(cache, ignore_errors=True)
             if args.keep is None:
                 shutil.rmtree(base, ignore_errors=True)
 

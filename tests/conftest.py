@@ -3,6 +3,8 @@ and to the fixture files in tests/data, and small helpers to write files into tm
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -107,3 +109,7 @@ def problem_matching(problems: list[str], where: str, field: str | None, text: s
             return p
     listed = "\n  ".join(problems) or "(none)"
     pytest.fail(f"no problem at {where!r} on {field!r} saying {text!r}; got:\n  {listed}")
+
+
+# The rank cache (issue 17) goes to a throw-away folder, never the developer's ~/.cache.
+os.environ.setdefault("STI_REVIEW_CACHE", tempfile.mkdtemp(prefix="sti-review-cache-"))

@@ -100,15 +100,36 @@ def route_file(path: str) -> tuple[str, str, str | None]:
     return path, "proposal", _id_of(text)
 
 
-def read_call_file(path: str, rubric: Rubric) -> FileResult:
-    """Read, validate and boil down one file of a call. Never raises for bad input."""
+# What reading a file gave, for the cache: (path, (size, mtime_ns) before reading, SHA-256 of
+# the bytes read, result).
+Record = tuple[str, "tuple[int, int] | None", "bytes | None", FileResult]
+
+
+def read_call_file(path: str, rubric: Rubric, record: list[Record] | None = None) -> FileResult:
+    """Read, validate and boil down one file of a call. Never raises for bad input.
+
+    With ``record``, what was read is appended to it (see ``Record``): the stamp is taken before
+    the file is read and the hash is of the very bytes parsed, so a file changed meanwhile is
+    never cached under its new stamp with its old content."""
+    if record is None:
+        return _read_call_file(path, rubric, None)
+    from .cache import stamp
+
+    before = stamp(path)
+    sink: list[bytes] = []
+    res = _read_call_file(path, rubric, sink)
+    record.append((path, before, sink[0] if sink else None, res))
+    return res
+
+
+def _read_call_file(path: str, rubric: Rubric, sink: list[bytes] | None) -> FileResult:
     from .proposal import from_document
     from .review import review_from_document
     from .yamlio import parse, read_text
 
     text = ""
     try:
-        text = read_text(path)
+        text = read_text(path, sink)
         doc = parse(text, path)
     except InputError as exc:
         kind = "review" if looks_like_review(path) or _REVIEW_KEYS.search(text) else "proposal"
@@ -191,6 +212,9 @@ def default_workers() -> int:
     env = os.environ.get("STI_REVIEW_WORKERS", "").strip()
     if env.isdigit() and int(env) > 0:
         return int(env)
+    counted = getattr(os, "process_cpu_count", None)  # Python 3.13: the cores this process may use
+    if counted is not None:
+        return max(1, counted() or 1)
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):  # pragma: no cover - not Linux

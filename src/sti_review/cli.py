@@ -219,7 +219,7 @@ def _user_errors() -> Iterator[None]:
 def _console(stderr: bool = False):  # type: ignore[no-untyped-def]
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False)
+    return Console(stderr=stderr, highlight=False, emoji=False)
 
 
 def _binary_output(fmt: Format, output: Path | None) -> None:
@@ -476,6 +476,11 @@ OutputOpt = Annotated[
     typer.Option("--output", "-o", help=_h("cli.opt.output"), show_default=False),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help=_h("cli.opt.force"))]
+JobsOpt = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", min=1, help=_h("cli.opt.jobs"), show_default=False),
+]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help=_h("cli.opt.no_cache"))]
 
 
 def _refuse_existing(output: Path | None, force: bool, *inputs: Path | None) -> None:
@@ -636,6 +641,8 @@ def rank(
     lang: LangOpt = None,
     rubric: RubricOpt = None,
     force: ForceOpt = False,
+    jobs: JobsOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Rank a whole call: outcomes, ranking, funding line and border zone.
 
@@ -651,7 +658,16 @@ def rank(
         _binary_output(format, output)
         _refuse_existing(output, force, call_dir, rubric)
         with _progress("rank") as progress:
-            ranking = rank_call(call_dir, rubric, fund=fund, budget=amount, progress=progress)  # type: ignore[arg-type]
+            ranking = rank_call(
+                call_dir,
+                rubric,
+                fund=fund,
+                budget=amount,
+                progress=progress,  # type: ignore[arg-type]
+                workers=jobs,
+                cache=not no_cache,
+                warn=lambda text: _err(_say("cli.cache_warning", text=text)),
+            )
         from .report.views import RankingView
 
         _show(RankingView(ranking), format, language, output, force)
@@ -701,6 +717,7 @@ def portfolio(
             show_default=False,
         ),
     ] = None,
+    jobs: JobsOpt = None,
 ) -> None:
     """Map programmes and proposals by objective, career stage and region (X3): gaps, overlaps.
 
@@ -717,7 +734,7 @@ def portfolio(
         _binary_output(format, output)
         _refuse_existing(output, force, call_dir, programmes, rubric)
         with _progress("portfolio") as progress:
-            data = read_portfolio(call_dir, programmes, rubric, progress=progress)  # type: ignore[arg-type]
+            data = read_portfolio(call_dir, programmes, rubric, workers=jobs, progress=progress)  # type: ignore[arg-type]
         items = [programme_item(p, language, data.rubric) for p in data.programmes]
         pmap = build_map(data.rubric, items, data.proposals, overlap_at=overlap, crowded_at=crowded)
         from .report.views import PortfolioView

@@ -17,14 +17,15 @@ written in an unusual way) is put right afterwards, in the main process, from th
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from .callfolder import (
     Progress,
+    Record,
     chunks,
     default_workers,
     discover,
@@ -40,6 +41,9 @@ from .errors import InputError, Problem, UsageError
 from .panel import PanelReview, consolidate, locate, panel_problems
 from .rubric import Rubric, load_rubric
 from .scoring import Outcome, Reason
+
+if TYPE_CHECKING:
+    from .cache import CallCache
 from .summaries import FileResult, LightAnswer, ProposalInfo, ReviewInfo
 
 Status = Literal["funded", "tie_at_line", "not_funded", "eligible", "ineligible", "invalid"]
@@ -244,17 +248,30 @@ class GroupResult(NamedTuple):
 
 
 def compute_group(
-    rubric: Rubric, proposal_path: str, review_paths: Sequence[str], need_budget: bool
+    rubric: Rubric,
+    proposal_path: str,
+    review_paths: Sequence[str],
+    need_budget: bool,
+    known: dict[str, FileResult] | None = None,
+    record: list[Record] | None = None,
 ) -> GroupResult:
-    """Read one proposal and the reviews routed to it; consolidate; return its row."""
-    res = read_call_file(proposal_path, rubric)
+    """Read one proposal and the reviews routed to it; consolidate; return its row.
+
+    Files in ``known`` are not read again (the cache had them); what is read is appended to
+    ``record`` when given."""
+
+    def read(path: str) -> FileResult:
+        found = known.get(path) if known is not None else None
+        return found if found is not None else read_call_file(path, rubric, record)
+
+    res = read(proposal_path)
     strays: list[FileResult] = []
     mine: list[ReviewInfo] = []
     belonging: list[str] = []
     problems: list[Problem] = []
     pid = res.proposal.id if res.proposal else res.about
     for path in review_paths:
-        rr = read_call_file(path, rubric)
+        rr = read(path)
         if rr.kind != "review" or rr.about != pid or pid is None:
             strays.append(rr)
             continue
@@ -283,11 +300,40 @@ def compute_group(
     return GroupResult(row, strays, seen)
 
 
-def _group_chunk(args: tuple[list[tuple[str, list[str]]], bool]) -> list[GroupResult]:
-    groups, need_budget = args
+Group = tuple[str, list[str]]  # a proposal file and the review files routed to it
+
+
+def _group_chunk(
+    args: tuple[list[Group], bool, dict[str, FileResult] | None, bool],
+) -> list[tuple[GroupResult, list[Record]]]:
+    groups, need_budget, known, recording = args
     rubric = worker_rubric()
+    out = []
     with no_gc():
-        return [compute_group(rubric, p, rs, need_budget) for p, rs in groups]
+        for p, rs in groups:
+            record: list[Record] | None = [] if recording else None
+            out.append((compute_group(rubric, p, rs, need_budget, known, record), record or []))
+    return out
+
+
+def _groups(routed: list[tuple[str, str, str | None]]) -> tuple[list[Group], list[str]]:
+    """Each proposal with the reviews that name it (the first file of an id takes them), and
+    the reviews no proposal claims."""
+    proposals = [(p, i) for p, k, i in routed if k == "proposal"]
+    reviews_by_id: dict[str | None, list[str]] = {}
+    for p, k, i in routed:
+        if k == "review":
+            reviews_by_id.setdefault(i, []).append(p)
+    claimed: set[str | None] = set()
+    groups: list[Group] = []
+    for p, i in proposals:
+        if i is not None and i not in claimed:
+            claimed.add(i)
+            groups.append((p, reviews_by_id.get(i, [])))
+        else:
+            groups.append((p, []))
+    unclaimed = [p for i, ps in reviews_by_id.items() if i not in claimed for p in ps]
+    return groups, unclaimed
 
 
 def read_call(
@@ -298,54 +344,123 @@ def read_call(
     need_budget: bool = False,
     workers: int | None = None,
     progress: Progress | None = None,
+    cache: CallCache | None = None,
 ) -> tuple[list[RankedProposal], list[Problem], int]:
-    """Read every file of a call and build one row per proposal: (rows, loose problems, reviews)."""
+    """Read every file of a call and build one row per proposal: (rows, loose problems, reviews).
+
+    With a ``cache``, files whose stamp or hash is unchanged are not read again, and a
+    proposal whose files are all unchanged takes its row from the cache."""
     total = len(paths)
     n = workers or default_workers()
-    with worker_pool(n, total, rubric_path) as pool, no_gc():
-        # Routing: which reviews name which proposal (a guess from the raw text).
-        routed = route(pool, n, paths)
-        proposals = [(p, i) for p, k, i in routed if k == "proposal"]
-        reviews_by_id: dict[str | None, list[str]] = {}
-        for p, k, i in routed:
-            if k == "review":
-                reviews_by_id.setdefault(i, []).append(p)
-        claimed: set[str | None] = set()
-        groups: list[tuple[str, list[str]]] = []
-        for p, i in proposals:
-            if i is not None and i not in claimed:
-                claimed.add(i)
-                groups.append((p, reviews_by_id.get(i, [])))
-            else:
-                groups.append((p, []))
-        unclaimed = [p for i, ps in reviews_by_id.items() if i not in claimed for p in ps]
-        del routed, proposals, reviews_by_id, claimed
+    known: dict[str, Any] = {}
+    shas: dict[str, bytes] = {}
+    route_of: dict[str, tuple[str, str, str | None]] = {}
+    if cache is not None:
+        from .cache import LazyResults, stamp
+
+        stamps = {p: stamp(p) for p in paths}
+        hits, _ = cache.load_files(paths, stamps)
+        known = LazyResults((p, h.blob) for p, h in hits.items())
+        shas = {p: h.sha for p, h in hits.items()}
+        route_of = {p: (p, h.kind, h.about) for p, h in hits.items()}
+        del hits
+    missing = [p for p in paths if p not in route_of]
+    with worker_pool(n, len(missing), rubric_path) as pool, no_gc():
+        # Routing: which reviews name which proposal (exact for cached files, a guess from the
+        # raw text for the others).
+        routed_missing = iter(route(pool, n, missing))
+        routed = [route_of[p] if p in route_of else next(routed_missing) for p in paths]
+        groups, unclaimed = _groups(routed)
+        del routed, routed_missing, route_of
+
+        results: list[GroupResult] = []
+        todo: list[Group] = []
+        keys: dict[str, bytes] = {}
+        if cache is not None:
+            from .cache import row_key
+
+            for p, rs in groups:
+                if p in shas and all(r in shas for r in rs):
+                    keys[p] = row_key((p, shas[p]), [(r, shas[r]) for r in rs], need_budget)
+            cached = cache.load_rows(keys.values())
+            for p, rs in groups:
+                hit = cached.get(keys[p]) if p in keys else None
+                if hit is not None:
+                    results.append(hit)
+                else:
+                    todo.append((p, rs))
+        else:
+            todo = groups
+        done = total - sum(1 + len(rs) for _, rs in todo)
+        recording = cache is not None
+
+        def keep(g: GroupResult, record: list[Record], group: Group) -> None:
+            results.append(g)
+            if cache is None:
+                return
+            for path, st, sha, res in record:
+                cache.add_file(path, st, sha, res)
+                if sha is not None:
+                    shas[path] = sha
+                    known[path] = res
+            p, rs = group
+            if p in shas and all(r in shas for r in rs):
+                _share_answers(g)
+                cache.add_row(row_key((p, shas[p]), [(r, shas[r]) for r in rs], need_budget), g)
 
         # The heavy pass: one proposal and its reviews at a time.
-        results: list[GroupResult] = []
-        done = 0
         if pool is not None:
-            size = max(4, min(64, len(groups) // (n * 16) or 4))
-            tasks = [(chunk, need_budget) for chunk in chunks(groups, size)]
-            for chunk_results in pool.imap_unordered(_group_chunk, tasks):
-                results.extend(chunk_results)
-                done += sum(1 + len(g.row.review_files if g.row else ()) for g in chunk_results)
+            size = max(4, min(64, len(todo) // (n * 16) or 4))
+            tasks = []
+            for chunk in chunks(todo, size):
+                files = (f for p, rs in chunk for f in (p, *rs))
+                sent = {f: r for f in files if (r := known.get(f)) is not None} or None
+                tasks.append((chunk, need_budget, sent, recording))
+            for task, chunk_results in zip(tasks, pool.imap(_group_chunk, tasks), strict=True):
+                for group, (g, record) in zip(task[0], chunk_results, strict=True):
+                    keep(g, record, group)
+                done += sum(1 + len(rs) for _, rs in task[0])
                 if progress:
                     progress("read", min(done, total), total)
         else:
-            for i, (p, rs) in enumerate(groups):
-                results.append(compute_group(rubric, p, rs, need_budget))
+            for i, (p, rs) in enumerate(todo):
+                record: list[Record] | None = [] if recording else None
+                g = compute_group(rubric, p, rs, need_budget, known, record)
+                keep(g, record or [], (p, rs))
                 done += 1 + len(rs)
-                if progress and (i % 25 == 24 or i == len(groups) - 1):
+                if progress and (i % 25 == 24 or i == len(todo) - 1):
                     progress("read", min(done, total), total)
-    rows, loose, unclaimed_reviews = _settle(rubric, results, unclaimed, need_budget)
+    late_record: list[Record] | None = [] if cache is not None else None
+    rows, loose, unclaimed_reviews = _settle(rubric, results, unclaimed, need_budget, known, late_record)
+    if cache is not None:
+        for path, st, sha, res in late_record or []:
+            cache.add_file(path, st, sha, res)
+        cache.commit()
     if progress:
         progress("read", total, total)
     return rows, loose, sum(g.reviews for g in results) + unclaimed_reviews
 
 
+def _share_answers(g: GroupResult) -> None:
+    """Make equal answers one object before a row is pickled: pickle then writes each distinct
+    answer once, and the cached row loads several times faster (a row holds ~90 answers, most
+    of them alike)."""
+    if g.row is None:
+        return
+    seen: dict[LightAnswer, LightAnswer] = {}
+    g.row.answers = [
+        (label, role, {cid: seen.setdefault(a, a) for cid, a in answers.items()})
+        for label, role, answers in g.row.answers
+    ]
+
+
 def _settle(
-    rubric: Rubric, results: list[GroupResult], unclaimed: list[str], need_budget: bool
+    rubric: Rubric,
+    results: list[GroupResult],
+    unclaimed: list[str],
+    need_budget: bool,
+    known: dict[str, FileResult] | None = None,
+    record: list[Record] | None = None,
 ) -> tuple[list[RankedProposal], list[Problem], int]:
     """Put right what routing guessed wrong, and find duplicate ids and orphan reviews."""
     loose: list[Problem] = []
@@ -369,7 +484,7 @@ def _settle(
             for f in files
         ]
         rows[pid] = row
-    late = [read_call_file(p, rubric) for p in unclaimed]
+    late = [(known.get(p) if known else None) or read_call_file(p, rubric, record) for p in unclaimed]
     pending += late
     extra: dict[str, list[FileResult]] = {}
     for res in pending:
@@ -407,7 +522,7 @@ def _settle(
             continue
         # Recompute this proposal from its files, with the reviews routing missed.
         paths = sorted(set(row.review_files) | {r.path for r in added})
-        g = compute_group(rubric, row.path, paths, need_budget)
+        g = compute_group(rubric, row.path, paths, need_budget, known, record)
         if g.row is not None:
             g.row.problems = sorted(set(g.row.problems + row.problems), key=problem_order)
             if g.row.problems:
@@ -526,8 +641,13 @@ def rank_call(
     budget: float | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    cache: bool = False,
+    warn: Callable[[str], None] | None = None,
 ) -> Ranking:
-    """The front door: read a call folder and rank it, with a funding line when asked."""
+    """The front door: read a call folder and rank it, with a funding line when asked.
+
+    With ``cache``, what was read is kept in the cache folder (see ``cache``) and files that
+    did not change are not read again; the result is the same as without."""
     if fund is not None and budget is not None:
         raise UsageError("give either --fund or --budget, not both")
     if fund is not None and fund < 1:
@@ -538,9 +658,24 @@ def rank_call(
     paths, unlisted = discover(call_dir)
     if not paths and not unlisted:
         raise InputError([Problem(str(call_dir), None, None, None, "holds no YAML files")])
-    rows, loose, reviews = read_call(
-        paths, rubric, rubric_path, need_budget=budget is not None, workers=workers, progress=progress
-    )
+    store = None
+    if cache:
+        from .cache import CallCache, cache_dir, scope
+
+        store = CallCache(cache_dir(), scope(rubric_path, "rank"), warn)
+    try:
+        rows, loose, reviews = read_call(
+            paths,
+            rubric,
+            rubric_path,
+            need_budget=budget is not None,
+            workers=workers,
+            progress=progress,
+            cache=store,
+        )
+    finally:
+        if store is not None:
+            store.close()
     ordered, line = rank_rows(rubric, rows, fund=fund, budget=budget)
     problems = sorted(
         {p for r in ordered for p in r.problems} | set(loose) | set(unlisted), key=problem_order

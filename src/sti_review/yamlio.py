@@ -30,9 +30,38 @@ from .errors import InputError, Problem
 from .fileio import read_regular
 
 try:  # libyaml is much faster; fall back to the pure-Python composer.
-    _Loader: type = yaml.CSafeLoader
+    _Base: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
+
+_RESOLVED: dict[tuple[Any, Any, Any], str] = {}
+_RESOLVE_CAP = 50_000  # entries; short values only, so the memo stays a few MB at most
+
+
+class _Loader(_Base):  # type: ignore[misc,valid-type]
+    """The safe loader, with its resolver's answers remembered (issue 17).
+
+    The composer asks the Python resolver for the tag of every node (a loop over regular
+    expressions for each plain scalar); the answer depends only on the node's kind, value and
+    implicitness, and a call repeats the same keys and values thousands of times. The safe
+    loader has no path resolvers, so descending and ascending have nothing to do."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        key = (kind, value, implicit)
+        try:
+            return _RESOLVED[key]
+        except KeyError:
+            pass
+        except TypeError:  # pragma: no cover - an unhashable value: ask the resolver
+            return _Base.resolve(self, kind, value, implicit)
+        tag = _Base.resolve(self, kind, value, implicit)
+        if (value is None or len(value) <= 64) and len(_RESOLVED) < _RESOLVE_CAP:
+            _RESOLVED[key] = tag
+        return tag
+
+    descend_resolver = staticmethod(slice)  # two arguments, nothing done, in C
+    ascend_resolver = staticmethod(tuple)  # no argument, nothing done, in C
+
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
@@ -179,8 +208,10 @@ class Document:
         return Problem(self.path, line, col, format_field(loc) or None, message + note)
 
 
-def read_text(path: str | os.PathLike[str]) -> str:
-    """Read a YAML text file (see :func:`decode`), with located errors for everything else."""
+def read_text(path: str | os.PathLike[str], digest: list[bytes] | None = None) -> str:
+    """Read a YAML text file (see :func:`decode`), with located errors for everything else.
+
+    With ``digest``, the SHA-256 of exactly the bytes read is appended to it (for the cache)."""
     shown = display_path(path)
 
     def too_large(size: int | None) -> InputError:
@@ -197,6 +228,10 @@ def read_text(path: str | os.PathLike[str]) -> str:
         except OSError:
             size = None
         raise too_large(size if size and size > MAX_BYTES else None)
+    if digest is not None:
+        import hashlib
+
+        digest.append(hashlib.sha256(raw).digest())
     return decode(raw, shown)
 
 
@@ -350,7 +385,7 @@ def _compose(text: str, shown: str, lines: LineMap | None = None) -> tuple[yaml.
 
 def _reader_position(text: str, position: int) -> tuple[int, int]:
     """Line and column of a reader error: libyaml counts UTF-8 bytes, pure-Python characters."""
-    if _Loader is not yaml.SafeLoader:
+    if _Base is not yaml.SafeLoader:
         before = text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "replace")
     else:  # pragma: no cover - depends on how PyYAML was built
         before = text[:position]
@@ -429,20 +464,20 @@ class _Builder:
                 self._problem(node, f"YAML tag {node.tag!r} is not allowed")
                 return None
             result: dict[Any, Any] = {}
-            first_line: dict[Any, int] = {}
+            first: dict[Any, yaml.Node] = {}  # the line is looked up only for a duplicate
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _TAG + "merge":
                     self._problem(key_node, "keys must be plain names (no lists, mappings or merges)")
                     continue
                 key = self._scalar(key_node)
-                line = mark_position(key_node.start_mark, self.lines)[0]
-                if key in first_line:
+                if key in first:
+                    line = mark_position(first[key].start_mark, self.lines)[0]
                     self._problem(
                         key_node,
-                        f"duplicate key {key_node.value!r} (first on line {first_line[key]})",
+                        f"duplicate key {key_node.value!r} (first on line {line})",
                     )
                     continue
-                first_line[key] = line
+                first[key] = key_node
                 result[key] = self.build(value_node, depth + 1)
             return result
         self._problem(node, "unsupported YAML node")  # pragma: no cover

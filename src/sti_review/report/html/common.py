@@ -70,7 +70,9 @@ def other_language(value: object) -> object:
 
 @cache
 def environment() -> jinja2.Environment:
-    env = jinja2.Environment(
+    from ... import templating
+
+    env = templating.environment(  # compiled once per tool version (a bytecode cache)
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

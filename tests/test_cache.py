@@ -1,0 +1,226 @@
+"""The rank cache (issue 17): a re-ranked call gives byte for byte what a cold run gives, after
+files change, appear, disappear or break, and whatever state the cache database is in."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from sti_review import callfolder
+from sti_review.cache import CallCache, cache_dir, rubric_fingerprint, scope
+from sti_review.ranking import rank_call
+from tests.calls import proposal_yaml, review_yaml, simple_call
+
+SPEC = {
+    "P-1": ("joint_research", {"A": 4, "B": 4, "C": 4, "X": 4, "JR": 4}, 100.0),
+    "P-2": ("brain_circulation", {"A": 3.5, "B": 3, "C": 4, "X": 3, "BC": 4}, 50.0),
+    "P-3": ("other", {"A": 2, "B": 2, "C": 2, "X": 2}, 80.0),
+    "P-4": ("joint_research", {"A": 3, "B": 4.5, "C": 3, "X": 3.5, "JR": 3}, 70.0),
+}
+
+
+@pytest.fixture
+def call(tmp_path: Path) -> Path:
+    return simple_call(tmp_path / "call", SPEC)
+
+
+@pytest.fixture
+def cache_env(tmp_path: Path) -> dict[str, str | None]:
+    return {"STI_REVIEW_CACHE": str(tmp_path / "cache")}
+
+
+def ranked(invoke, call: Path, env, *extra: str) -> tuple[int, str, str]:
+    r = invoke("rank", call, "--format", "json", "--fund", "2", *extra, env=env)
+    return r.exit_code, r.stdout, r.stderr
+
+
+def assert_same_as_cold(invoke, call: Path, env) -> str:
+    """A cached run (twice: filling, then using the cache) gives what --no-cache gives."""
+    cold = ranked(invoke, call, env, "--no-cache")
+    first = ranked(invoke, call, env)
+    again = ranked(invoke, call, env)
+    assert first == cold
+    assert again == cold
+    return cold[1]
+
+
+def test_warm_run_is_identical_and_uses_the_cache(invoke, call, cache_env):
+    out = assert_same_as_cold(invoke, call, cache_env)
+    assert [r["id"] for r in json.loads(out)["proposals"]][:2] == ["P-1", "P-4"]
+    assert (Path(cache_env["STI_REVIEW_CACHE"]) / "calls.sqlite3").is_file()
+
+
+def test_no_cache_writes_no_cache(invoke, call, cache_env):
+    ranked(invoke, call, cache_env, "--no-cache")
+    assert not (Path(cache_env["STI_REVIEW_CACHE"]) / "calls.sqlite3").exists()
+
+
+def rewrite(path: Path, text: str) -> None:
+    """Write and give the file an old time (later than before), so that the cache trusts its
+    stamp next time: only a changed stamp or hash makes it read the file again."""
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(1_650_000_000_000_000_000, 1_650_000_000_000_000_000))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "score",
+        "same_size_new_time",
+        "add_review",
+        "delete_review",
+        "add_proposal",
+        "delete_proposal",
+        "corrupt_review",
+        "corrupt_proposal",
+        "review_moves",
+        "not_utf8",
+    ],
+)
+def test_changes_between_runs(invoke, call, cache_env, change):
+    for p in call.rglob("*.yaml"):
+        os.utime(p, ns=(1_600_000_000_000_000_000, 1_600_000_000_000_000_000))
+    before = assert_same_as_cold(invoke, call, cache_env)
+    review = call / "reviews" / "P-3" / "r0.yaml"
+    if change == "score":
+        rewrite(review, review_yaml("P-3", "審査員0", {"A": 5, "B": 5, "C": 5, "X": 5}, "other"))
+    elif change == "same_size_new_time":
+        # same length, other score: only the hash can tell
+        text = review.read_text(encoding="utf-8").replace("score: 2,", "score: 5,", 1)
+        rewrite(review, text)
+        os.utime(review, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+    elif change == "add_review":
+        rewrite(call / "reviews" / "P-3" / "r9.yaml", review_yaml("P-3", "追加", {"A": 5}, "other"))
+    elif change == "delete_review":
+        (call / "reviews" / "P-1" / "r1.yaml").unlink()
+    elif change == "add_proposal":
+        rewrite(call / "proposals" / "P-9.yaml", proposal_yaml("P-9", "other", budget=10))
+    elif change == "delete_proposal":
+        (call / "proposals" / "P-2.yaml").unlink()
+    elif change == "corrupt_review":
+        rewrite(review, "proposal: P-3\nanswers: [unclosed\n")
+    elif change == "corrupt_proposal":
+        rewrite(call / "proposals" / "P-1.yaml", "id: P-1\ntitle: : :\n\tbad")
+    elif change == "review_moves":
+        text = review.read_text(encoding="utf-8").replace("proposal: P-3", "proposal: P-4")
+        rewrite(review, text)
+    elif change == "not_utf8":
+        review.write_bytes("proposal: P-3\nreviewer: 審査員\n".encode("cp932"))
+    after = assert_same_as_cold(invoke, call, cache_env)
+    assert after != before
+
+
+def test_changed_rubric_is_never_served_from_the_cache(tmp_path, examples):
+    import shutil
+
+    from sti_review.rubric import default_rubric_dir
+
+    rubric = tmp_path / "rubric"
+    shutil.copytree(default_rubric_dir(), rubric)
+    before = rubric_fingerprint(rubric)
+    section = next((rubric / "sections").glob("*.yaml"))
+    section.write_text(section.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert rubric_fingerprint(rubric) != before
+    assert scope(rubric, "rank") != scope(None, "rank")
+
+
+def test_new_version_is_a_new_scope(monkeypatch):
+    old = scope(None, "rank")
+    monkeypatch.setattr("sti_review.cache.__version__", "999.0")
+    assert scope(None, "rank") != old
+
+
+@pytest.mark.parametrize("state", ["garbage", "empty_file", "folder_is_a_file", "read_only"])
+def test_broken_cache_never_fails_the_command(invoke, call, tmp_path, state):
+    folder = tmp_path / "cache"
+    env = {"STI_REVIEW_CACHE": str(folder)}
+    cold = ranked(invoke, call, env, "--no-cache")
+    if state == "garbage":
+        folder.mkdir()
+        (folder / "calls.sqlite3").write_bytes(b"this is not a database" * 100)
+    elif state == "empty_file":
+        folder.mkdir()
+        (folder / "calls.sqlite3").write_bytes(b"")
+    elif state == "folder_is_a_file":
+        folder.write_text("not a folder")
+    elif state == "read_only":
+        ranked(invoke, call, env)  # fill it
+        (call / "reviews" / "P-3" / "r0.yaml").write_text(
+            review_yaml("P-3", "審査員0", {"A": 5, "B": 5, "C": 5, "X": 5}, "other"), encoding="utf-8"
+        )
+        cold = ranked(invoke, call, env, "--no-cache")
+        for f in folder.iterdir():
+            f.chmod(0o444)
+        folder.chmod(0o555)
+    try:
+        code, out, err = ranked(invoke, call, env)
+    finally:
+        if folder.is_dir():
+            folder.chmod(0o755)
+    assert (code, out) == cold[:2]
+    assert err.count("warning:") <= 1
+    assert "Traceback" not in err
+
+
+def test_damaged_entries_are_misses(call, tmp_path, monkeypatch):
+    monkeypatch.setenv("STI_REVIEW_CACHE", str(tmp_path / "cache"))
+    cold = rank_call(call, fund=2)
+    rank_call(call, fund=2, cache=True)
+    import sqlite3
+
+    db = sqlite3.connect(cache_dir() / "calls.sqlite3")
+    db.execute("UPDATE files_2 SET result = x'00ff'")
+    db.execute("UPDATE rows_2 SET result = x'00ff'")
+    db.commit()
+    db.close()
+    warm = rank_call(call, fund=2, cache=True)
+    assert [(r.id, r.rank, r.status) for r in warm.rows] == [(r.id, r.rank, r.status) for r in cold.rows]
+
+
+def test_worker_pool_with_cache_gives_the_cold_result(call, tmp_path, monkeypatch):
+    """The pool path: files read by workers are cached by the main process."""
+    monkeypatch.setenv("STI_REVIEW_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(callfolder, "PARALLEL_FROM", 1)
+
+    def summary(r):
+        return [(x.id, x.rank, x.status, x.weighted_percent, x.review_files) for x in r.rows]
+
+    cold = summary(rank_call(call, fund=2, workers=2))
+    assert summary(rank_call(call, fund=2, workers=2, cache=True)) == cold
+    (call / "reviews" / "P-2" / "r0.yaml").unlink()
+    cold2 = summary(rank_call(call, fund=2, workers=2))
+    assert cold2 != cold
+    assert summary(rank_call(call, fund=2, workers=2, cache=True)) == cold2
+    assert summary(rank_call(call, fund=2, workers=1, cache=True)) == cold2
+
+
+def test_cache_folder_follows_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("STI_REVIEW_CACHE", str(tmp_path / "a"))
+    assert cache_dir() == tmp_path / "a"
+    monkeypatch.delenv("STI_REVIEW_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_dir() == tmp_path / "xdg" / "sti-review"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache_dir() == tmp_path / "home" / ".cache" / "sti-review"
+
+
+def test_one_warning_only(tmp_path):
+    warnings: list[str] = []
+    (tmp_path / "f").write_text("x")
+    c = CallCache(tmp_path / "f", b"s", warnings.append)
+    c.load_files(["a"], {"a": (1, 1)})
+    c.load_rows([b"k"])
+    c.commit()
+    assert len(warnings) == 1
+
+
+def test_jobs_option(invoke, call, cache_env):
+    one = ranked(invoke, call, cache_env, "--jobs", "1", "--no-cache")
+    assert one == ranked(invoke, call, cache_env, "--jobs", "2")
+    bad = invoke("rank", call, "--jobs", "0", env=cache_env)
+    assert bad.exit_code == 2
+    assert "Traceback" not in bad.output
