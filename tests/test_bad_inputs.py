@@ -423,4 +423,4 @@ def test_a_terminal_that_cannot_show_japanese(encoding):
         assert proc.returncode in (0, 2), proc.stderr
         assert b"internal error" not in proc.stderr and b"Traceback" not in proc.stderr
         outputs.append(proc.stdout)
-    assert b"\\u5408\\u683c" in outputs[0]  # the outcome, 合格, escaped
+    assert b"\\u63a1\\u629e\\u5019\\u88dc" in outputs[0]  # the outcome, 採択候補, escaped

@@ -174,8 +174,8 @@ def test_markdown_output(invoke):
     assert result.exit_code == 1
     md = result.stdout
     assert md.startswith("# 事前チェックの結果")
-    assert "| JR-2026-202 |" in md and "❌ 不合格" in md and "✅ 合格" in md
-    assert "| 重大度 | 観点 | 箇所 | 指摘 |" in md
+    assert "| JR-2026-202 |" in md and "❌ 要確認" in md and "✅ 問題なし" in md
+    assert "| 重大度 | 評価項目 | 箇所 | 指摘 |" in md
     assert "partners\\[0\\].country" in md  # Markdown specials in fields are escaped
     assert "_指摘はありません_" in md
 
@@ -183,7 +183,7 @@ def test_markdown_output(invoke):
 def test_terminal_output_in_japanese(invoke):
     result = invoke("check", GAPS_JA, "--lang", "ja")
     assert "✗ エラー" in result.stdout and "! 警告" in result.stdout and "i 注記" in result.stdout
-    assert "不合格" in result.stdout
+    assert "要確認" in result.stdout
     assert "JR3 人社系・産業界を含むチーム構成" in result.stdout
 
 

@@ -290,7 +290,7 @@ def test_procedures_present_baseline(tmp_path, lang):
     f = only(run(tmp_path, data), "a2-integrity-procedures")
     assert (f.severity, f.criterion, f.variant, f.field) == ("error", "A2", "missing", "integrity.procedures")
     assert f.items == ("export_control",)
-    assert "export_control" in f.message("ja") and "安全保障輸出管理" in f.message("ja")
+    assert "export_control" in f.message("ja") and "安全保障貿易管理（輸出管理）" in f.message("ja")
     assert "export control" in f.message("en")
 
 

@@ -81,7 +81,7 @@ def test_json_report_keeps_japanese_as_text(invoke):
     assert "タイ・チャオプラヤ川流域" in result.stdout  # not \\u escapes
     report = json.loads(result.stdout)
     assert report["outcome"] == "pass"
-    assert report["outcome_label"] == "合格"
+    assert report["outcome_label"] == "採択候補"
 
 
 def test_tests_data_reviews_give_their_outcomes(invoke):
@@ -203,7 +203,7 @@ def test_output_file_gets_the_markdown(invoke, tmp_path):
     assert result.exit_code == 0, result.stderr
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# 審査結果: タイ・チャオプラヤ川流域")
-    assert "**合格**" in text
+    assert "**採択候補**" in text
     assert result.stdout == ""
 
 
@@ -247,12 +247,12 @@ def test_output_into_a_missing_folder_is_a_clean_error(invoke, tmp_path):
 @pytest.mark.parametrize(
     ("args", "env", "heading"),
     [
-        (["--lang", "ja"], {}, "## 結果:"),
+        (["--lang", "ja"], {}, "## 判定結果:"),
         (["--lang", "en"], {}, "## Outcome:"),
-        ([], {"STI_REVIEW_LANG": "ja"}, "## 結果:"),
+        ([], {"STI_REVIEW_LANG": "ja"}, "## 判定結果:"),
         ([], {"STI_REVIEW_LANG": "en"}, "## Outcome:"),
         (["--lang", "en"], {"STI_REVIEW_LANG": "ja"}, "## Outcome:"),
-        ([], {"LANG": "ja_JP.UTF-8"}, "## 結果:"),
+        ([], {"LANG": "ja_JP.UTF-8"}, "## 判定結果:"),
         ([], {}, "## Outcome:"),
     ],
     ids=["flag-ja", "flag-en", "env-ja", "env-en", "flag-beats-env", "locale-ja", "default-en"],
@@ -265,7 +265,7 @@ def test_language(invoke, args, env, heading):
 
 def test_terminal_report_in_japanese(invoke):
     result = invoke("assess", EXAMPLES / "jr-border-surveillance-ai.yaml", "--lang", "ja")
-    assert "結果: 要件不適合" in result.stdout
+    assert "判定結果: 要件不適合" in result.stdout
     assert "審査結果" in result.stdout
 
 

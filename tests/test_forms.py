@@ -150,7 +150,7 @@ def test_template_has_every_criterion_heading_with_question(form):
     expected = [c for c in ALL_IDS if not c.startswith("BC") and c != "X3"]
     assert [h.split()[0] for h in heads] == expected
     text = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
-    assert "問い" in text and "国コード（ISO 2文字）" in text
+    assert "評価の観点" in text and "国コード（ISO 2文字）" in text
 
 
 def test_round_trip_template_fill_import_validate(invoke, form, tmp_path):

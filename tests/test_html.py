@@ -163,7 +163,7 @@ def test_assessment_page_has_every_section_and_criterion(invoke, name, lang):
 def test_assessment_page_words_follow_the_language(invoke):
     ja = parse(html_of(invoke, "assess", EXAMPLES / "satreps-flood-ews-th.yaml", lang="ja")).all_text
     en = parse(html_of(invoke, "assess", EXAMPLES / "satreps-flood-ews-th.yaml", lang="en")).all_text
-    assert "結果: 合格" in ja and "区分評点" in ja
+    assert "判定結果: 採択候補" in ja and "目的別評点" in ja
     assert "Outcome: pass" in en and "Section score" in en
     title = "タイ・チャオプラヤ川流域における自治体協働型洪水早期警戒システムの開発と社会実装"
     assert title in ja and title in en  # what applicants wrote is shown as written
@@ -259,7 +259,8 @@ def test_ranking_page_has_the_funding_line_and_border_zone(invoke, lang):
 def test_ranking_by_budget(invoke):
     page = html_of(invoke, "rank", CALL, "--budget", "600,000,000", lang="ja")
     parsed = assert_page(page, "ja")
-    assert "採択ライン: 予算 6億円（採択 4 件、計 5億7,200万円、残額 2,800万円）" in parsed.all_text
+    line = "採択ライン：予算総額 6億円（ライン内4件、申請額計 5億7,200万円、残額 2,800万円）"
+    assert line in parsed.all_text
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
@@ -427,12 +428,12 @@ def test_output_file_is_never_overwritten_without_force(invoke, tmp_path):
     result = invoke("assess", proposal, "-f", "html", "-o", out, "--lang", "en")
     assert result.exit_code == 0 and "wrote" in result.stderr
     written = out.read_bytes()
-    assert written.startswith(b"<!DOCTYPE html>") and "合格".encode() not in written
+    assert written.startswith(b"<!DOCTYPE html>") and "採択候補".encode() not in written
     again = invoke("assess", proposal, "-f", "html", "-o", out, "--lang", "ja")
     assert again.exit_code == 2 and "--force" in again.stderr
     assert out.read_bytes() == written
     forced = invoke("assess", proposal, "-f", "html", "-o", out, "--lang", "ja", "--force")
-    assert forced.exit_code == 0 and "合格".encode() in out.read_bytes()
+    assert forced.exit_code == 0 and "採択候補".encode() in out.read_bytes()
     for command in (("rank", CALL), ("consolidate", JR03, CALL / "reviews/CALL26-JR-03")):
         refused = invoke(*command, "-f", "html", "-o", out)
         assert refused.exit_code == 2 and out.read_bytes() != written

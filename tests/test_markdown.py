@@ -64,7 +64,7 @@ def test_example_tables_are_well_formed(example_markdown):
 
 
 def test_example_report_has_sections_gates_and_totals(example_markdown):
-    for heading in ("## 結果:", "## A ", "## B ", "## C ", "## X ", "## 要件（ゲート）", "## 合計"):
+    for heading in ("## 判定結果:", "## A ", "## B ", "## C ", "## X ", "## 要件（適否判定）", "## 合計点"):
         assert heading in example_markdown
 
 

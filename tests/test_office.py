@@ -40,12 +40,12 @@ def test_assess_docx_leads_with_the_outcome_and_keeps_japanese(invoke, tmp_path)
     assert result.exit_code == 0, result.stderr
     heads = headings(out)
     assert heads[0][0] == "Title" and "タイ・チャオプラヤ川流域" in heads[0][1]
-    assert heads[1] == ("Heading1", "結果: 合格")
+    assert heads[1] == ("Heading1", "判定結果: 採択候補")
     text = doc_text(out)
-    assert "全ての要件を満たし、全ての区分と合計が基準以上です" in text
+    assert "全ての要件が「適」であり、各目的別評点及び合計点が基準点以上である" in text
     # page 1 (before the first page break) holds the outcome and the total against its threshold
     first_page = text.split("提案\n")[0]
-    assert "合計（重みなし）" in first_page and "20.3 / 25" in first_page and "16.67" in first_page
+    assert "合計点（重み付けなし）" in first_page and "20.3 / 25" in first_page and "16.67" in first_page
     for cid in [c for c in ALL_IDS if not c.startswith(("BC", "X3"))]:
         assert f"\n{cid}\n" in text, cid
     assert not any(ch in text for ch in "✅❌⚠⛔⏳")
@@ -115,8 +115,9 @@ def test_rank_xlsx_funding_line_ties_and_yen(invoke, tmp_path):
     assert head[:4] == ["順位", "同点", "ID", "課題名"] and "申請額" in head
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
     assert [r[0] for r in rows[:3]] == [1, 2, 3]
-    status = head.index("採否")
-    assert [r[status] for r in rows[:3]] == ["採択"] * 3 and rows[3][status] != "採択"
+    status = head.index("状況")
+    inside = "ライン内（採択候補）"
+    assert [r[status] for r in rows[:3]] == [inside] * 3 and rows[3][status] != inside
     # the funding line: a thick line under the last funded row, and nowhere else
     assert ws.cell(row=4, column=1).border.bottom.style == "thick"
     assert ws.cell(row=5, column=1).border.bottom.style != "thick"
@@ -126,9 +127,9 @@ def test_rank_xlsx_funding_line_ties_and_yen(invoke, tmp_path):
     assert any(r[1] == "=" for r in rows)  # tie marks
     ids = {r[2] for r in rows}
     assert len(ids) == 11 and "CALL26-JR-03" in ids
-    raw = wb["評点（審査者別）"]
+    raw = wb["評点（審査委員別）"]
     raw_head = [c.value for c in raw[1]]
-    assert raw_head[:3] == ["ID", "審査者", "役割"] and "A1" in raw_head and "JR7" in raw_head
+    assert raw_head[:3] == ["ID", "審査委員", "役割"] and "A1" in raw_head and "JR7" in raw_head
     raw_rows = list(raw.iter_rows(min_row=2, values_only=True))
     assert len(raw_rows) >= 20
     assert any(isinstance(v, float) for v in raw_rows[0][3:])
@@ -220,18 +221,18 @@ def test_rank_docx_has_every_proposal_and_the_funding_line(invoke, tmp_path):
     ids = [r[1] for r in rows[1:]]
     line = next(i for i, r in enumerate(rows) if "採択ライン" in r[0])
     assert line == 4  # under the third funded proposal
-    assert all(r[-2] == "採択" for r in rows[1:4]) and rows[5][-2] == "不採択"
+    assert all(r[-2] == "ライン内（採択候補）" for r in rows[1:4]) and rows[5][-2] == "ライン外"
     text = doc_text(out)
     for n in ("BC-01", "BC-02", "BC-03", "JR-01", "JR-02", "JR-03", "JR-04", "JR-05", "OT-01", "OT-02"):
         assert f"CALL26-{n}" in ids or f"CALL26-{n}" in text
-    assert headings(out)[1][1].startswith("採択ライン: 上位 3 件")
+    assert headings(out)[1][1].startswith("採択ライン：上位3件")
 
 
 def test_consolidate_docx_and_xlsx_show_the_panel_outcome_and_raw_scores(invoke, tmp_path):
     args = ("consolidate", CALL / "proposals/CALL26-JR-03.yaml", CALL / "reviews/CALL26-JR-03")
     out = tmp_path / "c.docx"
     assert invoke(*args, "-f", "docx", "-o", out, "--lang", "ja").exit_code == 0
-    assert headings(out)[1][1] == "パネルの結果: 条件付き合格（確定）"
+    assert headings(out)[1][1] == "パネルとしての判定結果: 条件付採択候補（確定）"
     assert "病院排水検体の採取" in doc_text(out)  # the condition, in full
     book = tmp_path / "c.xlsx"
     assert invoke(*args, "-f", "xlsx", "-o", book, "--lang", "en").exit_code == 0

@@ -41,7 +41,7 @@ def test_consolidate_markdown_shows_both_individual_and_consensus(invoke):
     result = invoke("consolidate", JR03, CALL / "reviews/CALL26-JR-03", "-f", "markdown", "--lang", "ja")
     assert result.exit_code == 0, result.stderr
     out = result.stdout
-    assert "## パネルの結果: ⚠️ **条件付き合格** (確定)" in out
+    assert "## パネルとしての判定結果: ⚠️ **条件付採択候補** (確定)" in out
     assert (
         "| B3 | 社会実装への道筋 | 3.5 | 4.5 | 2 | 2 | 3.5 | 3.33 | 4.5 | 2.5 | **3.5** (合議) | 合議済 |"
         in out
@@ -103,7 +103,7 @@ def test_rank_markdown(invoke):
     result = invoke("rank", CALL, "--budget", "600,000,000", "-f", "markdown", "--lang", "ja")
     assert result.exit_code == 0, result.stderr
     out = result.stdout
-    assert "**採択ライン: 予算 6億円（採択 4 件、計 5億7,200万円、残額 2,800万円）**" in out
+    assert "**採択ライン：予算総額 6億円（ライン内4件、申請額計 5億7,200万円、残額 2,800万円）**" in out
     assert "| **採択ライン** |" in out
     assert "## 再審査の対象" in out and "- **CALL26-JR-05**" in out
 
@@ -118,7 +118,7 @@ def test_rank_csv_opens_in_a_spreadsheet(invoke, tmp_path):
     assert [r["id"] for r in rows][:3] == ["CALL26-BC-01", "CALL26-JR-01", "CALL26-JR-02"]
     jr01 = rows[1]
     assert jr01["title"].startswith("メコンデルタ") and jr01["status"] == "funded"
-    assert jr01["outcome_label"] == "合格" and jr01["budget"] == "182000000"
+    assert jr01["outcome_label"] == "採択候補" and jr01["budget"] == "182000000"
     assert [r["id"] for r in rows if r["border_zone"] == "yes"] == ["CALL26-JR-04", "CALL26-BC-02"]
     assert {r["outcome"] for r in rows} == {
         "pass",

@@ -489,9 +489,9 @@ def test_japanese_prompts_and_input(proposal):
     ]
     _, prompter, _ = walk(proposal, answers, lang="ja", default_reviewer="山田 花子")
     text = prompter.transcript
-    assert "回答する観点: 17 件（A 3・B 4・C 4・X 6）" in text
-    assert "問い" in text and "評価の目安" in text
-    assert "A1 評点 0–5（0.5 刻み、該当なしは na）" in prompter.prompts
+    assert "回答する評価項目：17件（A 3・B 4・C 4・X 6）" in text
+    assert "評価の観点" in text and "評価の目安" in text
+    assert "A1 評点 0〜5（0.5刻み、該当なしは na）" in prompter.prompts
     assert "A2 判定  p = 適 · c = 条件付き適 · f = 不適" in prompter.prompts
     assert "✓ A1 4.5 優れている — 保存しました" in text
     data = saved(proposal)

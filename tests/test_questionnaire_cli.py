@@ -113,9 +113,9 @@ def test_end_of_input_saves_and_says_how_to_resume(invoke, proposal):
     )
     assert result.exit_code == 130
     err = result.stderr
-    assert "中断しました。回答は ocean.review.yaml に保存されています（2/17 件）。" in err
+    assert "中断しました。回答は ocean.review.yaml に保存されています（2/17件）。" in err
     assert "入力途中だった A3 は保存していません" in err
-    assert "再開するには: sti-review assess ocean.yaml --lang ja --interactive" in err
+    assert "再開するには：sti-review assess ocean.yaml --lang ja --interactive" in err
     assert answers() == {"A1": {"score": 4}, "A2": {"verdict": "pass"}}
 
 
@@ -143,7 +143,7 @@ def test_japanese_input_and_messages(invoke, proposal):
     result = invoke("assess", proposal, "--interactive", "--lang", "ja", input=lines(*script))
     assert result.exit_code == 130
     assert "✓ A1 4.5 優れている — 保存しました" in result.stdout
-    assert "保存しました: ocean.review.yaml（2/17 件回答済み）。" in result.stderr
+    assert "保存しました：ocean.review.yaml（2/17件 回答済み）。" in result.stderr
     text = REVIEW.read_text(encoding="utf-8")
     assert "reviewer: 山田 花子" in text
     assert answers()["A2"] == {

@@ -40,7 +40,7 @@ WORDS = {
         "verdict": "判定",
         "condition": "条件",
         "comment": "コメント",
-        "summary": "変更する観点の ID",
+        "summary": "変更する評価項目の ID",
     },
 }
 
@@ -161,7 +161,7 @@ def test_an_interrupt_then_resume_equals_typing_in_one_go(tmp_path):
     # In one go, in Japanese.
     one = folder_with_proposal(tmp_path / "one-go")
     child = spawn(one, "--lang", "ja")
-    child.expect_exact("審査者のお名前")
+    child.expect_exact("審査委員のお名前")
     child.sendline("山田 花子")
     for cid in ORDER:
         answer(child, cid, "ja")
@@ -172,7 +172,7 @@ def test_an_interrupt_then_resume_equals_typing_in_one_go(tmp_path):
     # Interrupted (Ctrl-C) while typing B3's comment ...
     two = folder_with_proposal(tmp_path / "interrupted")
     child = spawn(two, "--lang", "ja")
-    child.expect_exact("審査者のお名前")
+    child.expect_exact("審査委員のお名前")
     child.sendline("山田 花子")
     for cid in ORDER[:5]:
         answer(child, cid, "ja")
@@ -182,9 +182,9 @@ def test_an_interrupt_then_resume_equals_typing_in_one_go(tmp_path):
     child.send("途中まで")
     child.expect_exact("途中まで")  # echoed: the line editor is reading, so Ctrl-C reaches input()
     child.sendintr()
-    child.expect_exact("中断しました。回答は ocean.review.yaml に保存されています（5/17 件）。")
+    child.expect_exact("中断しました。回答は ocean.review.yaml に保存されています（5/17件）。")
     child.expect_exact("入力途中だった B3 は保存していません")
-    child.expect_exact("再開するには: sti-review assess ocean.yaml --lang ja")
+    child.expect_exact("再開するには：sti-review assess ocean.yaml --lang ja")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130

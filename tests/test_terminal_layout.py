@@ -62,7 +62,7 @@ def test_portfolio_codes_are_never_split(invoke):
 def test_budget_the_way_users_write_it(invoke, budget):
     result = invoke("rank", CALL, "--budget", budget, "--lang", "ja", env={"COLUMNS": "120"})
     assert result.exit_code == 0, result.stderr
-    assert "予算 4億円" in result.stdout
+    assert "予算総額 4億円" in result.stdout
     assert "1億8,200万円" in result.stdout  # a proposal's budget, with its unit
 
 

@@ -697,7 +697,7 @@ _REFERENCES = {
         en="Objective id '{value}' is not in the rubric {rubric}.{hint}",
     ),
     "unknown_criterion": Text(
-        ja="観点ID「{value}」は評価基準 {rubric} にありません。{hint}",
+        ja="評価項目ID「{value}」は評価基準 {rubric} にありません。{hint}",
         en="Criterion id '{value}' is not in the rubric {rubric}.{hint}",
     ),
     "hint": Text(ja="{close} のことですか？", en=" Did you mean {close}?"),

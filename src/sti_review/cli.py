@@ -201,10 +201,12 @@ def _user_errors() -> Iterator[None]:
         yield
     except InputError as exc:
         for problem in exc.problems:
-            _err(_say("cli.error", message=problem))
+            _err(_say("cli.error", message=problem.render(_RUN_LANG[0])))
         raise typer.Exit(exc.exit_code) from None
     except StiReviewError as exc:
-        _err(_say("cli.error", message=exc))
+        from .errors import render
+
+        _err(_say("cli.error", message=render(exc.args[0], _RUN_LANG[0]) if len(exc.args) == 1 else exc))
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         _err(_say("cli.interrupted"))
@@ -388,7 +390,7 @@ def validate(
             if result.problems:
                 bad += 1
                 for problem in result.problems:
-                    _err(_say("cli.error", message=problem))
+                    _err(_say("cli.error", message=problem.render(_RUN_LANG[0])))
             else:
                 sys.stdout.write(_say("cli.ok", path=printable(str(result.path)), kind=result.kind) + "\n")
         if bad:
@@ -457,7 +459,7 @@ def check(
             except InputError as exc:
                 invalid.append((str(path), exc.problems))
                 for problem in exc.problems:
-                    _err(_say("cli.error", message=problem))
+                    _err(_say("cli.error", message=problem.render(_RUN_LANG[0])))
         failed = any(r.failed(strict) for r in results)
         from .report.views import FindingsView
 
@@ -673,7 +675,7 @@ def rank(
         _show(RankingView(ranking), format, language, output, force)
         if ranking.problems:
             for problem in ranking.problems:
-                _err(_say("cli.error", message=problem))
+                _err(_say("cli.error", message=problem.render(_RUN_LANG[0])))
             files = len({p.file for p in ranking.problems})
             _err(_say("cli.ranked_invalid", files=files, n=len(ranking.invalid)))
             raise typer.Exit(2)
@@ -742,7 +744,7 @@ def portfolio(
         _show(PortfolioView(pmap), format, language, output, force)
         if data.problems:
             for problem in data.problems:
-                _err(_say("cli.error", message=problem))
+                _err(_say("cli.error", message=problem.render(_RUN_LANG[0])))
             _err(_say("cli.left_off_map", files=len({p.file for p in data.problems})))
             raise typer.Exit(2)
 

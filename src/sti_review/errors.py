@@ -6,6 +6,54 @@ import os
 from dataclasses import dataclass
 
 
+class Text(str):
+    """A message of ours, said in the user's language when it is shown.
+
+    As a ``str`` it is the English text (for library users, logs, ``str(problem)``); it also
+    carries its catalogue key and values, so the CLI can say it in the language of the run
+    with ``render(text, lang)``. Values may be Texts themselves (a hint inside a message).
+    ``a + b`` with a Text keeps both parts renderable.
+    """
+
+    key: str
+    values: dict[str, object]
+    parts: tuple[object, ...]
+
+    def __new__(cls, key: str, /, **values: object) -> Text:
+        from .i18n import t
+
+        self = super().__new__(cls, t(key, "en", **values) if values else t(key, "en"))
+        self.key, self.values, self.parts = key, values, ()
+        return self
+
+    @classmethod
+    def concat(cls, *parts: object) -> Text:
+        self = str.__new__(cls, "".join(str(p) for p in parts))
+        self.key, self.values, self.parts = "", {}, parts
+        return self
+
+    def __add__(self, other: object) -> Text:  # type: ignore[override]
+        return Text.concat(self, other)
+
+    def __radd__(self, other: object) -> Text:
+        return Text.concat(other, self)
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (str, (str(self),))
+
+
+def render(text: object, lang: str) -> str:
+    """``text`` in ``lang`` when it is a Text of ours, else as it is."""
+    if not isinstance(text, Text):
+        return str(text)
+    if text.parts:
+        return "".join(render(p, lang) for p in text.parts)
+    from .i18n import t
+
+    values = {k: render(v, lang) if isinstance(v, Text) else v for k, v in text.values.items()}
+    return t(text.key, lang, **values)
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with one input file, located as precisely as we can."""
@@ -25,6 +73,11 @@ class Problem:
         field = f" {self.field}:" if self.field else ""
         return f"{where}:{field} {self.message}"
 
+    def render(self, lang: str) -> str:
+        """As ``str()``, with the message (never the location) in ``lang``."""
+        where = str(self)[: len(str(self)) - len(str(self.message))]
+        return where + render(self.message, lang)
+
 
 # A file with thousands of mistakes (a generated or mangled file) gets the first ones and a
 # count: a list of 50,000 lines helps nobody, and finding a "did you mean" hint for each would
@@ -34,9 +87,7 @@ MAX_PROBLEMS = 200
 
 def more_problems(file: str, count: int) -> Problem:
     """The problem that stands for ``count`` further problems not listed."""
-    return Problem(
-        file, None, None, None, f"{count:,} more problems not listed (the first {MAX_PROBLEMS} are)"
-    )
+    return Problem(file, None, None, None, Text("err.more_problems", count=f"{count:,}", first=MAX_PROBLEMS))
 
 
 class StiReviewError(Exception):
@@ -73,12 +124,12 @@ def input_error(
     return InputError([Problem(file, line, column, field, message)])
 
 
-def did_you_mean(value: str, known: list[str]) -> str:
+def did_you_mean(value: str, known: list[str]) -> str:  # a Text, or ""
     """' (did you mean A1?)' for a near miss (case-insensitive), else ''."""
     from .rules import suggestion
 
     close = suggestion(value, known, fold_case=True)
-    return f" (did you mean {close}?)" if close else ""
+    return Text("err.did_you_mean", value=close) if close else ""
 
 
 # Why an operating-system call on a path failed, in the user's words (both languages).

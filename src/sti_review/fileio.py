@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import InputError, Problem
+from .errors import InputError, Problem, Text
 
 _REASONS = {
     errno.ENOSPC: "the disk is full",
@@ -55,9 +55,9 @@ def _not_regular(shown: str, mode: int) -> InputError:
 def read_reason(exc: OSError) -> str:
     """Why a file could not be read, in words."""
     if isinstance(exc, FileNotFoundError):
-        return "no such file"
+        return Text("err.no_such_file")
     if isinstance(exc, PermissionError):
-        return "permission denied"
+        return Text("err.permission_denied")
     reason = _REASONS.get(exc.errno or 0)
     return reason if reason else f"cannot be read ({exc.strerror or exc})"
 
@@ -92,7 +92,7 @@ def read_regular(path: str | os.PathLike[str], limit: int, shown: str | None = N
         message = read_reason(exc)
         if message in ("no such file", "permission denied") or message.startswith("cannot be read"):
             raise _error(shown, message) from None
-        raise _error(shown, f"cannot be read: {message}") from None
+        raise _error(shown, Text("err.cannot_read", reason=message)) from None
 
 
 def _error(shown: str, message: str) -> InputError:
@@ -101,7 +101,7 @@ def _error(shown: str, message: str) -> InputError:
 
 def _cannot_write(shown: str, exc: OSError) -> InputError:
     reason = _REASONS.get(exc.errno or 0, exc.strerror or str(exc))
-    return _error(shown, f"cannot be written: {reason}; nothing was changed")
+    return _error(shown, Text("err.cannot_write", reason=reason))
 
 
 def _existing(path: Path, shown: str) -> os.stat_result | None:
@@ -134,9 +134,9 @@ def refuse_existing(path: str | Path, force: bool) -> None:
     if stat.S_ISDIR(st.st_mode):
         raise _error(shown, "is a directory")
     if not stat.S_ISREG(st.st_mode):
-        raise _error(shown, "is not a regular file; nothing was written")
+        raise _error(shown, Text("err.not_regular_written"))
     if not force:
-        raise _error(shown, "already exists; use --force to overwrite it")
+        raise _error(shown, Text("err.exists"))
 
 
 def _same(a: str, b: str) -> bool:
@@ -159,9 +159,9 @@ def refuse_own_input(output: str | Path, inputs: Iterable[str | Path | None]) ->
         if os.path.isdir(path):
             inside = out.startswith(os.path.realpath(path).rstrip(os.sep) + os.sep)
             if inside and out.lower().endswith((".yaml", ".yml")):
-                raise _error(shown, f"is inside the input folder {path}; write the report elsewhere")
+                raise _error(shown, Text("err.inside_input", path=str(path)))
         elif _same(output, path) or out == os.path.realpath(path):
-            raise _error(shown, f"is one of the command's inputs ({path}); write the report elsewhere")
+            raise _error(shown, Text("err.is_input", path=str(path)))
 
 
 def atomic_write(path: str | Path, text: str | bytes, *, force: bool = True) -> None:

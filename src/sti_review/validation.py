@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import MAX_PROBLEMS, InputError, Problem, more_problems
+from .errors import MAX_PROBLEMS, InputError, Problem, Text, more_problems
 from .yamlio import Document, gc_paused
 
 M = TypeVar("M", bound=BaseModel)
@@ -15,26 +15,28 @@ M = TypeVar("M", bound=BaseModel)
 def _message(err: dict[str, Any], model: type[BaseModel]) -> str:
     kind = err["type"]
     if kind == "missing":
-        return "required field is missing"
+        return Text("err.missing")
     if kind == "extra_forbidden":
-        return "unknown field"
+        return Text("err.unknown_field")
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
-        return f"must be one of {expected}, not {err.get('input')!r}"
+        return Text("err.one_of", expected=expected, value=repr(err.get("input")))
     if kind in ("model_type", "dict_type"):
-        return f"must be a mapping, not {_type_name(err.get('input'))}"
+        return Text("err.not_mapping", type=_type_name(err.get("input")))
     if kind == "list_type":
-        return f"must be a list, not {_type_name(err.get('input'))}"
+        return Text("err.not_list", type=_type_name(err.get("input")))
     if kind == "string_type":
-        return f"must be text, not {_type_name(err.get('input'))}"
+        return Text("err.not_text", type=_type_name(err.get("input")))
     if kind in ("float_type", "float_parsing", "int_type", "int_parsing"):
-        return f"must be a number, not {err.get('input')!r}"
+        return Text("err.not_number", value=repr(err.get("input")))
     if kind == "finite_number":
-        return f"must be a finite number, not {err.get('input')!r}"
+        return Text("err.not_finite", value=repr(err.get("input")))
     if kind in ("bool_type", "bool_parsing"):
-        return f"must be true or false, not {err.get('input')!r}"
+        return Text("err.not_bool", value=repr(err.get("input")))
     if kind == "value_error":
-        return str(err.get("ctx", {}).get("error", err["msg"]))
+        error = err.get("ctx", {}).get("error", err["msg"])
+        first = getattr(error, "args", ())[:1]
+        return first[0] if first and isinstance(first[0], Text) else str(error)
     msg = err["msg"]
     return msg[0].lower() + msg[1:] if msg else kind
 
@@ -46,15 +48,10 @@ def error_message(err: Any) -> str:
 
 def _type_name(value: Any) -> str:
     if value is None:
-        return "empty"
-    return {
-        dict: "a mapping",
-        list: "a list",
-        str: "text",
-        bool: "true/false",
-        int: "a number",
-        float: "a number",
-    }.get(type(value), type(value).__name__)
+        return Text("err.type_empty")
+    key = {dict: "mapping", list: "list", str: "text", bool: "bool", int: "number", float: "number"}
+    kind = key.get(type(value))
+    return Text("err.type_" + kind) if kind else type(value).__name__
 
 
 def problems_from(
@@ -112,7 +109,7 @@ def validate_mapping(doc: Document) -> None:
                     doc.path,
                     *doc.locate(()),
                     None,
-                    f"must be a YAML mapping, not {_type_name(doc.data)}",
+                    Text("err.not_yaml_mapping", type=_type_name(doc.data)),
                 )
             ]
         )

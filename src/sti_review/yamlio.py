@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError, Problem
+from .errors import InputError, Problem, Text
 from .fileio import read_regular
 
 try:  # libyaml is much faster; fall back to the pure-Python composer.
@@ -216,9 +216,9 @@ def read_text(path: str | os.PathLike[str], digest: list[bytes] | None = None) -
 
     def too_large(size: int | None) -> InputError:
         if size is None:  # a device or pipe: no size, read up to the limit
-            message = f"goes on past {MAX_BYTES:,} bytes; larger files are refused"
+            message = Text("err.too_big_stream", max=f"{MAX_BYTES:,}")
         else:
-            message = f"is {size:,} bytes; files over {MAX_BYTES:,} bytes are refused"
+            message = Text("err.too_big", size=f"{size:,}", max=f"{MAX_BYTES:,}")
         return InputError([Problem(shown, None, None, None, message)])
 
     raw = read_regular(path, MAX_BYTES, shown)
@@ -243,7 +243,6 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_EXPECTED = "sti-review reads UTF-8 (or UTF-16 with a byte-order mark)"
 
 
 def decode(raw: bytes, shown: str) -> str:
@@ -256,9 +255,9 @@ def decode(raw: bytes, shown: str) -> str:
     if encoding == "utf-8" and b"\x00" in raw[:8192]:
         sample = raw[:8192]
         if sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4:
-            message = f"looks like UTF-16 without a byte-order mark; {_EXPECTED}: re-save it as UTF-8"
+            message = Text("err.utf16_no_bom")
         else:
-            message = "is a binary file, expected YAML text"
+            message = Text("err.binary")
         raise InputError([Problem(shown, None, None, None, message)])
     try:
         return raw.decode(encoding)
@@ -277,7 +276,7 @@ def decode(raw: bytes, shown: str) -> str:
                     line,
                     column,
                     None,
-                    f"is not UTF-8 text (byte 0x{raw[exc.start]:02x}); {_EXPECTED}.{_encoding_hint(raw)}",
+                    Text("err.not_utf8", byte=f"0x{raw[exc.start]:02x}", hint=_encoding_hint(raw)),
                 )
             ]
         ) from None
@@ -291,8 +290,8 @@ def _encoding_hint(raw: bytes) -> str:
         except UnicodeDecodeError:
             continue
         if _KANA.search(text):
-            return f" It looks like {name}: re-save it as UTF-8."
-    return " Re-save it as UTF-8."
+            return Text("err.looks_like", encoding=name)
+    return Text("err.resave_utf8")
 
 
 def load_file(path: str | os.PathLike[str]) -> Document:
@@ -324,7 +323,7 @@ def parse(text: str, shown: str) -> Document:
                 _count_values(text, shown, lines)
             root, loader = _compose(text, shown, lines)
             if root is None:
-                raise InputError([Problem(shown, None, None, None, "is empty, expected a YAML mapping")])
+                raise InputError([Problem(shown, None, None, None, Text("err.empty_yaml"))])
             builder = _Builder(shown, loader, lines)
             data = builder.build(root, 0)
         if builder.problems:
@@ -342,9 +341,7 @@ def _compose(text: str, shown: str, lines: LineMap | None = None) -> tuple[yaml.
     try:
         loader = _Loader(text)
     except UnicodeEncodeError:  # lone surrogates: only in text from a caller, never from a file
-        raise InputError(
-            [Problem(shown, None, None, None, "contains text that is not valid Unicode")]
-        ) from None
+        raise InputError([Problem(shown, None, None, None, Text("err.not_unicode"))]) from None
     try:
         return loader.get_single_node(), loader
     except yaml.MarkedYAMLError as exc:
@@ -363,7 +360,7 @@ def _compose(text: str, shown: str, lines: LineMap | None = None) -> tuple[yaml.
                     line,
                     column,
                     None,
-                    f"YAML syntax error: {message}",
+                    Text("err.yaml_syntax", detail=message),
                 )
             ]
         ) from None
@@ -376,9 +373,7 @@ def _compose(text: str, shown: str, lines: LineMap | None = None) -> tuple[yaml.
     except yaml.YAMLError as exc:
         raise InputError([Problem(shown, None, None, None, f"YAML error: {exc}")]) from None
     except RecursionError:  # the pure-Python parser has no nesting limit of its own
-        raise InputError(
-            [Problem(shown, None, None, None, f"nested too deeply (more than {MAX_DEPTH} levels)")]
-        ) from None
+        raise InputError([Problem(shown, None, None, None, Text("err.too_deep", max=MAX_DEPTH))]) from None
     finally:
         loader.dispose()
 
@@ -450,31 +445,31 @@ class _Builder:
             self._problem(node, f"has more than {MAX_VALUES:,} values (an alias bomb?)")
             raise InputError(self.problems)
         if depth > MAX_DEPTH:
-            self._problem(node, f"nested too deeply (more than {MAX_DEPTH} levels)")
+            self._problem(node, Text("err.too_deep", max=MAX_DEPTH))
             raise InputError(self.problems)
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _TAG + "seq":
-                self._problem(node, f"YAML tag {node.tag!r} is not allowed")
+                self._problem(node, Text("err.tag", tag=repr(node.tag)))
                 return None
             return [self.build(child, depth + 1) for child in node.value]
         if isinstance(node, yaml.MappingNode):
             if node.tag != _TAG + "map":
-                self._problem(node, f"YAML tag {node.tag!r} is not allowed")
+                self._problem(node, Text("err.tag", tag=repr(node.tag)))
                 return None
             result: dict[Any, Any] = {}
             first: dict[Any, yaml.Node] = {}  # the line is looked up only for a duplicate
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _TAG + "merge":
-                    self._problem(key_node, "keys must be plain names (no lists, mappings or merges)")
+                    self._problem(key_node, Text("err.plain_keys"))
                     continue
                 key = self._scalar(key_node)
                 if key in first:
                     line = mark_position(first[key].start_mark, self.lines)[0]
                     self._problem(
                         key_node,
-                        f"duplicate key {key_node.value!r} (first on line {line})",
+                        Text("err.duplicate_key", name=repr(key_node.value), line=line),
                     )
                     continue
                 first[key] = key_node
@@ -504,5 +499,5 @@ class _Builder:
                 shown = node.value[:40] + ("…" if len(node.value) > 40 else "")
                 self._problem(node, f"cannot read {shown!r}: {reason}")
                 return None
-        self._problem(node, f"YAML tag {tag!r} is not allowed")
+        self._problem(node, Text("err.tag", tag=repr(tag)))
         return None

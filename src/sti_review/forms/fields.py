@@ -25,7 +25,7 @@ T = catalog(
         "rubric_line": ("評価基準: {ref}", "Rubric: {ref}"),
         "programme_line": ("事業区分: {programme}", "Programme: {programme}"),
         "criteria_intro": (
-            "次の観点ごとに、見出しの下に提案の内容を記入してください（注意書きの枠の後）。",
+            "次の評価項目ごとに、見出しの下に提案の内容を記入してください（注意書きの枠の後）。",
             "For each criterion below, write the proposal's text under its heading (after the "
             "instruction box).",
         ),
@@ -51,7 +51,7 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "kpis": ("成果指標（KPI）", "Key performance indicators (KPIs)"),
     "risks": ("リスクと対策", "Risks and mitigation"),
     "integrity": ("研究インテグリティ", "Research integrity"),
-    "criteria": ("審査観点ごとの記載", "Text per criterion"),
+    "criteria": ("評価項目ごとの記載", "Text per criterion"),
 }
 ORDER = tuple(HEADINGS)
 

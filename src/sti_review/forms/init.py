@@ -55,21 +55,21 @@ T = catalog(
             "Research integrity: the procedures in place (values below) and notes",
         ),
         "sections": (
-            "観点ごとの記載（観点IDごとに、問いへの答えを書く）",
+            "評価項目ごとの記載（評価項目IDごとに、評価の観点への答えを書く）",
             "Text per criterion: answer each criterion's question under its id",
         ),
         "proposal": (
             "評価する提案のID（提案ファイルの id）",
             "The id of the proposal reviewed (its file's id)",
         ),
-        "reviewer": ("審査者の氏名またはID", "The reviewer's name or id"),
+        "reviewer": ("審査委員の氏名またはID", "The reviewer's name or id"),
         "rubric": ("評価基準の id@version（変更しない）", "The rubric's id@version (leave as it is)"),
         "role": (
             "reviewer（個別評価）または panel（パネルの合議）",
             "reviewer (one reviewer) or panel (the panel's consensus)",
         ),
         "answers": (
-            "観点ごとの回答。評点の観点は score、要件（ゲート）は verdict、該当しない観点は na: true",
+            "評価項目ごとの回答。評点を付ける評価項目は score、要件は verdict、該当しない評価項目は na: true",
             "One answer per criterion: score for scored criteria, verdict for gates, or na: true",
         ),
         "score": ("評点 {scale}", "score {scale}"),

@@ -9,17 +9,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "banner": ("sti-review 審査票", "sti-review questionnaire"),
     "summary": ("概要", "Summary"),
     "to_answer": (
-        "回答する観点: {total} 件（{by_section}）",
+        "回答する評価項目：{total}件（{by_section}）",
         "Criteria to answer: {total} ({by_section})",
     ),
     "to_answer_left": (
-        "残り {left} 件 / 全 {total} 件（{by_section}）",
+        "残り{left}件／全{total}件（{by_section}）",
         "{left} of {total} criteria left ({by_section})",
     ),
-    "gates_note": ("うち要件（ゲート）: {ids} は 適／条件付き適／不適 で判定", "gates {ids} take a verdict"),
+    "gates_note": ("うち要件 {ids} は「適・条件付き適・不適」で判定します", "gates {ids} take a verdict"),
     "portfolio_skipped": (
-        "{id}（{title}）は複数の提案を横断して判断するポートフォリオ観点のため、ここでは回答しません"
-        "（sti-review portfolio）。",
+        "{id}（{title}）は複数の提案を横断して評価するポートフォリオ評価項目のため、ここでは回答しません"
+        "（sti-review portfolio で評価します）。",
         "{id} ({title}) is a portfolio criterion, judged across proposals (sti-review "
         "portfolio), so it is not asked here.",
     ),
@@ -29,22 +29,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "saving_to": ("回答は入力のたびに {path} へ保存されます。", "Each answer is saved to {path} at once."),
     "resuming": (
-        "{path} の続きから再開します（{reviewer}、{done}/{total} 件回答済み）。{next} から続けます。",
+        "{path} の続きから再開します（{reviewer}、{done}/{total}件 回答済み）。{next} から続けます。",
         "Resuming the review in {path} ({reviewer}, {done} of {total} answered); continuing at {next}.",
     ),
-    "ask_reviewer": ("審査者のお名前", "Your name, as the reviewer"),
+    "ask_reviewer": ("審査委員のお名前", "Your name, as the reviewer"),
     "default_is": ("［Enter で {value}］", " [Enter: {value}]"),
     "reviewer_needed": ("お名前を入力してください。", "Please type your name."),
-    "reviewer_is": ("審査者: {name}", "Reviewer: {name}"),
+    "reviewer_is": ("審査委員：{name}", "Reviewer: {name}"),
     "changed_rubric": (
         "この審査票は評価基準 {old} で始められましたが、現在の評価基準は {new} です。"
-        "回答済みの観点は引き続き有効ですが、問いや目安が変わっている可能性があります。",
+        "回答済みの評価項目は引き続き有効ですが、評価の観点や目安が変わっている可能性があります。",
         "This review was begun against the rubric {old}; the rubric in use is {new}. "
         "Answers given so far are kept, but questions or guidance may have changed.",
     ),
     "changed_proposal": (
-        "提案ファイルは、この審査票が最後に保存された後に変更されています（{old} → {new}）。"
-        "回答済みの観点は変更前の記述に基づいています。最後の一覧で見直せます。",
+        "提案書のファイルは、この審査票が最後に保存された後に変更されています（{old} → {new}）。"
+        "回答済みの評価項目は変更前の記述に基づいています。最後の一覧で見直せます。",
         "The proposal file has changed since this review was last saved ({old} → {new}). "
         "Answers given so far refer to the earlier text; you can revisit them in the summary at the end.",
     ),
@@ -56,16 +56,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "proposal_text": ("提案書の記述（{id}）", "The proposal on {id}"),
     "no_proposal_text": ("（提案書に {id} の記述はありません）", "(the proposal has no text for {id})"),
-    "evidence_heading": ("提案の根拠", "Evidence in the proposal"),
-    "question": ("問い", "Question"),
+    "evidence_heading": ("提案書の該当箇所", "Evidence in the proposal"),
+    "question": ("評価の観点", "Question"),
     "prechecks": ("事前チェックの指摘", "Pre-check findings"),
     "guidance": ("評価の目安", "Guidance"),
     "kind_score_line": ("評点 {scale}{na}", "score {scale}{na}"),
-    "kind_gate_line": ("要件（ゲート）: 適／条件付き適／不適", "gate: pass / conditional / fail"),
+    "kind_gate_line": ("要件：適・条件付き適・不適で判定", "gate: pass / conditional / fail"),
     "na_possible": ("、該当なし可", ", N/A allowed"),
     "current_answer": ("現在の回答: {answer}", "Current answer: {answer}"),
     "ask_score": (
-        "{id} 評点 {lo}–{hi}（{step} 刻み{na}）{default}",
+        "{id} 評点 {lo}〜{hi}（{step}刻み{na}）{default}",
         "{id} score {lo}–{hi} (steps of {step}{na}){default}",
     ),
     "ask_score_na": ("、該当なしは na", "; na = not applicable"),
@@ -103,25 +103,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "current_comment": ("現在のコメント: {comment}", "Current comment: {comment}"),
     "err_empty_score": (
-        "評点を入力してください: {lo}–{hi} の {step} 刻み{na}。",
+        "評点を入力してください（{lo}〜{hi}、{step}刻み{na}）。",
         "Please type a score: {lo}–{hi} in steps of {step}{na}.",
     ),
     "err_not_number": (
-        "「{text}」は評点として読めません。{lo}–{hi} の {step} 刻みで入力してください{na}（? でヘルプ）。",
+        "「{text}」は評点として読み取れません。{lo}〜{hi}の{step}刻みで入力してください{na}（? でヘルプ）。",
         "“{text}” is not a score. Type a number from {lo} to {hi} in steps of {step}{na} (? for help).",
     ),
     "err_na_hint": ("。該当なしは na", "; na for not applicable"),
     "err_out_of_range": (
-        "{value} は尺度 {lo}–{hi} の外です。",
+        "{value} は評点尺度（{lo}〜{hi}）の範囲外です。",
         "{value} is outside the scale {lo}–{hi}.",
     ),
     "err_off_step": (
-        "{value} は尺度の刻み（{step}）に合いません。{near} のいずれかにしてください。",
+        "{value} は{step}刻みになっていません。{near} のいずれかを入力してください。",
         "{value} is not on the scale's steps of {step}: use {near}.",
     ),
     "err_na_not_allowed": ("{id} には「該当なし」は使えません。", "N/A is not allowed for {id}."),
     "err_gate_na": (
-        "{id} は要件（ゲート）です。該当なしにはできません。p・c・f のいずれかで判定してください。",
+        "{id} は要件のため「該当なし」にはできません。p・c・f のいずれかで判定してください。",
         "{id} is a gate and is always judged: answer p, c or f.",
     ),
     "err_verdict": (
@@ -133,7 +133,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Please answer p (pass), c (conditional) or f (fail).",
     ),
     "err_gate_score": (
-        "{id} は要件（ゲート）で、評点ではなく判定（p・c・f）で答えます。",
+        "{id} は要件のため、評点ではなく判定（p・c・f）で回答してください。",
         "{id} is a gate: it takes a verdict (p, c or f), not a score.",
     ),
     "err_need_condition": (
@@ -141,7 +141,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "A conditional verdict needs at least one condition.",
     ),
     "err_first": (
-        "最初の観点です。これより前には戻れません。",
+        "最初の評価項目です。これより前には戻れません。",
         "This is the first criterion; there is nothing before it.",
     ),
     "err_not_here": ("ここでは使えません。", "Not available here."),
@@ -153,18 +153,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "kept": ("{id} は変更していません。", "{id} left unchanged."),
     "help_title": ("ヘルプ", "Help"),
-    "help_scale": ("評点の尺度: {lo}–{hi}、{step} 刻み", "Scale: {lo}–{hi} in steps of {step}"),
+    "help_scale": ("評点尺度：{lo}〜{hi}（{step}刻み）", "Scale: {lo}–{hi} in steps of {step}"),
     "help_half": (
-        "中間の評点（例 3.5）は下の整数の区分に入ります。全角数字（４．５）も使えます。",
+        "中間の評点（例：3.5）には、下の整数の目安が当てはまります。全角数字（４．５）も使えます。",
         "A half point (e.g. 3.5) takes the label of the point below. Full-width digits (４．５) work too.",
     ),
     "help_na": (
-        "na（N/A・該当なし）: この提案に当てはまらない観点。コメント必須。",
+        "na（N/A・該当なし）: この提案に当てはまらない評価項目。コメント必須。",
         "na (N/A, 該当なし): the criterion does not apply to this proposal; needs a comment.",
     ),
     "help_comments": ("コメント必須: {rules}", "A comment is required for {rules}"),
     "help_verdicts": (
-        "判定: p = 適（pass）· c = 条件付き適（conditional、条件を列挙）· f = 不適（fail、採択不可）",
+        "判定：p＝適 · c＝条件付き適（条件を列挙）· f＝不適（採択候補としない）",
         "Verdicts: p = pass · c = conditional (list the conditions) · f = fail (blocks funding)",
     ),
     "help_enter": (
@@ -172,31 +172,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Enter: keeps the current answer, when there is one.",
     ),
     "summary_title": ("回答の一覧", "Your answers"),
-    "summary_answered": ("{done}/{total} 件回答済み", "{done} of {total} answered"),
+    "summary_answered": ("{done}/{total}件 回答済み", "{done} of {total} answered"),
     "summary_missing": ("未回答: {ids}", "Not answered yet: {ids}"),
     "summary_prompt": (
-        "変更する観点の ID（例 B4）／Enter で確定して結果を表示／q で保存して終了",
+        "変更する評価項目の ID（例：B4）／Enter で確定して結果を表示／q で保存して終了",
         "A criterion id to change (e.g. B4) · Enter to finish and see the report · q to save and quit",
     ),
     "summary_unknown": (
-        "「{text}」はこの提案の観点ではありません。例: {example}",
+        "「{text}」はこの提案の評価項目ではありません。例：{example}",
         "“{text}” is not a criterion of this proposal; e.g. {example}",
     ),
     "summary_portfolio": (
-        "{id} はポートフォリオ観点のため、ここでは回答しません。",
+        "{id} はポートフォリオ評価項目のため、ここでは回答しません。",
         "{id} is a portfolio criterion and is not answered here.",
     ),
     "answer_missing_now": (
-        "未回答の観点があります（{ids}）。今回答しますか？ [Y/n]",
+        "未回答の評価項目があります（{ids}）。今から回答しますか？ [Y/n]",
         "Not answered yet: {ids}. Answer them now? [Y/n]",
     ),
     "not_answered": ("未回答", "not answered"),
     "stop_interrupted": (
-        "中断しました。回答は {path} に保存されています（{done}/{total} 件）。",
+        "中断しました。回答は {path} に保存されています（{done}/{total}件）。",
         "Interrupted. Your answers are saved in {path} ({done} of {total} answered).",
     ),
     "stop_quit": (
-        "保存しました: {path}（{done}/{total} 件回答済み）。",
+        "保存しました：{path}（{done}/{total}件 回答済み）。",
         "Saved to {path} ({done} of {total} answered).",
     ),
     "stop_declined": ("中止しました。{path} は変更していません。", "Stopped; {path} was not changed."),
@@ -205,8 +205,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "入力途中だった {id} は保存していません（再開時にもう一度たずねます）。",
         "{id} was not finished and is not saved; you will be asked it again.",
     ),
-    "resume_with": ("再開するには: {command}", "To resume: {command}"),
-    "report_with": ("結果を表示するには: {command}", "To see the report: {command}"),
+    "resume_with": ("再開するには：{command}", "To resume: {command}"),
+    "report_with": ("審査結果を表示するには：{command}", "To see the report: {command}"),
     "finished": ("全ての回答を {path} に保存しました。", "All answers are saved in {path}."),
     "field_summary": ("概要", "Summary"),
     "field_objectives_section": ("申告された目的（{section}）", "Declared objectives ({section})"),
@@ -214,12 +214,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field_kpis": ("成果指標", "Indicators"),
     "field_kpis_missing": ("指標のない目的", "Objectives without an indicator"),
     "field_risks": ("リスクと対策", "Risks and mitigation"),
-    "field_integrity": ("研究インテグリティの手続", "Integrity procedures"),
+    "field_integrity": ("研究インテグリティに係る手続", "Integrity procedures"),
     "field_integrity_notes": ("補足", "Notes"),
     "field_partners": ("相手国・機関", "Partners"),
     "field_team": ("体制", "Team"),
     "field_team_mix": ("構成", "Composition"),
-    "field_team_count": ("{n} 名", "{n} people"),
+    "field_team_count": ("{n}名", "{n} people"),
     "field_lead": ("研究代表者", "Lead"),
     "field_budget": ("申請額", "Budget"),
     "field_none": ("（記載なし）", "(none given)"),
