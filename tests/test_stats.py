@@ -67,7 +67,9 @@ def test_mock_panel_effects_lenient_strict_and_flat():
     assert by["v_1"].effect > 1.5 and by["v_5"].effect < -1.5  # v_1 lenient, v_5 strict
     assert by["v_1"].ci[0] > 0 > by["v_5"].ci[1]
     assert sum(r.effect for r in fx.reviewers) == pytest.approx(0, abs=1e-9)
-    assert {r.reviewer for r in fx.flat} == {"v_1", "v_5"}  # grades of SD < 0.5 on a 1-6 scale
+    assert {r.reviewer for r in fx.flat} == set()  # SDs of 0.46 and 0.49 against a call SD of 1.6
+    flat = reviewer_effects(mock_panel() + [Grade(p, "same", 4) for p in ("#1", "#2", "#3", "#9")], 1, 6)
+    assert [r.reviewer for r in flat.flat] == ["same"]
 
 
 def test_a_reviewer_alone_in_a_piece_has_no_effect():

@@ -518,6 +518,39 @@ def consolidate(
             _err(f"{proposal}: disagreement to discuss on {ids}")
 
 
+class RankMethod(str, Enum):
+    weighted = "weighted"
+    expected_rank = "expected-rank"
+
+
+EXIT_NOT_CONVERGED = 4  # --method expected-rank: R-hat > 1.01, no funding line drawn
+MethodOpt = Annotated[
+    RankMethod,
+    typer.Option(
+        "--method",
+        help="weighted: order by weighted score; expected-rank: Bayesian expected rank with a "
+        "lottery band at the funding line (needs pip install 'sti-review[stats]').",
+    ),
+]
+LotterySeedOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--lottery-seed",
+        min=0,
+        help="With --method expected-rank and --fund: draw the band's free places with this seed "
+        "(numpy PCG64); without it no draw is made.",
+        show_default=False,
+    ),
+]
+ReviewerStatsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--reviewer-stats",
+        help="Add reviewer effects and reliability to the report (always on with expected-rank).",
+    ),
+]
+
+
 @app.command()
 def rank(
     call_dir: Annotated[
@@ -544,6 +577,9 @@ def rank(
     lang: LangOpt = None,
     rubric: RubricOpt = None,
     force: ForceOpt = False,
+    method: MethodOpt = RankMethod.weighted,
+    lottery_seed: LotterySeedOpt = None,
+    reviewer_stats: ReviewerStatsOpt = False,
 ) -> None:
     """Rank a whole call: outcomes, ranking, funding line and border zone.
 
@@ -558,6 +594,7 @@ def rank(
         _refuse_existing(output, force)
         with _progress("rank") as progress:
             ranking = rank_call(call_dir, rubric, fund=fund, budget=amount, progress=progress)  # type: ignore[arg-type]
+        refused = _call_stats(ranking, method, fund, amount, lottery_seed, reviewer_stats)
         _render("ranking", format.value, ranking, language, output, force)
         if ranking.problems:
             for problem in ranking.problems:
@@ -565,6 +602,8 @@ def rank(
             files = len({p.file for p in ranking.problems})
             _err(f"{files} file(s) with problems; {len(ranking.invalid)} proposal(s) ranked invalid")
             raise typer.Exit(2)
+        if refused:
+            raise typer.Exit(EXIT_NOT_CONVERGED)
 
 
 @app.command()
@@ -647,3 +686,96 @@ def run() -> None:
             "This is a bug in sti-review; rerun with STI_REVIEW_DEBUG=1 for details and report it."
         )
         sys.exit(70)
+
+
+# --- issue 18: reviewer effects, reliability, expected rank (sti_review.stats) -----------------
+
+
+def _call_stats(ranking, method, fund, budget, lottery_seed, reviewer_stats) -> bool:  # type: ignore[no-untyped-def]
+    """Attach the statistics to a ranking when asked; True when the funding line was refused."""
+    expected = method == RankMethod.expected_rank
+    if expected and budget is not None:
+        raise UsageError("--method expected-rank draws the line after --fund N proposals, not at a --budget")
+    if lottery_seed is not None and not (expected and fund is not None):
+        raise UsageError("--lottery-seed needs --method expected-rank and --fund N")
+    if not (expected or reviewer_stats):
+        return False
+    from .stats import require
+
+    require("numpy", "krippendorff", *(("jax", "numpyro") if expected else ()))
+    from .stats.call import apply_expected_rank, call_stats
+
+    stats = call_stats(ranking, expected=expected, fund=fund, lottery_seed=lottery_seed)
+    apply_expected_rank(ranking, stats)
+    er = stats.expected
+    if er is not None and er.refused:
+        _err(
+            f"R-hat {er.rhat_max:.3f} > 1.01: the chains did not converge, no funding line drawn "
+            f"(exit {EXIT_NOT_CONVERGED}) / 連鎖が収束していないため採択ラインを引きません"
+        )
+        return True
+    if er is not None and er.draw is not None:
+        _err(f"lottery: seed {er.draw.seed}, drawn {', '.join(er.draw.winners) or '-'}")
+    return False
+
+
+class ReviewersFormat(str, Enum):
+    terminal = "terminal"
+    markdown = "markdown"
+    json = "json"
+
+
+@app.command()
+def reviewers(
+    call_dir: Annotated[
+        Path, typer.Argument(help="The call folder: proposals and their reviews (see docs/formats.md).")
+    ],
+    format: Annotated[
+        ReviewersFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = ReviewersFormat.terminal,
+    output: OutputOpt = None,
+    lang: LangOpt = None,
+    rubric: RubricOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Reviewers of a call: each one's leniency with its uncertainty, flat scorers, and how far
+    reviewers agree (Krippendorff's alpha, ICC). Needs pip install 'sti-review[stats]'."""
+    with _user_errors():
+        from .stats import require
+
+        require("numpy", "krippendorff")
+        from .ranking import rank_call
+        from .stats.call import call_stats
+
+        language = _lang(lang)
+        _refuse_existing(output, force)
+        with _progress("reviewers") as progress:
+            ranking = rank_call(call_dir, rubric, progress=progress)  # type: ignore[arg-type]
+        stats = call_stats(ranking)
+        from .report import stats_section
+
+        if format == ReviewersFormat.json:
+            from .sanitize import json_text
+
+            data = {"schema": "sti-review/reviewers@1", "call": {"folder": ranking.call_dir}}
+            data.update(stats_section.json_call(stats))
+            _write_output(json_text(data), output, force)
+        elif format == ReviewersFormat.markdown:
+            _write_output(stats_section.markdown(stats, language), output, force)
+        elif output is None:
+            console = _console()
+            for item in stats_section.renderables(stats, language):
+                console.print(item)
+        else:
+            import io
+
+            from rich.console import Console
+
+            console = Console(record=True, width=120, file=io.StringIO(), color_system=None)
+            for item in stats_section.renderables(stats, language):
+                console.print(item)
+            _write_output(console.export_text(), output, force)
+        if ranking.problems:
+            for problem in ranking.problems:
+                _err(f"error: {problem}")
+            raise typer.Exit(2)

@@ -116,4 +116,10 @@ def to_data(ranking: Ranking, lang: Lang) -> dict[str, Any]:
 
 
 def render(ranking: Ranking, lang: Lang) -> str:
-    return json_text(to_data(ranking, lang))
+    data = to_data(ranking, lang)
+    stats = getattr(ranking, "stats", None)
+    if stats is not None:  # issue 18: expected rank, reviewer effects, reliability
+        from .stats_section import add_to_json
+
+        add_to_json(data, stats)
+    return json_text(data)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from . import Grade, check_grades, require
 
-FLAT_SHARE = 0.1  # a reviewer whose grades' SD is under this share of the scale's width is flat
+FLAT_SHARE = 0.25  # a reviewer whose grades' SD is under this share of the call's SD is flat
 FLAT_MIN_GRADES = 3
 
 
@@ -116,7 +116,9 @@ def reviewer_effects(grades: Sequence[Grade], scale_min: float, scale_max: float
     import numpy as np
 
     check_grades(list(grades))
-    width = float(scale_max) - float(scale_min)
+    all_y = [float(g.grade) for g in grades]
+    call_mean = sum(all_y) / len(all_y)
+    call_sd = math.sqrt(sum((v - call_mean) ** 2 for v in all_y) / max(1, len(all_y) - 1))
     comps = components(grades)
     comp_of_p = {p: c.index for c in comps for p in c.proposals}
     by_reviewer: dict[str, list[float]] = {}
@@ -187,7 +189,7 @@ def reviewer_effects(grades: Sequence[Grade], scale_min: float, scale_max: float
         se = se_of.get(r)
         eff = None if alone else effect[r]
         ci = (eff - crit * se, eff + crit * se) if eff is not None and se is not None and crit else None
-        flat = len(ys) >= FLAT_MIN_GRADES and sd < FLAT_SHARE * width
+        flat = len(ys) >= FLAT_MIN_GRADES and sd < FLAT_SHARE * call_sd
         reviewers.append(ReviewerEffect(r, len(ys), mean, sd, eff, se, ci, comp_of_r[r], flat))
     adjusted = []
     ests, variances = [], []

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from . import Grade, require
 from .effects import reviewer_effects
 
-BOOTSTRAP = 500
+BOOTSTRAP = 200
 
 
 @dataclass(frozen=True)
