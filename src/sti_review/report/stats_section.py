@@ -224,7 +224,7 @@ def renderables(stats: CallStats, lang: Lang) -> list[Any]:
         out += [Text(printable(n)) for n in before]
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
         for i, h in enumerate(header):
-            table.add_column(h, justify="left" if i == 0 or i == len(header) - 1 else "right")
+            table.add_column(h, justify="left" if i == 0 or i == len(header) - 1 else "right", no_wrap=i == 0)
         for row in rows:
             table.add_row(*(Text(printable(c)) for c in row))
         out.append(table)
