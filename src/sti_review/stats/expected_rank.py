@@ -188,8 +188,16 @@ def fit(
     mcmc.run(jax.random.PRNGKey(seed), jnp.asarray(p_idx), jnp.asarray(r_idx), jnp.asarray(y, jnp.float32))
     samples = mcmc.get_samples(group_by_chain=True)
     rhat_max, ess_min = 1.0, float("inf")
-    for name in ("sigma", "tau_proposal", "tau_assessor", "nu", "theta"):
-        s = np.asarray(samples[name], dtype=np.float64)
+    # sigma and tau_assessor are told apart by their priors only (one grade per pair): the
+    # data identify sigma² + tau_assessor², which is what is checked, with everything ranked on.
+    checked = {
+        "noise": np.sqrt(np.asarray(samples["sigma"]) ** 2 + np.asarray(samples["tau_assessor"]) ** 2),
+        "tau_proposal": samples["tau_proposal"],
+        "nu": samples["nu"],
+        "theta": samples["theta"],
+    }
+    for name in checked:
+        s = np.asarray(checked[name], dtype=np.float64)
         if s.ndim == 2:
             s = s[..., None]
         if chains > 1:
