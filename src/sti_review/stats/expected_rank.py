@@ -45,6 +45,10 @@ from . import Grade, require
 
 Lottery = Literal["selected", "band", "not_selected"]
 RHAT_LIMIT = 1.01
+# Smaller steps than the default 0.8: calls whose grades fit the additive model almost exactly
+# (tiny noise) leave a narrow ridge between theta and nu; 0.8 gave R-hat 1.016 on the example
+# call, 0.95 gave 1.006.
+TARGET_ACCEPT = 0.95
 CHAIN_METHOD = "vectorized"  # one compilation for all chains: the cheapest here
 
 
@@ -178,7 +182,7 @@ def fit(
 
     jax.config.update("jax_enable_x64", False)
     mcmc = MCMC(
-        NUTS(model),
+        NUTS(model, target_accept_prob=TARGET_ACCEPT),
         num_warmup=warmup,
         num_samples=draws,
         num_chains=chains,
