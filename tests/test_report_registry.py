@@ -48,6 +48,12 @@ def _view(kind: str):  # type: ignore[no-untyped-def]
 
         rub = load_rubric(None)
         return views.RubricView(rub, rub.criteria["A2"])
+    if kind == "reviewers":
+        from sti_review.ranking import rank_call
+        from sti_review.stats.call import call_stats
+
+        ranking = rank_call(CALL, None)
+        return views.ReviewersView(call_stats(ranking), ranking)
     if kind in ("conflicts", "assignment"):
         from sti_review.assignment import Options, assign_call
         from sti_review.conflicts import conflicts_in_call, read_call_and_pool
@@ -85,7 +91,9 @@ def test_every_registered_pair_draws_the_example(kind, fmt, lang):
 
 def test_every_report_kind_has_every_format_but_csv():
     kinds = {kind for kind, _ in RENDERERS}
-    for kind in kinds - {"rubric", "conflicts"}:  # a conflict list has no chart or page of its own
+    # a conflict list and the reviewers' statistics have no page of their own (the statistics
+    # appear on the ranking's HTML page)
+    for kind in kinds - {"rubric", "conflicts", "reviewers"}:
         assert set(registry.formats_for(kind)) >= {Format.terminal, Format.markdown, Format.json, Format.html}
 
 

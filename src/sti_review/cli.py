@@ -623,6 +623,19 @@ def consolidate(
             _err(_say("cli.disagreement", path=proposal, ids=ids))
 
 
+class RankMethod(str, Enum):
+    weighted = "weighted"
+    expected_rank = "expected-rank"
+
+
+EXIT_NOT_CONVERGED = 4  # --method expected-rank: R-hat > 1.01, no funding line drawn
+MethodOpt = Annotated[RankMethod, typer.Option("--method", help=_h("cli.opt.method"))]
+LotterySeedOpt = Annotated[
+    int | None, typer.Option("--lottery-seed", min=0, help=_h("cli.opt.lottery_seed"), show_default=False)
+]
+ReviewerStatsOpt = Annotated[bool, typer.Option("--reviewer-stats", help=_h("cli.opt.reviewer_stats"))]
+
+
 @app.command(help=_h("cli.cmd.rank"))
 def rank(
     call_dir: Annotated[Path, typer.Argument(help=_h("cli.arg.call"))],
@@ -645,6 +658,9 @@ def rank(
     force: ForceOpt = False,
     jobs: JobsOpt = None,
     no_cache: NoCacheOpt = False,
+    method: MethodOpt = RankMethod.weighted,
+    lottery_seed: LotterySeedOpt = None,
+    reviewer_stats: ReviewerStatsOpt = False,
 ) -> None:
     """Rank a whole call: outcomes, ranking, funding line and border zone.
 
@@ -670,6 +686,7 @@ def rank(
                 cache=not no_cache,
                 warn=lambda text: _err(_say("cli.cache_warning", text=text)),
             )
+        refused = _call_stats(ranking, method, fund, amount, lottery_seed, reviewer_stats)
         from .report.views import RankingView
 
         _show(RankingView(ranking), format, language, output, force)
@@ -679,6 +696,8 @@ def rank(
             files = len({p.file for p in ranking.problems})
             _err(_say("cli.ranked_invalid", files=files, n=len(ranking.invalid)))
             raise typer.Exit(2)
+        if refused:
+            raise typer.Exit(EXIT_NOT_CONVERGED)
 
 
 @app.command(help=_h("cli.cmd.portfolio"))
@@ -994,4 +1013,62 @@ def collect(
         result = collect_reviews(folders[:-1], folders[-1], load_rubric(rubric), force=force)
         sys.stdout.write("\n".join(collection_lines(result, language)) + "\n")
         if result.failed:
+            raise typer.Exit(2)
+
+
+# --- reviewer effects, reliability, expected rank (issue 18, sti_review.stats) --------------------
+
+
+def _call_stats(ranking, method, fund, budget, lottery_seed, reviewer_stats) -> bool:  # type: ignore[no-untyped-def]
+    """Attach the statistics to a ranking when asked; True when the funding line was refused."""
+    expected = method == RankMethod.expected_rank
+    if expected and budget is not None:
+        raise UsageError(_say("cli.expected_rank_budget"))
+    if lottery_seed is not None and not (expected and fund is not None):
+        raise UsageError(_say("cli.lottery_needs"))
+    if not (expected or reviewer_stats):
+        return False
+    from .stats import require
+
+    require("numpy", "krippendorff", *(("jax", "numpyro") if expected else ()))
+    from .stats.call import apply_expected_rank, call_stats
+
+    stats = call_stats(ranking, expected=expected, fund=fund, lottery_seed=lottery_seed)
+    apply_expected_rank(ranking, stats)
+    er = stats.expected
+    if er is not None and er.refused:
+        _err(_say("cli.not_converged", rhat=f"{er.rhat_max:.3f}", code=EXIT_NOT_CONVERGED))
+        return True
+    if er is not None and er.draw is not None:
+        _err(_say("cli.lottery_draw", seed=er.draw.seed, winners=", ".join(er.draw.winners) or "-"))
+    return False
+
+
+@app.command(help=_h("cli.cmd.reviewers"))
+def reviewers(
+    call_dir: Annotated[Path, typer.Argument(help=_h("cli.arg.call"), show_default=False)],
+    format: FormatOpt = Format.terminal,
+    output: OutputOpt = None,
+    lang: LangOpt = None,
+    rubric: RubricOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    with _user_errors():
+        from .stats import require
+
+        language = _lang(lang)
+        _available("reviewers", format, language)
+        _binary_output(format, output)
+        _refuse_existing(output, force, call_dir, rubric)
+        require("numpy", "krippendorff")
+        from .ranking import rank_call
+        from .report.views import ReviewersView
+        from .stats.call import call_stats
+
+        with _progress("reviewers") as progress:
+            ranking = rank_call(call_dir, rubric, progress=progress)  # type: ignore[arg-type]
+        _show(ReviewersView(call_stats(ranking), ranking), format, language, output, force)
+        for problem in ranking.problems:
+            _err(_say("cli.error", message=problem.render(_RUN_LANG[0])))
+        if ranking.problems:
             raise typer.Exit(2)

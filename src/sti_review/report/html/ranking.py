@@ -74,7 +74,19 @@ def render_text(ranking: Ranking, lang: Lang) -> str:
         invalid=[{"id": r.id, "path": r.path} for r in ranking.invalid],
         problems=[str(p) for p in ranking.problems],
         words=_words(lang),
+        stats_html=_stats_html(ranking, lang),
     )
+
+
+def _stats_html(ranking: Ranking, lang: Lang) -> str:
+    """Issue 18: the statistics section (expected rank, reviewer effects, reliability) or ''."""
+    stats = getattr(ranking, "stats", None)
+    if stats is None:
+        return ""
+    from ..views.stats import html_section
+    from .svg import Svg
+
+    return Svg(html_section(stats, lang))
 
 
 def _words(lang: Lang) -> dict[str, str]:

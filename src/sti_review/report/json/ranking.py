@@ -116,7 +116,13 @@ def to_data(ranking: Ranking, lang: Lang) -> dict[str, Any]:
 
 
 def render_text(ranking: Ranking, lang: Lang) -> str:
-    return json_text(to_data(ranking, lang))
+    data = to_data(ranking, lang)
+    stats = getattr(ranking, "stats", None)
+    if stats is not None:  # issue 18: expected rank, reviewer effects, reliability
+        from ..views.stats import add_to_json
+
+        add_to_json(data, stats)
+    return json_text(data)
 
 
 def render(view: RankingView, *, lang: Lang, width: int | None = None, color: bool = False) -> bytes:

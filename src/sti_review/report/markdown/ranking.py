@@ -115,6 +115,11 @@ def render_text(ranking: Ranking, lang: Lang) -> str:
         lines += [f"- {esc(str(p))}" for p in ranking.problems]
         lines.append("")
     lines.append(f"<sub>{T('generated_by', lang, version=__version__)}</sub>")
+    stats = getattr(ranking, "stats", None)
+    if stats is not None:  # issue 18: expected rank, reviewer effects, reliability
+        from ..views.stats import markdown as stats_markdown
+
+        lines += ["", stats_markdown(stats, lang)]
     return "\n".join(lines) + "\n"
 
 

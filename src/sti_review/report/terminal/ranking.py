@@ -175,6 +175,11 @@ def renderables(ranking: Ranking, lang: Lang, width: int = 120) -> list[Renderab
             out.append(_u(f"    {p}", "dim"))
         if len(ranking.problems) > LIST_LIMIT:
             out.append(_more(len(ranking.problems) - LIST_LIMIT, lang))
+    stats = getattr(ranking, "stats", None)
+    if stats is not None:  # issue 18: expected rank, reviewer effects, reliability
+        from ..views.stats import renderables as stats_renderables
+
+        out += stats_renderables(stats, lang)
     return out
 
 

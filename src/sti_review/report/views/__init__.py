@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from ...ranking import Ranking
     from ...rubric import Criterion, Rubric
     from ...scoring import Assessment
+    from ...stats.call import CallStats
 
 
 @dataclass(frozen=True)
@@ -96,8 +97,18 @@ class AssignmentView:
     assignment: Assignment
 
 
+@dataclass(frozen=True)
+class ReviewersView:
+    """`sti-review reviewers`: each reviewer's leniency, flat scorers, agreement in the call."""
+
+    kind: ClassVar[str] = "reviewers"
+    stats: CallStats
+    ranking: Ranking
+
+
 View = (
     AssessmentView
+    | ReviewersView
     | FindingsView
     | PanelView
     | RankingView

@@ -1,0 +1,241 @@
+"""Reviewer effects: how lenient or strict each reviewer is, estimated from the whole call.
+
+The additive model ``grade = proposal effect + reviewer effect + noise`` is fitted by least
+squares with fixed effects (numpy's ``lstsq``), one connected piece of the reviewer–proposal
+graph at a time. The proposal effects are absorbed by centring each proposal's grades (the
+within transformation, Frisch–Waugh–Lovell), so the least-squares problem has one column per
+reviewer and stays small for large calls. Reviewer effects sum to zero within each piece: a
+reviewer's effect is their leniency relative to the average reviewer of that piece, in scale
+points (positive: lenient). Effects are not comparable across pieces; the pieces are named.
+
+Standard errors are the classical OLS ones with the residual degrees of freedom of the full
+model (grades - proposals - reviewers + 1); 95% intervals use Student's t (scipy when present,
+else the normal 1.96).
+
+A proposal's adjusted score is the mean of its grades after taking each reviewer's effect
+off; it is reported beside the raw mean, never instead of it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from . import Grade, check_grades, require
+
+FLAT_SHARE = 0.25  # a reviewer whose grades' SD is under this share of the call's SD is flat
+FLAT_MIN_GRADES = 3
+
+
+@dataclass(frozen=True)
+class ReviewerEffect:
+    reviewer: str
+    grades: int
+    mean: float
+    sd: float
+    effect: float | None  # None: not estimable (alone in their piece)
+    se: float | None
+    ci: tuple[float, float] | None
+    component: int
+    flat: bool  # grades barely vary
+
+
+@dataclass(frozen=True)
+class AdjustedScore:
+    proposal: str
+    reviews: int
+    raw: float
+    adjusted: float
+    se: float | None
+    component: int
+
+
+@dataclass(frozen=True)
+class Component:
+    index: int
+    proposals: tuple[str, ...]
+    reviewers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReviewerEffects:
+    reviewers: tuple[ReviewerEffect, ...]
+    proposals: tuple[AdjustedScore, ...]
+    components: tuple[Component, ...]
+    sigma: float | None  # residual SD
+    df: int
+    tau_proposal: float | None  # variance components (SD) from the same fit
+    tau_reviewer: float | None
+    scale: tuple[float, float]
+
+    @property
+    def connected(self) -> bool:
+        return len(self.components) <= 1
+
+    @property
+    def flat(self) -> list[ReviewerEffect]:
+        return [r for r in self.reviewers if r.flat]
+
+
+def components(grades: Sequence[Grade]) -> list[Component]:
+    """The connected pieces of the reviewer–proposal graph, largest first."""
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def find(x: tuple[str, str]) -> tuple[str, str]:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for g in grades:
+        a, b = find(("p", g.proposal)), find(("r", g.reviewer))
+        if a != b:
+            parent[a] = b
+    groups: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
+    for node in list(parent):
+        ps, rs = groups.setdefault(find(node), (set(), set()))
+        (ps if node[0] == "p" else rs).add(node[1])
+    pieces = sorted(groups.values(), key=lambda pr: (-len(pr[0]) - len(pr[1]), min(pr[0] | pr[1])))
+    return [Component(i + 1, tuple(sorted(ps)), tuple(sorted(rs))) for i, (ps, rs) in enumerate(pieces)]
+
+
+def _t975(df: int) -> float:
+    try:
+        from scipy.stats import t
+
+        return float(t.ppf(0.975, df))
+    except ImportError:  # pragma: no cover - scipy comes with the stats extra
+        return 1.96
+
+
+def reviewer_effects(grades: Sequence[Grade], scale_min: float, scale_max: float) -> ReviewerEffects:
+    """Fit the additive model and return effects, adjusted scores and the graph's pieces."""
+    require("numpy")
+    import numpy as np
+
+    check_grades(list(grades))
+    all_y = [float(g.grade) for g in grades]
+    call_mean = sum(all_y) / len(all_y)
+    call_sd = math.sqrt(sum((v - call_mean) ** 2 for v in all_y) / max(1, len(all_y) - 1))
+    comps = components(grades)
+    comp_of_p = {p: c.index for c in comps for p in c.proposals}
+    by_reviewer: dict[str, list[float]] = {}
+    by_proposal: dict[str, list[Grade]] = {}
+    for g in grades:
+        by_reviewer.setdefault(g.reviewer, []).append(float(g.grade))
+        by_proposal.setdefault(g.proposal, []).append(g)
+    n, n_p, n_r = len(grades), len(by_proposal), len(by_reviewer)
+    df = n - n_p - n_r + len(comps)
+    effect: dict[str, float] = {}
+    cov_of: dict[int, tuple[list[str], object]] = {}
+    rss = 0.0
+    for c in comps:
+        rows = [g for p in c.proposals for g in by_proposal[p]]
+        revs = list(c.reviewers)
+        if len(revs) == 1:
+            effect[revs[0]] = 0.0
+            cov_of[c.index] = (revs, None)
+            for p in c.proposals:
+                ys = np.array([g.grade for g in by_proposal[p]], dtype=float)
+                rss += float(((ys - ys.mean()) ** 2).sum())
+            continue
+        col = {r: i for i, r in enumerate(revs)}
+        k = len(revs) - 1
+        x = np.zeros((len(rows), k))
+        y = np.empty(len(rows))
+        for i, g in enumerate(rows):
+            y[i] = g.grade
+            j = col[g.reviewer]
+            if j < k:
+                x[i, j] = 1.0
+            else:
+                x[i, :] = -1.0  # sum-to-zero coding: the last reviewer is minus the others
+        start = 0
+        for p in c.proposals:  # within transformation: centre each proposal's rows
+            m = len(by_proposal[p])
+            sl = slice(start, start + m)
+            y[sl] -= y[sl].mean()
+            x[sl] -= x[sl].mean(axis=0)
+            start += m
+        beta, _, _, _ = np.linalg.lstsq(x, y, rcond=None)
+        resid = y - x @ beta
+        rss += float(resid @ resid)
+        full = np.append(beta, -beta.sum())
+        for r, v in zip(revs, full, strict=True):
+            effect[r] = float(v)
+        cov_of[c.index] = (revs, np.linalg.pinv(x.T @ x))
+    sigma2 = rss / df if df > 0 else None
+    crit = _t975(df) if df > 0 else None
+    comp_of_r = {r: c.index for c in comps for r in c.reviewers}
+    se_of: dict[str, float | None] = {}
+    for _, (revs, xtx_inv) in cov_of.items():
+        if xtx_inv is None or sigma2 is None:
+            se_of.update({r: None for r in revs})
+            continue
+        a = np.asarray(xtx_inv)
+        k = a.shape[0]
+        for i, r in enumerate(revs):
+            var = a[i, i] if i < k else a.sum()
+            se_of[r] = math.sqrt(max(0.0, float(var)) * sigma2)
+    reviewers = []
+    for r in sorted(by_reviewer):
+        ys = by_reviewer[r]
+        mean = sum(ys) / len(ys)
+        sd = math.sqrt(sum((v - mean) ** 2 for v in ys) / (len(ys) - 1)) if len(ys) > 1 else 0.0
+        comp = next(c for c in comps if c.index == comp_of_r[r])
+        alone = len(comp.reviewers) == 1
+        se = se_of.get(r)
+        eff = None if alone else effect[r]
+        ci = (eff - crit * se, eff + crit * se) if eff is not None and se is not None and crit else None
+        flat = len(ys) >= FLAT_MIN_GRADES and sd < FLAT_SHARE * call_sd
+        reviewers.append(ReviewerEffect(r, len(ys), mean, sd, eff, se, ci, comp_of_r[r], flat))
+    adjusted = []
+    ests, variances = [], []
+    for p in sorted(by_proposal):
+        gs = by_proposal[p]
+        raw = sum(g.grade for g in gs) / len(gs)
+        adj = sum(g.grade - effect[g.reviewer] for g in gs) / len(gs)
+        se = None
+        revs, xtx_inv = cov_of[comp_of_p[p]]
+        if sigma2 is not None:
+            var = sigma2 / len(gs)
+            if xtx_inv is not None:
+                a = np.asarray(xtx_inv)
+                w = np.zeros(a.shape[0])
+                idx = {r: i for i, r in enumerate(revs)}
+                for g in gs:
+                    i = idx[g.reviewer]
+                    if i < a.shape[0]:
+                        w[i] += 1.0 / len(gs)
+                    else:
+                        w -= 1.0 / len(gs)
+                var += float(w @ a @ w) * sigma2
+            se = math.sqrt(var)
+            ests.append(adj)
+            variances.append(var)
+        adjusted.append(AdjustedScore(p, len(gs), raw, adj, se, comp_of_p[p]))
+    tau_p = None
+    if sigma2 is not None and len(ests) > 1:
+        e = np.array(ests)
+        tau_p = math.sqrt(max(0.0, float(e.var(ddof=1)) - float(np.mean(variances))))
+    tau_r = None
+    known = [(x.effect, x.se) for x in reviewers if x.effect is not None and x.se is not None]
+    if len(known) > 1:
+        eff_arr = np.array([k[0] for k in known])
+        tau_r = math.sqrt(
+            max(
+                0.0, float((eff_arr**2).sum() / (len(known) - 1)) - float(np.mean([k[1] ** 2 for k in known]))
+            )
+        )
+    return ReviewerEffects(
+        tuple(reviewers),
+        tuple(adjusted),
+        tuple(comps),
+        math.sqrt(sigma2) if sigma2 is not None else None,
+        df,
+        tau_p,
+        tau_r,
+        (float(scale_min), float(scale_max)),
+    )
