@@ -116,7 +116,9 @@ def test_rank_xlsx_funding_line_ties_and_yen(invoke, tmp_path):
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
     assert [r[0] for r in rows[:3]] == [1, 2, 3]
     status = head.index("採否")
-    assert [r[status] for r in rows[:3]] == ["採択"] * 3 and rows[3][status] != "採択"
+    assert [r[status] for r in rows[:3]] == ["ライン内（採択候補）"] * 3 and rows[3][
+        status
+    ] != "ライン内（採択候補）"
     # the funding line: a thick line under the last funded row, and nowhere else
     assert ws.cell(row=4, column=1).border.bottom.style == "thick"
     assert ws.cell(row=5, column=1).border.bottom.style != "thick"
@@ -220,7 +222,7 @@ def test_rank_docx_has_every_proposal_and_the_funding_line(invoke, tmp_path):
     ids = [r[1] for r in rows[1:]]
     line = next(i for i, r in enumerate(rows) if "採択ライン" in r[0])
     assert line == 4  # under the third funded proposal
-    assert all(r[-2] == "採択" for r in rows[1:4]) and rows[5][-2] == "不採択"
+    assert all(r[-2] == "ライン内（採択候補）" for r in rows[1:4]) and rows[5][-2] == "ライン外"
     text = doc_text(out)
     for n in ("BC-01", "BC-02", "BC-03", "JR-01", "JR-02", "JR-03", "JR-04", "JR-05", "OT-01", "OT-02"):
         assert f"CALL26-{n}" in ids or f"CALL26-{n}" in text

@@ -628,6 +628,13 @@ def rank(
     lang: LangOpt = None,
     rubric: RubricOpt = None,
     force: ForceOpt = False,
+    by: Annotated[str, typer.Option("--by", help=_h("cli.opt.by"))] = "weighted",
+    stage: Annotated[
+        str | None, typer.Option("--stage", help=_h("cli.opt.stage"), show_default=False)
+    ] = None,
+    interview: Annotated[
+        int | None, typer.Option("--interview", min=1, help=_h("cli.opt.interview"), show_default=False)
+    ] = None,
 ) -> None:
     """Rank a whole call: outcomes, ranking, funding line and border zone.
 
@@ -643,7 +650,16 @@ def rank(
         _binary_output(format, output)
         _refuse_existing(output, force, call_dir, rubric)
         with _progress("rank") as progress:
-            ranking = rank_call(call_dir, rubric, fund=fund, budget=amount, progress=progress)  # type: ignore[arg-type]
+            ranking = rank_call(
+                call_dir,
+                rubric,
+                fund=fund,
+                budget=amount,
+                progress=progress,  # type: ignore[arg-type]
+                by=by,  # type: ignore[arg-type]
+                stage=stage,
+                interview=interview,
+            )
         from .report.views import RankingView
 
         _show(RankingView(ranking), format, language, output, force)
@@ -653,6 +669,35 @@ def rank(
             files = len({p.file for p in ranking.problems})
             _err(_say("cli.ranked_invalid", files=files, n=len(ranking.invalid)))
             raise typer.Exit(2)
+
+
+class LetterFormat(str, Enum):
+    markdown = "markdown"
+    html = "html"
+    docx = "docx"
+
+
+@app.command(help=_h("cli.cmd.feedback"))
+def feedback(
+    call_dir: Annotated[Path, typer.Argument(help=_h("cli.arg.call"))],
+    output: Annotated[Path, typer.Option("--output", "-o", help=_h("cli.opt.feedback_output"))],
+    format: Annotated[
+        LetterFormat, typer.Option("--format", "-f", help=_h("cli.opt.feedback_format"))
+    ] = LetterFormat.markdown,
+    lang: LangOpt = None,
+    rubric: RubricOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """One letter per proposal for its applicant (see docs/formats.md, "Feedback letters")."""
+    with _user_errors():
+        from .letters import build_letters, write_letters
+
+        language = _lang(lang) if lang else None
+        letters, warnings = build_letters(call_dir, rubric, language)  # type: ignore[arg-type]
+        for path, ids in warnings:
+            _err(_say("cli.feedback_missing", path=path, ids=ids))
+        written = write_letters(letters, output, format.value, force)
+        _err(_say("cli.feedback_written", n=len(written), folder=output))
 
 
 @app.command(help=_h("cli.cmd.portfolio"))

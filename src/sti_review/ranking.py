@@ -79,6 +79,19 @@ class RankedProposal:
     cumulative_budget: float | None = None
     # every review's own answers, (reviewer label, role, {criterion id: answer}): the raw scores
     answers: list[tuple[str, str, dict[str, LightAnswer]]] = field(default_factory=list)
+    # The review process (docs/formats.md): reviews left out for a declared conflict of interest
+    # (reviewer label, category); fewer counted reviews than panel.min_reviews; the overall
+    # grade (mean) and whether the grades are split; thresholds not met when they are advisory;
+    # possible undeclared conflicts (reviewer label, what matches); the stage ranked.
+    excluded: list[tuple[str, str]] = field(default_factory=list)
+    needs_reviewer: bool = False
+    overall: Fraction | None = None
+    split_grades: bool = False
+    advisories: list[Reason] = field(default_factory=list)
+    conflict_flags: list[tuple[str, str]] = field(default_factory=list)
+    stage: str | None = None
+    document_percent: Fraction | None = None  # interview stage: the document stage's result
+    interview_candidate: bool = False
 
     @property
     def title(self) -> str:
@@ -116,6 +129,18 @@ class RankedProposal:
             out.append("no_reviews")
         if self.incomplete_reviews:
             out.append("incomplete_reviews")
+        if self.excluded:
+            out.append("conflict_excluded")
+        if self.needs_reviewer and self.outcome is not None:
+            out.append("needs_reviewer")
+        if self.conflict_flags:
+            out.append("possible_conflict")
+        if self.split_grades:
+            out.append("split_grades")
+        if self.advisories:
+            out.append("below_threshold_advisory")
+        if self.interview_candidate:
+            out.append("interview")
         return out
 
     @property
@@ -143,6 +168,9 @@ class Ranking:
     problems: list[Problem]
     files: int
     review_count: int
+    stage: str | None = None
+    by: str = "weighted"
+    interview: int | None = None
 
     @property
     def ranked(self) -> list[RankedProposal]:
@@ -186,7 +214,11 @@ def tie_values(
 
 
 def assess_proposal(
-    rubric: Rubric, info: ProposalInfo, reviews: Sequence[ReviewInfo], problems: list[Problem]
+    rubric: Rubric,
+    info: ProposalInfo,
+    reviews: Sequence[ReviewInfo],
+    problems: list[Problem],
+    stage: str | None = None,
 ) -> RankedProposal:
     """Consolidate one proposal's (checked) reviews into its row; invalid when problems."""
     row = RankedProposal(info.id, info.path, info)
@@ -196,8 +228,14 @@ def assess_proposal(
         row.status = "invalid"
         return row
     panel = [PanelReview(r.review, r.path) for r in reviews]
-    c = consolidate(rubric, info.as_proposal(), panel)
+    c = consolidate(rubric, info.as_proposal(), panel, stage=stage)
     a = c.assessment
+    row.stage = c.stage
+    row.excluded = [(r.label, category) for r, category in c.excluded]
+    row.needs_reviewer = c.needs_reviewer
+    row.overall = c.overall_grade
+    row.split_grades = c.split_grades
+    row.advisories = list(a.advisories)
     row.outcome = a.outcome
     row.reasons = list(a.reasons)
     row.weighted_total = a.weighted_total
@@ -244,7 +282,11 @@ class GroupResult(NamedTuple):
 
 
 def compute_group(
-    rubric: Rubric, proposal_path: str, review_paths: Sequence[str], need_budget: bool
+    rubric: Rubric,
+    proposal_path: str,
+    review_paths: Sequence[str],
+    need_budget: bool,
+    stage: str | None = None,
 ) -> GroupResult:
     """Read one proposal and the reviews routed to it; consolidate; return its row."""
     res = read_call_file(proposal_path, rubric)
@@ -272,7 +314,7 @@ def compute_group(
         )
     else:
         problems += _cross_check(rubric, res.proposal, mine)
-        row = assess_proposal(rubric, res.proposal, mine, problems)
+        row = assess_proposal(rubric, res.proposal, mine, problems, stage)
         if need_budget and row.eligible and res.proposal.budget is None:
             # Only an eligible proposal can be funded, so only it needs its requested amount.
             needed = "the requested amount is needed for a --budget line"
@@ -283,11 +325,11 @@ def compute_group(
     return GroupResult(row, strays, seen)
 
 
-def _group_chunk(args: tuple[list[tuple[str, list[str]]], bool]) -> list[GroupResult]:
-    groups, need_budget = args
+def _group_chunk(args: tuple[list[tuple[str, list[str]]], bool, str | None]) -> list[GroupResult]:
+    groups, need_budget, stage = args
     rubric = worker_rubric()
     with no_gc():
-        return [compute_group(rubric, p, rs, need_budget) for p, rs in groups]
+        return [compute_group(rubric, p, rs, need_budget, stage) for p, rs in groups]
 
 
 def read_call(
@@ -298,6 +340,7 @@ def read_call(
     need_budget: bool = False,
     workers: int | None = None,
     progress: Progress | None = None,
+    stage: str | None = None,
 ) -> tuple[list[RankedProposal], list[Problem], int]:
     """Read every file of a call and build one row per proposal: (rows, loose problems, reviews)."""
     total = len(paths)
@@ -326,7 +369,7 @@ def read_call(
         done = 0
         if pool is not None:
             size = max(4, min(64, len(groups) // (n * 16) or 4))
-            tasks = [(chunk, need_budget) for chunk in chunks(groups, size)]
+            tasks = [(chunk, need_budget, stage) for chunk in chunks(groups, size)]
             for chunk_results in pool.imap_unordered(_group_chunk, tasks):
                 results.extend(chunk_results)
                 done += sum(1 + len(g.row.review_files if g.row else ()) for g in chunk_results)
@@ -334,18 +377,22 @@ def read_call(
                     progress("read", min(done, total), total)
         else:
             for i, (p, rs) in enumerate(groups):
-                results.append(compute_group(rubric, p, rs, need_budget))
+                results.append(compute_group(rubric, p, rs, need_budget, stage))
                 done += 1 + len(rs)
                 if progress and (i % 25 == 24 or i == len(groups) - 1):
                     progress("read", min(done, total), total)
-    rows, loose, unclaimed_reviews = _settle(rubric, results, unclaimed, need_budget)
+    rows, loose, unclaimed_reviews = _settle(rubric, results, unclaimed, need_budget, stage)
     if progress:
         progress("read", total, total)
     return rows, loose, sum(g.reviews for g in results) + unclaimed_reviews
 
 
 def _settle(
-    rubric: Rubric, results: list[GroupResult], unclaimed: list[str], need_budget: bool
+    rubric: Rubric,
+    results: list[GroupResult],
+    unclaimed: list[str],
+    need_budget: bool,
+    stage: str | None = None,
 ) -> tuple[list[RankedProposal], list[Problem], int]:
     """Put right what routing guessed wrong, and find duplicate ids and orphan reviews."""
     loose: list[Problem] = []
@@ -373,7 +420,7 @@ def _settle(
     pending += late
     extra: dict[str, list[FileResult]] = {}
     for res in pending:
-        if res.kind == "programmes":
+        if res.kind in ("programmes", "reviewers", "decisions"):
             continue
         if res.kind == "proposal":
             # A proposal routed as a review (or the like): it needs a row of its own.
@@ -407,7 +454,7 @@ def _settle(
             continue
         # Recompute this proposal from its files, with the reviews routing missed.
         paths = sorted(set(row.review_files) | {r.path for r in added})
-        g = compute_group(rubric, row.path, paths, need_budget)
+        g = compute_group(rubric, row.path, paths, need_budget, stage)
         if g.row is not None:
             g.row.problems = sorted(set(g.row.problems + row.problems), key=problem_order)
             if g.row.problems:
@@ -416,11 +463,19 @@ def _settle(
     return list(rows.values()), loose, sum(1 for x in late if x.kind == "review")
 
 
-def _order_key(row: RankedProposal) -> tuple[Any, ...]:
+RankBy = Literal["weighted", "overall"]
+
+
+def _order_key(row: RankedProposal, by: RankBy = "weighted") -> tuple[Any, ...]:
+    """What orders eligible proposals: the weighted score (or, ``by="overall"``, the mean
+    overall grade first and the weighted score next); at the interview stage the document
+    stage's result comes next; then the rubric's tie-breakers."""
+
     def v(x: Fraction | None) -> tuple[int, Fraction]:
         return (0, Fraction(0)) if x is None else (1, x)
 
-    return (v(row.weighted_percent), *(v(x) for x in row.tie_values))
+    first = (v(row.overall),) if by == "overall" else ()
+    return (*first, v(row.weighted_percent), v(row.document_percent), *(v(x) for x in row.tie_values))
 
 
 _OUTCOME_ORDER = {o: i for i, o in enumerate(Outcome)}
@@ -432,15 +487,16 @@ def rank_rows(
     *,
     fund: int | None = None,
     budget: float | None = None,
+    by: RankBy = "weighted",
 ) -> tuple[list[RankedProposal], FundingLine | None]:
     """Order rows (ranked eligible, then ineligible, then invalid), rank and draw the line."""
     if fund is not None and budget is not None:
         raise UsageError("give either --fund or --budget, not both")
     eligible = sorted((r for r in rows if r.status != "invalid" and r.eligible), key=lambda r: r.id)
-    eligible.sort(key=_order_key, reverse=True)
+    eligible.sort(key=lambda r: _order_key(r, by), reverse=True)
     groups: list[list[RankedProposal]] = []
     for r in eligible:
-        if groups and _order_key(groups[-1][0]) == _order_key(r):
+        if groups and _order_key(groups[-1][0], by) == _order_key(r, by):
             groups[-1].append(r)
         else:
             groups.append([r])
@@ -526,23 +582,60 @@ def rank_call(
     budget: float | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    by: RankBy = "weighted",
+    stage: str | None = None,
+    interview: int | None = None,
 ) -> Ranking:
-    """The front door: read a call folder and rank it, with a funding line when asked."""
+    """The front door: read a call folder and rank it, with a funding line when asked.
+
+    ``stage`` (default: the rubric's first) chooses the reviews that count. At the first stage
+    ``interview`` N marks the interview candidates: the top N and any tie at the N-th place.
+    At a later stage only the proposals with a review of that stage are ranked, with the
+    previous stage's result beside them, used as the first tie-break.
+    """
     if fund is not None and budget is not None:
         raise UsageError("give either --fund or --budget, not both")
     if fund is not None and fund < 1:
         raise UsageError("--fund needs a number of proposals of 1 or more")
     if budget is not None and not (math.isfinite(budget) and budget > 0):
         raise UsageError("--budget needs an amount greater than 0")
+    if by not in ("weighted", "overall"):
+        raise UsageError(f"--by must be weighted or overall, not {by!r}")
+    if interview is not None and interview < 1:
+        raise UsageError("--interview needs a number of proposals of 1 or more")
     rubric = load_rubric(rubric_path)
+    if by == "overall" and rubric.overall is None:
+        raise UsageError("--by overall needs a rubric that defines an overall grade")
+    if stage is not None and rubric.stage(stage) is None:
+        known = ", ".join(s.id for s in rubric.stages) or "none"
+        raise UsageError(f"--stage must be a stage of the rubric ({known}), not {stage!r}")
+    stage = stage or rubric.first_stage
+    later = stage is not None and stage != rubric.first_stage
+    if interview is not None and later:
+        raise UsageError("--interview lists candidates from the first stage's ranking")
     paths, unlisted = discover(call_dir)
     if not paths and not unlisted:
         raise InputError([Problem(str(call_dir), None, None, None, "holds no YAML files")])
     rows, loose, reviews = read_call(
-        paths, rubric, rubric_path, need_budget=budget is not None, workers=workers, progress=progress
+        paths,
+        rubric,
+        rubric_path,
+        need_budget=budget is not None,
+        workers=workers,
+        progress=progress,
+        stage=stage,
     )
-    ordered, line = rank_rows(rubric, rows, fund=fund, budget=budget)
+    if later:
+        first, _, _ = read_call(paths, rubric, rubric_path, workers=workers, stage=rubric.first_stage)
+        earlier = {r.id: r.weighted_percent for r in first}
+        rows = [r for r in rows if r.status == "invalid" or r.reviewers or r.consensus or r.excluded]
+        for r in rows:
+            r.document_percent = earlier.get(r.id)
+    ordered, line = rank_rows(rubric, rows, fund=fund, budget=budget, by=by)
+    if interview is not None:
+        for r in ordered:
+            r.interview_candidate = r.rank is not None and r.rank <= interview
     problems = sorted(
         {p for r in ordered for p in r.problems} | set(loose) | set(unlisted), key=problem_order
     )
-    return Ranking(rubric, str(call_dir), ordered, line, problems, len(paths), reviews)
+    return Ranking(rubric, str(call_dir), ordered, line, problems, len(paths), reviews, stage, by, interview)
