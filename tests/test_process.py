@@ -224,3 +224,39 @@ def test_a_broken_decisions_file_is_located(call: Path, tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         load_decisions(call)
     assert err.value.problems[0].line == 2
+
+
+def test_the_reviewers_file_flags_possible_undeclared_conflicts() -> None:
+    row = _row(rank_call(CALL), "CALL26-JR-02")
+    # 林 直樹 is at "Ｎａｎｋａｉ　Ｕｎｉｖｅｒｓｉｔｙ" (full width): an alias of the lead's 南海大学
+    assert row.conflict_flags == [("林 直樹", "南海大学 火山防災研究センター")]
+    assert "possible_conflict" in row.marks and row.rank is not None  # flagged, not excluded
+
+
+def test_researcher_numbers_match_after_nfkc(call: Path) -> None:
+    proposal = call / "proposals" / "CALL26-JR-01.yaml"
+    data = yaml.safe_load(proposal.read_text(encoding="utf-8"))
+    data["team"] = [{"name": "X", "researcher_number": "１０２３４５６７"}]
+    proposal.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    row = _row(rank_call(call), "CALL26-JR-01")
+    assert ("鈴木 一郎", "10234567") in row.conflict_flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "reviewers: 3\n",
+        "reviewers:\n  - {name: X}\n",
+        "reviewers: [{id: a, name: b, age: 3}]\n",
+        "reviewers: [\n",
+    ],
+)
+def test_a_broken_reviewers_file_is_bad_input(call: Path, text: str) -> None:
+    from typer.testing import CliRunner
+
+    from sti_review.cli import app
+
+    (call / "reviewers.yaml").write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["rank", str(call)])
+    assert result.exit_code == 2 and "reviewers.yaml" in result.output + (result.stderr or "")
+    assert "Traceback" not in result.output

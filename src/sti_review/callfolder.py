@@ -141,6 +141,23 @@ def read_call_file(path: str, rubric: Rubric) -> FileResult:
             tuple(m.career_stage for m in p.team if m.career_stage),
             p.lead.name if p.lead else "",
             tuple(p.purposes) if p.purposes is not None else None,
+            tuple(
+                i
+                for i in [
+                    p.lead.institution if p.lead else "",
+                    *(x.institution for x in p.partners),
+                    *(m.institution for m in p.team),
+                ]
+                if i
+            ),
+            tuple(
+                n
+                for n in [
+                    p.lead.researcher_number if p.lead else None,
+                    *(m.researcher_number for m in p.team),
+                ]
+                if n
+            ),
         )
         return FileResult(path, kind, info, None, [], p.id)
     loaded, problems = review_from_document(doc, rubric, None)

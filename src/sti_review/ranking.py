@@ -574,6 +574,22 @@ def _draw_line(
     return line
 
 
+def flag_conflicts(call_dir: str | Path, rows: list[RankedProposal]) -> None:
+    """Possible undeclared conflicts from the call's reviewers file (conflicts.py); flagged only."""
+    from .conflicts import Matcher, load_reviewers
+
+    data = load_reviewers(call_dir)
+    if data is None:
+        return
+    matcher = Matcher(data)
+    for row in rows:
+        if row.info is None:
+            continue
+        for who in row.reviewers + ([row.consensus] if row.consensus else []):
+            for what in matcher.flags(who, row.info.institutions, row.info.researcher_numbers):
+                row.conflict_flags.append((who, what))
+
+
 def rank_call(
     call_dir: str | Path,
     rubric_path: str | Path | None = None,
@@ -631,6 +647,7 @@ def rank_call(
         rows = [r for r in rows if r.status == "invalid" or r.reviewers or r.consensus or r.excluded]
         for r in rows:
             r.document_percent = earlier.get(r.id)
+    flag_conflicts(call_dir, rows)
     ordered, line = rank_rows(rubric, rows, fund=fund, budget=budget, by=by)
     if interview is not None:
         for r in ordered:

@@ -45,6 +45,10 @@ class ProposalInfo:
     career_stages: tuple[str, ...] = ()
     lead: str = ""
     purposes: tuple[str, ...] | None = None
+    # for conflict checks (conflicts.py): the lead's, partners' and team's institutions, and
+    # the lead's and team's researcher numbers
+    institutions: tuple[str, ...] = ()
+    researcher_numbers: tuple[str, ...] = ()
 
     def as_proposal(self) -> Proposal:
         """A Proposal with what scoring needs (every field given: no default is deep-copied)."""
