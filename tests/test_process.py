@@ -260,3 +260,18 @@ def test_a_broken_reviewers_file_is_bad_input(call: Path, text: str) -> None:
     result = CliRunner().invoke(app, ["rank", str(call)])
     assert result.exit_code == 2 and "reviewers.yaml" in result.output + (result.stderr or "")
     assert "Traceback" not in result.output
+
+
+def test_consolidate_shows_the_exclusion_grades_and_a_missing_reviewer(call: Path) -> None:
+    from typer.testing import CliRunner
+
+    from sti_review.cli import app
+
+    folder = call / "reviews" / "CALL26-OT-01"
+    _edit(folder / "becker.yaml", declaration={"confidential": True, "conflict": "direct_competitor"})
+    _edit(folder / "takahashi.yaml", overall={"grade": 3})
+    args = ["consolidate", str(call / "proposals" / "CALL26-OT-01.yaml"), str(folder), "--lang", "en"]
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "excluded: conflict of interest (a direct competitor)" in result.output
+    assert "needs another reviewer" in result.output and "A (very good) × 1" in result.output
