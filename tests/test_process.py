@@ -275,3 +275,19 @@ def test_consolidate_shows_the_exclusion_grades_and_a_missing_reviewer(call: Pat
     assert result.exit_code == 0, result.output
     assert "excluded: conflict of interest (a direct competitor)" in result.output
     assert "needs another reviewer" in result.output and "A (very good) × 1" in result.output
+
+
+def test_consolidate_counts_the_reviews_of_the_stage_asked(call: Path) -> None:
+    from typer.testing import CliRunner
+
+    from sti_review.cli import app
+
+    folder = call / "reviews" / "CALL26-OT-01"
+    shutil.copy(folder / "becker.yaml", folder / "interview-becker.yaml")
+    _edit(folder / "interview-becker.yaml", stage="interview")
+    base = ["consolidate", str(call / "proposals" / "CALL26-OT-01.yaml"), str(folder), "--lang", "en"]
+    result = CliRunner().invoke(app, [*base, "--stage", "interview"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "Stage: interview" in result.output and "needs another reviewer" in result.output
+    bad = CliRunner().invoke(app, [*base, "--stage", "hearing"])
+    assert bad.exit_code == 2

@@ -586,6 +586,9 @@ def consolidate(
     lang: LangOpt = None,
     rubric: RubricOpt = None,
     force: ForceOpt = False,
+    stage: Annotated[
+        str | None, typer.Option("--stage", help=_h("cli.opt.stage"), show_default=False)
+    ] = None,
 ) -> None:
     """Consolidate several reviews of one proposal: spread, disagreement, the panel's outcome.
 
@@ -599,7 +602,7 @@ def consolidate(
         _available("panel", format, language)
         _binary_output(format, output)
         _refuse_existing(output, force, proposal, rubric, *(reviews or []))
-        consolidation = load_panel(proposal, reviews or [], rubric)
+        consolidation = load_panel(proposal, reviews or [], rubric, stage)
         from .report.views import PanelView
 
         _show(PanelView(consolidation), format, language, output, force)
