@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from sti_review import callfolder
-from sti_review.cache import CallCache, cache_dir, rubric_fingerprint, scope
+from sti_review.cache import FORMAT, CallCache, cache_dir, rubric_fingerprint, scope
 from sti_review.ranking import rank_call
 from tests.calls import proposal_yaml, review_yaml, simple_call
 
@@ -172,8 +172,8 @@ def test_damaged_entries_are_misses(call, tmp_path, monkeypatch):
     import sqlite3
 
     db = sqlite3.connect(cache_dir() / "calls.sqlite3")
-    db.execute("UPDATE files_2 SET result = x'00ff'")
-    db.execute("UPDATE rows_2 SET result = x'00ff'")
+    db.execute(f"UPDATE files_{FORMAT} SET result = x'00ff'")
+    db.execute(f"UPDATE rows_{FORMAT} SET result = x'00ff'")
     db.commit()
     db.close()
     warm = rank_call(call, fund=2, cache=True)

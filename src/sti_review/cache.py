@@ -35,7 +35,7 @@ from typing import Any, NamedTuple
 
 from . import __version__
 
-FORMAT = 2  # bump when what is pickled changes shape (the tables are named after it)
+FORMAT = 3  # bump when what is pickled changes shape (the tables are named after it)
 DB_NAME = "calls.sqlite3"
 # An entry for a file changed this close to when it was cached is confirmed by hash.
 RACY_NS = 2_000_000_000

@@ -46,6 +46,9 @@ _REVIEW_KEYS = re.compile(r"^(?:answers|reviewer):", re.M)
 _PROGRAMMES_KEY = re.compile(r"^(?:programmes|reviewers):", re.M)  # reviewers: a pool file
 
 
+_CALL_DATA_KEY = re.compile(r"^(?:reviewers|decisions):", re.M)  # reviewers.yaml, decisions.yaml
+
+
 Progress = Callable[[str, int, int], None]
 
 
@@ -97,6 +100,8 @@ def route_file(path: str) -> tuple[str, str, str | None]:
         return path, "review", proposal_of(text)
     if _PROGRAMMES_KEY.search(text):
         return path, "programmes", None
+    if _CALL_DATA_KEY.search(text):
+        return path, "call-data", None
     return path, "proposal", _id_of(text)
 
 
@@ -136,8 +141,8 @@ def _read_call_file(path: str, rubric: Rubric, sink: list[bytes] | None) -> File
         about = proposal_of(text) if kind == "review" else _id_of(text)
         return FileResult(path, kind, None, None, exc.problems, about)
     kind = file_kind(doc.data)
-    if kind in ("programmes", "reviewers"):  # not part of the ranking
-        return FileResult(path, "programmes", None, None, [], None)
+    if kind in ("programmes", "reviewers", "decisions"):
+        return FileResult(path, kind, None, None, [], None)
     if kind not in ("proposal", "review"):
         kind = "review" if looks_like_review(path) else "proposal"
     if kind == "proposal":
@@ -156,6 +161,24 @@ def _read_call_file(path: str, rubric: Rubric, sink: list[bytes] | None) -> File
             tuple(x.country for x in p.partners),
             tuple(m.career_stage for m in p.team if m.career_stage),
             p.lead.name if p.lead else "",
+            tuple(p.purposes) if p.purposes is not None else None,
+            tuple(
+                i
+                for i in [
+                    p.lead.institution if p.lead else "",
+                    *(x.institution for x in p.partners),
+                    *(m.institution for m in p.team),
+                ]
+                if i
+            ),
+            tuple(
+                n
+                for n in [
+                    p.lead.researcher_number if p.lead else None,
+                    *(m.researcher_number for m in p.team),
+                ]
+                if n
+            ),
         )
         return FileResult(path, kind, info, None, [], p.id)
     loaded, problems = review_from_document(doc, rubric, None)
@@ -168,7 +191,15 @@ def _read_call_file(path: str, rubric: Rubric, sink: list[bytes] | None) -> File
     answers = {
         cid: LightAnswer(a.score, a.verdict, tuple(a.conditions), a.na) for cid, a in r.answers.items()
     }
-    info_r = ReviewInfo(path, r.proposal, LightReview(r.reviewer, r.role, answers))
+    light = LightReview(
+        r.reviewer,
+        r.role,
+        answers,
+        r.stage,
+        r.declaration.conflict if r.declaration else "none",
+        r.overall.grade if r.overall else None,
+    )
+    info_r = ReviewInfo(path, r.proposal, light)
     return FileResult(path, "review", None, info_r, [], r.proposal)
 
 

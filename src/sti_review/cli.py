@@ -601,6 +601,9 @@ def consolidate(
     lang: LangOpt = None,
     rubric: RubricOpt = None,
     force: ForceOpt = False,
+    stage: Annotated[
+        str | None, typer.Option("--stage", help=_h("cli.opt.stage"), show_default=False)
+    ] = None,
 ) -> None:
     """Consolidate several reviews of one proposal: spread, disagreement, the panel's outcome.
 
@@ -614,7 +617,7 @@ def consolidate(
         _available("panel", format, language)
         _binary_output(format, output)
         _refuse_existing(output, force, proposal, rubric, *(reviews or []))
-        consolidation = load_panel(proposal, reviews or [], rubric)
+        consolidation = load_panel(proposal, reviews or [], rubric, stage)
         from .report.views import PanelView
 
         _show(PanelView(consolidation), format, language, output, force)
@@ -661,6 +664,13 @@ def rank(
     method: MethodOpt = RankMethod.weighted,
     lottery_seed: LotterySeedOpt = None,
     reviewer_stats: ReviewerStatsOpt = False,
+    by: Annotated[str, typer.Option("--by", help=_h("cli.opt.by"))] = "weighted",
+    stage: Annotated[
+        str | None, typer.Option("--stage", help=_h("cli.opt.stage"), show_default=False)
+    ] = None,
+    interview: Annotated[
+        int | None, typer.Option("--interview", min=1, help=_h("cli.opt.interview"), show_default=False)
+    ] = None,
 ) -> None:
     """Rank a whole call: outcomes, ranking, funding line and border zone.
 
@@ -685,6 +695,9 @@ def rank(
                 workers=jobs,
                 cache=not no_cache,
                 warn=lambda text: _err(_say("cli.cache_warning", text=text)),
+                by=by,  # type: ignore[arg-type]
+                stage=stage,
+                interview=interview,
             )
         refused = _call_stats(ranking, method, fund, amount, lottery_seed, reviewer_stats)
         from .report.views import RankingView
@@ -698,6 +711,35 @@ def rank(
             raise typer.Exit(2)
         if refused:
             raise typer.Exit(EXIT_NOT_CONVERGED)
+
+
+class LetterFormat(str, Enum):
+    markdown = "markdown"
+    html = "html"
+    docx = "docx"
+
+
+@app.command(help=_h("cli.cmd.feedback"))
+def feedback(
+    call_dir: Annotated[Path, typer.Argument(help=_h("cli.arg.call"))],
+    output: Annotated[Path, typer.Option("--output", "-o", help=_h("cli.opt.feedback_output"))],
+    format: Annotated[
+        LetterFormat, typer.Option("--format", "-f", help=_h("cli.opt.feedback_format"))
+    ] = LetterFormat.markdown,
+    lang: LangOpt = None,
+    rubric: RubricOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """One letter per proposal for its applicant (see docs/formats.md, "Feedback letters")."""
+    with _user_errors():
+        from .letters import build_letters, write_letters
+
+        language = _lang(lang) if lang else None
+        letters, warnings = build_letters(call_dir, rubric, language)  # type: ignore[arg-type]
+        for path, ids in warnings:
+            _err(_say("cli.feedback_missing", path=path, ids=ids))
+        written = write_letters(letters, output, format.value, force)
+        _err(_say("cli.feedback_written", n=len(written), folder=output))
 
 
 @app.command(help=_h("cli.cmd.portfolio"))

@@ -31,7 +31,7 @@ from .identity import reviewer_key
 from .proposal import LoadedProposal, Proposal, load_proposal
 from .review import Answer, Review, read_review
 from .rubric import Criterion, Rubric, load_rubric
-from .rules import is_answered
+from .rules import conflict_of, grade_of, is_answered, stage_of
 from .scoring import Assessment, assess, required_criteria
 
 Source = Literal["consensus", "derived", "missing"]
@@ -145,6 +145,51 @@ class Consolidation:
     criteria: list[CriterionPanel]
     assessment: Assessment
     problems: list[Problem] = field(default_factory=list)
+    # Reviews left out of the panel's answers: a declared conflict of interest (with its category).
+    excluded: list[tuple[PanelReview, str]] = field(default_factory=list)
+    stage: str | None = None
+
+    @property
+    def needs_reviewer(self) -> bool:
+        """Fewer counted reviews than the rubric's panel.min_reviews (a consensus review aside)."""
+        return len(self.reviews) < self.rubric.panel.min_reviews
+
+    @property
+    def grades(self) -> list[float]:
+        """The overall grades the counted individual reviews give."""
+        return [g for g in (grade_of(r.review) for r in self.reviews) if g is not None]
+
+    @property
+    def overall_grade(self) -> Fraction | None:
+        """The panel's overall grade: the consensus review's, else the mean of the reviewers'."""
+        agreed = grade_of(self.consensus.review) if self.consensus else None
+        if agreed is not None:
+            return Fraction(repr(float(agreed)))
+        grades = self.grades
+        if not grades:
+            return None
+        return sum((Fraction(repr(float(g))) for g in grades), Fraction(0)) / len(grades)
+
+    @property
+    def grade_distribution(self) -> dict[float, int]:
+        """How many counted reviewers gave each grade, for every level of the rubric."""
+        if self.rubric.overall is None:
+            return {}
+        counts = {lv.value: 0 for lv in self.rubric.overall.levels}
+        for g in self.grades:
+            if g in counts:
+                counts[g] += 1
+        return counts
+
+    @property
+    def split_grades(self) -> bool:
+        """The reviewers' overall grades lie the rubric's split_levels apart or more."""
+        overall = self.rubric.overall
+        grades = [g for g in self.grades if overall is not None and overall.level(g) is not None]
+        if overall is None or len(grades) < 2:
+            return False
+        places = [overall.index(g) for g in grades]
+        return max(places) - min(places) >= overall.split_levels
 
     @property
     def basis(self) -> Literal["consensus", "derived"]:
@@ -165,7 +210,7 @@ class Consolidation:
     @property
     def incomplete_reviews(self) -> list[PanelReview]:
         """Individual reviews that leave a required criterion unanswered."""
-        required = required_criteria(self.rubric, self.proposal.programme)
+        required = required_criteria(self.rubric, self.proposal.programme, self.proposal.purposes)
         return [
             r
             for r in self.reviews
@@ -240,10 +285,20 @@ def consolidate(
     reviews: Sequence[PanelReview],
     *,
     problems: Sequence[Problem] = (),
+    stage: str | None = None,
 ) -> Consolidation:
-    """Consolidate validated reviews of one proposal (at most one with ``role: panel``)."""
-    individual = [r for r in reviews if r.review.role != "panel"]
-    panels = [r for r in reviews if r.review.role == "panel"]
+    """Consolidate validated reviews of one proposal (at most one with ``role: panel``).
+
+    Only the reviews of ``stage`` count (default: the rubric's first stage; a review without
+    ``stage`` belongs to it). A review whose reviewer declared a conflict of interest is left
+    out of the panel's answers and listed in ``excluded`` with the category.
+    """
+    stage = stage or rubric.first_stage
+    in_stage = [r for r in reviews if stage_of(r.review, rubric.first_stage) == stage]
+    excluded = [(r, conflict_of(r.review)) for r in in_stage if conflict_of(r.review) != "none"]
+    counted = [r for r in in_stage if conflict_of(r.review) == "none"]
+    individual = [r for r in counted if r.review.role != "panel"]
+    panels = [r for r in counted if r.review.role == "panel"]
     consensus = panels[0] if panels else None
     # Scores lie on the scale's decimal steps: comparing floats with a margin far below any
     # step is exact and much cheaper than fractions (this runs for every criterion of a call).
@@ -291,6 +346,8 @@ def consolidate(
         criteria,
         assess(rubric, proposal, panel_review),
         list(problems),
+        excluded,
+        stage,
     )
 
 
@@ -315,8 +372,9 @@ def panel_problems(reviews: Sequence[PanelReview]) -> list[Problem]:
             else:
                 first_panel = r
             continue
-        key = reviewer_key(r.review.reviewer)
-        if not key:
+        person = reviewer_key(r.review.reviewer)
+        key = f"{person}\x00{stage_of(r.review, '')}"  # a reviewer may review at every stage
+        if not person:
             problems.append(
                 Problem(
                     r.source,
@@ -368,6 +426,7 @@ def load_panel(
     proposal_path: str | Path,
     review_paths: Sequence[str | Path],
     rubric_path: str | Path | None = None,
+    stage: str | None = None,
 ) -> Consolidation:
     """Load a proposal and its reviews (files, or folders searched for reviews of it) and
     consolidate them. Every problem in every file is raised at once, located."""
@@ -398,9 +457,14 @@ def load_panel(
                 f"or put them beside it as {Path(proposal_path).stem}.review*.yaml",
             )
         )
+    if stage is not None and rubric.stage(stage) is None:
+        from .errors import UsageError
+
+        known = ", ".join(s.id for s in rubric.stages) or "none"
+        raise UsageError(f"--stage must be a stage of the rubric ({known}), not {stage!r}")
     if problems:
         raise InputError(problems)
-    return consolidate(rubric, proposal, panel)
+    return consolidate(rubric, proposal, panel, stage=stage)
 
 
 def review_files(proposal_path: str | Path, proposal_id: str, given: Sequence[str | Path]) -> list[Path]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -44,6 +45,12 @@ class Person(_Model):
     name: str = Field(min_length=1)
     institution: str = ""
     researcher_number: str | None = Field(None, pattern=r"^[0-9]{8}$", description="e-Rad researcher number")
+
+    @field_validator("researcher_number", mode="before")
+    @classmethod
+    def _digits(cls, v: Any) -> Any:
+        """Full-width digits (１０２３４５６７) are the same number: NFKC before the pattern."""
+        return unicodedata.normalize("NFKC", v).strip() if isinstance(v, str) else v
 
 
 class Partner(_Model):
@@ -88,6 +95,12 @@ class TeamMember(_Model):
     institution: str = ""
     country: str | None = None
     researcher_number: str | None = Field(None, pattern=r"^[0-9]{8}$", description="e-Rad researcher number")
+
+    @field_validator("researcher_number", mode="before")
+    @classmethod
+    def _digits(cls, v: Any) -> Any:
+        """Full-width digits (１０２３４５６７) are the same number: NFKC before the pattern."""
+        return unicodedata.normalize("NFKC", v).strip() if isinstance(v, str) else v
 
     @field_validator("country")
     @classmethod
@@ -179,6 +192,12 @@ class Proposal(_Model):
     team: list[TeamMember] = []
     budget: float | None = Field(None, ge=0, le=10**15, description="requested amount, for funding lines")
     own_objectives: list[OwnObjective] = []
+    purposes: list[str] | None = Field(
+        None,
+        max_length=100,
+        description="the rubric's purpose sections this proposal pursues (absent: all); "
+        "the others are scored for information only",
+    )
     _budget_detail: Budget | None = PrivateAttr(None)
 
     @field_validator("budget", mode="before")
@@ -269,7 +288,38 @@ def check_against_rubric(doc: Document, rubric: Rubric) -> list[Problem]:
     ]
     if len(unknown) > MAX_PROBLEMS:
         problems.append(more_problems(doc.path, len(unknown) - MAX_PROBLEMS))
+    problems += _purpose_problems(doc, data, rubric)
     return [doc.problem(loc, msg) for loc, msg in own_problems] + problems
+
+
+def _purpose_problems(doc: Document, data: dict[Any, Any], rubric: Rubric) -> list[Problem]:
+    """Declared purposes must be purpose sections of the rubric, each named once, at least one."""
+    declared = data.get("purposes")
+    if not isinstance(declared, list):
+        return []  # absent (all purposes) or reported by the schema
+    purposes = rubric.purpose_ids
+    problems = []
+    if not declared:
+        problems.append(
+            doc.problem(
+                ("purposes",), f"declare at least one purpose ({', '.join(purposes)}), or leave purposes out"
+            )
+        )
+    seen: set[str] = set()
+    for i, value in enumerate(declared[:MAX_PROBLEMS]):
+        if not isinstance(value, str):
+            continue
+        if value not in purposes:
+            problems.append(
+                doc.problem(
+                    ("purposes", i),
+                    f"unknown purpose {value!r}: one of {', '.join(purposes)}{did_you_mean(value, purposes)}",
+                )
+            )
+        elif value in seen:
+            problems.append(doc.problem(("purposes", i), f"{value} is declared twice"))
+        seen.add(value)
+    return problems
 
 
 def _own_objectives(

@@ -83,6 +83,19 @@ class RankedProposal:
     cumulative_budget: float | None = None
     # every review's own answers, (reviewer label, role, {criterion id: answer}): the raw scores
     answers: list[tuple[str, str, dict[str, LightAnswer]]] = field(default_factory=list)
+    # The review process (docs/formats.md): reviews left out for a declared conflict of interest
+    # (reviewer label, category); fewer counted reviews than panel.min_reviews; the overall
+    # grade (mean) and whether the grades are split; thresholds not met when they are advisory;
+    # possible undeclared conflicts (reviewer label, what matches); the stage ranked.
+    excluded: list[tuple[str, str]] = field(default_factory=list)
+    needs_reviewer: bool = False
+    overall: Fraction | None = None
+    split_grades: bool = False
+    advisories: list[Reason] = field(default_factory=list)
+    conflict_flags: list[tuple[str, str]] = field(default_factory=list)
+    stage: str | None = None
+    document_percent: Fraction | None = None  # interview stage: the document stage's result
+    interview_candidate: bool = False
 
     @property
     def title(self) -> str:
@@ -120,6 +133,18 @@ class RankedProposal:
             out.append("no_reviews")
         if self.incomplete_reviews:
             out.append("incomplete_reviews")
+        if self.excluded:
+            out.append("conflict_excluded")
+        if self.needs_reviewer and self.outcome is not None:
+            out.append("needs_reviewer")
+        if self.conflict_flags:
+            out.append("possible_conflict")
+        if self.split_grades:
+            out.append("split_grades")
+        if self.advisories:
+            out.append("below_threshold_advisory")
+        if self.interview_candidate:
+            out.append("interview")
         return out
 
     @property
@@ -147,6 +172,9 @@ class Ranking:
     problems: list[Problem]
     files: int
     review_count: int
+    stage: str | None = None
+    by: str = "weighted"
+    interview: int | None = None
 
     @property
     def ranked(self) -> list[RankedProposal]:
@@ -190,7 +218,11 @@ def tie_values(
 
 
 def assess_proposal(
-    rubric: Rubric, info: ProposalInfo, reviews: Sequence[ReviewInfo], problems: list[Problem]
+    rubric: Rubric,
+    info: ProposalInfo,
+    reviews: Sequence[ReviewInfo],
+    problems: list[Problem],
+    stage: str | None = None,
 ) -> RankedProposal:
     """Consolidate one proposal's (checked) reviews into its row; invalid when problems."""
     row = RankedProposal(info.id, info.path, info)
@@ -200,8 +232,14 @@ def assess_proposal(
         row.status = "invalid"
         return row
     panel = [PanelReview(r.review, r.path) for r in reviews]
-    c = consolidate(rubric, info.as_proposal(), panel)
+    c = consolidate(rubric, info.as_proposal(), panel, stage=stage)
     a = c.assessment
+    row.stage = c.stage
+    row.excluded = [(r.label, category) for r, category in c.excluded]
+    row.needs_reviewer = c.needs_reviewer
+    row.overall = c.overall_grade
+    row.split_grades = c.split_grades
+    row.advisories = list(a.advisories)
     row.outcome = a.outcome
     row.reasons = list(a.reasons)
     row.weighted_total = a.weighted_total
@@ -252,6 +290,7 @@ def compute_group(
     proposal_path: str,
     review_paths: Sequence[str],
     need_budget: bool,
+    stage: str | None = None,
     known: dict[str, FileResult] | None = None,
     record: list[Record] | None = None,
 ) -> GroupResult:
@@ -289,7 +328,7 @@ def compute_group(
         )
     else:
         problems += _cross_check(rubric, res.proposal, mine)
-        row = assess_proposal(rubric, res.proposal, mine, problems)
+        row = assess_proposal(rubric, res.proposal, mine, problems, stage)
         if need_budget and row.eligible and res.proposal.budget is None:
             # Only an eligible proposal can be funded, so only it needs its requested amount.
             needed = "the requested amount is needed for a --budget line"
@@ -304,15 +343,15 @@ Group = tuple[str, list[str]]  # a proposal file and the review files routed to 
 
 
 def _group_chunk(
-    args: tuple[list[Group], bool, dict[str, FileResult] | None, bool],
+    args: tuple[list[Group], bool, dict[str, FileResult] | None, bool, str | None],
 ) -> list[tuple[GroupResult, list[Record]]]:
-    groups, need_budget, known, recording = args
+    groups, need_budget, known, recording, stage = args
     rubric = worker_rubric()
     out = []
     with no_gc():
         for p, rs in groups:
             record: list[Record] | None = [] if recording else None
-            out.append((compute_group(rubric, p, rs, need_budget, known, record), record or []))
+            out.append((compute_group(rubric, p, rs, need_budget, stage, known, record), record or []))
     return out
 
 
@@ -345,6 +384,7 @@ def read_call(
     workers: int | None = None,
     progress: Progress | None = None,
     cache: CallCache | None = None,
+    stage: str | None = None,
 ) -> tuple[list[RankedProposal], list[Problem], int]:
     """Read every file of a call and build one row per proposal: (rows, loose problems, reviews).
 
@@ -415,7 +455,7 @@ def read_call(
             for chunk in chunks(todo, size):
                 files = (f for p, rs in chunk for f in (p, *rs))
                 sent = {f: r for f in files if (r := known.get(f)) is not None} or None
-                tasks.append((chunk, need_budget, sent, recording))
+                tasks.append((chunk, need_budget, sent, recording, stage))
             for task, chunk_results in zip(tasks, pool.imap(_group_chunk, tasks), strict=True):
                 for group, (g, record) in zip(task[0], chunk_results, strict=True):
                     keep(g, record, group)
@@ -425,13 +465,15 @@ def read_call(
         else:
             for i, (p, rs) in enumerate(todo):
                 record: list[Record] | None = [] if recording else None
-                g = compute_group(rubric, p, rs, need_budget, known, record)
+                g = compute_group(rubric, p, rs, need_budget, stage, known, record)
                 keep(g, record or [], (p, rs))
                 done += 1 + len(rs)
                 if progress and (i % 25 == 24 or i == len(todo) - 1):
                     progress("read", min(done, total), total)
     late_record: list[Record] | None = [] if cache is not None else None
-    rows, loose, unclaimed_reviews = _settle(rubric, results, unclaimed, need_budget, known, late_record)
+    rows, loose, unclaimed_reviews = _settle(
+        rubric, results, unclaimed, need_budget, known, late_record, stage
+    )
     if cache is not None:
         for path, st, sha, res in late_record or []:
             cache.add_file(path, st, sha, res)
@@ -461,6 +503,7 @@ def _settle(
     need_budget: bool,
     known: dict[str, FileResult] | None = None,
     record: list[Record] | None = None,
+    stage: str | None = None,
 ) -> tuple[list[RankedProposal], list[Problem], int]:
     """Put right what routing guessed wrong, and find duplicate ids and orphan reviews."""
     loose: list[Problem] = []
@@ -488,7 +531,7 @@ def _settle(
     pending += late
     extra: dict[str, list[FileResult]] = {}
     for res in pending:
-        if res.kind == "programmes":
+        if res.kind in ("programmes", "reviewers", "decisions"):
             continue
         if res.kind == "proposal":
             # A proposal routed as a review (or the like): it needs a row of its own.
@@ -522,7 +565,7 @@ def _settle(
             continue
         # Recompute this proposal from its files, with the reviews routing missed.
         paths = sorted(set(row.review_files) | {r.path for r in added})
-        g = compute_group(rubric, row.path, paths, need_budget, known, record)
+        g = compute_group(rubric, row.path, paths, need_budget, stage, known, record)
         if g.row is not None:
             g.row.problems = sorted(set(g.row.problems + row.problems), key=problem_order)
             if g.row.problems:
@@ -531,11 +574,19 @@ def _settle(
     return list(rows.values()), loose, sum(1 for x in late if x.kind == "review")
 
 
-def _order_key(row: RankedProposal) -> tuple[Any, ...]:
+RankBy = Literal["weighted", "overall"]
+
+
+def _order_key(row: RankedProposal, by: RankBy = "weighted") -> tuple[Any, ...]:
+    """What orders eligible proposals: the weighted score (or, ``by="overall"``, the mean
+    overall grade first and the weighted score next); at the interview stage the document
+    stage's result comes next; then the rubric's tie-breakers."""
+
     def v(x: Fraction | None) -> tuple[int, Fraction]:
         return (0, Fraction(0)) if x is None else (1, x)
 
-    return (v(row.weighted_percent), *(v(x) for x in row.tie_values))
+    first = (v(row.overall),) if by == "overall" else ()
+    return (*first, v(row.weighted_percent), v(row.document_percent), *(v(x) for x in row.tie_values))
 
 
 _OUTCOME_ORDER = {o: i for i, o in enumerate(Outcome)}
@@ -547,15 +598,16 @@ def rank_rows(
     *,
     fund: int | None = None,
     budget: float | None = None,
+    by: RankBy = "weighted",
 ) -> tuple[list[RankedProposal], FundingLine | None]:
     """Order rows (ranked eligible, then ineligible, then invalid), rank and draw the line."""
     if fund is not None and budget is not None:
         raise UsageError("give either --fund or --budget, not both")
     eligible = sorted((r for r in rows if r.status != "invalid" and r.eligible), key=lambda r: r.id)
-    eligible.sort(key=_order_key, reverse=True)
+    eligible.sort(key=lambda r: _order_key(r, by), reverse=True)
     groups: list[list[RankedProposal]] = []
     for r in eligible:
-        if groups and _order_key(groups[-1][0]) == _order_key(r):
+        if groups and _order_key(groups[-1][0], by) == _order_key(r, by):
             groups[-1].append(r)
         else:
             groups.append([r])
@@ -633,6 +685,22 @@ def _draw_line(
     return line
 
 
+def flag_conflicts(call_dir: str | Path, rows: list[RankedProposal]) -> None:
+    """Possible undeclared conflicts from the call's reviewers file (conflicts.py); flagged only."""
+    from .undeclared import Matcher, load_reviewers
+
+    data = load_reviewers(call_dir)
+    if data is None:
+        return
+    matcher = Matcher(data)
+    for row in rows:
+        if row.info is None:
+            continue
+        for who in row.reviewers + ([row.consensus] if row.consensus else []):
+            for what in matcher.flags(who, row.info.institutions, row.info.researcher_numbers):
+                row.conflict_flags.append((who, what))
+
+
 def rank_call(
     call_dir: str | Path,
     rubric_path: str | Path | None = None,
@@ -643,23 +711,44 @@ def rank_call(
     progress: Progress | None = None,
     cache: bool = False,
     warn: Callable[[str], None] | None = None,
+    by: RankBy = "weighted",
+    stage: str | None = None,
+    interview: int | None = None,
 ) -> Ranking:
     """The front door: read a call folder and rank it, with a funding line when asked.
 
     With ``cache``, what was read is kept in the cache folder (see ``cache``) and files that
-    did not change are not read again; the result is the same as without."""
+    did not change are not read again; the result is the same as without. ``stage`` (default:
+    the rubric's first) chooses the reviews that count. At the first stage ``interview`` N
+    marks the interview candidates: the top N and any tie at the N-th place. At a later stage
+    only the proposals with a review of that stage are ranked, with the previous stage's
+    result beside them, used as the first tie-break.
+    """
     if fund is not None and budget is not None:
         raise UsageError("give either --fund or --budget, not both")
     if fund is not None and fund < 1:
         raise UsageError("--fund needs a number of proposals of 1 or more")
     if budget is not None and not (math.isfinite(budget) and budget > 0):
         raise UsageError("--budget needs an amount greater than 0")
+    if by not in ("weighted", "overall"):
+        raise UsageError(f"--by must be weighted or overall, not {by!r}")
+    if interview is not None and interview < 1:
+        raise UsageError("--interview needs a number of proposals of 1 or more")
     rubric = load_rubric(rubric_path)
+    if by == "overall" and rubric.overall is None:
+        raise UsageError("--by overall needs a rubric that defines an overall grade")
+    if stage is not None and rubric.stage(stage) is None:
+        known = ", ".join(s.id for s in rubric.stages) or "none"
+        raise UsageError(f"--stage must be a stage of the rubric ({known}), not {stage!r}")
+    stage = stage or rubric.first_stage
+    later = stage is not None and stage != rubric.first_stage
+    if interview is not None and later:
+        raise UsageError("--interview lists candidates from the first stage's ranking")
     paths, unlisted = discover(call_dir)
     if not paths and not unlisted:
         raise InputError([Problem(str(call_dir), None, None, None, "holds no YAML files")])
     store = None
-    if cache:
+    if cache and not later:  # the cache keeps the first stage's rows only
         from .cache import CallCache, cache_dir, scope
 
         store = CallCache(cache_dir(), scope(rubric_path, "rank"), warn)
@@ -672,12 +761,23 @@ def rank_call(
             workers=workers,
             progress=progress,
             cache=store,
+            stage=stage,
         )
     finally:
         if store is not None:
             store.close()
-    ordered, line = rank_rows(rubric, rows, fund=fund, budget=budget)
+    if later:
+        first, _, _ = read_call(paths, rubric, rubric_path, workers=workers, stage=rubric.first_stage)
+        earlier = {r.id: r.weighted_percent for r in first}
+        rows = [r for r in rows if r.status == "invalid" or r.reviewers or r.consensus or r.excluded]
+        for r in rows:
+            r.document_percent = earlier.get(r.id)
+    flag_conflicts(call_dir, rows)
+    ordered, line = rank_rows(rubric, rows, fund=fund, budget=budget, by=by)
+    if interview is not None:
+        for r in ordered:
+            r.interview_candidate = r.rank is not None and r.rank <= interview
     problems = sorted(
         {p for r in ordered for p in r.problems} | set(loose) | set(unlisted), key=problem_order
     )
-    return Ranking(rubric, str(call_dir), ordered, line, problems, len(paths), reviews)
+    return Ranking(rubric, str(call_dir), ordered, line, problems, len(paths), reviews, stage, by, interview)

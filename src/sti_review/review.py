@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from fractions import Fraction
 from pathlib import Path
@@ -19,7 +20,7 @@ from pydantic import (
 from .errors import MAX_PROBLEMS, InputError, Problem, did_you_mean, more_problems
 from .proposal import Proposal
 from .rubric import Rubric, Verdict
-from .rules import comment_required
+from .rules import comment_required, feedback_required
 from .validation import validate, validate_pruning
 from .yamlio import Document, load_file
 
@@ -35,7 +36,8 @@ class Answer(_Model):
     verdict: Verdict | None = None
     conditions: list[str] = []
     na: StrictBool = False
-    comment: str | None = None
+    comment: str | None = Field(None, description="for the committee only; never reaches the applicant")
+    feedback: str | None = Field(None, description="may be shown to the applicant (feedback letters)")
 
     @field_validator("score", mode="before")
     @classmethod
@@ -67,6 +69,48 @@ class Answer(_Model):
     def has_comment(self) -> bool:
         return bool(self.comment and self.comment.strip())
 
+    @property
+    def has_feedback(self) -> bool:
+        return bool(self.feedback and self.feedback.strip())
+
+
+class Declaration(_Model):
+    """The reviewer's pledge of confidentiality (守秘) and declaration of conflicts of interest
+    (利害関係), given before any answer."""
+
+    confidential: StrictBool = Field(description="the reviewer keeps the proposal confidential")
+    conflict: str = Field("none", min_length=1, description="none, or a conflict category the rubric defines")
+    note: str | None = None
+    date: dt.date | None = Field(None, description="when the declaration was made (YYYY-MM-DD)")
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _a_date(cls, v: Any) -> Any:
+        if isinstance(v, dt.datetime):
+            return v.date()
+        if isinstance(v, bool | int | float):
+            raise ValueError(f"must be a date written YYYY-MM-DD, not {v!r}")
+        return v
+
+    @property
+    def has_conflict(self) -> bool:
+        return self.conflict != "none"
+
+
+class OverallAnswer(_Model):
+    """The reviewer's overall grade (総合評価), with a comment for the committee and feedback."""
+
+    grade: float
+    comment: str | None = None
+    feedback: str | None = None
+
+    @field_validator("grade", mode="before")
+    @classmethod
+    def _a_number(cls, v: Any) -> Any:
+        if isinstance(v, bool | str):
+            raise ValueError(f"must be a number, not {v!r}")
+        return v
+
 
 class Review(_Model):
     """One reviewer's review of one proposal (the review file contract)."""
@@ -84,7 +128,16 @@ class Review(_Model):
     proposal_fingerprint: str | None = Field(
         None, description="fingerprint of the proposal file when the review was last saved"
     )
+    stage: str | None = Field(None, description="a stage the rubric defines; default: its first")
+    declaration: Declaration | None = Field(
+        None, description="confidentiality and conflict of interest, declared before any answer"
+    )
     answers: dict[str, Answer] = {}
+    overall: OverallAnswer | None = None
+
+    @property
+    def has_conflict(self) -> bool:
+        return self.declaration is not None and self.declaration.has_conflict
 
     @field_validator("answers", mode="before")
     @classmethod
@@ -154,6 +207,7 @@ def check_review(
         if proposal is not None and same_proposal
         else set(rubric.criteria)
     )
+    problems += _process_problems(review, rubric, problem)
     scale = rubric.scale
     rules = rubric.comments
     for cid, answer in review.answers.items():
@@ -235,6 +289,67 @@ def check_review(
     return problems
 
 
+def missing_feedback(review: Review, rubric: Rubric) -> list[str]:
+    """The criteria (and ``overall``) where the rubric asks for feedback to the applicant and
+    the review gives none. Not a validation problem, so that files written before feedback
+    existed stay valid: the questionnaire asks for it and `feedback` warns."""
+    out = [
+        cid
+        for cid, answer in review.answers.items()
+        if cid in rubric.criteria and not answer.has_feedback and feedback_required(rubric, answer)
+    ]
+    o = review.overall
+    if o is not None and rubric.feedback.overall and not (o.feedback and o.feedback.strip()):
+        out.append("overall")
+    return out
+
+
+def _process_problems(review: Review, rubric: Rubric, problem: Any) -> list[Problem]:
+    """The declaration, the stage and the overall grade against the rubric."""
+    problems: list[Problem] = []
+    d = review.declaration
+    if d is not None:
+        if not d.confidential:
+            problems.append(
+                problem(
+                    ("declaration", "confidential"),
+                    "the reviewer must pledge to keep the proposal confidential (confidential: true)",
+                )
+            )
+        categories = rubric.conflict_categories or {}
+        if d.conflict != "none":
+            term = categories.get(d.conflict)
+            if term is None:
+                known = ["none", *categories]
+                problems.append(
+                    problem(
+                        ("declaration", "conflict"),
+                        f"unknown conflict category {d.conflict!r}: one of {', '.join(known)}"
+                        f"{did_you_mean(d.conflict, known)}",
+                    )
+                )
+            elif term.note_required and not (d.note and d.note.strip()):
+                problems.append(
+                    problem(("declaration", "note"), f"the conflict category {d.conflict} needs a note")
+                )
+    if review.stage is not None and rubric.stage(review.stage) is None:
+        known = [s.id for s in rubric.stages]
+        hint = f": one of {', '.join(known)}" if known else ": the rubric defines no stages"
+        problems.append(problem(("stage",), f"unknown stage {review.stage!r}{hint}"))
+    if review.overall is not None:
+        if rubric.overall is None:
+            problems.append(problem(("overall",), "the rubric defines no overall grade", at_key=True))
+        elif rubric.overall.level(review.overall.grade) is None:
+            values = ", ".join(f"{lv.value:g}" for lv in rubric.overall.levels)
+            problems.append(
+                problem(
+                    ("overall", "grade"),
+                    f"{exact_number(review.overall.grade)} is not a grade of the rubric ({values})",
+                )
+            )
+    return problems
+
+
 def exact_number(x: float) -> str:
     """A number as it was written: ``4.50000001`` stays so (``:g`` would show ``4.5``)."""
     if math.isnan(x):
@@ -265,6 +380,16 @@ def review_to_data(review: Review) -> dict[str, Any]:
         data["role"] = review.role
     if review.proposal_fingerprint:
         data["proposal_fingerprint"] = review.proposal_fingerprint
+    if review.stage is not None:
+        data["stage"] = review.stage
+    if review.declaration is not None:
+        d = review.declaration
+        decl: dict[str, Any] = {"confidential": d.confidential, "conflict": d.conflict}
+        if d.note:
+            decl["note"] = d.note
+        if d.date is not None:
+            decl["date"] = d.date.isoformat()
+        data["declaration"] = decl
     answers: dict[str, Any] = {}
     for cid, a in review.answers.items():
         item: dict[str, Any] = {}
@@ -278,8 +403,19 @@ def review_to_data(review: Review) -> dict[str, Any]:
             item["na"] = True
         if a.comment:
             item["comment"] = a.comment
+        if a.feedback:
+            item["feedback"] = a.feedback
         answers[cid] = item
     data["answers"] = answers
+    if review.overall is not None:
+        o = review.overall
+        grade = int(o.grade) if float(o.grade).is_integer() else o.grade
+        overall: dict[str, Any] = {"grade": grade}
+        if o.comment:
+            overall["comment"] = o.comment
+        if o.feedback:
+            overall["feedback"] = o.feedback
+        data["overall"] = overall
     return data
 
 

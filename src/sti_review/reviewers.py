@@ -129,6 +129,8 @@ class ReviewerPool(_Model):
     """The reviewer pool (reviewers file) contract."""
 
     reviewers: list[Reviewer] = Field(min_length=1)
+    # the call's own other names of an institution, beside the shipped list (undeclared.py)
+    aliases: dict[str, list[str]] = Field({}, max_length=10_000)
 
 
 class LoadedPool:

@@ -136,6 +136,11 @@ class CommentRules(_Model):
 
 class Thresholds(_Model):
     section_min: float | None = None
+    mode: Literal["binding", "advisory"] = Field(
+        "binding",
+        description="binding: below a threshold means not eligible (Horizon Europe); advisory: "
+        "the proposal keeps its outcome and place in the ranking and is marked with the reason",
+    )
     total_min_fraction: str | float | None = None
 
     @field_validator("total_min_fraction")
@@ -179,6 +184,13 @@ class PanelRules(_Model):
 
     disagreement_spread: float = Field(
         2.0, gt=0, description="flag a criterion when max - min of the reviewers' scores reaches this"
+    )
+    min_reviews: int = Field(
+        1,
+        ge=1,
+        le=100,
+        description="a proposal with fewer counted reviews (after conflicts are left out) needs "
+        "another reviewer",
     )
 
 
@@ -327,6 +339,62 @@ class Vocabularies(_Model):
         return v
 
 
+class ConflictTerm(Term):
+    """A category of conflict of interest a reviewer may declare (利害関係)."""
+
+    note_required: StrictBool = Field(False, description="the declaration must then explain it in `note`")
+
+
+class FeedbackRules(_Model):
+    """Where a reviewer must write `feedback`, the text that may reach the applicant."""
+
+    score_below_pass: StrictBool = Field(
+        False, description="a score below the section threshold (the pass line) needs feedback"
+    )
+    verdicts: list[Verdict] = Field([], description="gate verdicts that need feedback")
+    overall: StrictBool = Field(False, description="the overall grade needs feedback")
+
+
+class GradeLevel(_Model):
+    """One level of the overall grade (総合評価)."""
+
+    value: float
+    label: Label
+    guidance: Label | None = None
+
+
+class OverallGrade(_Model):
+    """An overall grade given beside the criterion scores."""
+
+    levels: list[GradeLevel] = Field(min_length=2, max_length=100)
+    split_levels: int = Field(
+        2, ge=1, description="flag the grades as split when they lie this many levels apart or more"
+    )
+
+    @model_validator(mode="after")
+    def _distinct(self) -> OverallGrade:
+        values = [lv.value for lv in self.levels]
+        if len(set(values)) != len(values):
+            raise ValueError("each level needs a value of its own")
+        if not all(math.isfinite(v) for v in values):
+            raise ValueError("level values must be finite numbers")
+        return self
+
+    def level(self, value: float) -> GradeLevel | None:
+        return next((lv for lv in self.levels if lv.value == value), None)
+
+    def index(self, value: float) -> int:
+        """The level's place from the lowest value (0) up."""
+        return sorted(lv.value for lv in self.levels).index(value)
+
+
+class Stage(_Model):
+    """A stage of the review (書面審査, 面接審査, …)."""
+
+    id: str = Field(pattern=_ID)
+    label: Label
+
+
 class Criterion(_Model):
     """One viewpoint a reviewer judges."""
 
@@ -409,6 +477,12 @@ class Rubric(_Model):
     weights: dict[str, dict[str, float]] = {}
     sections: list[Section] = Field(min_length=1)
     panel: PanelRules = PanelRules()
+    # The review process: conflict-of-interest categories, where feedback to the applicant is
+    # required, an optional overall grade and the stages (the first is the default stage).
+    conflict_categories: dict[str, ConflictTerm] | None = None
+    feedback: FeedbackRules = FeedbackRules()
+    overall: OverallGrade | None = None
+    stages: list[Stage] = Field([], max_length=20)
     ranking: RankingRules = RankingRules()
     portfolio: PortfolioRules = PortfolioRules()
     # The source document's context, and what in this rubric is call policy rather than the source's.
@@ -464,6 +538,27 @@ class Rubric(_Model):
     @property
     def ref(self) -> str:
         return f"{self.id}@{self.version}"
+
+    @field_validator("conflict_categories", mode="before")
+    @classmethod
+    def _category_names(cls, v: Any) -> Any:
+        if isinstance(v, dict):
+            for key in v:
+                if not isinstance(key, str) or not re.fullmatch(_VALUE, key):
+                    raise ValueError(f"{key!r} is not a value name (letters, digits, _ . -)")
+        return v
+
+    @property
+    def first_stage(self) -> str | None:
+        """The stage a review without `stage` belongs to (None: the rubric has no stages)."""
+        return self.stages[0].id if self.stages else None
+
+    def stage(self, stage_id: str | None) -> Stage | None:
+        return next((s for s in self.stages if s.id == stage_id), None)
+
+    @property
+    def purpose_ids(self) -> list[str]:
+        return [s.id for s in self.sections if s.kind == "purpose"]
 
     @cached_property
     def criteria(self) -> dict[str, Criterion]:
@@ -782,7 +877,9 @@ def _merged_document(doc: Document, base: Rubric) -> Document:
                 both = isinstance(old, dict) and isinstance(table, dict)
                 tables[programme] = {**old, **table} if both else table  # type: ignore[dict-item]
             merged["weights"] = tables
-        elif key in ("ranking", "thresholds", "comments", "panel", "portfolio") and isinstance(value, dict):
+        elif key in ("ranking", "thresholds", "comments", "panel", "portfolio", "feedback") and isinstance(
+            value, dict
+        ):
             merged[key] = {**(merged.get(key) or {}), **value}
         else:
             merged[key] = value
@@ -908,6 +1005,20 @@ def _check_rubric(rubric: Rubric, doc: Document) -> list[Problem]:
                         f"unknown tie-breaker {rule!r}: a section id or one of {', '.join(RANKING_KEYWORDS)}",
                     )
                 )
+    seen_stages: set[str] = set()
+    for i, stage in enumerate(rubric.stages):
+        if stage.id in seen_stages:
+            problems.append(doc.problem(("stages", i, "id"), f"stage {stage.id} is defined twice"))
+        seen_stages.add(stage.id)
+    for name in rubric.conflict_categories or {}:
+        if name == "none":
+            problems.append(
+                doc.problem(
+                    ("conflict_categories", name),
+                    "'none' means no conflict: it cannot be a category",
+                    at_key=True,
+                )
+            )
     for value in rubric.scale.labels:
         if not rubric.scale.min <= value <= rubric.scale.max:
             problems.append(doc.problem(("scale", "labels", value), "label outside the scale", at_key=True))

@@ -15,14 +15,22 @@ import difflib
 import re
 from collections.abc import Iterable
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 if TYPE_CHECKING:
     from .rubric import CommentRules
 
 CommentReason = Literal["verdict", "na", "low_score"]
 FileKind = Literal[
-    "rubric", "rubric-section", "rubric-checks", "proposal", "review", "programmes", "reviewers", "unknown"
+    "rubric",
+    "rubric-section",
+    "rubric-checks",
+    "proposal",
+    "review",
+    "programmes",
+    "reviewers",
+    "decisions",
+    "unknown",
 ]
 
 
@@ -58,6 +66,40 @@ def comment_required(rules: CommentRules, answer: AnswerLike) -> CommentReason |
     if answer.score is not None and rules.score_at_or_below is not None:
         return "low_score" if answer.score <= rules.score_at_or_below else None
     return None
+
+
+def feedback_required(rubric: Any, answer: AnswerLike) -> bool:
+    """Whether the rubric's feedback rules ask for feedback to the applicant on this answer:
+    a score below the pass line (the section threshold) or a listed gate verdict."""
+    rules = rubric.feedback
+    if answer.verdict is not None:
+        return answer.verdict in rules.verdicts
+    if answer.score is not None and rules.score_below_pass:
+        line = rubric.thresholds.section_min
+        return line is not None and answer.score < line
+    return False
+
+
+def conflict_of(review: Any) -> str:
+    """The conflict category a review declares ("none" when it declares none or no declaration):
+    a review with a declared conflict is left out of the panel's answers."""
+    d = getattr(review, "declaration", None)
+    if d is not None:
+        return str(getattr(d, "conflict", "none") or "none")
+    return str(getattr(review, "conflict", "none") or "none")
+
+
+def stage_of(review: Any, default: str | None) -> str | None:
+    """The stage a review belongs to: its own, else the rubric's first."""
+    return getattr(review, "stage", None) or default
+
+
+def grade_of(review: Any) -> float | None:
+    """The overall grade a review gives, or None."""
+    o = getattr(review, "overall", None)
+    if o is None or isinstance(o, int | float):
+        return o
+    return float(o.grade)
 
 
 # --------------------------------------------------------------------------- names
@@ -106,6 +148,8 @@ def file_kind(data: object) -> FileKind:
         return "programmes"
     if "reviewers" in data:
         return "reviewers"
+    if "decisions" in data:
+        return "decisions"
     return "unknown"
 
 

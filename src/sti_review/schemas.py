@@ -148,6 +148,7 @@ def _review(schema: dict[str, Any], rubric: Rubric) -> None:
     defs = schema.setdefault("$defs", {})
     props = schema["properties"]
     props["rubric"] = {"type": "string", "const": rubric.ref}
+    _review_process(props, defs, rubric)
     answer = defs.get("Answer", {})
     exactly_one = [
         {"required": ["score"], "properties": {"score": {"type": "number"}}},
@@ -207,6 +208,18 @@ def _review(schema: dict[str, Any], rubric: Rubric) -> None:
         rules.append(f"a score must lie on the scale's steps ({scale.describe()})")
     rules.append("numbers must be finite (YAML's .nan and .inf are not JSON numbers)")
     schema["description"] = _REVIEW_RULES + "; ".join(rules) + "."
+
+
+def _review_process(props: dict[str, Any], defs: dict[str, Any], rubric: Rubric) -> None:
+    """The rubric's stages, conflict categories and overall grade values as enumerations."""
+    if rubric.stages:
+        props["stage"] = _nullable(_enum([s.id for s in rubric.stages], "a stage of the rubric"))
+    declaration = defs.get("Declaration", {}).get("properties")
+    if declaration is not None and rubric.conflict_categories is not None:
+        declaration["conflict"] = _enum(["none", *rubric.conflict_categories], "none or a conflict category")
+    overall = defs.get("OverallAnswer", {}).get("properties")
+    if overall is not None and rubric.overall is not None:
+        overall["grade"] = {"enum": [lv.value for lv in rubric.overall.levels]}
 
 
 def _programmes(schema: dict[str, Any], rubric: Rubric) -> None:

@@ -66,11 +66,15 @@ class SectionResult:
     results: list[CriterionResult]
     score: Fraction | None
     meets_threshold: bool | None
+    # A purpose section the proposal does not declare: scored if the reviewer wishes, shown for
+    # information, counted in neither thresholds nor totals.
+    informational: bool = False
 
     @property
     def counted(self) -> bool:
-        """A section with no scored criterion (all N/A) is left out of thresholds and maximum."""
-        return self.score is not None
+        """A section with no scored criterion (all N/A) is left out of thresholds and maximum,
+        as is a section shown for information only."""
+        return self.score is not None and not self.informational
 
     def count(self, status: Status) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -92,6 +96,9 @@ class Assessment:
     outcome: Outcome
     reasons: list[Reason] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    # Thresholds not met when the rubric's thresholds are advisory: the outcome stands, and
+    # these say why the proposal is marked.
+    advisories: list[Reason] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
@@ -114,15 +121,26 @@ def _status(crit: Criterion, answer: Answer | None) -> Status:
     return "na" if answer.na else "scored"
 
 
-def required_criteria(rubric: Rubric, programme: str) -> list[Criterion]:
-    """Every criterion a complete review of a proposal of this programme must answer."""
-    return [c for s in rubric.sections_for(programme) for c in s.criteria if c.kind != "portfolio"]
+def informational(section: Section, purposes: list[str] | None) -> bool:
+    """A purpose section the proposal does not declare (``purposes`` None: all are declared)."""
+    return purposes is not None and section.kind == "purpose" and section.id not in purposes
+
+
+def required_criteria(rubric: Rubric, programme: str, purposes: list[str] | None = None) -> list[Criterion]:
+    """Every criterion a complete review of a proposal of this programme must answer. The
+    scored criteria of an undeclared purpose are optional (its gates are still judged)."""
+    return [
+        c
+        for s in rubric.sections_for(programme)
+        for c in s.criteria
+        if c.kind != "portfolio" and not (c.kind == "score" and informational(s, purposes))
+    ]
 
 
 def missing_criteria(rubric: Rubric, proposal: Proposal, review: Review) -> list[str]:
     return [
         c.id
-        for c in required_criteria(rubric, proposal.programme)
+        for c in required_criteria(rubric, proposal.programme, proposal.purposes)
         if _status(c, review.answers.get(c.id)) == "missing"
     ]
 
@@ -135,11 +153,13 @@ def assess(rubric: Rubric, proposal: Proposal, review: Review) -> Assessment:
     gates: list[CriterionResult] = []
     portfolio: list[CriterionResult] = []
     missing: list[str] = []
+    purposes = getattr(proposal, "purposes", None)
     for section in rubric.sections_for(proposal.programme):
         results = []
+        info = informational(section, purposes)
         for crit in section.criteria:
             r = CriterionResult(crit, review.answers.get(crit.id), _status(crit, review.answers.get(crit.id)))
-            if r.status == "missing":
+            if r.status == "missing" and not (info and crit.kind == "score"):
                 missing.append(crit.id)
             if crit.kind == "gate":
                 gates.append(r)
@@ -151,9 +171,9 @@ def assess(rubric: Rubric, proposal: Proposal, review: Review) -> Assessment:
             continue  # a section of gates only (e.g. an ethics appraisal) has no score to show
         scores = [r.score for r in results if r.score is not None]
         mean = sum(scores, Fraction(0)) / len(scores) if scores else None
-        meets = None if mean is None or section_min is None else mean >= section_min
+        meets = None if mean is None or section_min is None or info else mean >= section_min
         weight = Fraction(str(rubric.weight(proposal.programme, section.id)))
-        sections.append(SectionResult(section, weight, results, mean, meets))
+        sections.append(SectionResult(section, weight, results, mean, meets, info))
 
     counted = [s for s in sections if s.counted]
     top = Fraction(str(rubric.scale.max))
@@ -164,7 +184,9 @@ def assess(rubric: Rubric, proposal: Proposal, review: Review) -> Assessment:
     weighted_total = sum((s.weight * s.score for s in counted if s.score is not None), Fraction(0))
     weighted_maximum = sum((s.weight * top for s in counted), Fraction(0))
 
-    outcome, reasons = _decide(missing, gates, counted, section_min, total, required)
+    outcome, reasons, advisories = _decide(
+        missing, gates, counted, section_min, total, required, th.mode == "advisory"
+    )
     return Assessment(
         rubric,
         proposal,
@@ -180,6 +202,7 @@ def assess(rubric: Rubric, proposal: Proposal, review: Review) -> Assessment:
         outcome,
         reasons,
         missing,
+        advisories,
     )
 
 
@@ -190,30 +213,37 @@ def _decide(
     section_min: Fraction | None,
     total: Fraction,
     required: Fraction | None,
-) -> tuple[Outcome, list[Reason]]:
+    advisory: bool = False,
+) -> tuple[Outcome, list[Reason], list[Reason]]:
+    """(outcome, reasons, advisories): with advisory thresholds a threshold not met leaves the
+    outcome as the gates make it and is returned among the advisories."""
     if missing:
-        return Outcome.INCOMPLETE, [Reason("missing", items=tuple(missing))]
+        return Outcome.INCOMPLETE, [Reason("missing", items=tuple(missing))], []
     failed = [g for g in gates if g.answer is not None and g.answer.verdict == "fail"]
     if failed:
-        return Outcome.GATE_FAILED, [Reason("gate_failed", criterion=g.criterion.id) for g in failed]
+        return Outcome.GATE_FAILED, [Reason("gate_failed", criterion=g.criterion.id) for g in failed], []
     below: list[Reason] = []
     if not counted:
-        below.append(Reason("nothing_scored"))
+        return Outcome.BELOW_THRESHOLD, [Reason("nothing_scored")], []
     for s in counted:
         if s.meets_threshold is False:
             below.append(Reason("section_below", section=s.section.id, value=s.score, required=section_min))
     if counted and required is not None and total < required:
         below.append(Reason("total_below", value=total, required=required))
-    if below:
-        return Outcome.BELOW_THRESHOLD, below
+    if below and not advisory:
+        return Outcome.BELOW_THRESHOLD, below, []
     conditional = [g for g in gates if g.answer is not None and g.answer.verdict == "conditional"]
     if conditional:
-        return Outcome.CONDITIONAL, [
-            Reason(
-                "conditions",
-                criterion=g.criterion.id,
-                items=tuple(g.answer.conditions) if g.answer else (),
-            )
-            for g in conditional
-        ]
-    return Outcome.PASS, [Reason("thresholds_met")]
+        return (
+            Outcome.CONDITIONAL,
+            [
+                Reason(
+                    "conditions",
+                    criterion=g.criterion.id,
+                    items=tuple(g.answer.conditions) if g.answer else (),
+                )
+                for g in conditional
+            ],
+            below,
+        )
+    return Outcome.PASS, [Reason("thresholds_advisory" if below else "thresholds_met")], below

@@ -26,6 +26,9 @@ class LightReview(NamedTuple):
     reviewer: str
     role: str
     answers: dict[str, LightAnswer]
+    stage: str | None = None
+    conflict: str = "none"  # the declared conflict category (rules.conflict_of)
+    overall: float | None = None  # the overall grade
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,11 @@ class ProposalInfo:
     countries: tuple[str, ...] = ()
     career_stages: tuple[str, ...] = ()
     lead: str = ""
+    purposes: tuple[str, ...] | None = None
+    # for conflict checks (conflicts.py): the lead's, partners' and team's institutions, and
+    # the lead's and team's researcher numbers
+    institutions: tuple[str, ...] = ()
+    researcher_numbers: tuple[str, ...] = ()
 
     def as_proposal(self) -> Proposal:
         """A Proposal with what scoring needs (every field given: no default is deep-copied)."""
@@ -58,6 +66,7 @@ class ProposalInfo:
             sections={},
             team=[],
             budget=self.budget,
+            purposes=list(self.purposes) if self.purposes is not None else None,
         )
 
 

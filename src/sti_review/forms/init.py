@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from ..i18n import Lang, catalog
+from ..i18n import Lang, catalog, t
 from ..rubric import Criterion, Rubric
 
 T = catalog(
@@ -164,6 +164,7 @@ def review_skeleton(rubric: Rubric, lang: Lang, programme: str | None = None) ->
     lines += _comment(T("reviewer", lang)) + ['reviewer: "<reviewer>"']
     lines += _comment(T("rubric", lang)) + [f"rubric: {rubric.ref}"]
     lines += _comment(T("role", lang)) + ["role: reviewer"]
+    lines += _process_head(rubric, lang)
     lines += _comment(T("answers", lang)) + ["answers:"]
     for c in _criteria(rubric, programme):
         lines += _comment(f"{c.id} {c.title(lang)}: {c.question(lang)}", "  ")
@@ -175,4 +176,40 @@ def review_skeleton(rubric: Rubric, lang: Lang, programme: str | None = None) ->
             scale = f"{rubric.scale.describe()}" + (f" ({labels})" if labels else "")
             lines += _comment(T("score", lang, scale=scale), "    ") + [f"    score: <score_{c.id}>"]
         lines += _comment(T("comment", lang), "    ") + ['    comment: ""']
+        lines += _comment(t("init.feedback", lang), "    ") + ['    feedback: ""']
+    lines += _overall(rubric, lang)
     return "\n".join(lines) + "\n"
+
+
+def _process_head(rubric: Rubric, lang: Lang) -> list[str]:
+    """The stage and the declaration (confidentiality, conflict of interest) come first."""
+    import datetime as dt
+
+    lines: list[str] = []
+    if rubric.stages:
+        stages = ", ".join(f"{s.id} {s.label(lang)}" for s in rubric.stages)
+        lines += _comment(t("init.stage", lang, stages=stages)) + [f"stage: {rubric.stages[0].id}"]
+    categories = ", ".join(
+        ["none", *(f"{k} {v.label(lang)}" for k, v in (rubric.conflict_categories or {}).items())]
+    )
+    lines += _comment(t("init.declaration", lang, categories=categories))
+    lines += [
+        "declaration:",
+        "  confidential: true",
+        "  conflict: none",
+        '  note: ""',
+        f"  date: {dt.date.today().isoformat()}",
+    ]
+    return lines
+
+
+def _overall(rubric: Rubric, lang: Lang) -> list[str]:
+    if rubric.overall is None:
+        return []
+    levels = ", ".join(f"{lv.value:g} {lv.label(lang)}" for lv in rubric.overall.levels)
+    return _comment(t("init.overall", lang, levels=levels)) + [
+        "# overall:",
+        "#   grade: 3",
+        '#   comment: ""',
+        '#   feedback: ""',
+    ]

@@ -94,7 +94,9 @@ class Session:
         self.merged: list[str] = []  # what the last save took from the file on disk
         self.earlier_rubric = earlier_rubric
         self.saved_once = False
-        self.criteria: list[Criterion] = required_criteria(self.rubric, self.proposal.programme)
+        self.criteria: list[Criterion] = required_criteria(
+            self.rubric, self.proposal.programme, self.proposal.purposes
+        )
         self.sections = [
             s
             for s in self.rubric.sections_for(self.proposal.programme)

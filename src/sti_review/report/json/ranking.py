@@ -73,6 +73,16 @@ def _row(r: RankedProposal, ranking: Ranking, lang: Lang) -> dict[str, Any]:
         "disagreements": r.disagreements,
         "unresolved": r.unresolved,
         "problems": [_problem(p) for p in r.problems],
+        # the review process (additive): stage, exclusions, flags, overall grade, advisories
+        "stage": r.stage,
+        "excluded": [{"reviewer": who, "conflict": why} for who, why in r.excluded],
+        "needs_reviewer": r.needs_reviewer,
+        "possible_conflicts": [{"reviewer": who, "matches": what} for who, what in r.conflict_flags],
+        "overall": _n(r.overall),
+        "split_grades": r.split_grades,
+        "advisories": [a.code for a in r.advisories],
+        "document_percent": _n(r.document_percent),
+        "interview_candidate": r.interview_candidate,
     }
 
 

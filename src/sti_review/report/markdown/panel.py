@@ -138,6 +138,9 @@ def render_text(c: Consolidation, lang: Lang) -> str:
         )
     )
     lines.append("")
+    from ..views.panel import process_lines
+
+    lines += [f"- {esc(x)}" for x in process_lines(c, lang)] + ([""] if process_lines(c, lang) else [])
     lines.append(f"<sub>{T('generated_by', lang, version=__version__)}</sub>")
     return "\n".join(lines) + "\n"
 

@@ -348,8 +348,17 @@ def renderables(c: Consolidation, lang: Lang, width: int = 110) -> list[Renderab
         *_sections(c, lang, width),
         _reviewers(c, lang, width),
         Text(""),
+        *_process(c, lang),
         _outcome(c, lang),
     ]
+
+
+def _process(c: Consolidation, lang: Lang) -> list[RenderableType]:
+    """Stage, exclusions, a missing reviewer, overall grades (views.panel.process_lines)."""
+    from ..views.panel import process_lines
+
+    lines = process_lines(c, lang)
+    return [Text(printable(line)) for line in lines] + ([Text("")] if lines else [])
 
 
 def print_report(c: Consolidation, lang: Lang, console: Console) -> None:

@@ -69,3 +69,31 @@ def basis_text(c: Consolidation, lang: Lang) -> str:
 
 def reviewer_keys(c: Consolidation, lang: Lang) -> list[str]:
     return [T("reviewer_key", lang, n=i + 1) for i in range(len(c.reviews))]
+
+
+def process_lines(c: Consolidation, lang: Lang) -> list[str]:
+    """The review process in words (every format): the stage, reviews excluded for a declared
+    conflict, a missing reviewer, the overall grades' distribution and split."""
+    from ...i18n import t
+
+    rubric = c.rubric
+    out = []
+    stage = rubric.stage(c.stage)
+    if stage is not None:
+        out.append(t("process.stage", lang, stage=stage.label(lang)))
+    categories = rubric.conflict_categories or {}
+    for r, category in c.excluded:
+        term = categories.get(category)
+        out.append(
+            t("process.excluded", lang, reviewer=r.label, category=term.label(lang) if term else category)
+        )
+    if c.needs_reviewer:
+        out.append(t("process.needs_reviewer", lang, n=len(c.reviews), min=rubric.panel.min_reviews))
+    if rubric.overall is not None and c.grades:
+        dist = t("list_sep", lang).join(
+            f"{lv.label(lang)} × {c.grade_distribution.get(lv.value, 0)}" for lv in rubric.overall.levels
+        )
+        out.append(t("process.overall", lang, mean=num(c.overall_grade), distribution=dist))
+        if c.split_grades:
+            out.append(t("process.split_grades", lang))
+    return out

@@ -39,7 +39,21 @@ def rule_text(rule: str, lang: Lang) -> str:
 def order_text(ranking: Ranking, lang: Lang) -> str:
     sep = _t("list_sep", lang)
     rules = sep.join(rule_text(r, lang) for r in ranking.rubric.ranking.tie_breakers)
-    return T("order", lang, rules=rules)
+    text = T("order", lang, rules=rules)
+    return process_text(ranking, lang) + text
+
+
+def process_text(ranking: Ranking, lang: Lang) -> str:
+    """The stage ranked, the order by overall grade and the interview count, before the order."""
+    parts = []
+    stage = ranking.rubric.stage(ranking.stage)
+    if stage is not None:
+        parts.append(_t("process.stage", lang, stage=stage.label(lang)))
+    if ranking.by == "overall":
+        parts.append(_t("process.by_overall", lang))
+    if ranking.interview is not None:
+        parts.append(_t("process.interview_candidates", lang, n=ranking.interview))
+    return "".join(p + ("。" if lang == "ja" else ". ") for p in parts)
 
 
 def counts_text(ranking: Ranking, lang: Lang) -> str:
