@@ -16,6 +16,7 @@ from ...checks import Finding
 from ...i18n import Lang, t
 from ...sanitize import printable
 from ...scoring import Assessment, Outcome, SectionResult
+from ...text.richwrap import JapaneseText
 from ..views.common import num, outcome_text, proposal_rows, reason_text, score_text
 from .console import untrusted as _u
 
@@ -56,7 +57,7 @@ def _header(a: Assessment, lang: Lang) -> Panel:
     grid.add_column()
     for key, label, value in proposal_rows(a, lang):
         text = value if isinstance(value, str) else "\n".join(value)
-        grid.add_row(label, text if key == "programme" else _u(text))
+        grid.add_row(label, JapaneseText(text if key == "programme" else _u(text)))
     return Panel(grid, title=t("report_title", lang), title_align="left", box=box.ROUNDED)
 
 
@@ -80,9 +81,9 @@ def _section(s: SectionResult, a: Assessment, lang: Lang) -> RenderableType:
             style = "blue"
         table.add_row(
             r.criterion.id,
-            r.criterion.title(lang),
+            JapaneseText(r.criterion.title(lang)),
             Text(score_text(r, rubric, lang), style=style),
-            _u(r.answer.comment if r.answer else ""),
+            JapaneseText(_u(r.answer.comment if r.answer else "")),
         )
     smin = rubric.thresholds.section_min
     line = Text(f"{t('section_score', lang)} ")
@@ -123,12 +124,12 @@ def _gates(a: Assessment, lang: Lang) -> Table:
         conditions = "\n".join(f"• {c}" for c in g.answer.conditions) if g.answer else ""
         cells = [
             g.criterion.id,
-            g.criterion.title(lang),
+            JapaneseText(g.criterion.title(lang)),
             Text(score_text(g, a.rubric, lang), style=VERDICT_STYLE.get(verdict or "", "blue")),
         ]
         if with_conditions:
-            cells.append(_u(conditions))
-        cells.append(_u(g.answer.comment if g.answer else ""))
+            cells.append(JapaneseText(_u(conditions)))
+        cells.append(JapaneseText(_u(g.answer.comment if g.answer else "")))
         table.add_row(*cells)
     return table
 
