@@ -563,3 +563,20 @@ def test_fair_on_the_cli_reports_whether_it_is_proven(invoke) -> None:
     assert fair["weakest"] >= plain["weakest"] - 1e-9
     assert fair["objective"] <= plain["objective"] + 1e-9
     assert plain["fair_status"] is None
+
+
+def test_assignment_workbook_lists_every_pair(invoke, tmp_path) -> None:
+    import openpyxl
+
+    out = tmp_path / "assignment.xlsx"
+    result = invoke(
+        "assign", CALL, "--reviewers", POOL, *YEAR, "-k", "2", "-f", "xlsx", "-o", out, "--lang", "ja"
+    )
+    assert result.exit_code == 0, result.output
+    data = assigned(invoke, "-k", "2")
+    wb = openpyxl.load_workbook(out)
+    pairs_sheet = wb.worksheets[1]
+    rows = list(pairs_sheet.iter_rows(min_row=2, values_only=True))
+    assert {(r[0], r[3]) for r in rows} == {(p["proposal"], p["reviewer"]) for p in data["pairs"]}
+    assert all(isinstance(r[5], int | float) for r in rows)  # affinities are numbers, not text
+    assert pairs_sheet.cell(row=1, column=1).value == "提案"  # headers in the report language

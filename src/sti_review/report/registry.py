@@ -75,6 +75,7 @@ RENDERERS: dict[tuple[str, Format], str] = {
     ("panel", Format.xlsx): "xlsx.panel",
     ("ranking", Format.xlsx): "xlsx.ranking",
     ("portfolio", Format.xlsx): "xlsx.portfolio",
+    ("assignment", Format.xlsx): "xlsx.assignment",
 }
 
 # formats written as binary files: never to the screen, always with -o
