@@ -100,7 +100,7 @@ def test_back_skip_na_invalid_score_and_missing_comment(invoke, proposal):
 
 def test_save_and_quit(invoke, proposal):
     result = invoke("assess", proposal, "--interactive", input=lines("Aya", "4", "", "q"))
-    assert result.exit_code == 130
+    assert result.exit_code == 0  # a deliberate save-and-quit; Ctrl-C and Ctrl-D stay 130
     assert "Saved to ocean.review.yaml (1 of 17 answered)." in result.stderr
     assert "To resume: sti-review assess ocean.yaml --interactive" in result.stderr
     assert answers() == {"A1": {"score": 4}}
@@ -141,7 +141,7 @@ def test_leaving_criteria_unanswered_gives_the_incomplete_report(invoke, proposa
 def test_japanese_input_and_messages(invoke, proposal):
     script = ["山田 花子", "４．５", "相手側データの価値", "ｃ", "協定の締結", "", "協定が未締結", "q"]
     result = invoke("assess", proposal, "--interactive", "--lang", "ja", input=lines(*script))
-    assert result.exit_code == 130
+    assert result.exit_code == 0  # q
     assert "✓ A1 4.5 優れている — 保存しました" in result.stdout
     assert "保存しました：ocean.review.yaml（2/17件 回答済み）。" in result.stderr
     text = REVIEW.read_text(encoding="utf-8")

@@ -587,4 +587,7 @@ def complete_review(
     job.review_exists = job.review_exists or walk.saved
     if walk.status == "done":
         return Completion(job)
-    return Completion(job, stop_message(walk, session, lang, resume), 130 if session.missing() else 0)
+    # `q` is a deliberate save-and-quit: done, exit 0. Ctrl-C, Ctrl-D (end of input) and a
+    # declined question leave the review unfinished against the reviewer's intent: 130.
+    code = 130 if session.missing() and walk.status != "quit" else 0
+    return Completion(job, stop_message(walk, session, lang, resume), code)
