@@ -580,3 +580,9 @@ def test_assignment_workbook_lists_every_pair(invoke, tmp_path) -> None:
     assert {(r[0], r[3]) for r in rows} == {(p["proposal"], p["reviewer"]) for p in data["pairs"]}
     assert all(isinstance(r[5], int | float) for r in rows)  # affinities are numbers, not text
     assert pairs_sheet.cell(row=1, column=1).value == "提案"  # headers in the report language
+
+
+def test_assignment_workbook_needs_an_output_file(invoke) -> None:
+    result = invoke("assign", CALL, "--reviewers", POOL, *YEAR, "-f", "xlsx")
+    assert result.exit_code == 2  # refused before any work, never an internal error
+    assert "-o FILE.xlsx" in result.stderr

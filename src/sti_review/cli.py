@@ -298,8 +298,7 @@ def assess(
         language = _lang(lang)
         if interactive and no_input:
             raise UsageError(_say("cli.interactive_no_input"))
-        _available("assessment", format, language)
-        _binary_output(format, output)
+        _available("assessment", format, language, output)
         from .api import default_review_path
 
         own = (proposal, review or default_review_path(proposal), rubric)
@@ -447,8 +446,7 @@ def check(
         from .rubric import load_rubric
 
         language = _lang(lang)
-        _available("findings", format, language)
-        _binary_output(format, output)
+        _available("findings", format, language, output)
         _refuse_existing(output, force, rubric, *proposals)
         rub = load_rubric(rubric)
         results: list[CheckedProposal] = []
@@ -495,8 +493,9 @@ def _refuse_existing(output: Path | None, force: bool, *inputs: Path | None) -> 
         refuse_existing(output, force)
 
 
-def _available(kind: str, fmt: Format, lang: str) -> None:
-    """Refuse, before any work, a format this command cannot write (exit 2, the formats it can)."""
+def _available(kind: str, fmt: Format, lang: str, output: Path | None = None) -> None:
+    """Refuse, before any work, a format this command cannot write (exit 2, the formats it can),
+    and a binary format (Word, Excel) without a file to write it to."""
     from .report import registry
 
     if (kind, fmt) not in registry.RENDERERS:
@@ -504,6 +503,7 @@ def _available(kind: str, fmt: Format, lang: str) -> None:
 
         formats = ", ".join(f.value for f in registry.formats_for(kind))
         raise UsageError(t("format_not_available", lang, format=fmt.value, formats=formats))  # type: ignore[arg-type]
+    _binary_output(fmt, output)
 
 
 def _show(view: object, fmt: Format, lang: str, output: Path | None, force: bool) -> None:
@@ -514,7 +514,7 @@ def _show(view: object, fmt: Format, lang: str, output: Path | None, force: bool
     """
     from .report import registry
 
-    _available(view.kind, fmt, lang)  # type: ignore[attr-defined]
+    _available(view.kind, fmt, lang, output)  # type: ignore[attr-defined]
     render = registry.renderer(view.kind, fmt)  # type: ignore[attr-defined]
     if output is None:
         width, color = None, False
@@ -614,8 +614,7 @@ def consolidate(
         from .panel import load_panel
 
         language = _lang(lang)
-        _available("panel", format, language)
-        _binary_output(format, output)
+        _available("panel", format, language, output)
         _refuse_existing(output, force, proposal, rubric, *(reviews or []))
         consolidation = load_panel(proposal, reviews or [], rubric, stage)
         from .report.views import PanelView
@@ -682,8 +681,7 @@ def rank(
 
         language = _lang(lang)
         amount = _amount(budget, language)
-        _available("ranking", format, language)
-        _binary_output(format, output)
+        _available("ranking", format, language, output)
         _refuse_existing(output, force, call_dir, rubric)
         with _progress("rank") as progress:
             ranking = rank_call(
@@ -793,8 +791,7 @@ def portfolio(
         language = _lang(lang)
         if call_dir is None and programmes is None:
             raise UsageError(_say("cli.portfolio_what"))
-        _available("portfolio", format, language)
-        _binary_output(format, output)
+        _available("portfolio", format, language, output)
         _refuse_existing(output, force, call_dir, programmes, rubric)
         with _progress("portfolio") as progress:
             data = read_portfolio(call_dir, programmes, rubric, workers=jobs, progress=progress)  # type: ignore[arg-type]
@@ -948,11 +945,13 @@ YearOpt = Annotated[
 AliasesOpt = Annotated[Path | None, typer.Option("--aliases", help=_h("cli.opt.aliases"), show_default=False)]
 
 
-def _read_call_pool(call_dir: Path, reviewers: Path, rubric: Path | None):  # type: ignore[no-untyped-def]
-    from .conflicts import read_call_and_pool
+def _call_conflicts(call_dir, reviewers, rubric, years, year, aliases):  # type: ignore[no-untyped-def]
+    """The call and the pool read, and every conflict between them (conflicts and assign)."""
+    from .conflicts import conflicts_in_call, read_call_and_pool
     from .rubric import load_rubric
 
-    return read_call_and_pool(call_dir, reviewers, load_rubric(rubric))
+    call = read_call_and_pool(call_dir, reviewers, load_rubric(rubric))
+    return call, conflicts_in_call(call, years=years, this_year=year, aliases_path=aliases)
 
 
 @app.command(help=_h("cli.cmd.conflicts"))
@@ -969,14 +968,12 @@ def conflicts(
     force: ForceOpt = False,
 ) -> None:
     with _user_errors():
-        from .conflicts import conflicts_in_call
         from .report.views import ConflictsView
 
         language = _lang(lang)
-        _available("conflicts", format, language)
+        _available("conflicts", format, language, output)
         _refuse_existing(output, force, call_dir, reviewers, aliases, rubric)
-        call = _read_call_pool(call_dir, reviewers, rubric)
-        report = conflicts_in_call(call, years=years, this_year=year, aliases_path=aliases)
+        _, report = _call_conflicts(call_dir, reviewers, rubric, years, year, aliases)
         _show(ConflictsView(report), format, language, output, force)
 
 
@@ -1011,14 +1008,12 @@ def assign(
 ) -> None:
     with _user_errors():
         from .assignment import Infeasible, Options, assign_call
-        from .conflicts import conflicts_in_call
         from .report.views import AssignmentView
 
         language = _lang(lang)
-        _available("assignment", format, language)
+        _available("assignment", format, language, output)
         _refuse_existing(output, force, call_dir, reviewers, aliases, rubric)
-        call = _read_call_pool(call_dir, reviewers, rubric)
-        report = conflicts_in_call(call, years=years, this_year=year, aliases_path=aliases)
+        call, report = _call_conflicts(call_dir, reviewers, rubric, years, year, aliases)
         options = Options(per_proposal, fair, outside_region, candidates)
         try:
             result = assign_call(call, report, options)
@@ -1099,8 +1094,7 @@ def reviewers(
         from .stats import require
 
         language = _lang(lang)
-        _available("reviewers", format, language)
-        _binary_output(format, output)
+        _available("reviewers", format, language, output)
         _refuse_existing(output, force, call_dir, rubric)
         require("numpy", "krippendorff")
         from .ranking import rank_call
