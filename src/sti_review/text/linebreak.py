@@ -126,7 +126,10 @@ def _breaks(para: str) -> tuple[int, ...]:
         if cls[i] == _CHAR:
             cls[i] = _PREFER
     for i in range(1, n):
-        if para[i] in NO_START or para[i - 1] in NO_END:
+        before = i - 1
+        while before > 0 and para[before] in _SPACE:  # "「 「": the bracket before the spaces counts
+            before -= 1
+        if para[i] in NO_START or para[before] in NO_END:
             cls[i] = 0
     return tuple(cls)
 
