@@ -84,8 +84,9 @@ def main() -> None:
             cold = run(n, args.reviews, args.reviewers_per, cache)
             warm = run(n, args.reviews, args.reviewers_per, cache)
             above = warm["wall"] - floor["wall"]
+            per = 1000 * above / n
             print(
-                f"{n:>10,} {cold['wall']:>7.1f} {warm['wall']:>7.1f} {above:>10.1f} {1000 * above / n:>12.2f} "
+                f"{n:>10,} {cold['wall']:>7.1f} {warm['wall']:>7.1f} {above:>10.1f} {per:>12.2f} "
                 f"{max(cold['peak_mb'], warm['peak_mb']):>8.0f} {warm['rhat']:>6.3f} {warm['ess']:>8.0f}",
                 flush=True,
             )
