@@ -122,6 +122,11 @@ def _render(ranking: Ranking, *, lang: Lang) -> bytes:
             c.para(doc, f"{r.id} ({r.path})", style="List Bullet")
         for p in ranking.problems:
             c.para(doc, str(p), style="List Bullet")
+    stats = getattr(ranking, "stats", None)  # expected rank, reviewer effects (report/docx/stats.py)
+    if stats is not None:
+        from .stats import add_section
+
+        add_section(doc, stats, lang)
     c.para(doc, f"{T('rubric', lang)}: {ranking.rubric.ref}　{T('generated_by', lang, version=__version__)}")
     return c.to_bytes(doc)
 

@@ -62,7 +62,14 @@ def render_text(c: Consolidation, lang: Lang) -> str:
         gates=[_gate_row(cp, c, lang) for cp in gates],
         reviewers=_reviewers(c, lang),
         words=_words(c, lang),
+        agreement=_agreement(c, lang),
     )
+
+
+def _agreement(c: Consolidation, lang: Lang) -> list[str]:
+    from ..views.panel import agreement_lines
+
+    return agreement_lines(c, lang)
 
 
 def _words(c: Consolidation, lang: Lang) -> dict[str, str]:

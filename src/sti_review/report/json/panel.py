@@ -67,6 +67,8 @@ def _criterion(cp: CriterionPanel, c: Consolidation, lang: Lang) -> dict[str, An
 
 
 def to_data(c: Consolidation, lang: Lang) -> dict[str, Any]:
+    from ..views.panel import agreement_data
+
     a = c.assessment
     return {
         "schema": SCHEMA,
@@ -101,6 +103,7 @@ def to_data(c: Consolidation, lang: Lang) -> dict[str, Any]:
         "consensus": ({"reviewer": c.consensus.label, "file": c.consensus.source} if c.consensus else None),
         "criteria": [_criterion(cp, c, lang) for cp in c.criteria],
         "panel_assessment": assessment_json.to_data(a, lang),
+        "agreement": agreement_data(c),
     }
 
 

@@ -141,6 +141,12 @@ def render_text(c: Consolidation, lang: Lang) -> str:
     from ..views.panel import process_lines
 
     lines += [f"- {esc(x)}" for x in process_lines(c, lang)] + ([""] if process_lines(c, lang) else [])
+    from ..views.panel import agreement_lines
+
+    agreement = agreement_lines(c, lang)
+    if agreement:
+        lines += [f"### {esc(agreement[0])}", "", esc(agreement[1]), "", esc(agreement[2]), ""]
+        lines += [f"<sub>{esc(agreement[3])}</sub>", ""]
     lines.append(f"<sub>{T('generated_by', lang, version=__version__)}</sub>")
     return "\n".join(lines) + "\n"
 

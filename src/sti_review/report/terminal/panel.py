@@ -349,8 +349,24 @@ def renderables(c: Consolidation, lang: Lang, width: int = 110) -> list[Renderab
         _reviewers(c, lang, width),
         Text(""),
         *_process(c, lang),
+        *_agreement(c, lang),
         _outcome(c, lang),
     ]
+
+
+def _agreement(c: Consolidation, lang: Lang) -> list[RenderableType]:
+    """Agreement between the reviewers across the criteria (views.panel.agreement_lines)."""
+    from ..views.panel import agreement_lines
+
+    lines = agreement_lines(c, lang)
+    if not lines:
+        return []
+    body = [
+        JapaneseText(Text(printable(lines[1]))),
+        JapaneseText(Text(printable(lines[2]))),
+        JapaneseText(Text(printable(lines[3]), style="dim")),
+    ]
+    return [Panel(Group(*body), title=printable(lines[0]), title_align="left", box=box.ROUNDED), Text("")]
 
 
 def _process(c: Consolidation, lang: Lang) -> list[RenderableType]:

@@ -97,3 +97,60 @@ def process_lines(c: Consolidation, lang: Lang) -> list[str]:
         if c.split_grades:
             out.append(t("process.split_grades", lang))
     return out
+
+
+# Agreement between the reviewers of one panel (stats.panel; docs/decisions.md, "Statistics,
+# round 3"): computed once per consolidation, None without the [stats] extra or with fewer
+# than two reviewers or two scored criteria.
+_AGREEMENT: dict[int, object] = {}
+
+
+def agreement(c: Consolidation):  # type: ignore[no-untyped-def]
+    from ...stats.panel import panel_agreement
+
+    key = id(c)
+    if key not in _AGREEMENT:
+        _AGREEMENT.clear()
+        _AGREEMENT[key] = (c, panel_agreement(c))
+    return _AGREEMENT[key][1]  # type: ignore[index]
+
+
+def agreement_lines(c: Consolidation, lang: Lang) -> list[str]:
+    """The agreement section as sentences (title first), or [] when there is none."""
+    r = agreement(c)
+    if r is None:
+        return []
+
+    def f(x: float | None) -> str:
+        return T("agreement_none", lang) if x is None else f"{x:.2f}"
+
+    ci = r.alpha_ci
+    line = T(
+        "agreement_line",
+        lang,
+        alpha=f(r.alpha),
+        ci=T("agreement_none", lang) if ci is None else f"{ci[0]:.2f}–{ci[1]:.2f}",
+        icc=f(r.icc),
+        k=f"{r.k:.0f}",
+        icc_k=f(r.icc_k),
+        units=r.proposals,
+        grades=r.grades,
+    )
+    return [T("agreement_title", lang), line, T("agreement_meaning", lang), T("agreement_scope", lang)]
+
+
+def agreement_data(c: Consolidation) -> dict[str, object] | None:
+    """The agreement for the JSON report (null without it)."""
+    r = agreement(c)
+    if r is None:
+        return None
+    return {
+        "units": "criteria",
+        "criteria": r.proposals,
+        "scores": r.grades,
+        "reviewers": r.k,
+        "alpha": r.alpha,
+        "alpha_ci": list(r.alpha_ci) if r.alpha_ci else None,
+        "icc": r.icc,
+        "icc_k": r.icc_k,
+    }
