@@ -49,12 +49,14 @@ def more_text(more: int, lang: str = "en") -> str:
     return tn("limits.more", more, lang, count=f"{more:,}")  # type: ignore[arg-type]
 
 
-def clip(text: str, limit: int = MAX_TEXT, lang: str = "en") -> str:
+def clip(text: str | None, limit: int = MAX_TEXT, lang: str = "en") -> str:
     """``text`` whole when it fits, else its first ``limit`` characters and a note.
 
     The note says how much was left out and that the file holds the full text. Clip before any
     line breaking: the cost of a report then stays bounded whatever the size of the text.
     """
+    if not text:
+        return ""
     if len(text) <= limit:
         return text
     from .i18n import tn
