@@ -382,6 +382,25 @@ def _weakest(prob: _Problem, n_p: int, x: Any) -> float:
     return float(np.bincount(prob.ii, weights=prob.a * x, minlength=n_p).min())
 
 
+def _own_best(prob: _Problem, n_p: int, k: int) -> float:
+    """min over proposals of its k best affinities with at least one reader: a ceiling on --fair."""
+    np = require("numpy")
+    order = np.lexsort((-prob.a, prob.ii))  # by proposal, best first
+    ii, a, reads = prob.ii[order], prob.a[order], prob.reads[order]
+    starts = np.searchsorted(ii, np.arange(n_p + 1))
+    best = np.inf
+    for i in range(n_p):
+        lo, hi = starts[i], starts[i + 1]
+        if hi - lo < k:
+            continue  # cannot be assigned at all; the solver says so
+        top = float(a[lo : lo + k].sum())
+        if not reads[lo : lo + k].any():
+            readers = np.nonzero(reads[lo:hi])[0]
+            top = top - float(a[lo + k - 1]) + float(a[lo + readers[0]]) if len(readers) else -np.inf
+        best = min(best, top)
+    return float(best)
+
+
 def _fair_floor(  # type: ignore[no-untyped-def]
     prob: _Problem, n_p, reviewers, options: Options, relax, constraints, n_cols, info
 ):
@@ -391,7 +410,8 @@ def _fair_floor(  # type: ignore[no-untyped-def]
     the final answer when the bound was reached with the total already maximised, else None.
 
     1. The best total (plain assignment) gives a floor L: the fair answer never falls below it.
-    2. The LP relaxation of "maximise t" gives a ceiling U (no assignment's weakest exceeds it).
+    2. A ceiling U: first each proposal's own best k reviewers (``_own_best``, milliseconds); if
+       step 3 fails at it, the LP relaxation of "maximise t" (tighter, slower).
     3. If L reaches U, the plain answer is already lexicographically optimal. Otherwise one MILP
        "maximise the total with every proposal >= U" decides it: feasible means U is the
        optimum and its answer is the final one (stage 2 done in the same solve). Usually the
@@ -407,18 +427,36 @@ def _fair_floor(  # type: ignore[no-untyped-def]
         return None
     floor = _weakest(prob, n_p, base)
     lower, upper = np.zeros(n_cols), np.ones(n_cols)
+    info["fair"], info["bound"] = "optimal", floor
+    limit = {"time_limit": options.time_limit}
+    integrality = np.ones(n_cols)
+    integrality[-1] = 0
+    # A ceiling in milliseconds first: each proposal alone with its best k reviewers (one of them
+    # reading its language). When the weakest proposal is weak for want of experts, this is the
+    # optimum, and the LP below (the slowest part on a dense call) is never needed.
+    quick = _own_best(prob, n_p, options.per_proposal)
+    if floor >= quick - _EPS:
+        return base, floor, base
+    c = np.zeros(n_cols)
+    c[:n_v] = -prob.a
+    lower[-1], upper[-1] = quick - _EPS, np.inf
+    res = opt.milp(
+        c, constraints=constraints, integrality=integrality, bounds=opt.Bounds(lower, upper), options=limit
+    )
+    if res.x is not None:
+        x = np.round(res.x[:n_v])
+        info["bound"] = _weakest(prob, n_p, x)
+        if res.status != 0:
+            info["fair"] = "time_limit"  # the weakest is proven, the total is the best found in time
+        return x, info["bound"], x
     lower[-1], upper[-1] = floor - _EPS, np.inf
     c_t = np.zeros(n_cols)
     c_t[-1] = -1.0
     lp = opt.milp(c_t, constraints=constraints, bounds=opt.Bounds(lower, upper))
     ceiling = float(lp.x[-1]) if lp.status == 0 and lp.x is not None else np.inf
-    info["fair"], info["bound"] = "optimal", floor
     if floor >= ceiling - _EPS:
         return base, floor, base
-    limit = {"time_limit": options.time_limit}
-    integrality = np.ones(n_cols)
-    integrality[-1] = 0
-    if np.isfinite(ceiling):
+    if np.isfinite(ceiling) and ceiling < quick - _EPS:
         c = np.zeros(n_cols)
         c[:n_v] = -prob.a
         lower[-1] = ceiling - _EPS
