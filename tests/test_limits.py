@@ -28,5 +28,20 @@ def test_more_text_in_both_languages():
 def test_clip_keeps_japanese_and_says_how_much_was_cut():
     text = "日本語" * 10_000
     out = clip(text, lang="ja")
-    assert out.startswith("日本語") and out.endswith(f"（ほか {len(text) - MAX_TEXT:,} 文字）")
+    assert out.startswith("日本語") and f"（ほか {len(text) - MAX_TEXT:,} 文字。" in out
+    assert "全文はファイルにあります" in out
     assert clip("short") == "short"
+    assert clip(None) == "" and clip("") == ""
+
+
+def test_clip_in_english_is_plural_aware_and_names_the_file():
+    assert clip("x" * 11, 10).endswith("(1 more character; the full text is in the file)")
+    assert clip("x" * 12, 10).endswith("(2 more characters; the full text is in the file)")
+
+
+def test_capped_lines_end_with_the_count_left_out():
+    from sti_review.limits import capped_lines
+
+    assert capped_lines(["a", "b"], 5) == ["a", "b"]
+    assert capped_lines([str(i) for i in range(45_000)], 50, "ja")[-1] == "… ほか 44,950 件"
+    assert len(capped_lines(iter(range(10**5)), 3)) == 4

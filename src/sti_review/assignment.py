@@ -340,35 +340,15 @@ def _solve(  # type: ignore[no-untyped-def]
     first = None
     limit = {"time_limit": options.time_limit} if options.fair else {}
     if options.fair:
-        # Max-min is much harder for a MILP solver than the total: each stage has a time limit,
-        # and the report says whether the weakest proposal's value was proven optimal.
-        # Start from the best total: its weakest proposal is a floor the fair answer never falls below.
-        base = _solve(prob, n_p, reviewers, replace(options, fair=False), relax, {})
-        if base is None:
+        stage = _fair_floor(prob, n_p, reviewers, options, relax, constraints, n_cols, info)
+        if stage is None:
             return None
-        floor = float(np.bincount(prob.ii, weights=prob.a * base, minlength=n_p).min())
+        first, achieved, proven = stage
+        if proven is not None:
+            return proven  # the bound was reached: the total is already maximised at it
         integrality[-1] = 0
         upper[-1] = np.inf
-        lower[-1] = floor - 1e-7
-        c = np.zeros(n_cols)
-        c[-1] = -1.0
-        res = opt.milp(
-            c,
-            constraints=constraints,
-            integrality=integrality,
-            bounds=opt.Bounds(lower, upper),
-            options=limit,
-        )
-        first, achieved = base, floor
-        if res.x is not None:
-            x1 = np.round(res.x[:n_v])
-            value = float(np.bincount(prob.ii, weights=prob.a * x1, minlength=n_p).min())
-            if value > floor:
-                first, achieved = x1, value
-        info["fair"] = "optimal" if res.status == 0 else "time_limit"
-        dual = getattr(res, "mip_dual_bound", None)
-        info["bound"] = achieved if res.status == 0 else (float(-dual) if dual is not None else None)
-        lower[-1] = achieved - 1e-7  # keep the weakest proposal where it is, then maximise the total
+        lower[-1] = achieved - _EPS  # keep the weakest proposal where it is, then maximise the total
     c = np.zeros(n_cols)
     c[:n_v] = -prob.a
     bounds = opt.Bounds(lower, upper)
@@ -392,6 +372,127 @@ def _solve(  # type: ignore[no-untyped-def]
         if first is not None and float(prob.a @ first) > float(prob.a @ x):
             return first  # the second stage's best in time is worse than the first's answer
     return x
+
+
+_EPS = 1e-7  # tolerance on the weakest proposal's affinity (sums of float32 scores)
+
+
+def _weakest(prob: _Problem, n_p: int, x: Any) -> float:
+    np = require("numpy")
+    return float(np.bincount(prob.ii, weights=prob.a * x, minlength=n_p).min())
+
+
+def _own_best(prob: _Problem, n_p: int, k: int) -> float:
+    """min over proposals of its k best affinities with at least one reader: a ceiling on --fair."""
+    np = require("numpy")
+    order = np.lexsort((-prob.a, prob.ii))  # by proposal, best first
+    ii, a, reads = prob.ii[order], prob.a[order], prob.reads[order]
+    starts = np.searchsorted(ii, np.arange(n_p + 1))
+    best = np.inf
+    for i in range(n_p):
+        lo, hi = starts[i], starts[i + 1]
+        if hi - lo < k:
+            continue  # cannot be assigned at all; the solver says so
+        top = float(a[lo : lo + k].sum())
+        if not reads[lo : lo + k].any():
+            readers = np.nonzero(reads[lo:hi])[0]
+            top = top - float(a[lo + k - 1]) + float(a[lo + readers[0]]) if len(readers) else -np.inf
+        best = min(best, top)
+    return float(best)
+
+
+def _fair_floor(  # type: ignore[no-untyped-def]
+    prob: _Problem, n_p, reviewers, options: Options, relax, constraints, n_cols, info
+):
+    """The first stage of --fair: the highest weakest-proposal affinity, proven where possible.
+
+    Returns None (no assignment at all) or (best answer so far, its weakest value, x) where x is
+    the final answer when the bound was reached with the total already maximised, else None.
+
+    1. The best total (plain assignment) gives a floor L: the fair answer never falls below it.
+    2. A ceiling U: first each proposal's own best k reviewers (``_own_best``, milliseconds); if
+       step 3 fails at it, the LP relaxation of "maximise t" (tighter, slower).
+    3. If L reaches U, the plain answer is already lexicographically optimal. Otherwise one MILP
+       "maximise the total with every proposal >= U" decides it: feasible means U is the
+       optimum and its answer is the final one (stage 2 done in the same solve). Usually the
+       weakest proposal is weak because few reviewers know its topic, and its own best reviewers
+       set both bounds, so this settles almost every call in two LPs and one MILP.
+    4. Else the MILP "maximise t" within [L, U] (time-limited; the report says if it was proven).
+    """
+    np = require("numpy")
+    opt = require("scipy.optimize")
+    n_v = n_cols - 1
+    base = _solve(prob, n_p, reviewers, replace(options, fair=False), relax, {})
+    if base is None:
+        return None
+    floor = _weakest(prob, n_p, base)
+    lower, upper = np.zeros(n_cols), np.ones(n_cols)
+    info["fair"], info["bound"] = "optimal", floor
+    limit = {"time_limit": options.time_limit}
+    integrality = np.ones(n_cols)
+    integrality[-1] = 0
+    # A ceiling in milliseconds first: each proposal alone with its best k reviewers (one of them
+    # reading its language). When the weakest proposal is weak for want of experts, this is the
+    # optimum, and the LP below (the slowest part on a dense call) is never needed.
+    quick = _own_best(prob, n_p, options.per_proposal)
+    if floor >= quick - _EPS:
+        return base, floor, base
+    c = np.zeros(n_cols)
+    c[:n_v] = -prob.a
+    lower[-1], upper[-1] = quick - _EPS, np.inf
+    res = opt.milp(
+        c, constraints=constraints, integrality=integrality, bounds=opt.Bounds(lower, upper), options=limit
+    )
+    if res.x is not None:
+        x = np.round(res.x[:n_v])
+        info["bound"] = _weakest(prob, n_p, x)
+        if res.status != 0:
+            info["fair"] = "time_limit"  # the weakest is proven, the total is the best found in time
+        return x, info["bound"], x
+    lower[-1], upper[-1] = floor - _EPS, np.inf
+    c_t = np.zeros(n_cols)
+    c_t[-1] = -1.0
+    lp = opt.milp(c_t, constraints=constraints, bounds=opt.Bounds(lower, upper))
+    ceiling = float(lp.x[-1]) if lp.status == 0 and lp.x is not None else np.inf
+    if floor >= ceiling - _EPS:
+        return base, floor, base
+    if np.isfinite(ceiling) and ceiling < quick - _EPS:
+        c = np.zeros(n_cols)
+        c[:n_v] = -prob.a
+        lower[-1] = ceiling - _EPS
+        res = opt.milp(
+            c,
+            constraints=constraints,
+            integrality=integrality,
+            bounds=opt.Bounds(lower, upper),
+            options=limit,
+        )
+        if res.x is not None:
+            x = np.round(res.x[:n_v])
+            info["bound"] = _weakest(prob, n_p, x)
+            if res.status == 0:
+                return x, info["bound"], x
+            info["fair"] = "time_limit"  # the weakest is proven, the total is the best found in time
+            return x, info["bound"], x
+        if res.status != 2:  # neither an answer nor a proof that the ceiling is out of reach
+            info["fair"] = "time_limit"
+            info["bound"] = ceiling
+            return base, floor, None
+        upper[-1] = ceiling
+    lower[-1] = floor - _EPS
+    res = opt.milp(
+        c_t, constraints=constraints, integrality=integrality, bounds=opt.Bounds(lower, upper), options=limit
+    )
+    first, achieved = base, floor
+    if res.x is not None:
+        x1 = np.round(res.x[:n_v])
+        value = _weakest(prob, n_p, x1)
+        if value > floor:
+            first, achieved = x1, value
+    info["fair"] = "optimal" if res.status == 0 else "time_limit"
+    dual = getattr(res, "mip_dual_bound", None)
+    info["bound"] = achieved if res.status == 0 else (float(-dual) if dual is not None else ceiling)
+    return first, achieved, None
 
 
 def _diagnose(prob: _Problem, proposals, reviewers, options: Options) -> list[Shortfall]:  # type: ignore[no-untyped-def]

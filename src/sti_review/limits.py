@@ -16,7 +16,8 @@ MAX_REVIEWERS = 50  # reviewers listed by name or as columns of one proposal
 MAX_CONDITIONS = 50  # conditions of a gate
 MAX_KPIS = 100  # KPIs of one proposal
 MAX_ITEMS = 200  # any other list (partners, team, findings, rows of a table)
-MAX_TEXT = 20_000  # characters of one free text (a comment, a summary) on the terminal
+MAX_TEXT = 20_000  # characters of one free text (a comment, a summary) in a document report
+MAX_TEXT_TERMINAL = 2_000  # characters of one free text in a terminal table cell (about a page)
 
 
 def cap(items: Iterable[T], limit: int) -> tuple[list[T], int]:
@@ -43,13 +44,28 @@ def more_text(more: int, lang: str = "en") -> str:
     """The line that ends a cut list: "… and 1,234 more" / 「… ほか 1,234 件」; "" when none."""
     if more <= 0:
         return ""
-    return f"… ほか {more:,} 件" if lang == "ja" else f"… and {more:,} more"
+    from .i18n import tn
+
+    return tn("limits.more", more, lang, count=f"{more:,}")  # type: ignore[arg-type]
 
 
-def clip(text: str, limit: int = MAX_TEXT, lang: str = "en") -> str:
-    """``text`` whole when it fits, else its first ``limit`` characters and a note."""
+def clip(text: str | None, limit: int = MAX_TEXT, lang: str = "en") -> str:
+    """``text`` whole when it fits, else its first ``limit`` characters and a note.
+
+    The note says how much was left out and that the file holds the full text. Clip before any
+    line breaking: the cost of a report then stays bounded whatever the size of the text.
+    """
+    if not text:
+        return ""
     if len(text) <= limit:
         return text
+    from .i18n import tn
+
     left = len(text) - limit
-    note = f"… （ほか {left:,} 文字）" if lang == "ja" else f"… ({left:,} more characters)"
-    return text[:limit] + note
+    return text[:limit] + tn("limits.clipped", left, lang, count=f"{left:,}")  # type: ignore[arg-type]
+
+
+def capped_lines(items: Iterable[str], limit: int, lang: str = "en") -> list[str]:
+    """At most ``limit`` items, then the "… and N more" line when some were left out."""
+    shown, more = cap(items, limit)
+    return [*shown, more_text(more, lang)] if more else shown

@@ -10,6 +10,7 @@ from typing import Any
 from ... import __version__
 from ...checks import Finding
 from ...i18n import Lang, t
+from ...limits import MAX_CONDITIONS, MAX_TEXT, capped_lines, clip
 from ...rubric import objective_title
 from ...scoring import Assessment
 from ..views import AssessmentView
@@ -79,7 +80,7 @@ def _render(assessment: Assessment, *, lang: Lang, findings: Sequence[Finding] |
         c.heading(doc, f"{s.section.id} {s.section.title(lang)}{weight}", 2)
         rows = []
         for r in s.results:
-            comment = r.answer.comment if r.answer and r.answer.comment else ""
+            comment = clip(r.answer.comment, MAX_TEXT, lang) if r.answer else ""
             rows.append([r.criterion.id, r.criterion.title(lang), score_text(r, rubric, lang), comment])
         if rows:
             c.table(
@@ -93,8 +94,10 @@ def _render(assessment: Assessment, *, lang: Lang, findings: Sequence[Finding] |
         c.heading(doc, t("gates", lang), 2)
         rows = []
         for g in a.gates:
-            conditions = "\n".join(g.answer.conditions) if g.answer else ""
-            comment = g.answer.comment if g.answer and g.answer.comment else ""
+            conditions = (
+                "\n".join(capped_lines(g.answer.conditions, MAX_CONDITIONS, lang)) if g.answer else ""
+            )
+            comment = clip(g.answer.comment, MAX_TEXT, lang) if g.answer else ""
             rows.append(
                 [g.criterion.id, g.criterion.title(lang), score_text(g, rubric, lang), conditions, comment]
             )

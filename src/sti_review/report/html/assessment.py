@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from ...checks import Finding
 from ...i18n import Lang, t
 from ...i18n import t as _t
+from ...limits import MAX_TEXT, clip
 from ...scoring import Assessment, CriterionResult, SectionResult
 from ..html import svg
 from ..html.common import OUTCOME_CLASS, T, findings_view, render_page
@@ -175,7 +176,7 @@ def _section(s: SectionResult, a: Assessment, lang: Lang) -> dict[str, Any]:
                 "status": r.status,
                 "score": score_text(r, rubric, lang),
                 "bar": bar,
-                "comment": r.answer.comment if r.answer and r.answer.comment else "",
+                "comment": clip(r.answer.comment, MAX_TEXT, lang) if r.answer else "",
             }
         )
     weight = f"{t('weight', lang)} ×{num(s.weight)}" if s.weight != 1 else ""
@@ -213,7 +214,7 @@ def _gate(g: CriterionResult, a: Assessment, lang: Lang) -> dict[str, Any]:
         "status": g.status,
         "text": score_text(g, a.rubric, lang),
         "conditions": list(g.answer.conditions) if g.answer else [],
-        "comment": g.answer.comment if g.answer and g.answer.comment else "",
+        "comment": clip(g.answer.comment, MAX_TEXT, lang) if g.answer else "",
     }
 
 

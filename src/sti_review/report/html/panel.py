@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ...i18n import Lang, catalog
+from ...limits import MAX_TEXT, clip
 from ...panel import Consolidation, CriterionPanel
 from ..html import svg
 from ..html.common import OUTCOME_CLASS, render_page
@@ -196,7 +197,7 @@ def _disagreement(cp: CriterionPanel, c: Consolidation, lang: Lang) -> dict[str,
             {
                 "who": f"{key} {r.label}",
                 "answer": answer_text(ans, cp.criterion, rubric, lang),
-                "comment": ans.comment if ans is not None and ans.comment else "",
+                "comment": clip(ans.comment, MAX_TEXT, lang) if ans is not None else "",
             }
         )
     return {
@@ -206,7 +207,7 @@ def _disagreement(cp: CriterionPanel, c: Consolidation, lang: Lang) -> dict[str,
         "answers": answers,
         "settled": settled_text(cp, rubric, lang),
         "resolved": cp.resolved,
-        "panel_comment": cp.consensus.comment if cp.consensus is not None and cp.consensus.comment else "",
+        "panel_comment": clip(cp.consensus.comment, MAX_TEXT, lang) if cp.consensus is not None else "",
     }
 
 

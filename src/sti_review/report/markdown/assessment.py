@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from ... import __version__
 from ...checks import Finding
 from ...i18n import Lang, t
+from ...limits import MAX_TEXT, clip
 from ...sanitize import markdown_inline as esc
 from ...scoring import Assessment, Outcome
 from ..views.common import num, outcome_text, proposal_rows, score_text
@@ -55,7 +56,7 @@ def render_text(assessment: Assessment, lang: Lang, findings: Sequence[Finding] 
             "|---|---|---|---|",
         ]
         for r in s.results:
-            comment = r.answer.comment if r.answer and r.answer.comment else ""
+            comment = clip(r.answer.comment, MAX_TEXT, lang) if r.answer else ""
             lines.append(
                 _row(
                     r.criterion.id,
@@ -91,7 +92,7 @@ def render_text(assessment: Assessment, lang: Lang, findings: Sequence[Finding] 
         ]
         for g in a.gates:
             conditions = "<br>".join(esc(c) for c in g.answer.conditions) if g.answer else ""
-            comment = g.answer.comment if g.answer and g.answer.comment else ""
+            comment = clip(g.answer.comment, MAX_TEXT, lang) if g.answer else ""
             lines.append(
                 _row(
                     g.criterion.id,

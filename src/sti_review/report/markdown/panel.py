@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from ... import __version__
 from ...i18n import Lang
+from ...limits import MAX_TEXT, clip
 from ...panel import Consolidation
 from ...sanitize import markdown_inline as esc
 from ..views.common import num, outcome_text, programme_text
@@ -59,11 +60,13 @@ def render_text(c: Consolidation, lang: Lang) -> str:
         lines.append("")
         lines.append(f"- {esc(why_text(cp, rubric, lang))}")
         for key, r, ans in zip(keys, c.reviews, cp.answers, strict=True):
-            comment = f" — {esc(ans.comment)}" if ans is not None and ans.comment else ""
+            comment = (
+                f" — {esc(clip(ans.comment, MAX_TEXT, lang))}" if ans is not None and ans.comment else ""
+            )
             lines.append(f"- {key} {esc(r.label)}: **{esc(answer_text(ans, crit, rubric, lang))}**{comment}")
         lines.append(f"- **{esc(settled_text(cp, rubric, lang))}**")
         if cp.consensus is not None and cp.consensus.comment:
-            lines.append(f"  - {T('panel_comment', lang)}: {esc(cp.consensus.comment)}")
+            lines.append(f"  - {T('panel_comment', lang)}: {esc(clip(cp.consensus.comment, MAX_TEXT, lang))}")
         lines.append("")
 
     individual = c.individual

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from ...checks import Finding
 from ...i18n import Lang, t
+from ...limits import MAX_CONDITIONS, MAX_TEXT_TERMINAL, capped_lines, clip
 from ...sanitize import printable
 from ...scoring import Assessment, Outcome, SectionResult
 from ...text.richwrap import JapaneseText
@@ -83,7 +84,7 @@ def _section(s: SectionResult, a: Assessment, lang: Lang) -> RenderableType:
             r.criterion.id,
             JapaneseText(r.criterion.title(lang)),
             Text(score_text(r, rubric, lang), style=style),
-            JapaneseText(_u(r.answer.comment if r.answer else "")),
+            JapaneseText(_u(clip(r.answer.comment, MAX_TEXT_TERMINAL, lang) if r.answer else "")),
         )
     smin = rubric.thresholds.section_min
     line = Text(f"{t('section_score', lang)} ")
@@ -121,7 +122,10 @@ def _gates(a: Assessment, lang: Lang) -> Table:
     table.add_column(t("comment", lang), ratio=3, overflow="fold")
     for g in a.gates:
         verdict = g.answer.verdict if g.answer else None
-        conditions = "\n".join(f"• {c}" for c in g.answer.conditions) if g.answer else ""
+        shown = (
+            capped_lines([f"• {c}" for c in g.answer.conditions], MAX_CONDITIONS, lang) if g.answer else []
+        )
+        conditions = "\n".join(clip(c, MAX_TEXT_TERMINAL, lang) for c in shown)
         cells = [
             g.criterion.id,
             JapaneseText(g.criterion.title(lang)),
@@ -129,7 +133,7 @@ def _gates(a: Assessment, lang: Lang) -> Table:
         ]
         if with_conditions:
             cells.append(JapaneseText(_u(conditions)))
-        cells.append(JapaneseText(_u(g.answer.comment if g.answer else "")))
+        cells.append(JapaneseText(_u(clip(g.answer.comment, MAX_TEXT_TERMINAL, lang) if g.answer else "")))
         table.add_row(*cells)
     return table
 
@@ -157,9 +161,9 @@ def _outcome(a: Assessment, lang: Lang) -> Panel:
         body.append("• ")
         body.append(printable(reason_text(reason, a, lang)))
         if reason.code == "conditions":
-            for item in reason.items:
+            for item in capped_lines(reason.items, MAX_CONDITIONS, lang):
                 body.append("\n   – ")
-                body.append(printable(item))
+                body.append(printable(clip(item, MAX_TEXT_TERMINAL, lang)))
     style = OUTCOME_STYLE[a.outcome]
     return Panel(
         body,

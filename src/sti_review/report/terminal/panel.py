@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ...i18n import Lang, catalog
+from ...limits import MAX_REVIEWERS, MAX_TEXT_TERMINAL, clip, more_text
 from ...panel import Consolidation, CriterionPanel
 from ...sanitize import printable
 from ...text.richwrap import JapaneseText
@@ -42,11 +43,15 @@ def _header(c: Consolidation, lang: Lang) -> Panel:
     grid.add_row(T("id", lang), _u(p.id))
     grid.add_row(T("title", lang), JapaneseText(_u(p.title)))
     grid.add_row(T("programme", lang), programme_text(c.rubric, p.programme, lang))
-    for key, r, ind in zip(reviewer_keys(c, lang), c.reviews, c.individual, strict=True):
+    for key, r, ind in list(zip(reviewer_keys(c, lang), c.reviews, c.individual, strict=True))[
+        :MAX_REVIEWERS
+    ]:
         line = _u(r.label)
         if not ind.complete:
             line.append(f"  ({T('incomplete', lang)})", style="blue")
         grid.add_row(f"{T('reviewer', lang)} {key}", line)
+    if len(c.reviews) > MAX_REVIEWERS:
+        grid.add_row("", Text(more_text(len(c.reviews) - MAX_REVIEWERS, lang), style="dim"))
     consensus = _u(c.consensus.label) if c.consensus else Text(T("none_yet", lang), style="dim")
     grid.add_row(T("consensus_review", lang), consensus)
     grid.add_row(T("rubric", lang), _u(c.rubric.ref))
@@ -86,7 +91,7 @@ def _columns(width: int) -> tuple[bool, bool]:
 def _head(c: Consolidation, lang: Lang, gates: bool, width: int) -> list[Column]:
     with_range, with_mean = _columns(width)
     cols = [Column(T("id", lang), style="cyan"), Column(T("criterion", lang), "text")]
-    cols += [Column(key, justify="right") for key in reviewer_keys(c, lang)]
+    cols += [Column(key, justify="right") for key in reviewer_keys(c, lang)[:MAX_REVIEWERS]]
     if not gates:
         stats = ["median", "spread"]
         if with_range:
@@ -117,7 +122,8 @@ def _stats(cp: CriterionPanel, width: int) -> list[Text]:
 def _sections(c: Consolidation, lang: Lang, width: int) -> list[RenderableType]:
     out: list[RenderableType] = []
     a = c.assessment
-    keys = reviewer_keys(c, lang)
+    keys = reviewer_keys(c, lang)[:MAX_REVIEWERS]  # a column per reviewer: the first ones only
+    hidden = Text(more_text(len(c.reviews) - len(keys), lang), style="dim")
     n_stats = len(_stats(c.criteria[0], width)) if c.criteria else 0
     for idx, s in enumerate(a.sections):
         ids = {r.criterion.id for r in s.results}
@@ -135,14 +141,15 @@ def _sections(c: Consolidation, lang: Lang, width: int) -> list[RenderableType]:
                     _flag_cell(cp, lang),
                 ]
             )
-        per = [num(ind.sections[idx].score) for ind in c.individual]
+        per = [num(ind.sections[idx].score) for ind in c.individual[:MAX_REVIEWERS]]
         rows.append(
             ["Σ", Text(T("section_score", lang), style="bold"), *per, *[""] * n_stats]
             + [Text(num(s.score), style="bold"), ""]
         )
         title = Text(f"{s.section.id}  {s.section.title(lang)}", style="bold")
         head = _head(c, lang, False, width)
-        out += [table_or_stack(head, rows, width, title=title, sections=[len(rows) - 2]), Text("")]
+        out += [table_or_stack(head, rows, width, title=title, sections=[len(rows) - 2])]
+        out += [hidden, Text("")] if hidden.plain else [Text("")]
     gates = [cp for cp in c.criteria if cp.criterion.kind == "gate"]
     if gates:
         rows = [
@@ -156,7 +163,8 @@ def _sections(c: Consolidation, lang: Lang, width: int) -> list[RenderableType]:
             for cp in gates
         ]
         title = Text(T("gates", lang), style="bold")
-        out += [table_or_stack(_head(c, lang, True, width), rows, width, title=title), Text("")]
+        out += [table_or_stack(_head(c, lang, True, width), rows, width, title=title)]
+        out += [hidden, Text("")] if hidden.plain else [Text("")]
     return out
 
 
@@ -175,20 +183,22 @@ def _disagreements(c: Consolidation, lang: Lang) -> RenderableType:
         head = Text(f"{cp.criterion.id} {cp.criterion.title(lang)}", style="bold")
         head.append(f"  {why_text(cp, c.rubric, lang)}", style="yellow")
         lines.append(_flow(head))
-        for key, r, ans in zip(keys, c.reviews, cp.answers, strict=True):
+        for key, r, ans in list(zip(keys, c.reviews, cp.answers, strict=True))[:MAX_REVIEWERS]:
             line = Text(f"  {key} ")
             line.append(printable(r.label))
             line.append(f": {answer_text(ans, cp.criterion, c.rubric, lang)}", style="bold")
             if ans is not None and ans.comment:
                 line.append(" — ")
-                line.append(printable(ans.comment), style="dim")
+                line.append(printable(clip(ans.comment, MAX_TEXT_TERMINAL, lang)), style="dim")
             lines.append(_flow(line))
+        if len(c.reviews) > MAX_REVIEWERS:
+            lines.append(Text(f"  {more_text(len(c.reviews) - MAX_REVIEWERS, lang)}", style="dim"))
         settled = Text("  → ")
         settled.append(settled_text(cp, c.rubric, lang), style="cyan" if cp.resolved else "bold yellow")
         lines.append(settled)
         if cp.consensus is not None and cp.consensus.comment:
             note = Text(f"    {T('panel_comment', lang)}: ")
-            note.append(printable(cp.consensus.comment))
+            note.append(printable(clip(cp.consensus.comment, MAX_TEXT_TERMINAL, lang)))
             lines.append(_flow(note))
     return Panel(Group(*lines), title=T("disagreements", lang), title_align="left", box=box.ROUNDED)
 
@@ -202,7 +212,9 @@ def _reviewers(c: Consolidation, lang: Lang, width: int) -> RenderableType:
         Column(T("weighted_percent", lang), justify="right"),
     ]
     rows: list[list[Text | str]] = []
-    for key, r, ind in zip(reviewer_keys(c, lang), c.reviews, c.individual, strict=True):
+    for key, r, ind in list(zip(reviewer_keys(c, lang), c.reviews, c.individual, strict=True))[
+        :MAX_REVIEWERS
+    ]:
         name = Text(f"{key} ")
         name.append(printable(r.label))
         rows.append(
@@ -213,6 +225,8 @@ def _reviewers(c: Consolidation, lang: Lang, width: int) -> RenderableType:
                 num(ind.weighted_percent, 1),
             ]
         )
+    if len(c.reviews) > MAX_REVIEWERS:
+        rows.append([Text(more_text(len(c.reviews) - MAX_REVIEWERS, lang), style="dim"), "", "", ""])
     rows.append(
         [
             Text(T("panel", lang), style="bold"),
@@ -307,13 +321,15 @@ def _spread_view(c: Consolidation, lang: Lang, width: int) -> RenderableType:
     for cp in c.criteria:
         if cp.criterion.kind == "gate":
             marks = Text()
-            for i, a in enumerate(cp.answers):
+            for i, a in enumerate(cp.answers[:MAX_REVIEWERS]):
                 verdict = a.verdict if a is not None and a.verdict else ""
                 if i:
                     marks.append(" ")
                 marks.append(
                     f"{i + 1}{_GATE_MARK.get(verdict, '–')}", style=VERDICT_STYLE.get(verdict, "dim")
                 )
+            if len(cp.answers) > MAX_REVIEWERS:
+                marks.append(" " + more_text(len(cp.answers) - MAX_REVIEWERS, lang), style="dim")
             rows.append([cp.criterion.id, marks, "", "", _panel_cell(cp, c, lang), _flag_cell(cp, lang)])
             continue
         span = "" if cp.minimum is None else f"{num(cp.minimum)}–{num(cp.maximum)}"

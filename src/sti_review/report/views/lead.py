@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ...i18n import Lang, catalog
 from ...i18n import t as _t
+from ...limits import MAX_CONDITIONS, MAX_REVIEWERS, MAX_TEXT, capped_lines, clip, more_text
 from ...panel import Consolidation, CriterionPanel
 from ...scoring import Assessment, Outcome
 from .common import num, outcome_text, reason_text
@@ -85,11 +86,11 @@ def _reasons(a: Assessment, lang: Lang) -> tuple[LeadReason, ...]:
     for reason in a.reasons:
         details: tuple[str, ...] = ()
         if reason.code == "conditions":
-            details = tuple(reason.items)
+            details = tuple(clip(x, MAX_TEXT, lang) for x in capped_lines(reason.items, MAX_CONDITIONS, lang))
         elif reason.code == "gate_failed" and reason.criterion in gates:
             answer = gates[reason.criterion].answer
             if answer is not None and answer.comment:
-                details = (answer.comment,)
+                details = (clip(answer.comment, MAX_TEXT, lang),)
         out.append(LeadReason(reason_text(reason, a, lang), details))
     return tuple(out)
 
@@ -150,10 +151,13 @@ def open_points(c: Consolidation, lang: Lang) -> tuple[OpenPoint, ...]:
             Voice(
                 who=f"{key} {r.label}",
                 answer=answer_text(ans, cp.criterion, c.rubric, lang),
-                comment=ans.comment if ans is not None and ans.comment else "",
+                comment=clip(ans.comment, MAX_TEXT, lang) if ans is not None else "",
             )
-            for key, r, ans in zip(keys, c.reviews, cp.answers, strict=True)
+            for key, r, ans in list(zip(keys, c.reviews, cp.answers, strict=True))[:MAX_REVIEWERS]
         )
+        if len(c.reviews) > MAX_REVIEWERS:  # every format shows the same first reviewers, then the count
+            more = more_text(len(c.reviews) - MAX_REVIEWERS, lang)
+            voices += (Voice(who="…", answer=more.removeprefix("… ")),)
         points.append(
             OpenPoint(cp.criterion.id, cp.criterion.title(lang), why_text(cp, c.rubric, lang), voices)
         )
