@@ -446,7 +446,12 @@ def read_call(
         done = total - sum(1 + len(rs) for _, rs in todo)
         recording = cache is not None
 
+        # Equal answers and criterion ids become one object across the call: a row holds ~90
+        # answers, and 100,000 rows would otherwise keep ~10 KB each of duplicates (issue 17).
+        shared: dict[Any, Any] = {}
+
         def keep(g: GroupResult, record: list[Record], group: Group) -> None:
+            _share_answers(g.row, shared)
             results.append(g)
             if cache is None:
                 return
@@ -457,7 +462,6 @@ def read_call(
                     known[path] = res
             p, rs = group
             if p in shas and all(r in shas for r in rs):
-                _share_answers(g.row)
                 cache.add_row(row_key((p, shas[p]), [(r, shas[r]) for r in rs], need_budget, cache.cwd), g)
 
         # The heavy pass: one proposal and its reviews at a time.
