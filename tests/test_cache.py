@@ -167,6 +167,7 @@ def test_broken_cache_never_fails_the_command(invoke, call, tmp_path, state):
 
 def test_damaged_entries_are_misses(call, tmp_path, monkeypatch):
     monkeypatch.setenv("STI_REVIEW_CACHE", str(tmp_path / "cache"))
+    _age(call)  # old files: the call's snapshot is kept too
     cold = rank_call(call, fund=2)
     rank_call(call, fund=2, cache=True)
     import sqlite3
@@ -174,6 +175,7 @@ def test_damaged_entries_are_misses(call, tmp_path, monkeypatch):
     db = sqlite3.connect(cache_dir() / "calls.sqlite3")
     db.execute(f"UPDATE files_{FORMAT} SET result = x'00ff'")
     db.execute(f"UPDATE rows_{FORMAT} SET result = x'00ff'")
+    assert db.execute(f"UPDATE calls_{FORMAT} SET result = x'00ff'").rowcount == 1
     db.commit()
     db.close()
     warm = rank_call(call, fund=2, cache=True)
@@ -212,7 +214,7 @@ def test_one_warning_only(tmp_path):
     warnings: list[str] = []
     (tmp_path / "f").write_text("x")
     c = CallCache(tmp_path / "f", b"s", warnings.append)
-    c.load_files(["a"], {"a": (1, 1)})
+    c.load_files(["a"], {"a": (1, 1, 1)})
     c.load_rows([b"k"])
     c.commit()
     assert len(warnings) == 1
@@ -224,3 +226,70 @@ def test_jobs_option(invoke, call, cache_env):
     bad = invoke("rank", call, "--jobs", "0", env=cache_env)
     assert bad.exit_code == 2
     assert "Traceback" not in bad.output
+
+
+def _age(call: Path) -> None:
+    for p in call.rglob("*.yaml"):
+        os.utime(p, ns=(1_600_000_000_000_000_000, 1_600_000_000_000_000_000))
+
+
+def test_unchanged_call_is_served_whole_without_reading_a_file(invoke, call, cache_env, monkeypatch):
+    """The call snapshot: an unchanged call folder is not read at all, and gives the cold result."""
+    _age(call)
+    cold = assert_same_as_cold(invoke, call, cache_env)
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("a file was read although the call did not change")
+
+    monkeypatch.setattr(callfolder, "read_call_file", no_reading)
+    monkeypatch.setattr("sti_review.ranking.read_call_file", no_reading)
+    monkeypatch.setattr("sti_review.cache.CallCache.load_files", no_reading)
+    assert ranked(invoke, call, cache_env) == (0, cold, "")
+
+
+def test_edit_that_puts_the_old_time_back_is_seen(invoke, call, cache_env):
+    """Same size and the old modification time restored (as some tools do): the change time
+    still tells, so the edit is not hidden by the cache."""
+    _age(call)
+    before = assert_same_as_cold(invoke, call, cache_env)
+    review = call / "reviews" / "P-3" / "r0.yaml"
+    text = review.read_text(encoding="utf-8")
+    new = text.replace("score: 2,", "score: 5,", 1)
+    assert new != text and len(new) == len(text)
+    review.write_text(new, encoding="utf-8")
+    os.utime(review, ns=(1_600_000_000_000_000_000, 1_600_000_000_000_000_000))
+    after = assert_same_as_cold(invoke, call, cache_env)
+    assert after != before
+
+
+def test_two_calls_keep_their_own_snapshots(invoke, tmp_path, cache_env):
+    a = simple_call(tmp_path / "a", SPEC)
+    b = simple_call(tmp_path / "b", {k: v for k, v in SPEC.items() if k != "P-1"})
+    _age(a)
+    _age(b)
+    cold_a = assert_same_as_cold(invoke, a, cache_env)
+    cold_b = assert_same_as_cold(invoke, b, cache_env)
+    assert cold_a != cold_b
+    assert ranked(invoke, a, cache_env)[1] == cold_a
+    assert ranked(invoke, b, cache_env)[1] == cold_b
+
+
+def test_options_that_change_rows_are_not_served_from_another_snapshot(invoke, call, cache_env):
+    _age(call)
+    for extra in [(), ("--budget", "150")]:
+        cold = invoke("rank", call, "--format", "json", *extra, "--no-cache", env=cache_env)
+        for _ in range(2):
+            warm = invoke("rank", call, "--format", "json", *extra, env=cache_env)
+            assert (warm.exit_code, warm.stdout) == (cold.exit_code, cold.stdout)
+
+
+def test_fractions_survive_the_cache_exactly():
+    import pickle
+    from fractions import Fraction
+
+    from sti_review.cache import dumps
+
+    values = [Fraction(1, 3), Fraction(-7, 2), Fraction(10**40 + 1, 3**30), Fraction(0)]
+    back = pickle.loads(dumps(values))
+    assert back == values
+    assert all(type(x) is Fraction for x in back)

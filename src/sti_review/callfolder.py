@@ -105,9 +105,9 @@ def route_file(path: str) -> tuple[str, str, str | None]:
     return path, "proposal", _id_of(text)
 
 
-# What reading a file gave, for the cache: (path, (size, mtime_ns) before reading, SHA-256 of
+# What reading a file gave, for the cache: (path, (size, mtime_ns, ctime_ns) before reading, SHA-256 of
 # the bytes read, result).
-Record = tuple[str, "tuple[int, int] | None", "bytes | None", FileResult]
+Record = tuple[str, "tuple[int, int, int] | None", "bytes | None", FileResult]
 
 
 def read_call_file(path: str, rubric: Rubric, record: list[Record] | None = None) -> FileResult:

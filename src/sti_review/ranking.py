@@ -17,6 +17,7 @@ written in an unusual way) is put right afterwards, in the main process, from th
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -52,7 +53,7 @@ Status = Literal["funded", "tie_at_line", "not_funded", "eligible", "ineligible"
 ELIGIBLE = (Outcome.PASS, Outcome.CONDITIONAL)
 
 
-@dataclass
+@dataclass(slots=True)  # 100,000 rows: no instance dict each (issue 17)
 class RankedProposal:
     """One proposal of a call: its panel outcome, scores, place in the ranking and marks."""
 
@@ -385,22 +386,33 @@ def read_call(
     progress: Progress | None = None,
     cache: CallCache | None = None,
     stage: str | None = None,
+    call_id: str | None = None,
 ) -> tuple[list[RankedProposal], list[Problem], int]:
     """Read every file of a call and build one row per proposal: (rows, loose problems, reviews).
 
     With a ``cache``, files whose stamp or hash is unchanged are not read again, and a
-    proposal whose files are all unchanged takes its row from the cache."""
+    proposal whose files are all unchanged takes its row from the cache. With a ``call_id``
+    too (the call folder), a call whose listing is unchanged is taken whole from its snapshot.
+    """
     total = len(paths)
     n = workers or default_workers()
     known: dict[str, Any] = {}
     shas: dict[str, bytes] = {}
     route_of: dict[str, tuple[str, str, str | None]] = {}
+    listing: bytes | None = None
     if cache is not None:
-        from .cache import LazyResults, stamp
+        from .cache import LazyResults, stamps_and_listing
 
-        stamps = {p: stamp(p) for p in paths}
+        stamps, listing = stamps_and_listing(paths, "budget" if need_budget else "count", stage or "")
+        if call_id is None:
+            listing = None
+        snapshot = cache.load_call(call_id, listing) if call_id is not None else None
+        if snapshot is not None:
+            if progress:
+                progress("read", total, total)
+            return snapshot  # type: ignore[no-any-return]
         hits, _ = cache.load_files(paths, stamps)
-        known = LazyResults((p, h.blob) for p, h in hits.items())
+        known = LazyResults(hits, cache.file_result)
         shas = {p: h.sha for p, h in hits.items()}
         route_of = {p: (p, h.kind, h.about) for p, h in hits.items()}
         del hits
@@ -421,7 +433,7 @@ def read_call(
 
             for p, rs in groups:
                 if p in shas and all(r in shas for r in rs):
-                    keys[p] = row_key((p, shas[p]), [(r, shas[r]) for r in rs], need_budget)
+                    keys[p] = row_key((p, shas[p]), [(r, shas[r]) for r in rs], need_budget, cache.cwd)
             cached = cache.load_rows(keys.values())
             for p, rs in groups:
                 hit = cached.get(keys[p]) if p in keys else None
@@ -434,7 +446,12 @@ def read_call(
         done = total - sum(1 + len(rs) for _, rs in todo)
         recording = cache is not None
 
+        # Equal answers and criterion ids become one object across the call: a row holds ~90
+        # answers, and 100,000 rows would otherwise keep ~10 KB each of duplicates (issue 17).
+        shared: dict[Any, Any] = {}
+
         def keep(g: GroupResult, record: list[Record], group: Group) -> None:
+            _share_answers(g.row, shared)
             results.append(g)
             if cache is None:
                 return
@@ -445,8 +462,7 @@ def read_call(
                     known[path] = res
             p, rs = group
             if p in shas and all(r in shas for r in rs):
-                _share_answers(g)
-                cache.add_row(row_key((p, shas[p]), [(r, shas[r]) for r in rs], need_budget), g)
+                cache.add_row(row_key((p, shas[p]), [(r, shas[r]) for r in rs], need_budget, cache.cwd), g)
 
         # The heavy pass: one proposal and its reviews at a time.
         if pool is not None:
@@ -474,25 +490,32 @@ def read_call(
     rows, loose, unclaimed_reviews = _settle(
         rubric, results, unclaimed, need_budget, known, late_record, stage
     )
+    result = rows, loose, sum(g.reviews for g in results) + unclaimed_reviews
     if cache is not None:
         for path, st, sha, res in late_record or []:
             cache.add_file(path, st, sha, res)
+        if call_id is not None:
+            seen: dict[Any, Any] = {}
+            for row in rows:
+                _share_answers(row, seen)
+            cache.add_call(call_id, listing, result)
         cache.commit()
     if progress:
         progress("read", total, total)
-    return rows, loose, sum(g.reviews for g in results) + unclaimed_reviews
+    return result
 
 
-def _share_answers(g: GroupResult) -> None:
-    """Make equal answers one object before a row is pickled: pickle then writes each distinct
-    answer once, and the cached row loads several times faster (a row holds ~90 answers, most
-    of them alike)."""
-    if g.row is None:
+def _share_answers(row: RankedProposal | None, seen: dict[Any, Any] | None = None) -> None:
+    """Make equal answers (and criterion ids) one object before a row is pickled: pickle then
+    writes each distinct answer once, and the cached row loads several times faster (a row
+    holds ~90 answers, most of them alike). ``seen`` shares them across rows too."""
+    if row is None:
         return
-    seen: dict[LightAnswer, LightAnswer] = {}
-    g.row.answers = [
-        (label, role, {cid: seen.setdefault(a, a) for cid, a in answers.items()})
-        for label, role, answers in g.row.answers
+    if seen is None:
+        seen = {}
+    row.answers = [
+        (label, role, {seen.setdefault(cid, cid): seen.setdefault(a, a) for cid, a in answers.items()})
+        for label, role, answers in row.answers
     ]
 
 
@@ -583,10 +606,13 @@ def _order_key(row: RankedProposal, by: RankBy = "weighted") -> tuple[Any, ...]:
     stage's result comes next; then the rubric's tie-breakers."""
 
     def v(x: Fraction | None) -> tuple[int, Fraction]:
-        return (0, Fraction(0)) if x is None else (1, x)
+        return _NONE_KEY if x is None else (1, x)
 
     first = (v(row.overall),) if by == "overall" else ()
     return (*first, v(row.weighted_percent), v(row.document_percent), *(v(x) for x in row.tie_values))
+
+
+_NONE_KEY = (0, Fraction(0))
 
 
 _OUTCOME_ORDER = {o: i for i, o in enumerate(Outcome)}
@@ -604,10 +630,11 @@ def rank_rows(
     if fund is not None and budget is not None:
         raise UsageError("give either --fund or --budget, not both")
     eligible = sorted((r for r in rows if r.status != "invalid" and r.eligible), key=lambda r: r.id)
-    eligible.sort(key=lambda r: _order_key(r, by), reverse=True)
+    order = {id(r): _order_key(r, by) for r in eligible}  # computed once: Fractions are slow
+    eligible.sort(key=lambda r: order[id(r)], reverse=True)
     groups: list[list[RankedProposal]] = []
     for r in eligible:
-        if groups and _order_key(groups[-1][0], by) == _order_key(r, by):
+        if groups and order[id(groups[-1][0])] == order[id(r)]:
             groups[-1].append(r)
         else:
             groups.append([r])
@@ -762,6 +789,7 @@ def rank_call(
             progress=progress,
             cache=store,
             stage=stage,
+            call_id=os.path.abspath(call_dir) if store is not None else None,
         )
     finally:
         if store is not None:

@@ -1,13 +1,20 @@
 """The scoring engine, pure: rubric + proposal + review -> Assessment with one Outcome.
 
-Arithmetic is exact (fractions), so a threshold that is exactly met is met.
+Arithmetic is exact (fractions), so a threshold that is exactly met is met. A score is the
+decimal number as written (``Fraction(repr(score))``); on the hot path a section's scores are
+added as integers, counted in units of the scale's step (half-points for a step of 0.5), and
+only the section's mean becomes a fraction: the same value, without a fraction per score. A
+score that is not a whole number of units (off the scale, or a step such as 1/3 that has no
+exact decimal) falls back to adding fractions.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from enum import Enum
 from fractions import Fraction
+from functools import lru_cache
 from typing import Literal
 
 from .proposal import Proposal
@@ -55,8 +62,59 @@ class CriterionResult:
     @property
     def score(self) -> Fraction | None:
         if self.status == "scored" and self.answer is not None and self.answer.score is not None:
-            return Fraction(repr(float(self.answer.score)))
+            return exact(float(self.answer.score))
         return None
+
+    @property
+    def raw_score(self) -> float | None:
+        """The score as a float (None when not scored): what ``section_mean`` adds."""
+        if self.status == "scored" and self.answer is not None and self.answer.score is not None:
+            return float(self.answer.score)
+        return None
+
+
+@lru_cache(maxsize=4096)
+def exact(value: float) -> Fraction:
+    """The decimal number a float was written as: 3.5 -> 7/2, 0.1 -> 1/10 (not the binary
+    approximation). Remembered: a call repeats the same few scores and weights."""
+    return Fraction(repr(float(value)))
+
+
+INTEGER = True  # the integer path of section_mean (tests compare it with the fraction path)
+_LIMIT = 1e9  # scores from -10**9 to 10**9 (the scale allows far less) take the integer path
+
+
+@lru_cache(maxsize=64)
+def unit_denominator(step: float, low: float) -> int | None:
+    """The number of units in one point, so that every score on the scale ``low + k * step``
+    is a whole number of units: 2 for half-points. None when the step has no exact decimal
+    with at most 6 places (then the integer path is not used)."""
+    d = math.lcm(exact(step).denominator, exact(low).denominator)
+    return d if 10**6 % d == 0 else None
+
+
+def section_mean(scores: list[float], denominator: int | None) -> Fraction | None:
+    """The exact mean of scores (each the decimal it was written as); None for no scores.
+
+    With ``denominator`` (see ``unit_denominator``), scores are added as integers; a score
+    that is not a whole number of units makes the whole sum fall back to fractions."""
+    if not scores:
+        return None
+    if INTEGER and denominator is not None:
+        total = 0
+        for x in scores:
+            # q = units / d is a decimal with at most 6 places and, below 10**9, at most 15
+            # significant digits; the float nearest to q is x exactly when repr(x) is q (two
+            # decimals of 15 digits never share a float), i.e. when x was written as q
+            if not -_LIMIT < x < _LIMIT:
+                break
+            units = round(x * denominator)
+            if units / denominator != x:
+                break
+            total += units
+        else:
+            return Fraction(total, denominator * len(scores))
+    return sum((exact(x) for x in scores), Fraction(0)) / len(scores)
 
 
 @dataclass
@@ -148,7 +206,8 @@ def missing_criteria(rubric: Rubric, proposal: Proposal, review: Review) -> list
 def assess(rubric: Rubric, proposal: Proposal, review: Review) -> Assessment:
     """Score a (validated) review of a proposal against the rubric."""
     th = rubric.thresholds
-    section_min = Fraction(str(th.section_min)) if th.section_min is not None else None
+    section_min = exact(th.section_min) if th.section_min is not None else None
+    denominator = unit_denominator(rubric.scale.step, rubric.scale.min)
     sections: list[SectionResult] = []
     gates: list[CriterionResult] = []
     portfolio: list[CriterionResult] = []
@@ -169,14 +228,14 @@ def assess(rubric: Rubric, proposal: Proposal, review: Review) -> Assessment:
                 results.append(r)
         if not section.scored:
             continue  # a section of gates only (e.g. an ethics appraisal) has no score to show
-        scores = [r.score for r in results if r.score is not None]
-        mean = sum(scores, Fraction(0)) / len(scores) if scores else None
+        scores = [x for r in results if (x := r.raw_score) is not None]
+        mean = section_mean(scores, denominator)
         meets = None if mean is None or section_min is None or info else mean >= section_min
-        weight = Fraction(str(rubric.weight(proposal.programme, section.id)))
+        weight = exact(rubric.weight(proposal.programme, section.id))
         sections.append(SectionResult(section, weight, results, mean, meets, info))
 
     counted = [s for s in sections if s.counted]
-    top = Fraction(str(rubric.scale.max))
+    top = exact(rubric.scale.max)
     total = sum((s.score for s in counted if s.score is not None), Fraction(0))
     maximum = top * len(counted)
     fraction = th.total_fraction

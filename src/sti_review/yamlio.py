@@ -144,17 +144,29 @@ def format_field(loc: Iterable[Any]) -> str:
 
 @dataclass
 class Document:
-    """A parsed YAML file: its data and the node tree for locating values."""
+    """A parsed YAML file: its data and the node tree for locating values.
+
+    A file read by the plain-data path has no node tree until a value has to be located: the
+    text is then composed again (``text``), once."""
 
     path: str
     data: Any
-    root: yaml.Node | None
+    _root: yaml.Node | None
     # key -> (key node, value node) per mapping node, built when first asked: a file with
     # thousands of problems is located in linear time, not quadratic.
     _keys: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = field(
         default_factory=dict, repr=False, compare=False
     )
     lines: LineMap | None = field(default=None, repr=False, compare=False)
+    text: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def root(self) -> yaml.Node | None:
+        if self._root is None and self.text is not None:
+            text, self.text = self.text, None
+            with gc_paused():
+                self._root, _ = _compose(text, self.path, self.lines)
+        return self._root
 
     def _entries(self, node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
         entries = self._keys.get(id(node))
@@ -314,9 +326,24 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+FAST = True  # the plain-data path (tests compare it with the located path)
+
+
 def parse(text: str, shown: str) -> Document:
-    """Parse YAML text into a Document, or raise InputError with every located problem."""
+    """Parse YAML text into a Document, or raise InputError with every located problem.
+
+    A well-formed file is built straight from libyaml's events into plain data (no node tree,
+    see ``_plain``); anything that path is not sure of, and every error, goes through the
+    located path, which gives the messages with their lines and columns."""
     lines = line_map(text)
+    if FAST and len(text) <= _COUNT_ABOVE:
+        try:
+            with gc_paused():
+                data = _plain(text)
+        except _Unsure:
+            pass
+        else:
+            return Document(shown, data, None, lines=lines, text=text)
     try:
         with gc_paused():
             if len(text) > _COUNT_ABOVE:
@@ -501,3 +528,102 @@ class _Builder:
                 return None
         self._problem(node, Text("err.tag", tag=repr(tag)))
         return None
+
+
+class _Unsure(Exception):
+    """The plain-data path leaves this file to the located path."""
+
+
+_SCALAR = yaml.ScalarEvent
+_MAP_START = yaml.MappingStartEvent
+_MAP_END = yaml.MappingEndEvent
+_SEQ_START = yaml.SequenceStartEvent
+_SEQ_END = yaml.SequenceEndEvent
+
+
+def _plain(text: str) -> Any:
+    """Plain data from libyaml's events, by the rules of ``_Builder``, or ``_Unsure``.
+
+    Only what ``_Builder`` would accept without a problem is built here: an anchor, an alias,
+    an explicit tag, a merge or non-scalar key, a duplicate key, a number that does not
+    convert, too deep or too many values, a syntax error, several or no documents, all raise
+    ``_Unsure`` and the file is parsed again by the located path (which reports them)."""
+    try:
+        loader = _Loader(text)
+    except UnicodeEncodeError:
+        raise _Unsure from None
+    try:
+        get = loader.get_event
+        get()  # stream start
+        event = get()
+        if not isinstance(event, yaml.DocumentStartEvent):
+            raise _Unsure  # an empty stream
+        count = [0]
+        data = _plain_node(loader, get(), get, 0, count)
+        if not isinstance(get(), yaml.DocumentEndEvent) or not isinstance(get(), yaml.StreamEndEvent):
+            raise _Unsure  # a second document
+        return data
+    except (yaml.YAMLError, RecursionError, ValueError, OverflowError, TypeError):
+        raise _Unsure from None
+    finally:
+        loader.dispose()
+
+
+def _plain_node(loader: Any, event: Any, get: Any, depth: int, count: list[int]) -> Any:
+    count[0] += 1
+    if count[0] > MAX_VALUES or depth > MAX_DEPTH or event.anchor is not None:
+        raise _Unsure
+    kind = type(event)
+    if kind is _SCALAR:
+        return _plain_scalar(loader, event)
+    if kind is _MAP_START:
+        if not event.implicit:  # an explicit tag, even !!map: left to the located path
+            raise _Unsure
+        result: dict[Any, Any] = {}
+        while True:
+            key_event = get()
+            if type(key_event) is _MAP_END:
+                return result
+            if type(key_event) is not _SCALAR or key_event.anchor is not None:
+                raise _Unsure
+            count[0] += 1
+            key = _plain_scalar(loader, key_event, is_key=True)
+            if key in result:
+                raise _Unsure  # a duplicate: reported with both lines by the located path
+            result[key] = _plain_node(loader, get(), get, depth + 1, count)
+    if kind is _SEQ_START:
+        if not event.implicit:
+            raise _Unsure
+        items = []
+        while True:
+            item = get()
+            if type(item) is _SEQ_END:
+                return items
+            items.append(_plain_node(loader, item, get, depth + 1, count))
+    raise _Unsure  # an alias
+
+
+_NO_TAG = (None, "!")
+
+
+def _plain_scalar(loader: Any, event: Any, is_key: bool = False) -> Any:
+    if event.tag not in _NO_TAG:
+        raise _Unsure
+    value = event.value
+    tag = loader.resolve(yaml.ScalarNode, value, event.implicit)  # as the composer does
+    style = event.style
+    if tag == _TAG + "str":
+        return _FOLDED_JA_SPACE.sub("", value) if style == ">" else value
+    if tag == _TAG + "bool":
+        return _TRUE_FALSE.get(value.lower(), value)
+    if tag == _TAG + "timestamp":
+        return value
+    if tag == _TAG + "merge":
+        raise _Unsure
+    if tag in (_TAG + "int", _TAG + "float") and ":" in value:
+        return value
+    if tag == _TAG + "int" and not style and _RADIX_INT.match(value):
+        return value
+    if tag in _PLAIN_SCALARS:
+        return loader.yaml_constructors[tag](loader, yaml.ScalarNode(tag, value, style=style))
+    raise _Unsure
