@@ -72,6 +72,9 @@ def main() -> None:
         if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
             stream.reconfigure(errors="backslashreplace")
     from .cli import run
+    from .i18n import pin_environment
+
+    pin_environment()
 
     # The modules just imported live as long as the process: freeze them so that no collection
     # scans them again, and collect only rarely (a command makes few cycles; reading a large

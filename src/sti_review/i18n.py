@@ -145,11 +145,19 @@ def parse_po(text: str, lang: str = "") -> Catalogue:
 
 
 _LOADED: dict[tuple[str | None, str], Catalogue | None] = {}
+_PINNED: list[str | None] = []  # the locales folder for the rest of a short-lived process
+
+
+def pin_environment() -> None:
+    """Read ``STI_REVIEW_LOCALES`` once from now on: for the CLI process, whose environment does
+    not change while it runs (a ranking of 10,000 proposals looks words up ~100,000 times).
+    Library callers and tests that change the environment in-process never call this."""
+    _PINNED[:] = [os.environ.get("STI_REVIEW_LOCALES")]
 
 
 def load(lang: str) -> Catalogue | None:
     """The catalogue of ``lang``, read once per process and locales folder."""
-    where = (os.environ.get("STI_REVIEW_LOCALES"), lang)
+    where = (_PINNED[0] if _PINNED else os.environ.get("STI_REVIEW_LOCALES"), lang)
     if where in _LOADED:
         return _LOADED[where]
     path = _po_path(lang)
