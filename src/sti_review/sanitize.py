@@ -33,8 +33,83 @@ def json_text(data: Any) -> str:
 
     # allow_nan=False: a last guard, JSON (RFC 8259) has no Infinity or NaN; inputs are bounded
     # so that no report number can become one.
-    text = json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
+    try:
+        text = _indented(data)
+    except _Unusual:  # anything but plain JSON data: the standard library decides (and complains)
+        text = json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
+class _Unusual(Exception):
+    pass
+
+
+def _indented(data: Any) -> str:
+    """Exactly ``json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)`` for plain data
+    (dicts with str keys, lists, tuples, str, int, float, bool, None), about three times faster:
+    with an indent the standard library falls back to its pure-Python generator encoder, which
+    was most of a large ranking's JSON report. Anything else raises _Unusual."""
+    from json.encoder import encode_basestring  # the C string encoder (ensure_ascii=False)
+
+    out: list[str] = []
+    add = out.append
+    pads = ["\n"]
+
+    def pad(level: int) -> str:
+        while len(pads) <= level:
+            pads.append("\n" + "  " * len(pads))
+        return pads[level]
+
+    def dump(o: Any, level: int) -> None:
+        if isinstance(o, str):
+            add(encode_basestring(o))
+        elif o is None:
+            add("null")
+        elif o is True:
+            add("true")
+        elif o is False:
+            add("false")
+        elif isinstance(o, int):
+            add(int.__repr__(o))
+        elif isinstance(o, float):
+            if o != o or o in (float("inf"), float("-inf")):
+                raise _Unusual
+            add(float.__repr__(o))
+        elif isinstance(o, dict):
+            if not o:
+                add("{}")
+                return
+            inner = pad(level + 1)
+            add("{")
+            first = True
+            for k, v in o.items():
+                if not isinstance(k, str):
+                    raise _Unusual
+                add(inner if first else "," + inner)
+                first = False
+                add(encode_basestring(k))
+                add(": ")
+                dump(v, level + 1)
+            add(pad(level))
+            add("}")
+        elif isinstance(o, (list, tuple)):
+            if not o:
+                add("[]")
+                return
+            inner = pad(level + 1)
+            add("[")
+            first = True
+            for v in o:
+                add(inner if first else "," + inner)
+                first = False
+                dump(v, level + 1)
+            add(pad(level))
+            add("]")
+        else:
+            raise _Unusual
+
+    dump(data, 0)
+    return "".join(out)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
