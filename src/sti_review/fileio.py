@@ -216,11 +216,13 @@ def atomic_write(path: str | Path, text: str | bytes, *, force: bool = True) -> 
 def current_umask() -> int:
     """The process's umask, read without changing it where the system tells it (Linux's
     /proc/self/status); elsewhere set and restored at once."""
-    with contextlib.suppress(OSError, ValueError):
-        with open("/proc/self/status", encoding="ascii", errors="replace") as fh:
-            for line in fh:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
+    with (
+        contextlib.suppress(OSError, ValueError),
+        open("/proc/self/status", encoding="ascii", errors="replace") as fh,
+    ):
+        for line in fh:
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
