@@ -101,6 +101,8 @@ def to_data(c: Consolidation, lang: Lang) -> dict[str, Any]:
         "consensus": ({"reviewer": c.consensus.label, "file": c.consensus.source} if c.consensus else None),
         "criteria": [_criterion(cp, c, lang) for cp in c.criteria],
         "panel_assessment": assessment_json.to_data(a, lang),
+        # flagged, not excluded (undeclared.py); the same shape as in the ranking
+        "possible_conflicts": [{"reviewer": who, "matches": what} for who, what in c.possible_conflicts],
     }
 
 
