@@ -113,4 +113,7 @@ def check_proposal(proposal_path: str | Path, rubric: Rubric | str | Path | None
         if vocabulary_problems(doc, rub):  # a programme (etc.) the rubric does not know
             raise exc from None
         loaded = LoadedProposal(proposal, doc, fingerprint_text(text))
-    return CheckedProposal(Path(proposal_path), loaded, run_checks(rub, loaded))
+    from .undeclared import conflict_findings
+
+    findings = run_checks(rub, loaded) + conflict_findings(proposal_path, loaded.proposal)
+    return CheckedProposal(Path(proposal_path), loaded, findings)

@@ -139,6 +139,18 @@ class SchemaChoice(str, Enum):
     reviewers = "reviewers"
 
 
+def _complete_lang(incomplete: str) -> list[str]:
+    from .completion import languages
+
+    return languages(incomplete)
+
+
+def _complete_rubric(incomplete: str) -> list[str]:
+    from .completion import rubrics
+
+    return rubrics(incomplete)
+
+
 LangOpt = Annotated[
     str | None,
     typer.Option(
@@ -146,6 +158,7 @@ LangOpt = Annotated[
         "-l",
         help=_h("cli.opt.lang"),
         metavar="<lang>",
+        autocompletion=_complete_lang,
         show_default=False,
     ),
 ]
@@ -155,6 +168,7 @@ RubricOpt = Annotated[
         "--rubric",
         help=_h("cli.opt.rubric"),
         show_default=False,
+        autocompletion=_complete_rubric,
     ),
 ]
 
@@ -165,11 +179,64 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _completion_shell() -> str:
+    from .completion import SHELLS, detect_shell
+    from .i18n import detect_lang
+
+    shell = detect_shell()
+    if shell is None:
+        _err(t("cli.completion_no_shell", detect_lang(None), shells=", ".join(SHELLS)))
+        raise typer.Exit(2)
+    return shell
+
+
+def _install_completion(ctx: typer.Context, value: bool) -> None:
+    """--install-completion: typer's installer, our words (issue 12)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from .completion import install
+    from .i18n import detect_lang
+
+    shell = _completion_shell()
+    path = install(shell)
+    typer.echo(t("cli.completion_installed", detect_lang(None), shell=shell, path=str(path)))
+    raise typer.Exit()
+
+
+def _show_completion(ctx: typer.Context, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from .completion import script
+
+    typer.echo(script(_completion_shell()))
+    raise typer.Exit()
+
+
 @app.callback()
 def _main(
     version: Annotated[
         bool,
         typer.Option("--version", "-V", callback=_version, is_eager=True, help=_h("cli.opt.version")),
+    ] = False,
+    install_completion: Annotated[
+        bool,
+        typer.Option(
+            "--install-completion",
+            callback=_install_completion,
+            is_eager=True,
+            expose_value=False,
+            help=_h("cli.opt.install_completion"),
+        ),
+    ] = False,
+    show_completion: Annotated[
+        bool,
+        typer.Option(
+            "--show-completion",
+            callback=_show_completion,
+            is_eager=True,
+            expose_value=False,
+            help=_h("cli.opt.show_completion"),
+        ),
     ] = False,
 ) -> None:
     """Review international STI cooperation proposals against a rubric."""
@@ -914,6 +981,10 @@ def init(
 
 def run() -> None:
     """Console-script entry: no traceback reaches the user unless STI_REVIEW_DEBUG is set."""
+    if "_STI_REVIEW_COMPLETE" in os.environ:  # the shell asks for completions (completion.py)
+        from .completion import init_if_completing
+
+        init_if_completing()
     try:
         app(prog_name="sti-review")
     except KeyboardInterrupt:

@@ -6,7 +6,8 @@ with O_NONBLOCK, then fstat the descriptor actually opened).
 
 Every file sti-review writes (reports, reviews) goes through :func:`atomic_write`: write
 beside, flush to disk, then rename over the target, so a crash, a kill or a full disk leaves
-either the old file or the new one, never half of one.
+either the old file or the new one, never half of one. A new file gets the permissions the
+user's umask gives (``0666 & ~umask``, as ``open()`` would); a replaced file keeps its own.
 """
 
 from __future__ import annotations
@@ -194,12 +195,13 @@ def atomic_write(path: str | Path, text: str | bytes, *, force: bool = True) -> 
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        if st is not None:  # keep the file's permissions (and owner, when we may)
+        # mkstemp makes the file 0600: a new file gets what the umask gives, a replaced file
+        # keeps its permissions (and owner, when we may)
+        with contextlib.suppress(OSError):
+            os.chmod(tmp_name, st.st_mode & 0o7777 if st is not None else 0o666 & ~current_umask())
+        if st is not None and hasattr(os, "chown") and (st.st_uid, st.st_gid) != (os.getuid(), os.getgid()):
             with contextlib.suppress(OSError):
-                os.chmod(tmp_name, st.st_mode & 0o7777)
-            if hasattr(os, "chown") and (st.st_uid, st.st_gid) != (os.getuid(), os.getgid()):
-                with contextlib.suppress(OSError):
-                    os.chown(tmp_name, st.st_uid, st.st_gid)
+                os.chown(tmp_name, st.st_uid, st.st_gid)
         os.replace(tmp_name, target)
         tmp_name = None
         _fsync_dir(folder)
@@ -209,6 +211,21 @@ def atomic_write(path: str | Path, text: str | bytes, *, force: bool = True) -> 
         if tmp_name is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system tells it (Linux's
+    /proc/self/status); elsewhere set and restored at once."""
+    with (
+        contextlib.suppress(OSError, ValueError),
+        open("/proc/self/status", encoding="ascii", errors="replace") as fh,
+    ):
+        for line in fh:
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 STALE_AFTER = 60.0  # seconds: a save takes milliseconds, so an older temporary file is left over

@@ -148,6 +148,9 @@ class Consolidation:
     # Reviews left out of the panel's answers: a declared conflict of interest (with its category).
     excluded: list[tuple[PanelReview, str]] = field(default_factory=list)
     stage: str | None = None
+    # Possible undeclared conflicts from the call's reviewers file (undeclared.py): (reviewer,
+    # what matches). Flagged, never excluded: the programme officer decides.
+    possible_conflicts: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def needs_reviewer(self) -> bool:
@@ -464,7 +467,17 @@ def load_panel(
         raise UsageError(f"--stage must be a stage of the rubric ({known}), not {stage!r}")
     if problems:
         raise InputError(problems)
-    return consolidate(rubric, proposal, panel, stage=stage)
+    result = consolidate(rubric, proposal, panel, stage=stage)
+    from .undeclared import find_call_dir, possible_conflicts
+
+    names = [
+        r.review.reviewer or r.label
+        for r in [*result.reviews, *([result.consensus] if result.consensus else [])]
+    ]
+    result.possible_conflicts = possible_conflicts(
+        find_call_dir(proposal_path, *review_paths), proposal, names
+    )
+    return result
 
 
 def review_files(proposal_path: str | Path, proposal_id: str, given: Sequence[str | Path]) -> list[Path]:

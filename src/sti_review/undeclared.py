@@ -75,3 +75,85 @@ class Matcher:
         if r.researcher_number and _norm(r.researcher_number) in {_norm(n) for n in numbers}:
             out.append(r.researcher_number)
         return list(dict.fromkeys(out))
+
+
+def links_of(proposal: object) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A proposal's institutions (lead, partners, team) and researcher numbers (lead, team),
+    as the call folder reads them for rank (callfolder.py)."""
+    p = proposal
+    lead = getattr(p, "lead", None)
+    institutions = [lead.institution if lead else ""]
+    institutions += [x.institution for x in getattr(p, "partners", [])]
+    institutions += [m.institution for m in getattr(p, "team", [])]
+    numbers = [lead.researcher_number if lead else None] + [
+        m.researcher_number for m in getattr(p, "team", [])
+    ]
+    return tuple(i for i in institutions if i), tuple(n for n in numbers if n)
+
+
+CALL_LEVELS = 3  # a proposal lies at most this deep below its call folder (proposals/<group>/x.yaml)
+
+
+def find_call_dir(*paths: str | Path | None) -> Path | None:
+    """The call folder of these paths: the nearest folder holding a reviewers file, looking
+    from each path (or its folder) up at most CALL_LEVELS levels. None when there is none."""
+    for given in paths:
+        if given is None:
+            continue
+        path = Path(given).absolute()
+        folder = path if path.is_dir() else path.parent
+        for candidate in [folder, *folder.parents][: CALL_LEVELS + 1]:
+            if (candidate / REVIEWERS_FILE).is_file():
+                return candidate
+    return None
+
+
+def possible_conflicts(
+    call_dir: str | Path | None, proposal: object, reviewers: list[str] | None = None
+) -> list[tuple[str, str]]:
+    """(reviewer, what matches) for this proposal: with ``reviewers`` (the names or ids on its
+    reviews) those only, else everyone in the call's reviewers file (``check``, before any
+    assignment). A malformed reviewers file raises the same located InputError as for rank."""
+    if call_dir is None:
+        return []
+    data = load_reviewers(call_dir)
+    if data is None:
+        return []
+    matcher = Matcher(data)
+    institutions, numbers = links_of(proposal)
+    who = reviewers if reviewers is not None else [r.id for r in data.reviewers]
+    out: list[tuple[str, str]] = []
+    for name in dict.fromkeys(who):
+        r = matcher.by_name.get(name.strip())
+        label = name if reviewers is not None or r is None else f"{r.id} {r.name}".strip()
+        out += [(label, what) for what in matcher.flags(name, institutions, numbers)]
+    return out
+
+
+def conflict_findings(proposal_path: str | Path, proposal: object) -> list:  # list[Finding]
+    """``sti-review check``: a note per reviewer of the call's reviewers file who may have an
+    undeclared conflict with this proposal (before any assignment, so everyone is looked at).
+    Notes never fail a check, even with --strict: flagged, not excluded."""
+    from .checks import Finding
+    from .i18n import t
+    from .rubric import Text
+
+    out = []
+    for who, what in possible_conflicts(find_call_dir(proposal_path), proposal):
+        message = Text(
+            **{lang: t("process.possible_conflict", lang, reviewer=who, what=what) for lang in ("ja", "en")}
+        )
+        out.append(
+            Finding(
+                "possible_conflict",
+                "possible_conflict",
+                "note",
+                None,
+                message,
+                str(proposal_path),
+                None,
+                None,
+                None,
+            )
+        )
+    return out

@@ -12,8 +12,8 @@ T = catalog(
     {
         "proposal_head": (
             "提案ファイル（sti-review）。<…> の箇所を書き換えてください。"
-            "書式の詳細: docs/formats.md。確認: sti-review validate このファイル",
-            "A proposal file for sti-review. Replace every <…>. The format: docs/formats.md. "
+            "書式の詳細: sti-review schema proposal。確認: sti-review validate このファイル",
+            "A proposal file for sti-review. Replace every <…>. The format: sti-review schema proposal. "
             "Check it with: sti-review validate THIS_FILE",
         ),
         "review_head": (

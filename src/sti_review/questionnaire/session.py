@@ -265,18 +265,57 @@ Resolver = Callable[[str, object, object], Literal["mine", "theirs"]]
 
 
 def default_reviewer_name() -> str:
-    """The account's full name (from the password database), else the login name."""
+    """The account's full name (from the password database), else the login name, but only when
+    it looks like a person's (issue 12): never root, admin, ubuntu, a CI runner, a service
+    account or a number. Empty otherwise, and the questionnaire asks without a default."""
+    if hasattr(os, "getuid") and os.getuid() == 0:
+        return ""
     try:
         import pwd
 
         gecos = pwd.getpwuid(os.getuid()).pw_gecos.split(",")[0].strip()
         if gecos:
-            return gecos
+            return gecos if looks_like_a_person(gecos) else ""
     except (ImportError, KeyError, OSError):
         pass
     import getpass
 
     try:
-        return getpass.getuser()
+        name = getpass.getuser()
     except Exception:
         return ""
+    return name if looks_like_a_person(name) else ""
+
+
+# Accounts that are no one's name: superusers, cloud images' default users, CI runners, services.
+_NOT_PEOPLE = frozenset(
+    """root admin administrator adm sysadmin superuser su toor operator sys system daemon bin
+    nobody nogroup guest user users default owner ubuntu debian centos fedora rocky alma
+    ec2-user azureuser cloud-user opc pi vagrant docker podman runner gitlab-runner jenkins
+    buildbot build builder ci travis circleci github actions codespace vscode node app www
+    www-data http httpd nginx apache postgres mysql oracle git svn test tester testuser demo
+    local localuser student lab kiosk shared public anonymous me dev developer""".split()
+)
+# Words that make a full name a machine's, wherever they stand in it.
+_MACHINE_WORDS = frozenset("service daemon runner bot account admin administrator system root".split())
+
+
+def looks_like_a_person(name: str) -> bool:
+    """Whether a login or full name may stand for the reviewer (a guess, never a rule: the
+    reviewer can always type another name)."""
+    import re
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", name).strip()
+    if not text or len(text) > 80 or not any(c.isalpha() for c in text):
+        return False
+    if text.startswith("_") or text.endswith("$"):  # macOS service accounts, Windows machine accounts
+        return False
+    folded = text.casefold()
+    bare = re.sub(r"[\d_.-]+$", "", folded)  # user1, admin-01, ubuntu2
+    if folded in _NOT_PEOPLE or bare in _NOT_PEOPLE or not bare:
+        return False
+    words = set(re.split(r"[\s_.@-]+", folded))
+    if words & _MACHINE_WORDS or any(w.startswith("svc") for w in words):
+        return False
+    return not folded.endswith("svc")

@@ -47,6 +47,15 @@ def render_text(c: Consolidation, lang: Lang) -> str:
         meta.append((f"{T('reviewer', lang)} {key}", f"{r.label} ({state})"))
     meta.append((T("consensus_review", lang), c.consensus.label if c.consensus else T("none_yet", lang)))
     meta.append((T("rubric", lang), c.rubric.ref))
+    from ...i18n import t
+
+    for who, what in c.possible_conflicts:  # flagged, not excluded (undeclared.py)
+        meta.append(
+            (
+                t("ranking.mark_possible_conflict", lang),
+                t("process.possible_conflict", lang, reviewer=who, what=what),
+            )
+        )
     gates = [cp for cp in c.criteria if cp.criterion.kind == "gate"]
     return render_page(
         "panel.html.j2",

@@ -104,6 +104,8 @@ def to_data(c: Consolidation, lang: Lang) -> dict[str, Any]:
         "criteria": [_criterion(cp, c, lang) for cp in c.criteria],
         "panel_assessment": assessment_json.to_data(a, lang),
         "agreement": agreement_data(c),
+        # flagged, not excluded (undeclared.py); the same shape as in the ranking
+        "possible_conflicts": [{"reviewer": who, "matches": what} for who, what in c.possible_conflicts],
     }
 
 

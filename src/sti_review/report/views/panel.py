@@ -87,6 +87,8 @@ def process_lines(c: Consolidation, lang: Lang) -> list[str]:
         out.append(
             t("process.excluded", lang, reviewer=r.label, category=term.label(lang) if term else category)
         )
+    for who, what in c.possible_conflicts:
+        out.append(t("process.possible_conflict", lang, reviewer=who, what=what))
     if c.needs_reviewer:
         out.append(t("process.needs_reviewer", lang, n=len(c.reviews), min=rubric.panel.min_reviews))
     if rubric.overall is not None and c.grades:
