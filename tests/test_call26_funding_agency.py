@@ -109,3 +109,9 @@ def test_the_proposal_schema_carries_the_field(invoke):
     result = invoke("schema", "proposal", "--rubric", CALL)
     assert result.exit_code == 0
     assert "funding_agency" in result.stdout
+
+
+@pytest.mark.parametrize("path", sorted(PROPOSALS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_example_proposal_names_its_partners_agencies(invoke, path):
+    assert _findings(invoke, path) == []
+    assert "funding_agency:" in path.read_text(encoding="utf-8")
