@@ -115,3 +115,31 @@ def test_the_proposal_schema_carries_the_field(invoke):
 def test_every_example_proposal_names_its_partners_agencies(invoke, path):
     assert _findings(invoke, path) == []
     assert "funding_agency:" in path.read_text(encoding="utf-8")
+
+
+def test_a_full_width_blank_is_missing_and_a_long_name_is_accepted(invoke, tmp_path):
+    blank = _proposal(tmp_path, "partners:\n  - {country: KR, funding_agency: '\u3000'}\n")
+    assert len(_findings(invoke, blank)) == 1
+    long = _proposal(tmp_path, f"partners:\n  - {{country: KR, funding_agency: '{'韓国研究財団' * 5000}'}}\n")
+    assert _findings(invoke, long) == []
+
+
+def test_per_partner_asks_every_partner(invoke, tmp_path):
+    folder = tmp_path / "r"
+    (folder / "sections").mkdir(parents=True)
+    (folder / "rubric.yaml").write_text(
+        "extends: mext-sti-international-2021@1\nid: r\nversion: 1\ntitle: {ja: 子, en: child}\n",
+        encoding="utf-8",
+    )
+    (folder / "checks.yaml").write_text(
+        "checks:\n  - id: every-partner\n    type: partners_have\n    severity: warning\n"
+        "    field: institution\n    per: partner\n"
+        "    message: {ja: '{country}の機関名がありません。', en: 'No institution for {country}.'}\n",
+        encoding="utf-8",
+    )
+    path = _proposal(tmp_path, "partners:\n  - {country: KR, institution: Hanbit}\n  - {country: KR}\n")
+    result = invoke("check", path, "--rubric", folder, "--format", "json", "--lang", "ja")
+    found = [
+        f for f in json.loads(result.stdout)["proposals"][0]["findings"] if f["check"] == "every-partner"
+    ]
+    assert [(f["field"], f["message"]) for f in found] == [("partners[1]", "KRの機関名がありません。")]
