@@ -30,7 +30,10 @@ def test_the_call_rubric_inherits_and_adds():
     assert call.vocabulary("risk_areas") == base.vocabulary("risk_areas")
     # the base's pre-checks and the call's own
     ids = [c.id for c in call.checks]
-    assert ids[: len(base.checks)] == [c.id for c in base.checks] and ids[-1] == "p2-career-stages"
+    assert ids[: len(base.checks)] == [c.id for c in base.checks] and ids[-2:] == [
+        "p2-career-stages",
+        "p3-partner-funding-agency",
+    ]
 
 
 def test_assess_under_the_call_rubric(invoke):

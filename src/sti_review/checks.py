@@ -542,6 +542,36 @@ class CountryCodes(Check):
                 yield Hit("unknown", loc, {"code": code}, (code,))
 
 
+class PartnersHave(Check):
+    """Each partner country names a field on at least one of its partners (with ``per:
+    partner``, every partner does), e.g. the partner country's funding agency in SICORP-style
+    calls. (A proposal has at least one partner: the model requires it.)"""
+
+    type: Literal["partners_have"]
+    field: Literal["institution", "funding_agency"]
+    per: Literal["country", "partner"] = "country"
+    VARIANTS = {
+        "missing": frozenset({"country", "country_name", "institution"}),
+    }
+
+    def run(self, ctx: Context) -> Iterator[Hit]:
+        partners = ctx.proposal.partners
+        names = iso_countries()
+        groups: dict[str, list[int]] = {}
+        for i, x in enumerate(partners):
+            groups.setdefault(x.country if self.per == "country" else str(i), []).append(i)
+        for indices in groups.values():
+            if any(getattr(partners[i], self.field).strip() for i in indices):
+                continue
+            first = partners[indices[0]]
+            values: dict[str, str | Text] = {
+                "country": first.country,
+                "country_name": names.get(first.country, first.country),
+                "institution": first.institution or _NONE,
+            }
+            yield Hit("missing", ("partners", indices[0]), values, (first.country,), at_key=True)
+
+
 CHECK_TYPES: dict[str, type[Check]] = {
     get_args(cls.model_fields["type"].annotation)[0]: cls
     for cls in (
@@ -553,6 +583,7 @@ CHECK_TYPES: dict[str, type[Check]] = {
         SectionsPresent,
         TeamHas,
         CountryCodes,
+        PartnersHave,
     )
 }
 

@@ -56,6 +56,10 @@ class Person(_Model):
 class Partner(_Model):
     country: str = Field(description="ISO 3166-1 alpha-2 code in capitals, e.g. TH")
     institution: str = ""
+    funding_agency: str = Field(
+        "",
+        description="The partner country's agency funding this side of the project, e.g. NRF (Korea)",
+    )
 
     @field_validator("country")
     @classmethod
