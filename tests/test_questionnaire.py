@@ -664,6 +664,21 @@ def test_an_old_review_without_a_declaration_is_asked_it_on_resuming(proposal):
         review_path(proposal),
         Review(proposal="OTH-2026-009", reviewer="Aya", rubric="mext-sti-international-2021@1", answers={}),
     )
-    result, prompter, _ = walk(proposal, ["q"])
+    _, prompter, _ = walk(proposal, ["q"])
     assert prompter.prompts[0].startswith("Confidentiality")
     assert saved(proposal)["declaration"]["confidential"] is True
+
+
+def test_a_prepared_packet_review_is_valid_and_the_walk_asks_its_declaration_first(proposal, rubric):
+    from sti_review.packets import review_template
+
+    text = review_template("OTH-2026-009", "r1", "Aya", rubric.ref, None)
+    review_path(proposal).write_text(text, encoding="utf-8")
+    loaded, problems = read_review(review_path(proposal), rubric, None)
+    assert problems == [] and loaded is not None and loaded.review.declaration is None
+    assert "\ndeclaration:\n" in text
+    _, prompter, _ = walk(proposal, ["4", "", "q"])
+    assert prompter.prompts[0].startswith("Confidentiality")
+    data = saved(proposal)
+    assert data["declaration"]["conflict"] == "none" and data["answers"] == {"A1": {"score": 4}}
+    assert review_path(proposal).read_text(encoding="utf-8").startswith("# 審査ファイル")  # header kept

@@ -37,20 +37,19 @@ _REVIEW_TEMPLATE = """\
 # 審査ファイル（記入用）/ Review file to fill in — sti-review
 # 提案 / proposal: {proposal}   審査員 / reviewer: {reviewer_id}{stage}
 #
-# 利益相反・守秘の申告（審査の前に行ってください）
-# Conflict-of-interest and confidentiality declaration (to be made before any score):
-#   - 守秘: 提案の内容を審査以外に使用せず、開示しません。
-#     Confidentiality: I will use this proposal for this review only and disclose nothing.
-#   - 利益相反: 提案者・参加者・所属機関との利害関係はありません（ある場合は審査せず事務局へ連絡）。
-#     Conflict of interest: I have none with the applicants, team or institutions (if I do,
-#     I do not review and tell the programme office).
-# declaration: {{confidential: true, conflict: none, date: YYYY-MM-DD}}
+# 利益相反・守秘の申告（評価の前に行います。下の declaration は未申告）
+# Conflict-of-interest and confidentiality declaration (made before any score; declaration below
+# is not made yet). sti-review assess asks it first; by hand, write
+#   declaration: {{confidential: true, conflict: none, date: YYYY-MM-DD}}
+# 利害関係がある場合は審査せず、その区分を申告してください（事務局が別の審査委員に割り当てます）。
+# With a conflict of interest, do not review: declare its category (the office reassigns).
 #
 # 記入: sti-review assess PROPOSAL --review THIS_FILE、または answers: に直接記入。
 # Fill in with sti-review assess PROPOSAL --review THIS_FILE, or write the answers below.
 proposal: {proposal}
 reviewer: {reviewer}
 rubric: {rubric}
+declaration:
 answers: {{}}
 """
 
