@@ -150,7 +150,8 @@ def test_a_lock_left_by_a_dead_process_is_taken_over(proposal):
         os._exit(0)
     os.waitpid(dead, 0)
     write_lock(review_of(proposal), pid=dead)
-    prompter = q.ScriptedPrompter(["p", "", "q"])
+    # The review was begun without a declaration: the pledge (y) and no conflict (0) come first.
+    prompter = q.ScriptedPrompter(["y", "0", "p", "", "q"])
     q.complete_review(proposal, None, None, prompter, "en", "resume")
     assert "being edited" not in prompter.transcript
     assert answers_on_disk(proposal)["A2"] == {"verdict": "pass"}  # the walk went on
@@ -183,7 +184,7 @@ def test_the_lock_is_released_and_a_lock_not_ours_is_left(tmp_path):
 def test_input_that_is_not_text_is_refused_at_the_prompt_and_never_saved(proposal):
     started(proposal)
     s = session(proposal)
-    prompter = q.ScriptedPrompter(["2", "caf\udce9 \udc82", "a real comment", "q"])
+    prompter = q.ScriptedPrompter(["2", "caf\udce9 \udc82", "a real comment", "feedback", "q"])
     walk = q.Questionnaire(s, prompter, "ja", default_reviewer="Aya")
     walk._walk(s.index("A3"), single=True)
     assert "文字として読めないバイト" in prompter.transcript

@@ -187,13 +187,13 @@ def test_the_questionnaire_stops_cleanly_on_a_full_disk(invoke, tmp_path, monkey
 
     def fsync(fd):
         calls.append(fd)
-        if len(calls) > 4:  # name, A1, then each save also syncs the folder: fail the 3rd save
+        if len(calls) > 6:  # declaration, name, A1 (each save also syncs the folder): fail the 4th
             raise OSError(errno.ENOSPC, "No space left on device")
         return real_fsync(fd)
 
     monkeypatch.setattr(os, "fsync", fsync)
     result = invoke(
-        "assess", PROPOSAL, "--review", review, "--interactive", "--lang", "en", input="Aya\n4\n\n4\n\n"
+        "assess", PROPOSAL, "--review", review, "--interactive", "--lang", "en", input="y\n0\nAya\n4\n\n4\n\n"
     )
     assert result.exit_code == 2, result.stdout + result.stderr
     assert "the disk is full; nothing was changed" in result.stderr and "Traceback" not in result.stderr

@@ -339,7 +339,9 @@ def test_the_questionnaire_shows_hostile_text_literally(invoke, files, tmp_path)
     """The real command's questionnaire (answers piped in): every screen, the summary and the
     report, through the same console as at a terminal."""
     review = tmp_path / "new.review.yaml"
-    answers = "\n".join([hostile("my-name").replace("\n", " ")] + ["4", hostile("c").replace("\n", " ")] * 40)
+    answers = "\n".join(
+        ["y", "0", hostile("my-name").replace("\n", " ")] + ["4", hostile("c").replace("\n", " ")] * 40
+    )
     result = invoke(
         "assess",
         files["proposal"],
@@ -363,7 +365,9 @@ def test_the_questionnaire_shows_hostile_text_literally(invoke, files, tmp_path)
 def test_the_questionnaire_screens_through_a_scripted_prompter(files):
     job, earlier = q.open_for_walk(files["proposal"], files["r1"].with_name("scripted.yaml"), None)
     session = q.Session(job, earlier)
-    prompter = q.ScriptedPrompter(["名前", "?", "4", "b", "4", "", "s", *(["4", ""] * 30), ""], width=200)
+    prompter = q.ScriptedPrompter(
+        ["y", "0", "名前", "?", "4", "b", "4", "", "s", *(["4", ""] * 30), ""], width=200
+    )
     q.Questionnaire(session, prompter, "ja").run()
     text = prompter.transcript
     assert_clean(text, "questionnaire transcript")

@@ -44,11 +44,18 @@ def saved(proposal: Path) -> dict:
     return yaml.safe_load(review_path(proposal).read_text(encoding="utf-8"))
 
 
-def walk(proposal: Path, answers, lang="en", default_reviewer="Aya Kobayashi"):
+# Asked first while a review has no declaration: the confidentiality pledge (y), then no
+# conflict of interest (0). ``walk`` types them unless told otherwise.
+DECLARE = ["y", "0"]
+
+
+def walk(proposal: Path, answers, lang="en", default_reviewer="Aya Kobayashi", declare=None):
     """Run the questionnaire on ``proposal`` with scripted answers; (result, prompter, session)."""
     job, earlier = q.open_for_walk(proposal)
+    if declare is None:
+        declare = job.review.review.declaration is None
     session = q.Session(job, earlier)
-    prompter = q.ScriptedPrompter(answers)
+    prompter = q.ScriptedPrompter((DECLARE if declare else []) + list(answers))
     result = q.Questionnaire(session, prompter, lang, default_reviewer=default_reviewer).run()
     return result, prompter, session
 
@@ -230,7 +237,10 @@ def test_the_start_shows_the_proposal_and_what_is_to_be_scored(proposal):
     assert "Criteria to answer: 17 (A 3 · B 4 · C 4 · X 6)" in text
     assert "X3 (Gaps and overlaps with existing programmes) is a portfolio criterion" in text
     assert "b back · s skip · ? scale and help · q save and quit" in text
-    assert prompter.prompts[0] == "Your name, as the reviewer [Enter: Aya Kobayashi]"
+    # The declaration comes first, before the name and any score.
+    assert prompter.prompts[0].startswith("Confidentiality: I will use this proposal for this review only")
+    assert prompter.prompts[1] == "Conflict of interest: 0 = none, 1–6 = the category that applies"
+    assert prompter.prompts[2] == "Your name, as the reviewer [Enter: Aya Kobayashi]"
 
 
 def test_each_criterion_shows_question_guidance_evidence_and_progress(proposal, rubric):
@@ -270,12 +280,23 @@ def test_an_invalid_score_is_asked_again_with_a_hint(proposal):
 
 
 def test_a_required_comment_is_insisted_on(proposal):
-    _, prompter, _ = walk(proposal, ["Aya", "2", "", "   ", "Only workshops; no joint research."])
+    script = ["Aya", "2", "", "   ", "Only workshops; no joint research.", "", "Add joint research."]
+    _, prompter, _ = walk(proposal, script)
     assert prompter.transcript.count("A comment is needed (a score of 2 or less)") == 2
-    assert prompter.prompts[1:5] == ["A1 score 0–5 (steps of 0.5; na = not applicable)"] + 3 * [
+    assert prompter.prompts[3:7] == ["A1 score 0–5 (steps of 0.5; na = not applicable)"] + 3 * [
         "A1 comment (required: a score of 2 or less)"
     ]
-    assert saved(proposal)["answers"]["A1"] == {"score": 2, "comment": "Only workshops; no joint research."}
+    # Below the pass line (3) the rubric asks for feedback to the applicant too: insisted on.
+    assert prompter.prompts[7:9] == 2 * ["A1 feedback to the applicant (required)"]
+    assert "Feedback may be shown to the applicant; the comment is read by the committee only." in (
+        " ".join(prompter.transcript.split())
+    )
+    assert "The rubric asks for feedback to the applicant on this answer." in prompter.transcript
+    assert saved(proposal)["answers"]["A1"] == {
+        "score": 2,
+        "comment": "Only workshops; no joint research.",
+        "feedback": "Add joint research.",
+    }
 
 
 def test_na_with_its_comment(proposal):
@@ -291,7 +312,19 @@ def test_a_gate_na_or_score_is_refused(proposal):
 
 
 def test_a_conditional_verdict_lists_conditions(proposal):
-    answers = ["Aya", "4", "", "c", "", "Sign a data agreement", "Name a data steward", "", "", "Two gaps."]
+    answers = [
+        "Aya",
+        "4",
+        "",
+        "c",
+        "",
+        "Sign a data agreement",
+        "Name a data steward",
+        "",
+        "",
+        "Two gaps.",
+        "Sign it.",
+    ]
     _, prompter, _ = walk(proposal, answers)
     assert "A conditional verdict needs at least one condition." in prompter.transcript
     assert "A comment is needed (the verdict conditional)" in prompter.transcript
@@ -299,11 +332,12 @@ def test_a_conditional_verdict_lists_conditions(proposal):
         "verdict": "conditional",
         "conditions": ["Sign a data agreement", "Name a data steward"],
         "comment": "Two gaps.",
+        "feedback": "Sign it.",
     }
 
 
 def test_back_from_a_comment_returns_to_the_conditions(proposal):
-    answers = ["Aya", "4", "", "c", "First", "", "b", "", "Because."]
+    answers = ["Aya", "4", "", "c", "First", "", "b", "", "Because.", "Feedback."]
     walk(proposal, answers)  # Enter at the first condition keeps what was typed
     assert saved(proposal)["answers"]["A2"]["conditions"] == ["First"]
 
@@ -359,14 +393,20 @@ def test_help_shows_the_scale_and_the_commands(proposal):
 
 
 def test_the_summary_lets_any_answer_be_changed(proposal):
-    answers = ["Aya"] + plain() + ["ｂ４", "2", "Risks are listed, not analysed.", "x3", "Z9", ""]
+    answers = (
+        ["Aya"] + plain() + ["ｂ４", "2", "Risks are listed, not analysed.", "Analyse them.", "x3", "Z9", ""]
+    )
     result, prompter, _ = walk(proposal, answers)
     text = prompter.transcript
     assert "17 of 17 answered" in text
     assert "X3 is a portfolio criterion and is not answered here." in text
     assert "“Z9” is not a criterion of this proposal" in text
     assert result.status == "done"
-    assert saved(proposal)["answers"]["B4"] == {"score": 2, "comment": "Risks are listed, not analysed."}
+    assert saved(proposal)["answers"]["B4"] == {
+        "score": 2,
+        "comment": "Risks are listed, not analysed.",
+        "feedback": "Analyse them.",
+    }
 
 
 def test_quit_saves_and_stops(proposal):
@@ -390,7 +430,7 @@ def test_ctrl_c_keeps_what_was_answered_and_names_the_unfinished_one(proposal):
 
 
 def test_interrupted_before_anything_creates_no_file(proposal):
-    result, _, session = walk(proposal, [KeyboardInterrupt])
+    result, _, session = walk(proposal, [KeyboardInterrupt], declare=False)  # at the pledge
     assert result.status == "interrupted"
     assert not review_path(proposal).exists()
     assert q.stop_message(result, session, "en", "CMD")[0] == "Interrupted before anything was saved."
@@ -412,9 +452,10 @@ def test_an_interrupted_and_resumed_review_equals_one_typed_in_one_go(tmp_path, 
     answers = ["Aya"]
     for i, cid in enumerate(ORDER):
         if cid in GATES:
-            answers += ["c", f"condition {cid}", "", f"why {cid}"] if cid == "A2" else ["p", ""]
+            answers += ["c", f"condition {cid}", "", f"why {cid}", f"fb {cid}"] if cid == "A2" else ["p", ""]
         else:
-            answers += [str(1 + i % 4), f"comment {cid}"]
+            score = 1 + i % 4
+            answers += [str(score), f"comment {cid}"] + ([f"fb {cid}"] if score < 3 else [])
     answers.append("")
     walk(proposal, answers)
     one_go = review_path(proposal).read_text(encoding="utf-8")
@@ -486,6 +527,7 @@ def test_japanese_prompts_and_input(proposal):
         "データ共有協定の締結",
         "",
         "協定が未締結",
+        "データ共有協定の締結を求めます",  # feedback to the applicant: required for a conditional verdict
     ]
     _, prompter, _ = walk(proposal, answers, lang="ja", default_reviewer="山田 花子")
     text = prompter.transcript
@@ -498,6 +540,9 @@ def test_japanese_prompts_and_input(proposal):
     assert data["reviewer"] == "山田 花子"
     assert data["answers"]["A1"] == {"score": 4.5, "comment": "相手側データへのアクセスに価値がある"}
     assert data["answers"]["A2"]["conditions"] == ["データ共有協定の締結"]
+    assert data["answers"]["A2"]["feedback"] == "データ共有協定の締結を求めます"
+    assert data["declaration"]["confidential"] is True and data["declaration"]["conflict"] == "none"
+    assert "守秘の誓約" in text and "利害関係" in text
     assert "山田 花子" in review_path(proposal).read_text(encoding="utf-8")  # not \\u escapes
 
 
@@ -508,7 +553,7 @@ def test_untrusted_text_is_shown_literally(tmp_path):
         text + 'sections:\n  C4: "[bold red]markup[/] and \\e[31mred\\e[0m"\n', encoding="utf-8"
     )
     job, _ = q.open_for_walk(proposal)
-    prompter = q.ScriptedPrompter(["Aya"] + plain(ORDER[:10]))
+    prompter = q.ScriptedPrompter([*DECLARE, "Aya"] + plain(ORDER[:10]))
     q.Questionnaire(q.Session(job), prompter, "en").run()
     shown = prompter.transcript
     assert "[bold]loud[/bold]" in shown  # the title, in the header
@@ -559,3 +604,81 @@ def test_a_failed_save_leaves_the_old_file(tmp_path, monkeypatch):
         save_review(path, Review(proposal="X", reviewer="B", rubric="a@1"))
     assert path.read_text(encoding="utf-8") == "proposal: X\nreviewer: A\nrubric: a@1\n"
     assert [p.name for p in tmp_path.iterdir()] == ["r.yaml"]
+
+
+# --------------------------------------------------------------------------- the declaration (issue 14)
+
+
+def test_a_declared_conflict_ends_the_walk_politely_and_is_saved(proposal):
+    import datetime as dt
+
+    job, earlier = q.open_for_walk(proposal)
+    prompter = q.ScriptedPrompter(["y", "7", "3", "n", "6", "", "co-author of the lead's 2024 paper", "y"])
+    session = q.Session(job, earlier)
+    walk_ = q.Questionnaire(session, prompter, "en", default_reviewer="Aya", today=dt.date(2026, 5, 1))
+    result = walk_.run()
+    text = " ".join(prompter.transcript.split())
+    assert "Please answer 0 (none) or a number from 1 to 6." in text  # 7: no such category
+    assert "the programme office will assign another reviewer" in text
+    assert result.status == "conflict"
+    data = saved(proposal)
+    # 3 was not confirmed (n); 6 (other) needs a note, insisted on; no name, no score asked.
+    assert data["declaration"] == {
+        "confidential": True,
+        "conflict": "other",
+        "note": "co-author of the lead's 2024 paper",
+        "date": "2026-05-01",
+    }
+    assert data["answers"] == {}
+    assert not any(p.startswith(("Your name", "A1")) for p in prompter.prompts)
+    lines = q.stop_message(result, session, "en", "CMD")
+    assert lines == [
+        f"The declaration is saved in {review_path(proposal)}. If it was a mistake, delete the "
+        "declaration from that file and run again."
+    ]
+    # Resumed: not asked again; the walk stops at once with the same words.
+    again, prompter2, _ = walk(proposal, ["4"])
+    assert again.status == "conflict" and prompter2.prompts == []
+
+
+def test_refusing_the_confidentiality_pledge_saves_nothing(proposal):
+    result, prompter, session = walk(proposal, ["maybe", "n"], declare=False)
+    assert "Please answer y (yes) or n (no)." in prompter.transcript
+    assert result.status == "no_pledge"
+    assert not review_path(proposal).exists()
+    assert q.stop_message(result, session, "en", "CMD") == [
+        "No score was saved. Please tell the programme office (they will assign another reviewer)."
+    ]
+
+
+def test_the_declaration_is_asked_once_then_resumed_without_it(proposal):
+    walk(proposal, ["Aya", "4", "", "q"])
+    assert saved(proposal)["declaration"]["conflict"] == "none"
+    result, prompter, _ = walk(proposal, ["q"])
+    assert result.status == "quit"
+    assert prompter.prompts[0].startswith("A2 verdict")
+
+
+def test_an_old_review_without_a_declaration_is_asked_it_on_resuming(proposal):
+    save_review(
+        review_path(proposal),
+        Review(proposal="OTH-2026-009", reviewer="Aya", rubric="mext-sti-international-2021@1", answers={}),
+    )
+    _, prompter, _ = walk(proposal, ["q"])
+    assert prompter.prompts[0].startswith("Confidentiality")
+    assert saved(proposal)["declaration"]["confidential"] is True
+
+
+def test_a_prepared_packet_review_is_valid_and_the_walk_asks_its_declaration_first(proposal, rubric):
+    from sti_review.packets import review_template
+
+    text = review_template("OTH-2026-009", "r1", "Aya", rubric.ref, None)
+    review_path(proposal).write_text(text, encoding="utf-8")
+    loaded, problems = read_review(review_path(proposal), rubric, None)
+    assert problems == [] and loaded is not None and loaded.review.declaration is None
+    assert "\ndeclaration:\n" in text
+    _, prompter, _ = walk(proposal, ["4", "", "q"])
+    assert prompter.prompts[0].startswith("Confidentiality")
+    data = saved(proposal)
+    assert data["declaration"]["conflict"] == "none" and data["answers"] == {"A1": {"score": 4}}
+    assert review_path(proposal).read_text(encoding="utf-8").startswith("# 審査ファイル")  # header kept

@@ -27,6 +27,10 @@ def proposal(tmp_path: Path, monkeypatch) -> Path:
 REVIEW = Path("ocean.review.yaml")
 
 
+# Asked first on a new review: the confidentiality pledge (y), then no conflict of interest (0).
+DECLARE = ["y", "0"]
+
+
 def lines(*answers: str) -> str:
     return "".join(f"{a}\n" for a in answers)
 
@@ -43,7 +47,9 @@ def answers() -> dict:
 
 
 def test_a_full_walk_ends_with_the_report(invoke, proposal):
-    result = invoke("assess", proposal, "--interactive", "--lang", "en", input=lines("Aya", *plain(), ""))
+    result = invoke(
+        "assess", proposal, "--interactive", "--lang", "en", input=lines(*DECLARE, "Aya", *plain(), "")
+    )
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "Criteria to answer: 17" in out
@@ -56,7 +62,9 @@ def test_a_full_walk_ends_with_the_report(invoke, proposal):
 
 
 def test_the_report_is_the_same_as_the_non_interactive_one(invoke, proposal):
-    walked = invoke("assess", proposal, "--interactive", "--lang", "en", input=lines("Aya", *plain(), ""))
+    walked = invoke(
+        "assess", proposal, "--interactive", "--lang", "en", input=lines(*DECLARE, "Aya", *plain(), "")
+    )
     again = invoke("assess", proposal, "--lang", "en", "--no-input")
     assert again.exit_code == 0
     assert walked.stdout.endswith(again.stdout)
@@ -64,6 +72,7 @@ def test_the_report_is_the_same_as_the_non_interactive_one(invoke, proposal):
 
 def test_back_skip_na_invalid_score_and_missing_comment(invoke, proposal):
     script = [
+        *DECLARE,
         "Aya",
         "4.3",  # not on the scale: asked again
         "4",
@@ -83,6 +92,7 @@ def test_back_skip_na_invalid_score_and_missing_comment(invoke, proposal):
         "2",
         "",  # a score of 2 needs a comment
         "Roll-out is only asserted.",
+        "The roll-out plan needs concrete steps.",  # feedback: a score below the pass line (3)
         "",
     ]
     result = invoke("assess", proposal, "--interactive", "--lang", "en", input=lines(*script))
@@ -95,11 +105,15 @@ def test_back_skip_na_invalid_score_and_missing_comment(invoke, proposal):
     got = answers()
     assert got["A1"] == {"score": 4}
     assert got["A3"] == {"na": True, "comment": "No researchers are sent abroad."}
-    assert got["B1"] == {"score": 2, "comment": "Roll-out is only asserted."}
+    assert got["B1"] == {
+        "score": 2,
+        "comment": "Roll-out is only asserted.",
+        "feedback": "The roll-out plan needs concrete steps.",
+    }
 
 
 def test_save_and_quit(invoke, proposal):
-    result = invoke("assess", proposal, "--interactive", input=lines("Aya", "4", "", "q"))
+    result = invoke("assess", proposal, "--interactive", input=lines(*DECLARE, "Aya", "4", "", "q"))
     assert result.exit_code == 0  # a deliberate save-and-quit; Ctrl-C and Ctrl-D stay 130
     assert "Saved to ocean.review.yaml (1 of 17 answered)." in result.stderr
     assert "To resume: sti-review assess ocean.yaml --interactive" in result.stderr
@@ -109,7 +123,12 @@ def test_save_and_quit(invoke, proposal):
 
 def test_end_of_input_saves_and_says_how_to_resume(invoke, proposal):
     result = invoke(
-        "assess", proposal, "--interactive", "--lang", "ja", input=lines("Aya", "4", "", "p", "", "3")
+        "assess",
+        proposal,
+        "--interactive",
+        "--lang",
+        "ja",
+        input=lines(*DECLARE, "Aya", "4", "", "p", "", "3"),
     )
     assert result.exit_code == 130
     err = result.stderr
@@ -120,7 +139,7 @@ def test_end_of_input_saves_and_says_how_to_resume(invoke, proposal):
 
 
 def test_running_again_resumes(invoke, proposal):
-    invoke("assess", proposal, "--interactive", "--lang", "en", input=lines("Aya", "4", "", "q"))
+    invoke("assess", proposal, "--interactive", "--lang", "en", input=lines(*DECLARE, "Aya", "4", "", "q"))
     result = invoke("assess", proposal, "--interactive", "--lang", "en", input=lines(*plain(ORDER[1:]), ""))
     assert result.exit_code == 0, result.output
     assert "Your name" not in result.stdout
@@ -131,7 +150,7 @@ def test_running_again_resumes(invoke, proposal):
 
 
 def test_leaving_criteria_unanswered_gives_the_incomplete_report(invoke, proposal):
-    script = ["Aya", "s", *plain(ORDER[1:]), "", "n"]
+    script = [*DECLARE, "Aya", "s", *plain(ORDER[1:]), "", "n"]
     result = invoke("assess", proposal, "--interactive", "--lang", "en", input=lines(*script))
     assert result.exit_code == 3
     assert "Outcome: incomplete" in result.stdout
@@ -139,7 +158,8 @@ def test_leaving_criteria_unanswered_gives_the_incomplete_report(invoke, proposa
 
 
 def test_japanese_input_and_messages(invoke, proposal):
-    script = ["山田 花子", "４．５", "相手側データの価値", "ｃ", "協定の締結", "", "協定が未締結", "q"]
+    script = [*DECLARE, "山田 花子", "４．５", "相手側データの価値", "ｃ", "協定の締結", "", "協定が未締結"]
+    script += ["データ共有協定の締結が必要です", "q"]  # feedback to the applicant: required for c
     result = invoke("assess", proposal, "--interactive", "--lang", "ja", input=lines(*script))
     assert result.exit_code == 0  # q
     assert "✓ A1 4.5 優れている — 保存しました" in result.stdout
@@ -150,7 +170,9 @@ def test_japanese_input_and_messages(invoke, proposal):
         "verdict": "conditional",
         "conditions": ["協定の締結"],
         "comment": "協定が未締結",
+        "feedback": "データ共有協定の締結が必要です",
     }
+    assert "申請者に示されることがあります" in result.stdout
 
 
 def test_no_input_is_unchanged(invoke, proposal):
@@ -160,7 +182,7 @@ def test_no_input_is_unchanged(invoke, proposal):
 
 
 def test_without_a_terminal_no_question_is_asked(invoke, proposal):
-    result = invoke("assess", proposal, input=lines("Aya", "4"))
+    result = invoke("assess", proposal, input=lines(*DECLARE, "Aya", "4"))
     assert result.exit_code == 3
     assert "Your name" not in result.stdout
     assert not REVIEW.exists()
@@ -194,7 +216,12 @@ def test_a_broken_review_is_an_error_not_a_questionnaire(invoke, proposal):
 
 def test_a_review_that_cannot_be_saved_stops_before_the_first_answer(invoke, proposal):
     result = invoke(
-        "assess", proposal, "--interactive", "--review", "nowhere/r.yaml", input=lines("Aya", "4", "")
+        "assess",
+        proposal,
+        "--interactive",
+        "--review",
+        "nowhere/r.yaml",
+        input=lines(*DECLARE, "Aya", "4", ""),
     )
     assert result.exit_code == 2
     assert "error: nowhere/r.yaml: cannot be written" in result.stderr
@@ -202,7 +229,7 @@ def test_a_review_that_cannot_be_saved_stops_before_the_first_answer(invoke, pro
 
 
 def test_a_changed_proposal_is_reported_before_continuing(invoke, proposal):
-    invoke("assess", proposal, "--interactive", input=lines("Aya", "4", "", "q"))
+    invoke("assess", proposal, "--interactive", input=lines(*DECLARE, "Aya", "4", "", "q"))
     proposal.write_text(proposal.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
     result = invoke("assess", proposal, "--interactive", "--lang", "en", input=lines("n"))
     assert result.exit_code == 130
@@ -219,7 +246,17 @@ def test_the_report_can_go_to_a_file_after_the_walk(invoke, proposal):
         "markdown",
         "-o",
         "report.md",
-        input=lines("Aya", *plain(), ""),
+        input=lines(*DECLARE, "Aya", *plain(), ""),
     )
     assert result.exit_code == 0, result.output
     assert Path("report.md").read_text(encoding="utf-8").startswith("#")
+
+
+def test_a_declared_conflict_exits_0_with_the_declaration_saved(invoke, proposal):
+    result = invoke("assess", proposal, "--interactive", "--lang", "ja", input=lines("y", "1", "y"))
+    assert result.exit_code == 0, result.output
+    assert "事務局が別の審査委員に割り当てます" in " ".join(result.stdout.split())
+    assert "申告は ocean.review.yaml に保存しました" in result.stderr
+    data = yaml.safe_load(REVIEW.read_text(encoding="utf-8"))
+    assert data["declaration"]["conflict"] == "relative" and data["answers"] == {}
+    assert "Outcome" not in result.stdout and "評価結果" not in result.stdout

@@ -34,6 +34,9 @@ WORDS = {
         "condition": "Condition",
         "comment": "comment",
         "summary": "A criterion id to change",
+        "pledge": "[y/n]",
+        "conflict": "Conflict of interest: 0 = none",
+        "feedback": "feedback to the applicant",
     },
     "ja": {
         "score": "評点",
@@ -41,6 +44,9 @@ WORDS = {
         "condition": "条件",
         "comment": "コメント",
         "summary": "変更する評価項目の ID",
+        "pledge": "[y/n]",
+        "conflict": "利害関係：0 = なし",
+        "feedback": "申請者へのフィードバック",
     },
 }
 
@@ -77,6 +83,14 @@ def folder_with_proposal(path: Path) -> Path:
     return path
 
 
+def declare(child, lang: str) -> None:
+    """The confidentiality pledge and no conflict of interest: asked first on a new review."""
+    child.expect_exact(WORDS[lang]["pledge"])
+    child.sendline("y")
+    child.expect_exact(WORDS[lang]["conflict"])
+    child.sendline("0")
+
+
 # What the reviewer types for each criterion: (score or verdict, [conditions], comment).
 # Full-width digits and Japanese words are typed as a Japanese IME would send them.
 SCRIPT: dict[str, tuple[str, list[str], str]] = {
@@ -100,6 +114,9 @@ SCRIPT: dict[str, tuple[str, list[str], str]] = {
 }
 
 
+FEEDBACK = {cid: f"{cid} への所見" for cid in ("A2", "B3", "X1", "X4", "X6")}
+
+
 def answer(child, cid: str, lang: str) -> None:
     value, conditions, comment = SCRIPT[cid]
     w = WORDS[lang]
@@ -113,6 +130,9 @@ def answer(child, cid: str, lang: str) -> None:
         child.sendline("")
     child.expect_exact(f"{cid} {w['comment']}")
     child.sendline(comment)
+    if cid in FEEDBACK:  # below the pass line (3) or conditional: the rubric asks for feedback
+        child.expect_exact(f"{cid} {w['feedback']}")
+        child.sendline(FEEDBACK[cid])
 
 
 def finish(child, lang: str) -> str:
@@ -127,6 +147,7 @@ def test_a_full_walk_to_the_report(tmp_path):
     folder = folder_with_proposal(tmp_path)
     child = spawn(folder, "--lang", "en")
     child.expect_exact("Criteria to answer: 17 (A 3 · B 4 · C 4 · X 6)")
+    declare(child, "en")
     child.expect_exact("Your name, as the reviewer")
     child.sendline("Aya Kobayashi")
     child.expect_exact("A1 · 1/17 · answered 0/17")
@@ -161,6 +182,7 @@ def test_an_interrupt_then_resume_equals_typing_in_one_go(tmp_path):
     # In one go, in Japanese.
     one = folder_with_proposal(tmp_path / "one-go")
     child = spawn(one, "--lang", "ja")
+    declare(child, "ja")
     child.expect_exact("審査委員のお名前")
     child.sendline("山田 花子")
     for cid in ORDER:
@@ -172,6 +194,7 @@ def test_an_interrupt_then_resume_equals_typing_in_one_go(tmp_path):
     # Interrupted (Ctrl-C) while typing B3's comment ...
     two = folder_with_proposal(tmp_path / "interrupted")
     child = spawn(two, "--lang", "ja")
+    declare(child, "ja")
     child.expect_exact("審査委員のお名前")
     child.sendline("山田 花子")
     for cid in ORDER[:5]:

@@ -31,53 +31,25 @@ from .rubric import Rubric
 MANIFEST = "assignment.json"
 FORMAT = "sti-review-assignment/1"
 
-_MESSAGES: dict[str, tuple[str, str]] = {
-    "readme_title": ("審査のお願い — {name} 様", "Review packet for {name}"),
-    "readme_intro": (
-        "以下の {n} 件の提案の書面審査をお願いします。提案は proposals/ に、記入用の審査ファイルは "
-        "reviews/ にあります。",
-        "Please review the {n} proposals below. The proposals are in proposals/ and a review file "
-        "to fill in for each is in reviews/.",
-    ),
-    "readme_steps": (
-        "1. 審査を始める前に、各審査ファイル冒頭の「利益相反・守秘の申告」を確認してください。"
-        "利害関係がある場合は審査せず、事務局に連絡してください。\n"
-        "2. 次のコマンドで質問に答えながら記入できます（途中で保存されます）:\n"
-        "   sti-review assess proposals/<ファイル名> --review reviews/<提案ID>.yaml\n"
-        "3. 書式の確認: sti-review validate reviews/*.yaml\n"
-        "4. このフォルダ全体（reviews/ と assignment.json）を事務局に返送してください。",
-        "1. Before you start, read the conflict-of-interest and confidentiality declaration at the "
-        "top of each review file. If you have a conflict, do not review: tell the programme office.\n"
-        "2. Fill in a review by answering the questionnaire (it saves as you go):\n"
-        "   sti-review assess proposals/<file> --review reviews/<proposal id>.yaml\n"
-        "3. Check the files: sti-review validate reviews/*.yaml\n"
-        "4. Send this whole folder (reviews/ and assignment.json) back to the programme office.",
-    ),
-    "readme_confidential": (
-        "提案の内容は審査以外の目的に使用せず、第三者に開示しないでください。",
-        "Keep the proposals confidential: use them for this review only and share them with no one.",
-    ),
-}
-_t = catalog(_MESSAGES)
+_t = catalog("packets")  # the catalogues' packets.* messages
 
 _REVIEW_TEMPLATE = """\
 # 審査ファイル（記入用）/ Review file to fill in — sti-review
 # 提案 / proposal: {proposal}   審査員 / reviewer: {reviewer_id}{stage}
 #
-# 利益相反・守秘の申告（審査の前に行ってください）
-# Conflict-of-interest and confidentiality declaration (to be made before any score):
-#   - 守秘: 提案の内容を審査以外に使用せず、開示しません。
-#     Confidentiality: I will use this proposal for this review only and disclose nothing.
-#   - 利益相反: 提案者・参加者・所属機関との利害関係はありません（ある場合は審査せず事務局へ連絡）。
-#     Conflict of interest: I have none with the applicants, team or institutions (if I do,
-#     I do not review and tell the programme office).
-# declaration: {{confidential: true, conflict: none, date: YYYY-MM-DD}}
+# 利益相反・守秘の申告（評価の前に行います。下の declaration は未申告）
+# Conflict-of-interest and confidentiality declaration (made before any score; declaration below
+# is not made yet). sti-review assess asks it first; by hand, write
+#   declaration: {{confidential: true, conflict: none, date: YYYY-MM-DD}}
+# 利害関係がある場合は審査せず、その区分を申告してください（事務局が別の審査委員に割り当てます）。
+# With a conflict of interest, do not review: declare its category (the office reassigns).
 #
 # 記入: sti-review assess PROPOSAL --review THIS_FILE、または answers: に直接記入。
 # Fill in with sti-review assess PROPOSAL --review THIS_FILE, or write the answers below.
 proposal: {proposal}
 reviewer: {reviewer}
 rubric: {rubric}
+declaration:
 answers: {{}}
 """
 

@@ -30,7 +30,6 @@ from .answers import (
     parse_verdict,
     parse_yes_no,
 )
-from .messages import MESSAGES
 from .prompters import ConsolePrompter, Prompter, ScriptedPrompter
 from .screens import SUMMARY_LINES, WIDTH_MAX, Wrapped
 from .session import Change, Session, default_reviewer_name, open_for_walk, resume_command
@@ -38,7 +37,6 @@ from .walk import Completion, Questionnaire, Status, WalkResult, complete_review
 
 __all__ = [
     "COMMANDS",
-    "MESSAGES",
     "NA",
     "SUMMARY_LINES",
     "WIDTH_MAX",

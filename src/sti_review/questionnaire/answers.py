@@ -141,7 +141,7 @@ def parse_verdict(text: str, crit: Criterion) -> Verdict:
     raise AnswerError("err_verdict", text=printable(text.strip()[:40]))
 
 
-def parse_yes_no(text: str, default: bool = True) -> bool | None:
+def parse_yes_no(text: str, default: bool | None = True) -> bool | None:
     value = normalize(text)
     if not value:
         return default

@@ -13,7 +13,7 @@ from ..api import ReviewJob, default_review_path
 from ..editlock import content_hash
 from ..errors import InputError, Problem
 from ..proposal import LoadedProposal, Proposal, load_proposal
-from ..review import Answer, LoadedReview, Review, check_review, read_review, save_review
+from ..review import Answer, Declaration, LoadedReview, Review, check_review, read_review, save_review
 from ..rubric import Criterion, Rubric, load_rubric
 from ..rules import is_answered
 from ..scoring import required_criteria
@@ -153,6 +153,10 @@ class Session:
         self.review.answers[cid] = answer
         self.save()
 
+    def set_declaration(self, declaration: Declaration) -> None:
+        self.review.declaration = declaration
+        self.save()
+
     def set_reviewer(self, name: str) -> None:
         self.review.reviewer = name
         self.save()
@@ -161,8 +165,6 @@ class Session:
         folder = self.path.parent if str(self.path.parent) else Path(".")
         target_ok = not self.path.exists() or os.access(self.path, os.W_OK)
         if not (folder.is_dir() and os.access(folder, os.W_OK) and target_ok):
-            from .errors import Problem
-
             raise InputError(
                 [Problem(str(self.path), None, None, None, "cannot be written: answers could not be saved")]
             )

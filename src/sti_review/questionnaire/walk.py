@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import unicodedata
 from collections import Counter
@@ -12,14 +13,16 @@ from typing import Literal
 
 from rich import box
 from rich.panel import Panel
+from rich.table import Table
 from rich.text import Text
 
 from ..api import ReviewJob, open_job
 from ..editlock import EditLock, Locked
 from ..errors import InputError, Problem
 from ..i18n import Lang
-from ..review import Answer, Review
+from ..review import Answer, Declaration, Review
 from ..rubric import Criterion, Verdict
+from ..rules import feedback_required
 from ..sanitize import printable
 from .answers import (
     NA,
@@ -55,7 +58,7 @@ class _Quit(Exception):
     pass
 
 
-Status = Literal["done", "quit", "interrupted", "declined"]
+Status = Literal["done", "quit", "interrupted", "declined", "conflict", "no_pledge"]
 
 
 @dataclass
@@ -84,6 +87,7 @@ class Questionnaire(Screens):
         lang: Lang,
         *,
         default_reviewer: str | None = None,
+        today: dt.date | None = None,
     ):
         self.s = session
         self.p = prompter
@@ -91,6 +95,7 @@ class Questionnaire(Screens):
         session.resolve = self._resolve_clash
         self.default_reviewer = default_reviewer if default_reviewer is not None else default_reviewer_name()
         self.state = _State()
+        self.today = today if today is not None else dt.date.today()
 
     # ---- entry
     def run(self) -> WalkResult:
@@ -98,7 +103,9 @@ class Questionnaire(Screens):
             if not self._confirm_changes():
                 return WalkResult("declined", self.s.review)
             self.state.confirmed = True
-            self._start()
+            stop = self._start()
+            if stop is not None:
+                return WalkResult(stop, self.s.review, saved=self.s.saved_once)
             missing = self.s.missing()
             if missing:
                 self._walk(self.s.index(missing[0]))
@@ -205,7 +212,7 @@ class Questionnaire(Screens):
                 self.s.save()
             return reply
 
-    def _start(self) -> None:
+    def _start(self) -> Status | None:
         lang = self.lang
         self.p.show(self._header())
         total = len(self.s.criteria)
@@ -230,6 +237,12 @@ class Questionnaire(Screens):
                     )
                     self.state.noted.add(c.id)
         self.p.show(Wrapped(_("commands", lang), style="magenta"))
+        if not self.s.saved_once:
+            self.s.check_writable()  # before anything is typed, not after
+        # The declaration comes first, after the proposal's header (who the applicants are).
+        stop = self._declaration()
+        if stop is not None:
+            return stop
         if self.s.review.reviewer:
             if self.s.existed and self.s.done():
                 self.p.show(
@@ -250,9 +263,8 @@ class Questionnaire(Screens):
                 self.p.show(Text(_("reviewer_is", lang, name=printable(self.s.review.reviewer))))
         else:
             self._ask_reviewer()
-        if not self.s.saved_once:
-            self.s.check_writable()  # before any answer is typed, not after
         self.p.show(Wrapped(_("saving_to", lang, path=str(self.s.path)), style="dim"))
+        return None
 
     def _ask_reviewer(self) -> None:
         default = self.default_reviewer
@@ -265,6 +277,75 @@ class Questionnaire(Screens):
                 self.s.set_reviewer(name)
                 return
             self._warn(_("reviewer_needed", self.lang))
+
+    # ---- the declaration (before any score)
+    def _declaration(self) -> Status | None:
+        """Ask the confidentiality pledge and the conflict-of-interest declaration when the rubric
+        defines conflict categories and the review has none yet; returns why the walk stops."""
+        lang, rubric = self.lang, self.s.rubric
+        categories = rubric.conflict_categories
+        d = self.s.review.declaration
+        if d is not None:
+            if d.has_conflict:
+                return self._stop_conflict(d.conflict)
+            return None
+        if not categories:
+            return None
+        self.p.show(Panel(Wrapped(_("declaration_intro", lang)), border_style="yellow", box=box.ROUNDED))
+        while True:
+            reply = parse_yes_no(self._ask(_("ask_pledge", lang), allow=()), default=None)
+            if reply is None:
+                self._warn(_("yes_no_hint", lang))
+                continue
+            break
+        if not reply:
+            self._warn(_("no_pledge", lang))
+            return "no_pledge"
+        names = list(categories)
+        listing = Table.grid(padding=(0, 2))
+        listing.add_column(justify="right", style="cyan", no_wrap=True)
+        listing.add_column()
+        listing.add_row("0", Wrapped(_("conflict_none", lang)))
+        for n, name in enumerate(names, 1):
+            listing.add_row(str(n), Wrapped(f"{categories[name].label(lang)}  ({name})"))
+        self.p.show(listing)
+        while True:
+            text = normalize(self._ask(_("ask_conflict", lang, n=len(names)), allow=()))
+            if text in ("0", "n", "no", "none", "なし", "無し", "ない"):
+                conflict = "none"
+            elif text.isdigit() and 1 <= int(text) <= len(names):
+                conflict = names[int(text) - 1]
+            elif text in names:
+                conflict = text
+            else:
+                self._warn(_("err_conflict", lang, n=len(names)))
+                continue
+            note = None
+            if conflict != "none":
+                if categories[conflict].note_required:
+                    note = ""
+                    while not note:
+                        note = " ".join(self._ask(_("ask_conflict_note", lang), allow=()).split())
+                term = categories[conflict].label(lang)
+                sure = parse_yes_no(
+                    self._ask(_("confirm_conflict", lang, category=term), allow=()), default=None
+                )
+                if not sure:
+                    continue
+            break
+        self.s.set_declaration(
+            Declaration(confidential=True, conflict=conflict, note=note or None, date=self.today)
+        )
+        self.p.show(Text(_("declared", lang, date=self.today.isoformat()), style="green"))
+        if conflict != "none":
+            return self._stop_conflict(conflict)
+        return None
+
+    def _stop_conflict(self, conflict: str) -> Status:
+        categories = self.s.rubric.conflict_categories or {}
+        term = categories[conflict].label(self.lang) if conflict in categories else conflict
+        self.p.show(Wrapped(_("conflict_stop", self.lang, category=term), style="bold yellow"))
+        return "conflict"
 
     # ---- the walk
     def _walk(self, i: int, *, single: bool = False) -> None:
@@ -451,7 +532,11 @@ class Questionnaire(Screens):
             if why and not comment:
                 self._warn(_("comment_needed", lang, why=why))
                 continue
-            final = answer.model_copy(update={"comment": comment})
+            try:
+                feedback = self._ask_feedback(crit, answer, current)
+            except _Back:
+                continue
+            final = answer.model_copy(update={"comment": comment, "feedback": feedback})
             try:
                 self.s.set_answer(crit.id, final)
                 self._tell_merged()
@@ -459,6 +544,24 @@ class Questionnaire(Screens):
                 self._warn(exc.text(lang))
                 continue
             return final
+
+    def _ask_feedback(self, crit: Criterion, answer: Answer, current: Answer | None) -> str | None:
+        """Feedback to the applicant where the rubric requires it; elsewhere the feedback already
+        in the file is kept as it is (and not asked)."""
+        lang = self.lang
+        existing = current.feedback if current is not None and current.has_feedback else None
+        if not feedback_required(self.s.rubric, answer):
+            return existing
+        if existing:
+            self.p.show(Text(_("current_feedback", lang, feedback=printable(existing)), style="dim"))
+        self.p.show(Wrapped(_("feedback_note", lang), style="dim"))
+        default = _("default_keep_feedback", lang) if existing else ""
+        while True:
+            text = self._ask(_("ask_feedback", lang, id=crit.id, default=default), help_for=crit).strip()
+            feedback = text or existing
+            if feedback:
+                return feedback
+            self._warn(_("feedback_needed", lang))
 
     # ---- the summary
     def _summary(self) -> str | None:
@@ -524,6 +627,10 @@ def stop_message(result: WalkResult, session: Session, lang: Lang, command: str)
     done = session.done()
     path = str(session.path)
     lines = []
+    if result.status == "conflict":
+        return [_("stop_conflict", lang, path=path)]
+    if result.status == "no_pledge":
+        return [_("stop_no_pledge", lang)]
     if result.status == "declined":
         lines.append(_("stop_declined", lang, path=path))
     elif not result.saved and not session.existed:
@@ -589,5 +696,6 @@ def complete_review(
         return Completion(job)
     # `q` is a deliberate save-and-quit: done, exit 0. Ctrl-C, Ctrl-D (end of input) and a
     # declined question leave the review unfinished against the reviewer's intent: 130.
-    code = 130 if session.missing() and walk.status != "quit" else 0
+    # A declared conflict or a refused pledge ends the walk as it should: 0.
+    code = 130 if session.missing() and walk.status not in ("quit", "conflict", "no_pledge") else 0
     return Completion(job, stop_message(walk, session, lang, resume), code)
