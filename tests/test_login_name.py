@@ -98,7 +98,7 @@ def test_root_is_asked_for_a_name_without_a_default(invoke, tmp_path, monkeypatc
         "--interactive",
         "--lang",
         "en",
-        input="\nAya\n",
+        input="y\n0\n\nAya\n",  # the declaration comes first (issue 14)
     )
     assert "[Enter: root]" not in result.stdout and "[Enter:" not in result.stdout.split("A1")[0]
     assert "Aya" in review.read_text(encoding="utf-8")
