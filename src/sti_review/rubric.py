@@ -20,7 +20,8 @@ from pydantic import (
 )
 from pydantic.json_schema import SkipJsonSchema
 
-from .errors import InputError, Problem, did_you_mean
+from .errors import InputError, Problem, did_you_mean, render
+from .errors import Text as Message
 from .validation import validate
 from .yamlio import Document, load_file
 
@@ -107,8 +108,11 @@ class Scale(_Model):
         anchors = [k for k in self.labels if k <= value]
         return self.labels[max(anchors)] if anchors else None
 
-    def describe(self) -> str:
-        return f"{_num(self.min)}–{_num(self.max)} in steps of {_num(self.step)}"
+    def describe(self, lang: str | None = None) -> str:
+        """ "0–5 in steps of 0.5" / 「0〜5（0.5刻み）」: a Text, or plain text in ``lang``."""
+        key = "scale.describe_whole" if self.step == 1 else "scale.describe_steps"
+        text = Message(key, min=_num(self.min), max=_num(self.max), step=_num(self.step))
+        return render(text, lang) if lang else text
 
 
 def _frac(x: float) -> Fraction:

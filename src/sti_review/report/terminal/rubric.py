@@ -32,7 +32,7 @@ def _other(lang: Lang) -> Lang:
 def print_tree(rubric: Rubric, lang: Lang, console: Console) -> None:
     """All criteria, section by section; questions in both languages, never wrapped mid-text."""
     emit(console, _text(f"{rubric.title(lang)}  ({rubric.ref})", style="bold"))
-    emit(console, _text(f"{t('scale', lang)}: {rubric.scale.describe()}", style="dim"))
+    emit(console, _text(f"{t('scale', lang)}: {rubric.scale.describe(lang)}", style="dim"))
     for key in ("context", "policy_note"):
         note = getattr(rubric, key)
         if note is not None:
@@ -65,7 +65,7 @@ def print_criterion(rubric: Rubric, crit: Criterion, lang: Lang, console: Consol
     kind = _text(f"{t('kind', lang)}: ")
     kind.append(t("kind_" + crit.kind, lang), style=KIND_STYLE[crit.kind])
     if crit.kind == "score":
-        kind.append(f" · {t('scale', lang)} {rubric.scale.describe()}")
+        kind.append(f" · {t('scale', lang)} {rubric.scale.describe(lang)}")
         if rubric.na_allowed_for(crit):
             kind.append(f" · {t('na_allowed', lang)}")
     emit(console, kind)
