@@ -110,3 +110,34 @@ def test_pydantic_constraint_errors_are_said_from_the_catalogue(data, ja):
     message = error_message(caught.value.errors(include_url=False)[0])
     assert render(message, "ja") == ja
     assert "should" not in str(message)  # not pydantic's own English
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where", "ja"),
+    [
+        (
+            "  step: 1\n",
+            "  step: 0\n",
+            ":9:3: scale: ",
+            "step は 0 より大きく、max は min より大きくしてください",
+        ),
+        (
+            "version: 3\n",
+            'version: "1 2"\n',
+            ":6:10: version: ",
+            "版は英数字で始まり、英数字と . _ - のみで記載してください",
+        ),
+    ],
+)
+def test_rubric_rules_of_our_own_are_japanese(invoke, tmp_path, old, new, where, ja):
+    import shutil
+
+    folder = tmp_path / "rubric"
+    shutil.copytree(DATA / "rubric-likert", folder)
+    path = folder / "rubric.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    result = invoke("validate", path, "--lang", "ja")
+    assert result.exit_code == 2
+    assert f"{path}{where}{ja}" in result.stderr, result.stderr
