@@ -141,3 +141,27 @@ def test_rubric_rules_of_our_own_are_japanese(invoke, tmp_path, old, new, where,
     result = invoke("validate", path, "--lang", "ja")
     assert result.exit_code == 2
     assert f"{path}{where}{ja}" in result.stderr, result.stderr
+
+
+def test_reviewer_pool_mistakes_are_japanese(invoke, tmp_path):
+    pool = tmp_path / "pool.yaml"
+    pool.write_text(
+        "reviewers:\n"
+        "  - {id: a, name: A, min_load: 3, max_load: 2}\n"
+        "  - {id: b, name: B, languages: [jp1]}\n",
+        encoding="utf-8",
+    )
+    result = invoke(
+        "conflicts", DATA / "assign" / "call", "--reviewers", pool, "--year", "2026", "--lang", "ja"
+    )
+    assert result.exit_code == 2
+    assert f"{pool}:2:5: reviewers[0]: min_load（3）が max_load（2）を超えています" in result.stderr
+    assert f"{pool}:3:33: reviewers[1].languages: 言語は ja、en のような ISO 639-1" in result.stderr
+
+
+def test_programme_mistakes_are_japanese(invoke, tmp_path):
+    path = tmp_path / "programmes.yaml"
+    path.write_text("programmes:\n  - {id: x, name: {ja: X, en: X}}\n", encoding="utf-8")
+    result = invoke("portfolio", "--programmes", path, "--lang", "ja")
+    assert result.exit_code == 2
+    assert f"{path}:2:5: programmes[0].objectives: 必須の項目がありません" in result.stderr
