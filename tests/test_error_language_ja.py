@@ -165,3 +165,22 @@ def test_programme_mistakes_are_japanese(invoke, tmp_path):
     result = invoke("portfolio", "--programmes", path, "--lang", "ja")
     assert result.exit_code == 2
     assert f"{path}:2:5: programmes[0].objectives: 必須の項目がありません" in result.stderr
+
+
+def test_a_check_mistake_is_japanese(invoke, tmp_path):
+    import shutil
+
+    folder = tmp_path / "rubric"
+    shutil.copytree(DATA / "rubric-likert", folder)
+    checks = folder / "checks.yaml"
+    checks.write_text(
+        checks.read_text(encoding="utf-8").replace("type: procedures_present", "type: procedures_presnt", 1),
+        encoding="utf-8",
+    )
+    result = invoke("validate", folder / "rubric.yaml", "--lang", "ja")
+    assert result.exit_code == 2
+    expected = (
+        "checks[0].type: 不明なチェックの種類 'procedures_presnt' です"
+        "（procedures_present の誤りではありませんか）"
+    )
+    assert f"{checks}:3:11: {expected}" in result.stderr, result.stderr
