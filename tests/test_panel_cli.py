@@ -114,7 +114,12 @@ def test_rank_csv_opens_in_a_spreadsheet(invoke, tmp_path):
     assert result.exit_code == 0, result.stderr
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw  # BOM for Excel, CRLF rows
-    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    # Japanese headers under --lang ja; the columns are those of --lang en, in the same order.
+    english = invoke("rank", CALL, "--fund", "5", "-f", "csv", "--lang", "en").stdout.lstrip("\ufeff")
+    names = next(csv.reader(io.StringIO(english)))
+    table = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), fieldnames=names))
+    assert table[0]["id"] == "提案ID"
+    rows = table[1:]
     assert [r["id"] for r in rows][:3] == ["CALL26-BC-01", "CALL26-JR-01", "CALL26-JR-02"]
     jr01 = rows[1]
     assert jr01["title"].startswith("メコンデルタ") and jr01["status"] == "funded"

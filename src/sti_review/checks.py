@@ -19,6 +19,7 @@ from typing import Any, ClassVar, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from .errors import MAX_PROBLEMS, Problem
+from .errors import Text as Message
 from .proposal import LoadedProposal, Proposal
 from .rubric import Kind, Lang, Rubric, Text
 from .rules import suggestion
@@ -451,11 +452,21 @@ class TeamHas(Check):
         allowed = list(rubric.vocabulary(_TEAM_VOCABULARY[self.field]) or [*self.values, *self.among])
         out: list[tuple[tuple[Any, ...], str]] = []
         if not self.values and not self.min_distinct:
-            out.append(((), "give `values` (each must be present) or `min_distinct` (or both)"))
+            out.append(((), Message("err.check_values_or_min_distinct")))
         for name in ("values", "among"):
             for j, value in enumerate(getattr(self, name)):
                 if value not in allowed:
-                    out.append(((name, j), f"{value!r} is not a {self.field}; one of {', '.join(allowed)}"))
+                    out.append(
+                        (
+                            (name, j),
+                            Message(
+                                "err.check_not_a_value",
+                                value=repr(value),
+                                field=self.field,
+                                known=", ".join(allowed),
+                            ),
+                        )
+                    )
         return out
 
     def run(self, ctx: Context) -> Iterator[Hit]:
@@ -518,7 +529,7 @@ class CountryCodes(Check):
     def problems(self, rubric: Rubric) -> list[tuple[tuple[Any, ...], str]]:
         known = iso_countries()
         return [
-            (("hints", code), f"{target!r} is not an ISO 3166-1 alpha-2 code")
+            (("hints", code), Message("err.not_iso_code_plain", value=repr(target)))
             for code, target in self.hints.items()
             if target not in known
         ]
@@ -627,7 +638,7 @@ def load_checks(path: Path, shown: str, rubric: Rubric) -> tuple[list[Check], li
         model = CHECK_TYPES.get(kind) if isinstance(kind, str) else None
         if model is None:
             if "type" not in raw:
-                problems.append(doc.problem((*at, "type"), "required field is missing"))
+                problems.append(doc.problem((*at, "type"), Message("err.missing")))
             else:
                 problems.append(doc.problem((*at, "type"), _unknown("check type", str(kind), CHECK_TYPES)))
             continue
@@ -638,7 +649,7 @@ def load_checks(path: Path, shown: str, rubric: Rubric) -> tuple[list[Check], li
             continue
         found = _cross_check(check, rubric)
         if check.id in ids:
-            found.append((("id",), f"check {check.id} is defined twice"))
+            found.append((("id",), Message("err.check_twice", check=check.id)))
         ids.add(check.id)
         problems.extend(doc.problem((*at, *loc), message) for loc, message in found)
         if not found:
@@ -662,14 +673,18 @@ def _cross_check(check: Check, rubric: Rubric) -> list[tuple[tuple[Any, ...], st
     known = iso_countries()
     for j, code in enumerate(check.when.countries_any):
         if code not in known:
-            out.append((("when", "countries_any", j), f"{code!r} is not an ISO 3166-1 alpha-2 code"))
+            out.append((("when", "countries_any", j), Message("err.not_iso_code_plain", value=repr(code))))
     for variant in check.messages:
         if variant not in check.VARIANTS:
             out.append(
                 (
                     ("messages", variant),
-                    f"a {check.type} check has no message variant {variant!r}; "
-                    f"its variants: {', '.join(check.VARIANTS)}",
+                    Message(
+                        "err.check_no_variant",
+                        type=check.type,
+                        value=repr(variant),
+                        known=", ".join(check.VARIANTS),
+                    ),
                 )
             )
     for variant in check.variants():
@@ -688,15 +703,17 @@ def _template_problem(template: str, allowed: frozenset[str], variant: str) -> s
     try:
         fields = list(string.Formatter().parse(template))
     except ValueError as exc:
-        return f"not a valid message template ({exc}); write a literal brace as {{{{ or }}}}"
+        return Message("err.template_invalid", error=str(exc), braces="{{ or }}")
     for _, name, spec, conversion in fields:
         if name is None:
             continue
         if name not in allowed:
             offered = ", ".join("{" + n + "}" for n in sorted(allowed))
-            return f"unknown placeholder {{{name}}} for variant {variant}; use {offered}"
+            return Message(
+                "err.template_placeholder", placeholder="{" + str(name) + "}", variant=variant, known=offered
+            )
         if spec or conversion:  # {x:>999999999} would build a gigabyte of spaces
-            return f"write the placeholder as {{{name}}}, without a format or conversion"
+            return Message("err.template_format", placeholder="{" + str(name) + "}")
     return None
 
 
@@ -713,8 +730,30 @@ def _unknown_objectives(
 def _unknown(what: str, value: str, known: Iterable[str]) -> str:
     names = list(known)
     close = suggestion(value, names)
-    hint = f" (did you mean {close}?)" if close else f"; known: {', '.join(names)}"
-    return f"unknown {what} {value!r}{hint}"
+    hint = (
+        Message("err.did_you_mean", value=close)
+        if close
+        else Message("err.known_list", known=", ".join(names))
+    )
+    key = _UNKNOWN_KEYS.get(what)
+    if key is None:
+        return Message("err.unknown_named", what=what, value=repr(value), hint=hint)
+    return Message(key, value=repr(value), hint=hint)
+
+
+# what a message calls an unknown value -> its catalogue message
+_UNKNOWN_KEYS = {
+    "check type": "err.unknown_check_type",
+    "criterion": "err.unknown_criterion",
+    "objective": "err.unknown_objective",
+    "programme": "err.unknown_programme",
+    "risk area": "err.unknown_risk_area",
+    "integrity procedure": "err.unknown_integrity_procedure",
+    "discipline": "err.unknown_discipline",
+    "career stage": "err.unknown_career_stage",
+    "partner region": "err.unknown_partner_region",
+    "mean": "err.unknown_means",
+}
 
 
 # --- running them -------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from pathlib import Path
 from statistics import median
 from typing import Any, Literal, Protocol
 
-from .errors import InputError, Problem
+from .errors import InputError, Problem, Text
 from .identity import reviewer_key
 from .proposal import LoadedProposal, Proposal, load_proposal
 from .review import Answer, Review, read_review
@@ -368,8 +368,7 @@ def panel_problems(reviews: Sequence[PanelReview]) -> list[Problem]:
                         None,
                         None,
                         "role",
-                        f"a second panel (consensus) review of this proposal; the first is "
-                        f"{first_panel.source}: keep one",
+                        Text("err.second_panel_review", first=first_panel.source),
                     )
                 )
             else:
@@ -384,9 +383,7 @@ def panel_problems(reviews: Sequence[PanelReview]) -> list[Problem]:
                     None,
                     None,
                     "reviewer",
-                    "the reviewer's name is empty (or only invisible characters): each reviewer "
-                    "counts once, so every review must name its reviewer / 審査委員名が空です。"
-                    "各審査委員は一度だけ数えるため、審査委員名を記入してください",
+                    Text("err.reviewer_name_empty"),
                 )
             )
         elif key in seen:
@@ -396,9 +393,12 @@ def panel_problems(reviews: Sequence[PanelReview]) -> list[Problem]:
                     None,
                     None,
                     "reviewer",
-                    f"{r.review.reviewer!r} is the same reviewer as {seen[key].review.reviewer!r} "
-                    f"in {seen[key].source}: each reviewer counts once / "
-                    f"{seen[key].source} の審査委員と同一人物です。各審査委員は一度だけ数えます",
+                    Text(
+                        "err.same_reviewer",
+                        value=repr(r.review.reviewer),
+                        other=repr(seen[key].review.reviewer),
+                        file=seen[key].source,
+                    ),
                 )
             )
         else:
@@ -456,8 +456,7 @@ def load_panel(
                 None,
                 None,
                 None,
-                "no reviews found: name review files or folders after the proposal, "
-                f"or put them beside it as {Path(proposal_path).stem}.review*.yaml",
+                Text("err.no_reviews_found", pattern=f"{Path(proposal_path).stem}.review*.yaml"),
             )
         )
     if stage is not None and rubric.stage(stage) is None:

@@ -21,6 +21,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from .errors import InputError, Problem, did_you_mean
+from .errors import Text as Message
 from .rubric import Label, Lang, Rubric, Text, load_rubric
 from .yamlio import Document
 
@@ -85,7 +86,7 @@ class Programme(_Model):
     @model_validator(mode="after")
     def _somewhere(self) -> Programme:
         if not self.regions and not self.countries:
-            raise ValueError("give regions (or `any`) or countries")
+            raise ValueError(Message("err.programme_somewhere"))
         return self
 
     @property
@@ -115,11 +116,16 @@ def programmes_from_document(doc: Document, rubric: Rubric) -> list[Programme]:
     seen: dict[str, int] = {}
     for i, p in enumerate(data.programmes):
         if p.id in seen:
-            problems.append(doc.problem(("programmes", i, "id"), f"id {p.id!r} is used twice"))
+            problems.append(doc.problem(("programmes", i, "id"), Message("err.id_twice", value=repr(p.id))))
         seen[p.id] = i
         for j, obj in enumerate(p.objectives):
             if obj not in rubric.objectives:
-                problems.append(doc.problem(("programmes", i, "objectives", j), f"unknown objective {obj!r}"))
+                problems.append(
+                    doc.problem(
+                        ("programmes", i, "objectives", j),
+                        Message("err.unknown_objective", value=repr(obj), hint=""),
+                    )
+                )
         for name, vocab in (("means", "means"), ("career_stages", "career_stages")):
             known = rubric.vocabulary(vocab)
             for j, value in enumerate(getattr(p, name)):
@@ -127,8 +133,11 @@ def programmes_from_document(doc: Document, rubric: Rubric) -> list[Programme]:
                     problems.append(
                         doc.problem(
                             ("programmes", i, name, j),
-                            f"unknown {'means' if vocab == 'means' else 'career stage'} {value!r}"
-                            f"{did_you_mean(value, list(known))}",
+                            Message(
+                                "err.unknown_means" if vocab == "means" else "err.unknown_career_stage",
+                                value=repr(value),
+                                hint=did_you_mean(value, list(known)),
+                            ),
                         )
                     )
         all_regions = regions(rubric)
@@ -137,7 +146,7 @@ def programmes_from_document(doc: Document, rubric: Rubric) -> list[Programme]:
                 problems.append(
                     doc.problem(
                         ("programmes", i, "regions", j),
-                        f"unknown region {region!r}; use any or one of {', '.join(all_regions)}",
+                        Message("err.unknown_region", value=repr(region), known=", ".join(all_regions)),
                     )
                 )
         for j, country in enumerate(p.countries):
@@ -145,7 +154,7 @@ def programmes_from_document(doc: Document, rubric: Rubric) -> list[Programme]:
                 problems.append(
                     doc.problem(
                         ("programmes", i, "countries", j),
-                        f"unknown country code {country!r} (ISO 3166-1 alpha-2, upper case)",
+                        Message("err.unknown_country", value=repr(country)),
                     )
                 )
     if problems:

@@ -19,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import MAX_PROBLEMS, InputError, Problem, did_you_mean, more_problems
+from .errors import MAX_PROBLEMS, InputError, Problem, Text, did_you_mean, more_problems
 from .rubric import Rubric
 from .validation import error_message, validate
 from .yamlio import Document, decode, parse, read_text
@@ -36,8 +36,8 @@ class _Model(BaseModel):
 
 def country_code(value: str) -> str:
     if not re.fullmatch(r"[A-Z]{2}", value):
-        hint = f" (did you mean {value.upper()}?)" if re.fullmatch(r"[a-zA-Z]{2}", value) else ""
-        raise ValueError(f"must be an ISO 3166-1 alpha-2 code in capitals such as TH, not {value!r}{hint}")
+        hint = Text("err.did_you_mean", value=value.upper()) if re.fullmatch(r"[a-zA-Z]{2}", value) else ""
+        raise ValueError(Text("err.country_code", value=repr(value), hint=hint))
     return value
 
 
@@ -76,7 +76,7 @@ class Kpi(_Model):
     @classmethod
     def _not_a_boolean(cls, v: Any) -> Any:
         if isinstance(v, bool):  # `target: true` would otherwise become the number 1
-            raise ValueError(f"must be a number or a text, not {str(v).lower()}")
+            raise ValueError(Text("err.number_or_text", value=str(v).lower()))
         return v
 
 
@@ -128,18 +128,21 @@ class Budget(_Model):
     @classmethod
     def _not_a_boolean(cls, v: Any) -> Any:
         if isinstance(v, bool):
-            raise ValueError(f"must be a number, not {str(v).lower()}")
+            raise ValueError(Text("err.not_number", value=str(v).lower()))
         return v
 
     @model_validator(mode="after")
     def _split_adds_up(self) -> Budget:
         if (self.direct is None) != (self.indirect is None):
-            raise ValueError("give both direct and indirect, or neither")
+            raise ValueError(Text("err.budget_split_both"))
         if self.direct is not None and self.indirect is not None:
             if abs(self.direct + self.indirect - self.total) > 0.5:
                 raise ValueError(
-                    f"direct + indirect ({self.direct + self.indirect:,.0f})"
-                    f" must equal total ({self.total:,.0f})"
+                    Text(
+                        "err.budget_split_sum",
+                        split=f"{self.direct + self.indirect:,.0f}",
+                        total=f"{self.total:,.0f}",
+                    )
                 )
         return self
 
@@ -155,8 +158,8 @@ def _budget_total(v: Any) -> Any:
         where = ".".join(str(x) for x in first["loc"])
         msg = error_message(first)
         if first["type"] == "extra_forbidden":
-            msg = "unknown field (one of total, unit, period, direct, indirect)"
-        raise ValueError(f"{where}: {msg}" if where else msg) from None
+            msg = Text("err.budget_unknown_field")
+        raise ValueError(Text.concat(f"{where}: ", msg) if where else msg) from None
 
 
 class OwnObjective(_Model):
@@ -245,7 +248,7 @@ def load_proposal(path: str | Path, rubric: Rubric) -> LoadedProposal:
 def from_document(doc: Document, rubric: Rubric, fingerprint: str = "") -> LoadedProposal:
     """Validate a parsed proposal; schema and rubric cross-reference problems come together."""
     if isinstance(doc.data, dict) and "answers" in doc.data and "programme" not in doc.data:
-        raise InputError([doc.problem((), "this is a review file, not a proposal (did you mean --review?)")])
+        raise InputError([doc.problem((), Text("err.review_not_proposal"))])
     problems = check_against_rubric(doc, rubric)
     try:
         proposal = validate(Proposal, doc)
@@ -304,11 +307,7 @@ def _purpose_problems(doc: Document, data: dict[Any, Any], rubric: Rubric) -> li
     purposes = rubric.purpose_ids
     problems = []
     if not declared:
-        problems.append(
-            doc.problem(
-                ("purposes",), f"declare at least one purpose ({', '.join(purposes)}), or leave purposes out"
-            )
-        )
+        problems.append(doc.problem(("purposes",), Text("err.purposes_empty", purposes=", ".join(purposes))))
     seen: set[str] = set()
     for i, value in enumerate(declared[:MAX_PROBLEMS]):
         if not isinstance(value, str):
@@ -317,11 +316,16 @@ def _purpose_problems(doc: Document, data: dict[Any, Any], rubric: Rubric) -> li
             problems.append(
                 doc.problem(
                     ("purposes", i),
-                    f"unknown purpose {value!r}: one of {', '.join(purposes)}{did_you_mean(value, purposes)}",
+                    Text(
+                        "err.unknown_purpose",
+                        value=repr(value),
+                        purposes=", ".join(purposes),
+                        hint=did_you_mean(value, purposes),
+                    ),
                 )
             )
         elif value in seen:
-            problems.append(doc.problem(("purposes", i), f"{value} is declared twice"))
+            problems.append(doc.problem(("purposes", i), Text("err.declared_twice", value=value)))
         seen.add(value)
     return problems
 
@@ -342,18 +346,22 @@ def _own_objectives(
             problems.append(
                 (
                     ("own_objectives", i, "id"),
-                    f"{oid!r} must start with a purpose and a dot ({', '.join(p + '.' for p in purposes)})",
+                    Text(
+                        "err.own_objective_prefix",
+                        value=repr(oid),
+                        prefixes=", ".join(p + "." for p in purposes),
+                    ),
                 )
             )
         elif oid in rubric.objectives:
             problems.append(
                 (
                     ("own_objectives", i, "id"),
-                    f"{oid!r} is already an objective of the rubric: list it under objectives",
+                    Text("err.own_objective_in_rubric", value=repr(oid)),
                 )
             )
         elif oid in own:
-            problems.append((("own_objectives", i, "id"), f"{oid!r} is given twice"))
+            problems.append((("own_objectives", i, "id"), Text("err.given_twice", value=repr(oid))))
         else:
             own.add(oid)
     return own, problems
@@ -420,8 +428,8 @@ def _unknown(what: str, value: str, known: list[str]) -> str:
     hint = did_you_mean(value, known)
     if not hint:  # `safety` for safety_security: the one value that begins with what was written
         starts = [k for k in known if value and k.casefold().startswith(value.casefold())]
-        hint = f" (did you mean {starts[0]}?)" if len(starts) == 1 else ""
-    return f"unknown {what} {value!r}{hint}"
+        hint = Text("err.did_you_mean", value=starts[0]) if len(starts) == 1 else ""
+    return Text("err.unknown_" + what.replace(" ", "_"), value=repr(value), hint=hint)
 
 
 __all__ = [

@@ -17,7 +17,7 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import MAX_PROBLEMS, InputError, Problem, did_you_mean, more_problems
+from .errors import MAX_PROBLEMS, InputError, Problem, Text, did_you_mean, more_problems
 from .proposal import Proposal
 from .rubric import Rubric, Verdict
 from .rules import comment_required, feedback_required
@@ -44,7 +44,7 @@ class Answer(_Model):
     def _a_number(cls, v: Any) -> Any:
         # Quoted numbers and true/false are typing mistakes, not scores.
         if isinstance(v, bool | str):
-            raise ValueError(f"must be a number, not {v!r}")
+            raise ValueError(Text("err.not_number", value=repr(v)))
         return v
 
     @model_validator(mode="after")
@@ -60,9 +60,9 @@ class Answer(_Model):
         ]
         if len(given) != 1:
             what = "none" if not given else " and ".join(given)
-            raise ValueError(f"an answer needs exactly one of score, verdict or na: true (got {what})")
+            raise ValueError(Text("err.answer_exactly_one", given=what))
         if self.conditions and self.verdict != "conditional":
-            raise ValueError("conditions belong to a verdict: conditional")
+            raise ValueError(Text("err.conditions_need_conditional"))
         return self
 
     @property
@@ -89,7 +89,7 @@ class Declaration(_Model):
         if isinstance(v, dt.datetime):
             return v.date()
         if isinstance(v, bool | int | float):
-            raise ValueError(f"must be a date written YYYY-MM-DD, not {v!r}")
+            raise ValueError(Text("err.not_date", value=repr(v)))
         return v
 
     @property
@@ -108,7 +108,7 @@ class OverallAnswer(_Model):
     @classmethod
     def _a_number(cls, v: Any) -> Any:
         if isinstance(v, bool | str):
-            raise ValueError(f"must be a number, not {v!r}")
+            raise ValueError(Text("err.not_number", value=repr(v)))
         return v
 
 
@@ -194,12 +194,15 @@ def check_review(
         problems.append(
             problem(
                 ("rubric",),
-                f"the review was written against {review.rubric}, but the rubric in use is {rubric.ref}",
+                Text("err.review_other_rubric", written=review.rubric, used=rubric.ref),
             )
         )
     if proposal is not None and review.proposal != proposal.id:
         problems.append(
-            problem(("proposal",), f"the review is of proposal {review.proposal!r}, not {proposal.id!r}")
+            problem(
+                ("proposal",),
+                Text("err.review_other_proposal", value=repr(review.proposal), expected=repr(proposal.id)),
+            )
         )
     same_proposal = proposal is not None and review.proposal == proposal.id
     applicable = (
@@ -218,16 +221,22 @@ def check_review(
         crit = rubric.criteria.get(cid)
         if crit is None:
             hint = did_you_mean(str(cid), list(rubric.criteria))
-            problems.append(problem(loc, f"unknown criterion {cid!r}{hint}", at_key=True))
+            problems.append(
+                problem(loc, Text("err.unknown_criterion", value=repr(cid), hint=hint), at_key=True)
+            )
             continue
         if cid not in applicable and proposal is not None:
             section = rubric.section(crit.section)
             problems.append(
                 problem(
                     loc,
-                    f"{cid} belongs to section {section.id}, which applies to "
-                    f"{section.programme} proposals; this proposal is "
-                    f"{proposal.programme}",
+                    Text(
+                        "err.criterion_other_programme",
+                        criterion=cid,
+                        section=section.id,
+                        programme=section.programme,
+                        actual=proposal.programme,
+                    ),
                     at_key=True,
                 )
             )
@@ -236,44 +245,38 @@ def check_review(
             problems.append(
                 problem(
                     loc,
-                    f"{cid} is a portfolio criterion, judged across proposals "
-                    "(sti-review portfolio), not in a single review",
+                    Text("err.portfolio_criterion_in_review", criterion=cid),
                     at_key=True,
                 )
             )
             continue
         if crit.kind == "gate":
             if answer.verdict is None:
-                given = "a score" if answer.score is not None else "N/A"
-                problems.append(
-                    problem(
-                        loc,
-                        f"{cid} is a gate: it needs a verdict (pass, conditional or fail), not {given}",
-                    )
+                key = (
+                    "err.gate_needs_verdict_score"
+                    if answer.score is not None
+                    else "err.gate_needs_verdict_na"
                 )
+                problems.append(problem(loc, Text(key, criterion=cid)))
                 continue
             if comment_required(rules, answer) == "verdict" and not answer.has_comment:
                 problems.append(
                     problem(
                         loc + ("comment",),
-                        f"a comment is required for the verdict {answer.verdict}",
+                        Text("err.comment_for_verdict", verdict=answer.verdict),
                     )
                 )
             if answer.verdict == "conditional" and not [c for c in answer.conditions if c.strip()]:
-                problems.append(
-                    problem(loc + ("conditions",), "a conditional verdict needs its conditions listed")
-                )
+                problems.append(problem(loc + ("conditions",), Text("err.conditions_missing")))
             continue
         if answer.verdict is not None:
-            problems.append(
-                problem(loc + ("verdict",), f"{cid} is scored on the scale; a verdict is only for gates")
-            )
+            problems.append(problem(loc + ("verdict",), Text("err.verdict_not_gate", criterion=cid)))
             continue
         if answer.na:
             if not rubric.na_allowed_for(crit):
-                problems.append(problem(loc + ("na",), f"N/A is not allowed for {cid}"))
+                problems.append(problem(loc + ("na",), Text("err.na_not_allowed", criterion=cid)))
             elif comment_required(rules, answer) == "na" and not answer.has_comment:
-                problems.append(problem(loc + ("comment",), "a comment is required for N/A"))
+                problems.append(problem(loc + ("comment",), Text("err.comment_for_na")))
             continue
         score = float(answer.score)  # type: ignore[arg-type]
         if not scale.on_scale(score):
@@ -283,7 +286,7 @@ def check_review(
             problems.append(
                 problem(
                     loc + ("comment",),
-                    f"a comment is required for a score of {rules.score_at_or_below:g} or less",
+                    Text("err.comment_for_low_score", score=f"{rules.score_at_or_below:g}"),
                 )
             )
     return problems
@@ -313,7 +316,7 @@ def _process_problems(review: Review, rubric: Rubric, problem: Any) -> list[Prob
             problems.append(
                 problem(
                     ("declaration", "confidential"),
-                    "the reviewer must pledge to keep the proposal confidential (confidential: true)",
+                    Text("err.confidential_pledge"),
                 )
             )
         categories = rubric.conflict_categories or {}
@@ -324,27 +327,34 @@ def _process_problems(review: Review, rubric: Rubric, problem: Any) -> list[Prob
                 problems.append(
                     problem(
                         ("declaration", "conflict"),
-                        f"unknown conflict category {d.conflict!r}: one of {', '.join(known)}"
-                        f"{did_you_mean(d.conflict, known)}",
+                        Text(
+                            "err.unknown_conflict",
+                            value=repr(d.conflict),
+                            known=", ".join(known),
+                            hint=did_you_mean(d.conflict, known),
+                        ),
                     )
                 )
             elif term.note_required and not (d.note and d.note.strip()):
                 problems.append(
-                    problem(("declaration", "note"), f"the conflict category {d.conflict} needs a note")
+                    problem(("declaration", "note"), Text("err.conflict_needs_note", category=d.conflict))
                 )
     if review.stage is not None and rubric.stage(review.stage) is None:
         known = [s.id for s in rubric.stages]
-        hint = f": one of {', '.join(known)}" if known else ": the rubric defines no stages"
-        problems.append(problem(("stage",), f"unknown stage {review.stage!r}{hint}"))
+        if known:
+            message = Text("err.unknown_stage", value=repr(review.stage), known=", ".join(known))
+        else:
+            message = Text("err.unknown_stage_none", value=repr(review.stage))
+        problems.append(problem(("stage",), message))
     if review.overall is not None:
         if rubric.overall is None:
-            problems.append(problem(("overall",), "the rubric defines no overall grade", at_key=True))
+            problems.append(problem(("overall",), Text("err.no_overall_grade"), at_key=True))
         elif rubric.overall.level(review.overall.grade) is None:
             values = ", ".join(f"{lv.value:g}" for lv in rubric.overall.levels)
             problems.append(
                 problem(
                     ("overall", "grade"),
-                    f"{exact_number(review.overall.grade)} is not a grade of the rubric ({values})",
+                    Text("err.not_a_grade", value=exact_number(review.overall.grade), grades=values),
                 )
             )
     return problems
@@ -360,12 +370,12 @@ def exact_number(x: float) -> str:
 
 def off_scale_message(score: float, scale: Any) -> str:
     """ "4.50000001 is not on the scale (0–5 in steps of 0.5); nearest: 4.5"."""
-    message = f"{exact_number(score)} is not on the scale ({scale.describe()})"
+    message = Text("err.off_scale", value=exact_number(score), scale=scale.describe())
     if math.isfinite(score) and scale.step > 0:
         lo, hi, step = (Fraction(repr(float(v))) for v in (scale.min, scale.max, scale.step))
         clamped = min(max(Fraction(score), lo), hi)
         k = min(round((clamped - lo) / step), int((hi - lo) / step))
-        message += f"; nearest: {float(lo + k * step):g}"
+        message += Text("err.off_scale_nearest", value=f"{float(lo + k * step):g}")
     return message
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .errors import InputError, Problem
+from .errors import InputError, Problem, Text
 from .proposal import country_code
 from .validation import validate
 from .yamlio import Document, load_file
@@ -22,9 +22,9 @@ class _Model(BaseModel):
 
 def _year(v: Any) -> Any:
     if isinstance(v, bool) or (v is not None and not isinstance(v, int)):
-        raise ValueError(f"must be a year such as 2021, not {v!r}")
+        raise ValueError(Text("err.not_year", value=repr(v)))
     if v is not None and not 1900 <= v <= 2200:
-        raise ValueError(f"must be a year such as 2021, not {v!r}")
+        raise ValueError(Text("err.not_year", value=repr(v)))
     return v
 
 
@@ -43,7 +43,7 @@ class Affiliation(_Model):
     @model_validator(mode="after")
     def _order(self) -> Affiliation:
         if self.since is not None and self.until is not None and self.since > self.until:
-            raise ValueError(f"since ({self.since}) is after until ({self.until})")
+            raise ValueError(Text("err.since_after_until", since=self.since, until=self.until))
         return self
 
 
@@ -71,7 +71,7 @@ class DeclaredConflict(_Model):
     @model_validator(mode="after")
     def _one(self) -> DeclaredConflict:
         if (self.proposal is None) == (self.person is None):
-            raise ValueError("a declared conflict needs exactly one of proposal or person")
+            raise ValueError(Text("err.conflict_one_of"))
         return self
 
 
@@ -101,7 +101,7 @@ class Reviewer(_Model):
     @classmethod
     def _whole(cls, v: Any) -> Any:
         if isinstance(v, bool) or (v is not None and not isinstance(v, int)):
-            raise ValueError(f"must be a whole number, not {v!r}")
+            raise ValueError(Text("err.not_integer", value=repr(v)))
         return v
 
     @field_validator("languages")
@@ -111,14 +111,14 @@ class Reviewer(_Model):
         for code in v:
             c = code.strip().lower()
             if not (len(c) == 2 and c.isascii() and c.isalpha()):
-                raise ValueError(f"languages are ISO 639-1 codes such as ja or en, not {code!r}")
+                raise ValueError(Text("err.not_language", value=repr(code)))
             out.append(c)
         return out
 
     @model_validator(mode="after")
     def _loads(self) -> Reviewer:
         if self.max_load is not None and self.min_load > self.max_load:
-            raise ValueError(f"min_load ({self.min_load}) is above max_load ({self.max_load})")
+            raise ValueError(Text("err.min_above_max_load", min=self.min_load, max=self.max_load))
         return self
 
     def reads(self, lang: str) -> bool:
@@ -154,9 +154,7 @@ def load_pool(path: str | Path, proposal_ids: set[str] | None = None) -> LoadedP
 
 def pool_from_document(doc: Document, proposal_ids: set[str] | None = None) -> LoadedPool:
     if doc.data is None:
-        raise InputError(
-            [Problem(doc.path, None, None, None, "is empty (expected `reviewers:` with a list)")]
-        )
+        raise InputError([Problem(doc.path, None, None, None, Text("err.pool_empty"))])
     pool = validate(ReviewerPool, doc)
     problems: list[Problem] = []
     seen: dict[str, int] = {}
@@ -164,7 +162,7 @@ def pool_from_document(doc: Document, proposal_ids: set[str] | None = None) -> L
         if r.id in seen:
             problems.append(
                 doc.problem(
-                    ("reviewers", i, "id"), f"id {r.id!r} is used twice (first as reviewers[{seen[r.id]}])"
+                    ("reviewers", i, "id"), Text("err.reviewer_twice", value=repr(r.id), first=seen[r.id])
                 )
             )
         seen.setdefault(r.id, i)
@@ -186,7 +184,11 @@ def unknown_proposals(pool: LoadedPool, proposal_ids: set[str]) -> list[Problem]
                 out.append(
                     pool.doc.problem(
                         ("reviewers", i, "conflicts", j, "proposal"),
-                        f"unknown proposal {c.proposal!r} in the call{did_you_mean(c.proposal, known)}",
+                        Text(
+                            "err.unknown_proposal_in_call",
+                            value=repr(c.proposal),
+                            hint=did_you_mean(c.proposal, known),
+                        ),
                     )
                 )
     return out

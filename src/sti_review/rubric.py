@@ -20,7 +20,8 @@ from pydantic import (
 )
 from pydantic.json_schema import SkipJsonSchema
 
-from .errors import InputError, Problem, did_you_mean
+from .errors import InputError, Problem, did_you_mean, render
+from .errors import Text as Message
 from .validation import validate
 from .yamlio import Document, load_file
 
@@ -81,15 +82,15 @@ class Scale(_Model):
     @model_validator(mode="after")
     def _consistent(self) -> Scale:
         if not all(math.isfinite(v) for v in (self.min, self.max, self.step)):
-            raise ValueError("min, max and step must be finite numbers")
+            raise ValueError(Message("err.scale_finite"))
         if max(abs(self.min), abs(self.max)) > MAX_SCALE:
-            raise ValueError(f"min and max must lie between -{MAX_SCALE:,} and {MAX_SCALE:,}")
+            raise ValueError(Message("err.scale_bounds", limit=f"{MAX_SCALE:,}"))
         if self.step <= 0 or self.max <= self.min:
-            raise ValueError("needs step > 0 and max > min")
+            raise ValueError(Message("err.scale_order"))
         if (_frac(self.max) - _frac(self.min)) % _frac(self.step):
-            raise ValueError("max - min must be a whole number of steps")
+            raise ValueError(Message("err.scale_whole_steps"))
         if (_frac(self.max) - _frac(self.min)) / _frac(self.step) > MAX_STEPS:
-            raise ValueError(f"a scale has at most {MAX_STEPS:,} steps")
+            raise ValueError(Message("err.scale_too_many_steps", limit=f"{MAX_STEPS:,}"))
         return self
 
     def on_scale(self, value: float) -> bool:
@@ -107,8 +108,11 @@ class Scale(_Model):
         anchors = [k for k in self.labels if k <= value]
         return self.labels[max(anchors)] if anchors else None
 
-    def describe(self) -> str:
-        return f"{_num(self.min)}–{_num(self.max)} in steps of {_num(self.step)}"
+    def describe(self, lang: str | None = None) -> str:
+        """ "0–5 in steps of 0.5" / 「0〜5（0.5刻み）」: a Text, or plain text in ``lang``."""
+        key = "scale.describe_whole" if self.step == 1 else "scale.describe_steps"
+        text = Message(key, min=_num(self.min), max=_num(self.max), step=_num(self.step))
+        return render(text, lang) if lang else text
 
 
 def _frac(x: float) -> Fraction:
@@ -150,9 +154,9 @@ class Thresholds(_Model):
             return v
         f = _fraction(v)
         if f is None:
-            raise ValueError(f"must be a fraction such as 2/3 or 0.6, not {v!r}")
+            raise ValueError(Message("err.not_fraction", value=repr(v)))
         if not 0 <= f <= 1:
-            raise ValueError("must lie between 0 and 1")
+            raise ValueError(Message("err.between_0_1"))
         return v
 
     @property
@@ -215,7 +219,7 @@ class RankingRules(_Model):
     def _zone(cls, v: tuple[float, float]) -> tuple[float, float]:
         lo, hi = v
         if not (math.isfinite(lo) and math.isfinite(hi) and 0 <= lo <= 1 <= hi):
-            raise ValueError("needs two numbers with 0 <= from <= 1 <= to, e.g. [0.8, 1.2]")
+            raise ValueError(Message("err.band"))
         return v
 
 
@@ -243,12 +247,12 @@ class Label(RootModel[dict[str, str]]):
     @classmethod
     def _some_language(cls, v: dict[str, str]) -> dict[str, str]:
         if not v:
-            raise ValueError("needs a label in at least one language, e.g. {ja: …, en: …}")
+            raise ValueError(Message("err.label_empty_all"))
         for lang, text in v.items():
             if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]+)?", lang):
-                raise ValueError(f"{lang!r} is not a language code such as ja or en")
+                raise ValueError(Message("err.not_lang_code", value=repr(lang)))
             if not text.strip():
-                raise ValueError(f"the {lang} label is empty")
+                raise ValueError(Message("err.label_empty", lang=lang))
         return v
 
     def __call__(self, lang: str) -> str:
@@ -335,7 +339,7 @@ class Vocabularies(_Model):
         if isinstance(v, dict):
             for key in v:
                 if not isinstance(key, str) or not re.fullmatch(_VALUE, key):
-                    raise ValueError(f"{key!r} is not a value name (letters, digits, _ . -)")
+                    raise ValueError(Message("err.not_value_name", value=repr(key)))
         return v
 
 
@@ -375,9 +379,9 @@ class OverallGrade(_Model):
     def _distinct(self) -> OverallGrade:
         values = [lv.value for lv in self.levels]
         if len(set(values)) != len(values):
-            raise ValueError("each level needs a value of its own")
+            raise ValueError(Message("err.level_values_unique"))
         if not all(math.isfinite(v) for v in values):
-            raise ValueError("level values must be finite numbers")
+            raise ValueError(Message("err.level_values_finite"))
         return self
 
     def level(self, value: float) -> GradeLevel | None:
@@ -418,18 +422,21 @@ class Criterion(_Model):
         missing = [k for k in wanted if k not in self.guidance]
         extra = [k for k in self.guidance if k not in wanted]
         if missing or extra:
-            parts = []
+            parts: list[object] = []
             if missing:
-                parts.append("missing " + ", ".join(missing))
+                parts.append(Message("err.guidance_missing", keys=", ".join(missing)))
             if extra:
-                parts.append("unexpected " + ", ".join(extra))
+                parts.append(Message("err.guidance_unexpected", keys=", ".join(extra)))
+            detail = Message.concat(
+                *(x for i, p in enumerate(parts) for x in ((p,) if i == 0 else ("; ", p)))
+            )
             raise ValueError(
-                f"guidance of a {self.kind} criterion needs exactly {', '.join(wanted)} ({'; '.join(parts)})"
+                Message("err.guidance_levels", kind=self.kind, wanted=", ".join(wanted), detail=detail)
             )
         if self.kind == "gate" and self.na_allowed:
-            raise ValueError("a gate is always judged: na_allowed cannot be true")
+            raise ValueError(Message("err.gate_na"))
         if self.pass_line is not None and self.kind != "score":
-            raise ValueError("pass_line belongs to score criteria only")
+            raise ValueError(Message("err.pass_line_score_only"))
         return self
 
 
@@ -444,7 +451,7 @@ class Section(_Model):
     @model_validator(mode="after")
     def _programme(self) -> Section:
         if (self.kind == "programme") != (self.programme is not None):
-            raise ValueError("`programme` is required for, and only for, sections of kind programme")
+            raise ValueError(Message("err.section_programme"))
         return self
 
     @property
@@ -529,10 +536,7 @@ class Rubric(_Model):
     def _version(cls, v: int | str) -> int | str:
         # "1 2" or "" would make an id@version that no review can name (issue 11).
         if isinstance(v, bool) or not re.fullmatch(VERSION_PATTERN, str(v)):
-            raise ValueError(
-                "a version is a letter or digit followed by letters, digits, '.', '_' or '-' "
-                "(at most 64), e.g. 1 or 2021.1 / 版は英数字で始まり英数字・. _ - のみ（64 字まで）"
-            )
+            raise ValueError(Message("err.version_form"))
         return v
 
     @property
@@ -545,7 +549,7 @@ class Rubric(_Model):
         if isinstance(v, dict):
             for key in v:
                 if not isinstance(key, str) or not re.fullmatch(_VALUE, key):
-                    raise ValueError(f"{key!r} is not a value name (letters, digits, _ . -)")
+                    raise ValueError(Message("err.not_value_name", value=repr(key)))
         return v
 
     @property
@@ -591,7 +595,7 @@ class Rubric(_Model):
         """The declared values of a vocabulary (programmes, risk_areas, integrity_procedures,
         disciplines, career_stages, partner_regions); None when the rubric leaves it open."""
         if name not in VOCABULARIES:
-            raise ValueError(f"no vocabulary {name!r}; one of {', '.join(VOCABULARIES)}")
+            raise ValueError(Message("err.no_vocabulary", value=repr(name), known=", ".join(VOCABULARIES)))
         if name == "programmes":
             return dict(self.programme_terms)
         return getattr(self.vocabularies, name)
@@ -668,7 +672,7 @@ def default_rubric_dir() -> Path:
                 None,
                 None,
                 None,
-                "the shipped rubric is missing: reinstall sti-review",
+                Message("err.shipped_rubric_missing"),
             )
         ]
     )
@@ -769,7 +773,10 @@ def _read(main_file: Path, shipped: bool, chain: tuple[str, ...]) -> Rubric:
             continue
         if sec_file.section != section.id:
             problems.append(
-                sec_doc.problem(("section",), f"says {sec_file.section!r}, expected {section.id!r}")
+                sec_doc.problem(
+                    ("section",),
+                    Message("err.section_says", value=repr(sec_file.section), expected=repr(section.id)),
+                )
             )
         criteria = [c.model_copy(update={"section": section.id}) for c in sec_file.criteria]
         sections.append(section.model_copy(update={"criteria": criteria}))
@@ -779,7 +786,7 @@ def _read(main_file: Path, shipped: bool, chain: tuple[str, ...]) -> Rubric:
                 problems.append(
                     sec_doc.problem(
                         ("criteria", j, "id"),
-                        f"criterion {crit.id} is defined twice (also in section {first_seen[crit.id]})",
+                        Message("err.criterion_twice", criterion=crit.id, section=first_seen[crit.id]),
                     )
                 )
             first_seen.setdefault(crit.id, section.id)
@@ -802,7 +809,13 @@ def _resolve_base(doc: Document, folder: Path, chain: tuple[str, ...]) -> tuple[
     ref = doc.data.get("extends")
     at = ("extends",)
     if not isinstance(ref, str) or not re.fullmatch(r"[^@\s]+@[^@\s]+", ref):
-        raise InputError([doc.problem(at, f"must be id@version, e.g. {DEFAULT_RUBRIC_ID}@1, not {ref!r}")])
+        raise InputError(
+            [
+                doc.problem(
+                    at, Message("err.rubric_ref_form", example=f"{DEFAULT_RUBRIC_ID}@1", value=repr(ref))
+                )
+            ]
+        )
     name, version = ref.split("@")
     candidates = [folder / name] if not Path(name).is_absolute() else [Path(name)]
     shipped = shipped_rubric_dir(name)
@@ -813,19 +826,22 @@ def _resolve_base(doc: Document, folder: Path, chain: tuple[str, ...]) -> tuple[
     if target is None:
         known = [d.name for base in criteria_dirs() if base.is_dir() for d in base.iterdir()]
         raise InputError(
-            [
-                doc.problem(
-                    at, f"unknown rubric {name!r}: not shipped and no such folder{did_you_mean(name, known)}"
-                )
-            ]
+            [doc.problem(at, Message("err.unknown_rubric", value=repr(name), hint=did_you_mean(name, known)))]
         )
     main = target / "rubric.yaml"
     if str(main.resolve()) in chain:
-        raise InputError([doc.problem(at, f"extends itself through {name!r} (a cycle)")])
+        raise InputError([doc.problem(at, Message("err.extends_cycle", value=repr(name)))])
     base = _load(main, is_shipped, chain)
     if str(base.version) != version:
         raise InputError(
-            [doc.problem(at, f"{name} is at version {base.version}, not {version} (write {base.ref})")]
+            [
+                doc.problem(
+                    at,
+                    Message(
+                        "err.extends_version", name=name, actual=base.version, version=version, ref=base.ref
+                    ),
+                )
+            ]
         )
     return base, target
 
@@ -838,7 +854,7 @@ def _own_sections_valid(doc: Document) -> None:
     sections = doc.data.get("sections")
     problems: list[Problem] = []
     if sections is not None and not isinstance(sections, list):
-        problems.append(doc.problem(("sections",), "must be a list"))
+        problems.append(doc.problem(("sections",), Message("err.must_be_list")))
     for i, entry in enumerate(sections if isinstance(sections, list) else []):
         try:
             Section.model_validate(entry)
@@ -893,7 +909,7 @@ def _load_checks(
     problems = []
     if isinstance(doc.data, dict) and "checks" in doc.data:
         problems.append(
-            doc.problem(("checks",), f"checks are declared in {CHECKS_FILE} beside rubric.yaml", at_key=True)
+            doc.problem(("checks",), Message("err.checks_elsewhere", file=CHECKS_FILE), at_key=True)
         )
     checks_path = folder / CHECKS_FILE
     checks: list[Any] = []
@@ -912,7 +928,12 @@ def _check_section(rubric: Rubric, doc: Document, sec_file: SectionFile) -> list
     for i, crit in enumerate(sec_file.criteria):
         for j, obj in enumerate(crit.objectives):
             if obj not in known:
-                problems.append(doc.problem(("criteria", i, "objectives", j), f"unknown objective {obj!r}"))
+                problems.append(
+                    doc.problem(
+                        ("criteria", i, "objectives", j),
+                        Message("err.unknown_objective", value=repr(obj), hint=""),
+                    )
+                )
     return problems
 
 
@@ -921,7 +942,7 @@ def _check_rubric(rubric: Rubric, doc: Document) -> list[Problem]:
     ids = [s.id for s in rubric.sections]
     for i, sid in enumerate(ids):
         if sid in ids[:i]:
-            problems.append(doc.problem(("sections", i, "id"), f"section {sid} is defined twice"))
+            problems.append(doc.problem(("sections", i, "id"), Message("err.section_twice", section=sid)))
     declared = rubric.vocabularies.programmes
     by_section = {s.id: s for s in rubric.sections}
     if declared is not None:
@@ -930,8 +951,11 @@ def _check_rubric(rubric: Rubric, doc: Document) -> list[Problem]:
                 problems.append(
                     doc.problem(
                         ("sections", i, "programme"),
-                        f"unknown programme {s.programme!r}: declare it under vocabularies.programmes"
-                        f"{did_you_mean(s.programme, list(declared))}",
+                        Message(
+                            "err.undeclared_programme",
+                            value=repr(s.programme),
+                            hint=did_you_mean(s.programme, list(declared)),
+                        ),
                     )
                 )
         for name, term in declared.items():
@@ -940,7 +964,7 @@ def _check_rubric(rubric: Rubric, doc: Document) -> list[Problem]:
                 problems.append(
                     doc.problem(
                         ("vocabularies", "programmes", name, "section"),
-                        f"section {term.section!r} is not a section of kind programme for {name!r}",
+                        Message("err.not_programme_section", section=repr(term.section), name=repr(name)),
                     )
                 )
     region_of: dict[str, str] = {}
@@ -950,7 +974,7 @@ def _check_rubric(rubric: Rubric, doc: Document) -> list[Problem]:
                 problems.append(
                     doc.problem(
                         ("vocabularies", "partner_regions", name, "countries"),
-                        f"{code} is already in region {region_of[code]}: a country is in one region",
+                        Message("err.country_two_regions", code=code, region=region_of[code]),
                     )
                 )
             region_of.setdefault(code, name)
@@ -958,7 +982,7 @@ def _check_rubric(rubric: Rubric, doc: Document) -> list[Problem]:
                 problems.append(
                     doc.problem(
                         ("vocabularies", "partner_regions", name, "countries", j),
-                        f"{code!r} is not an ISO 3166-1 alpha-2 code in capitals",
+                        Message("err.not_iso_code", value=repr(code)),
                     )
                 )
     programmes = rubric.programme_terms
@@ -967,7 +991,11 @@ def _check_rubric(rubric: Rubric, doc: Document) -> list[Problem]:
             problems.append(
                 doc.problem(
                     ("weights", programme),
-                    f"unknown programme {programme!r}{did_you_mean(programme, list(programmes))}",
+                    Message(
+                        "err.unknown_programme",
+                        value=repr(programme),
+                        hint=did_you_mean(programme, list(programmes)),
+                    ),
                     at_key=True,
                 )
             )
@@ -979,13 +1007,14 @@ def _check_rubric(rubric: Rubric, doc: Document) -> list[Problem]:
         )
         for sid, w in table.items():
             if sid not in ids:
-                problems.append(doc.problem((*at, sid), f"unknown section {sid!r}", at_key=True))
+                problems.append(
+                    doc.problem((*at, sid), Message("err.unknown_section", value=repr(sid)), at_key=True)
+                )
             elif not (math.isfinite(w) and 0 < w <= MAX_WEIGHT):
                 problems.append(
                     doc.problem(
                         (*at, sid),
-                        f"a weight must be a number above 0 and at most {MAX_WEIGHT} / "
-                        f"重みは 0 より大きく {MAX_WEIGHT} 以下の数です",
+                        Message("err.weight_range", limit=MAX_WEIGHT),
                     )
                 )
     section_min = rubric.thresholds.section_min
@@ -993,7 +1022,7 @@ def _check_rubric(rubric: Rubric, doc: Document) -> list[Problem]:
         problems.append(
             doc.problem(
                 ("thresholds", "section_min"),
-                f"must lie within the scale ({rubric.scale.describe()}) / 評点の範囲内にしてください",
+                Message("err.within_scale", scale=rubric.scale.describe()),
             )
         )
     if "ranking" in rubric.model_fields_set:  # the defaults name A, B, C and may not apply
@@ -1002,26 +1031,30 @@ def _check_rubric(rubric: Rubric, doc: Document) -> list[Problem]:
                 problems.append(
                     doc.problem(
                         ("ranking", "tie_breakers", i),
-                        f"unknown tie-breaker {rule!r}: a section id or one of {', '.join(RANKING_KEYWORDS)}",
+                        Message(
+                            "err.unknown_tie_breaker", value=repr(rule), known=", ".join(RANKING_KEYWORDS)
+                        ),
                     )
                 )
     seen_stages: set[str] = set()
     for i, stage in enumerate(rubric.stages):
         if stage.id in seen_stages:
-            problems.append(doc.problem(("stages", i, "id"), f"stage {stage.id} is defined twice"))
+            problems.append(doc.problem(("stages", i, "id"), Message("err.stage_twice", stage=stage.id)))
         seen_stages.add(stage.id)
     for name in rubric.conflict_categories or {}:
         if name == "none":
             problems.append(
                 doc.problem(
                     ("conflict_categories", name),
-                    "'none' means no conflict: it cannot be a category",
+                    Message("err.conflict_none_category"),
                     at_key=True,
                 )
             )
     for value in rubric.scale.labels:
         if not rubric.scale.min <= value <= rubric.scale.max:
-            problems.append(doc.problem(("scale", "labels", value), "label outside the scale", at_key=True))
+            problems.append(
+                doc.problem(("scale", "labels", value), Message("err.label_outside_scale"), at_key=True)
+            )
     return problems
 
 

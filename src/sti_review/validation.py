@@ -21,13 +21,13 @@ def _message(err: dict[str, Any], model: type[BaseModel]) -> str:
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         return Text("err.one_of", expected=expected, value=repr(err.get("input")))
-    if kind in ("model_type", "dict_type"):
+    if kind in ("model_type", "dict_type", "mapping_type", "model_attributes_type"):
         return Text("err.not_mapping", type=_type_name(err.get("input")))
     if kind == "list_type":
         return Text("err.not_list", type=_type_name(err.get("input")))
     if kind == "string_type":
         return Text("err.not_text", type=_type_name(err.get("input")))
-    if kind in ("float_type", "float_parsing", "int_type", "int_parsing"):
+    if kind in ("float_type", "float_parsing", "int_type", "int_parsing", "complex_type"):
         return Text("err.not_number", value=repr(err.get("input")))
     if kind == "finite_number":
         return Text("err.not_finite", value=repr(err.get("input")))
@@ -36,9 +36,62 @@ def _message(err: dict[str, Any], model: type[BaseModel]) -> str:
     if kind == "value_error":
         error = err.get("ctx", {}).get("error", err["msg"])
         first = getattr(error, "args", ())[:1]
-        return first[0] if first and isinstance(first[0], Text) else str(error)
+        if first and isinstance(first[0], Text):
+            return first[0]
+        return Text("err.invalid_value", detail=str(error))
+    if kind in _BY_TYPE:
+        key, names = _BY_TYPE[kind]
+        ctx = err.get("ctx", {})
+        values = {n: ctx.get(n, "") for n in names}
+        return Text(key, value=repr(err.get("input")), type=_type_name(err.get("input")), **values)
+    # Not one our inputs can trigger today: keep pydantic's words, but say so in a keyed
+    # message so the language of the run is kept around them.
     msg = err["msg"]
-    return msg[0].lower() + msg[1:] if msg else kind
+    return Text("err.invalid_value", detail=msg[0].lower() + msg[1:] if msg else kind)
+
+
+# pydantic error type -> (catalogue key, context values it shows). Every message also gets
+# ``value`` (the repr of what was given).
+_BY_TYPE: dict[str, tuple[str, tuple[str, ...]]] = {
+    "greater_than": ("err.greater_than", ("gt",)),
+    "greater_than_equal": ("err.greater_than_equal", ("ge",)),
+    "less_than": ("err.less_than", ("lt",)),
+    "less_than_equal": ("err.less_than_equal", ("le",)),
+    "multiple_of": ("err.multiple_of", ("multiple_of",)),
+    "too_short": ("err.too_short", ("min_length", "actual_length")),
+    "too_long": ("err.too_long", ("max_length", "actual_length")),
+    "string_too_short": ("err.string_too_short", ("min_length",)),
+    "string_too_long": ("err.string_too_long", ("max_length",)),
+    "string_pattern_mismatch": ("err.string_pattern_mismatch", ("pattern",)),
+    "string_unicode": ("err.not_text", ()),
+    "enum": ("err.one_of", ("expected",)),
+    "int_from_float": ("err.not_integer", ()),
+    "int_parsing_size": ("err.not_integer", ()),
+    "none_required": ("err.none_required", ()),
+    "tuple_type": ("err.not_list", ()),
+    "set_type": ("err.not_list", ()),
+    "frozen_set_type": ("err.not_list", ()),
+    "iterable_type": ("err.not_list", ()),
+    "set_item_not_hashable": ("err.not_hashable", ()),
+    "invalid_key": ("err.invalid_key", ()),
+    "date_type": ("err.not_date", ()),
+    "date_parsing": ("err.not_date", ()),
+    "date_from_datetime_parsing": ("err.not_date", ()),
+    "date_from_datetime_inexact": ("err.not_date", ()),
+    "datetime_type": ("err.not_datetime", ()),
+    "datetime_parsing": ("err.not_datetime", ()),
+    "datetime_from_date_parsing": ("err.not_datetime", ()),
+    "time_type": ("err.not_time", ()),
+    "time_parsing": ("err.not_time", ()),
+    "decimal_type": ("err.not_number", ()),
+    "decimal_parsing": ("err.not_number", ()),
+    "union_tag_invalid": ("err.union_tag_invalid", ("tag", "expected_tags")),
+    "union_tag_not_found": ("err.union_tag_not_found", ("discriminator",)),
+    "url_type": ("err.not_url", ()),
+    "url_parsing": ("err.not_url", ()),
+    "url_scheme": ("err.not_url", ()),
+    "recursion_loop": ("err.recursion", ()),
+}
 
 
 def error_message(err: Any) -> str:

@@ -173,7 +173,7 @@ def review_skeleton(rubric: Rubric, lang: Lang, programme: str | None = None) ->
             lines += _comment(T("verdict", lang), "    ") + [f"    verdict: <verdict_{c.id}>"]
         else:
             labels = ", ".join(f"{k} {v(lang)}" for k, v in sorted(rubric.scale.labels.items()))
-            scale = f"{rubric.scale.describe()}" + (f" ({labels})" if labels else "")
+            scale = f"{rubric.scale.describe(lang)}" + (f" ({labels})" if labels else "")
             lines += _comment(T("score", lang, scale=scale), "    ") + [f"    score: <score_{c.id}>"]
         lines += _comment(T("comment", lang), "    ") + ['    comment: ""']
         lines += _comment(t("init.feedback", lang), "    ") + ['    feedback: ""']

@@ -6,6 +6,7 @@ from ...assignment import Assignment
 from ...i18n import Lang
 from ..views import AssignmentView
 from ..views.assignment import csv_text
+from . import headings
 
 
 def render_text(a: Assignment, lang: Lang) -> str:
@@ -23,7 +24,8 @@ def render_text(a: Assignment, lang: Lang) -> str:
         ]
         for p in a.pairs
     ]
-    return csv_text(["proposal", "title", "language", "reviewer", "reviewer_name", "affinity", "terms"], rows)
+    cols = ["proposal", "title", "language", "reviewer", "reviewer_name", "affinity", "terms"]
+    return csv_text(headings(cols, lang), rows)
 
 
 def render(view: AssignmentView, *, lang: Lang, width: int | None = None, color: bool = False) -> bytes:

@@ -6,6 +6,7 @@ from ...conflicts import ConflictReport
 from ...i18n import Lang
 from ..views import ConflictsView
 from ..views.assignment import conflict_rows, csv_text
+from . import headings
 
 
 def render_text(report: ConflictReport, lang: Lang) -> str:
@@ -38,7 +39,7 @@ def render_text(report: ConflictReport, lang: Lang) -> str:
                     r["text"],
                 ]
             )
-    return csv_text(header, rows)
+    return csv_text(headings(header, lang), rows)
 
 
 def render(view: ConflictsView, *, lang: Lang, width: int | None = None, color: bool = False) -> bytes:

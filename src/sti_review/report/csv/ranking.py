@@ -1,5 +1,6 @@
 """The ranking as CSV for spreadsheets: UTF-8 with a byte-order mark (so that Excel shows
-Japanese correctly), CRLF line ends, one row per proposal, stable English column names."""
+Japanese correctly), CRLF line ends, one row per proposal, stable English column names
+(Japanese headers under --lang ja)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from ...i18n import Lang
 from ...ranking import Ranking
 from ...sanitize import printable
 from ..views.ranking import outcome_label, reasons_text, status_text
+from . import headings
 
 if TYPE_CHECKING:
     from ..views import RankingView
@@ -80,7 +82,7 @@ def render_text(ranking: Ranking, lang: Lang) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     cols = columns(ranking)
-    writer.writerow(cols)
+    writer.writerow(headings(cols, lang))
     sections = [s.id for s in ranking.rubric.sections]
     for r in ranking.rows:
         row = {

@@ -29,16 +29,10 @@ def _other(lang: Lang) -> Lang:
     return next(x for x in LANGS if x != shown)
 
 
-def _scale(rubric: Rubric, lang: Lang) -> str:
-    """The scale in the reader's language ("0〜5（0.5刻み）"), not the English ``describe()``."""
-    s = rubric.scale
-    return t("scale_range", lang, lo=f"{s.min:g}", hi=f"{s.max:g}", step=f"{s.step:g}")
-
-
 def print_tree(rubric: Rubric, lang: Lang, console: Console) -> None:
     """All criteria, section by section; questions in both languages, never wrapped mid-text."""
     emit(console, _text(f"{rubric.title(lang)}  ({rubric.ref})", style="bold"))
-    emit(console, _text(f"{t('scale', lang)}: {_scale(rubric, lang)}", style="dim"))
+    emit(console, _text(f"{t('scale', lang)}: {rubric.scale.describe(lang)}", style="dim"))
     for key in ("context", "policy_note"):
         note = getattr(rubric, key)
         if note is not None:
@@ -71,7 +65,7 @@ def print_criterion(rubric: Rubric, crit: Criterion, lang: Lang, console: Consol
     kind = _text(f"{t('kind', lang)}: ")
     kind.append(t("kind_" + crit.kind, lang), style=KIND_STYLE[crit.kind])
     if crit.kind == "score":
-        kind.append(f" · {t('scale', lang)} {_scale(rubric, lang)}")
+        kind.append(f" · {t('scale', lang)} {rubric.scale.describe(lang)}")
         if rubric.na_allowed_for(crit):
             kind.append(f" · {t('na_allowed', lang)}")
     emit(console, kind)
