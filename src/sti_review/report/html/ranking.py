@@ -12,6 +12,7 @@ from ..html.common import OUTCOME_CLASS, render_page
 from ..views.common import num
 from ..views.ranking import (
     T,
+    call_name,
     counts_text,
     line_text,
     marks_text,
@@ -22,7 +23,6 @@ from ..views.ranking import (
     reasons_text,
     rereview_text,
     status_text,
-    call_name,
     tie_pairs,
     zone_text,
 )
