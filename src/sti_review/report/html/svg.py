@@ -674,6 +674,7 @@ class HeatCell:
     overlap: bool = False
     crowded: bool = False
     tooltip: str = ""
+    sub: str = ""  # a second, labelled number under the first (「提案7」: proposals in the cell)
 
 
 @dataclass
@@ -685,6 +686,8 @@ class Heat:
     cells: list[list[HeatCell]] = field(default_factory=list)
 
 
+PRINT_WIDTH = 703.0  # CSS px across A4 inside the print margins (186 mm)
+
 HEAT_FILLS = ("#ffffff", "#dce8f4", "#b8d0e8", "#93b6db", "#6f9ccb")
 
 
@@ -693,17 +696,24 @@ def heat_table(heat: Heat, *, title: str, gap_label: str) -> Svg:
     it. A gap is hatched and says so; an overlap has a thick dark frame and ⚠; crowded ▲."""
     label_w = 250.0
     col_w = 92.0 if len(heat.columns) <= 6 else 60.0
-    row_h, head_h = 26.0, 30.0
+    two_lines = any(c.sub and c.text for row in heat.cells for c in row)
     width = label_w + col_w * len(heat.columns) + 2
+    # A wide map is drawn smaller on A4 (about 700 px wide): its text and rows grow by the same
+    # factor, so that printed text stays >= 8 pt (issue 16).
+    grow = max(1.0, width / PRINT_WIDTH)
+    fs = round(11 * grow, 1)
+    row_h, head_h = (36.0 if two_lines else 26.0) * grow, 30.0 * grow
     height = head_h + row_h * len(heat.rows) + 2
     root = _root(width, height, title, css="heat")
     for j, col in enumerate(heat.columns):
         x = label_w + col_w * j + col_w / 2
-        t = _text(root, x, head_h - 10, fit(col, col_w - 4, 11), 11, text_anchor="middle", font_weight="bold")
+        t = _text(
+            root, x, head_h - 10 * grow, fit(col, col_w - 4, fs), fs, text_anchor="middle", font_weight="bold"
+        )
         _with_title(t, heat.column_tooltips[j] if j < len(heat.column_tooltips) else "")
     for i, row in enumerate(heat.rows):
         y = head_h + row_h * i
-        t = _text(root, 4, y + row_h / 2 + 4, fit(row, label_w - 10, 11), 11)
+        t = _text(root, 4, y + row_h / 2 + 4 * grow, fit(row, label_w - 10, fs), fs)
         _with_title(t, heat.row_tooltips[i] if i < len(heat.row_tooltips) else "")
         for j, cell in enumerate(heat.cells[i]):
             x = label_w + col_w * j
@@ -740,9 +750,9 @@ def heat_table(heat: Heat, *, title: str, gap_label: str) -> Svg:
                 _text(
                     g,
                     x + col_w / 2,
-                    y + row_h / 2 + 4,
+                    y + row_h / 2 + 4 * grow,
                     gap_label,
-                    10,
+                    fs,
                     text_anchor="middle",
                     fill=BAD,
                     font_weight="bold",
@@ -760,15 +770,27 @@ def heat_table(heat: Heat, *, title: str, gap_label: str) -> Svg:
                     stroke=INK,
                     stroke_width="2.5",
                 )
-            shown = cell.text + (" ⚠" if cell.overlap else "") + (" ▲" if cell.crowded else "")
+            first = cell.text or cell.sub
+            second = cell.sub if cell.text else ""
+            shown = first + (" ⚠" if cell.overlap else "") + (" ▲" if cell.crowded else "")
             _text(
                 g,
                 x + col_w / 2,
-                y + row_h / 2 + 4,
-                fit(shown, col_w - 6, 11),
-                11,
+                y + row_h / 2 + (-2 * grow if second else 4 * grow),
+                fit(shown, col_w - 6, fs),
+                fs,
                 text_anchor="middle",
                 fill=INK,
                 font_weight="bold" if cell.overlap else None,
             )
+            if second:
+                _text(
+                    g,
+                    x + col_w / 2,
+                    y + row_h / 2 + 11 * grow,
+                    fit(second, col_w - 6, fs),
+                    fs,
+                    text_anchor="middle",
+                    fill=INK,
+                )
     return _done(root)
