@@ -1,41 +1,49 @@
-"""Render the shipped examples to HTML, then to PNG with headless Chromium, to look at them.
+"""Render every HTML report in both languages, look at it as a reader would, and measure overflow.
 
-    python benchmarks/render_html.py [--out DIR] [--lang ja,en] [--full-page] [--pdf]
+    python benchmarks/render_html.py [--out DIR] [--lang ja,en] [--only NAME] [--no-pdf] [--axe PATH]
 
-Writes, for each language: the four single-proposal reports, the consolidation of
-examples/call-2026's CALL26-JR-03 (reviewers disagree), the ranking of examples/call-2026 with
---fund 5 and the portfolio map of examples/programmes-mext.yaml with the call. Each ``.html`` is
-followed by a ``.png`` of the first A4-sized screen (1240 x 1754 px, A4 at 150 dpi); with
-``--full-page`` the window is as tall as the page (an estimate from the HTML's length). With
-``--pdf`` each page is also printed to A4 as the browser prints it (``--print-to-pdf``) and,
-where ``pdftoppm`` (poppler-utils) is installed, each printed page becomes ``NAME.print-N.png``.
+For each language it writes the HTML of: ``assess`` of every example proposal (with its review),
+``check`` of the example proposals, ``consolidate`` of CALL26-JR-03 and CALL26-JR-05 (reviewers
+disagree), ``rank`` of examples/call-2026 with ``--fund 5``, ``portfolio`` of the call with
+examples/programmes-mext.yaml, the Horizon Europe example call, and ``assign`` of the call when
+scipy is installed (``reviewers`` has no HTML format). Then, with headless Chromium, each page:
 
-Without a Chromium binary (``chromium``, ``chromium-browser``, ``google-chrome``; or
-``$CHROMIUM``), the HTML is still written and the PNG step is skipped with a message (exit 0):
-CI does not depend on a browser. ``apt-get install chromium fonts-noto-cjk`` gives both the
-browser and the Japanese font on Debian.
+- at 1,280 and 390 CSS px: a PNG of the page's top (``NAME.1280.png``, ``NAME.390.png``, as tall
+  as the page up to 6,000 px) and a **horizontal-overflow** measure: the document is wider than the
+  window (``document.scrollWidth > innerWidth``) -> the widest elements that stick out are named;
+- printed to A4 (``NAME.pdf``, then ``NAME.print-N.png`` at 40 dpi when ``pdftoppm`` is here), with
+  the number of pages and the smallest chart text on paper in points (SVG text, scaled as printed);
+- **axe-core**, when its ``axe.min.js`` is found (``--axe PATH``, ``$AXE_CORE``,
+  ``node_modules/axe-core`` or ``npm pack axe-core`` unpacked in /tmp/axe): its violations.
+
+The measures run on a copy of the page with a probe script added (the report itself carries no
+script and a Content-Security-Policy that forbids one). Floors printed beside the figures: 0
+overflowing pages, chart text >= 8 pt on A4, 0 axe violations of impact serious/critical.
+Exit status 1 when a page overflows at either width (or chart text prints below 8 pt); 0
+otherwise. Without Chromium the HTML is written and the rest is skipped with a message (exit 0).
+On Debian: ``apt-get install chromium fonts-noto-cjk poppler-utils``.
 """
 
 from __future__ import annotations
 
 import argparse
+import html as html_lib
+import importlib.util
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 CALL = EXAMPLES / "call-2026"
-SINGLE = [
-    "satreps-flood-ews-th",
-    "bc-quantum-mobility-de",
-    "jr-border-surveillance-ai",
-    "other-ocean-data-ph",
-]
-WIDTH, HEIGHT = 1240, 1754
+WIDTHS = (1280, 390)
+MIN_PRINT_PT = 8.0
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -48,20 +56,66 @@ CHROMIUM_FLAGS = [
     "--force-device-scale-factor=1",
 ]
 
+# Runs in the probe copy: overflow at this width, the smallest SVG text as printed, axe-core.
+PROBE = r"""
+<script>
+(async () => {
+  const out = {width: innerWidth, scroll: document.documentElement.scrollWidth, over: [], minText: null,
+    height: document.documentElement.scrollHeight};
+  if (out.scroll > out.width) {
+    for (const el of document.querySelectorAll('body *')) {
+      const r = el.getBoundingClientRect();
+      if (r.right > innerWidth + 1 && el.parentElement.getBoundingClientRect().right <= innerWidth + 1)
+        out.over.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+          (typeof el.className === 'string' && el.className ? '.' + el.className.split(' ')[0] : '') +
+          ' ' + Math.round(r.right) + 'px: ' + (el.textContent || '').trim().slice(0, 50));
+    }
+    out.over = out.over.slice(0, 5);
+  }
+  const px = [];
+  for (const t of document.querySelectorAll('svg text')) {
+    const s = t.ownerSVGElement; if (!s || !s.viewBox.baseVal || !s.viewBox.baseVal.width) continue;
+    const r = s.getBoundingClientRect(); if (!r.width) continue;
+    px.push(parseFloat(getComputedStyle(t).fontSize) * r.width / s.viewBox.baseVal.width);
+  }
+  out.minText = px.length ? Math.min(...px) : null;
+  if (window.axe) {
+    const res = await axe.run(document, {resultTypes: ['violations']});
+    out.axe = res.violations.map(v => ({id: v.id, impact: v.impact, n: v.nodes.length,
+      first: v.nodes[0] && v.nodes[0].target.join(' ')}));
+  }
+  const pre = document.createElement('pre'); pre.id = 'sti-probe';
+  pre.textContent = JSON.stringify(out); document.body.appendChild(pre);
+})();
+</script>
+"""
+
+
+def has(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
 
 def jobs(lang: str) -> list[tuple[str, list[str]]]:
     """(name, sti-review arguments) of every page to render."""
-    out = [(f"{name}-{lang}", ["assess", str(EXAMPLES / f"{name}.yaml")]) for name in SINGLE]
-    out.append(
-        (
-            f"panel-jr03-{lang}",
-            [
-                "consolidate",
-                str(CALL / "proposals" / "CALL26-JR-03.yaml"),
-                str(CALL / "reviews" / "CALL26-JR-03"),
-            ],
+    out = []
+    for proposal in sorted(EXAMPLES.glob("*.yaml")) + sorted((EXAMPLES / "horizon-europe").glob("*.yaml")):
+        if ".review" in proposal.name or proposal.name.startswith("programmes"):
+            continue
+        reviews = sorted(proposal.parent.glob(proposal.stem + ".*review.yaml"))
+        for review in reviews or [None]:
+            tag = review.name.split(".")[1] if review and "partial" in review.name else ""
+            args = ["assess", str(proposal)] + (["--review", str(review)] if review else [])
+            if proposal.parent.name == "horizon-europe":
+                args += ["--rubric", "horizon-europe-2021"]
+            out.append((f"assess-{proposal.stem}{'-' + tag if tag else ''}-{lang}", args))
+    out.append((f"check-{lang}", ["check", *map(str, sorted((CALL / "proposals").glob("*.yaml")))]))
+    for pid in ("CALL26-JR-03", "CALL26-JR-05"):
+        out.append(
+            (
+                f"panel-{pid}-{lang}",
+                ["consolidate", str(CALL / "proposals" / f"{pid}.yaml"), str(CALL / "reviews" / pid)],
+            )
         )
-    )
     out.append((f"ranking-{lang}", ["rank", str(CALL), "--fund", "5"]))
     out.append(
         (
@@ -69,6 +123,14 @@ def jobs(lang: str) -> list[tuple[str, list[str]]]:
             ["portfolio", str(CALL), "--programmes", str(EXAMPLES / "programmes-mext.yaml")],
         )
     )
+    out.append(
+        (
+            f"ranking-he-{lang}",
+            ["rank", str(EXAMPLES / "horizon-europe" / "call"), "--rubric", "horizon-europe-2021"],
+        )
+    )
+    if has("scipy"):  # the assign extra; `reviewers` has no HTML format
+        out.append((f"assign-{lang}", ["assign", str(CALL), "--reviewers", str(CALL / "reviewers.yaml")]))
     return out
 
 
@@ -83,7 +145,19 @@ def find_chromium() -> str | None:
     return None
 
 
-def render_html(args: list[str], lang: str, target: Path) -> None:
+def find_axe(explicit: Path | None) -> Path | None:
+    candidates = [explicit] if explicit else []
+    if os.environ.get("AXE_CORE"):
+        candidates.append(Path(os.environ["AXE_CORE"]))
+    candidates += [
+        ROOT / "node_modules" / "axe-core" / "axe.min.js",
+        Path("/tmp/axe/package/axe.min.js"),
+        Path("/usr/share/javascript/axe-core/axe.min.js"),
+    ]
+    return next((c for c in candidates if c and c.is_file()), None)
+
+
+def render_html(args: list[str], lang: str, target: Path) -> bool:
     cmd = [
         sys.executable,
         "-m",
@@ -98,102 +172,168 @@ def render_html(args: list[str], lang: str, target: Path) -> None:
         "--force",
     ]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT)
-    if proc.returncode not in (0, 3) or not target.exists():
-        raise SystemExit(f"failed: {' '.join(cmd)}\n{proc.stderr}")
-
-
-def screenshot(chromium: str, html: Path, png: Path, height: int) -> bool:
-    with tempfile.TemporaryDirectory(prefix="sti-chromium-") as profile:
-        cmd = [
-            chromium,
-            *CHROMIUM_FLAGS,
-            f"--user-data-dir={profile}",
-            f"--window-size={WIDTH},{height}",
-            f"--screenshot={png}",
-            html.resolve().as_uri(),
-        ]
-        try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
-        except subprocess.TimeoutExpired:
-            print(f"  timed out: {png.name}", file=sys.stderr)
-            return False
-    if proc.returncode != 0 or not png.exists():
-        print(f"  chromium failed for {html.name}: {proc.stderr.strip()[-400:]}", file=sys.stderr)
+    if not target.exists():
+        print(f"  not written ({proc.returncode}): {' '.join(args)}\n  {proc.stderr.strip()[-300:]}")
         return False
     return True
 
 
-def print_pdf(chromium: str, html: Path, pdf: Path) -> bool:
-    """Print to A4 as a reader would from the browser; then each page to PNG, if pdftoppm is here."""
+def chromium_run(
+    chromium: str, extra: list[str], url: str, timeout: int = 120
+) -> subprocess.CompletedProcess | None:
     with tempfile.TemporaryDirectory(prefix="sti-chromium-") as profile:
-        cmd = [
-            chromium,
-            *CHROMIUM_FLAGS,
-            f"--user-data-dir={profile}",
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={pdf}",
-            html.resolve().as_uri(),
-        ]
+        cmd = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *extra, url]
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+            return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired:
-            return False
-    if proc.returncode != 0 or not pdf.exists():
-        print(f"  chromium could not print {html.name}: {proc.stderr.strip()[-400:]}", file=sys.stderr)
-        return False
-    pdftoppm = shutil.which("pdftoppm")
-    if pdftoppm is None:
-        print("  no pdftoppm (poppler-utils): the PDF is written, its pages are not turned into PNG")
-        return True
-    for old in pdf.parent.glob(f"{pdf.stem}.print-*.png"):
-        old.unlink()
-    subprocess.run(
-        [pdftoppm, "-png", "-r", "100", str(pdf), str(pdf.with_name(f"{pdf.stem}.print"))],
-        check=False,
-        capture_output=True,
+            return None
+
+
+def framed(page_text: str, width: int, height: int, copy_probe: bool) -> str:
+    """The page inside an iframe exactly ``width`` px wide: headless Chromium's window is never
+    narrower than 500 px, so a phone's 390 px is an iframe (its media queries see 390)."""
+    copy = ""
+    if copy_probe:
+        copy = (
+            "<script>const poll = () => { const d = document.getElementById('f').contentDocument;"
+            " const p = d && d.getElementById('sti-probe'); if (p) { const q = document.createElement('pre');"
+            " q.id = 'sti-probe'; q.textContent = p.textContent; document.body.appendChild(q); }"
+            " else setTimeout(poll, 100); }; poll();</script>"
+        )
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"></head><body style="margin:0">'
+        f'<iframe id="f" width="{width}" height="{height}" style="border:0;display:block" '
+        f'srcdoc="{html_lib.escape(page_text, quote=True)}"></iframe>{copy}</body></html>'
     )
-    return True
 
 
-def page_height(html: Path) -> int:
-    """A rough height for --full-page: long pages grow with their table rows and charts."""
-    text = html.read_text(encoding="utf-8")
-    rows = text.count("<tr") + text.count("<li") + 8 * text.count("<h2")
-    return max(HEIGHT, min(20000, 300 + 34 * rows + 120 * text.count('class="chart radar')))
+def probe(chromium: str, page: Path, width: int, axe: Path | None, as_printed: bool = False) -> dict | None:
+    text = page.read_text(encoding="utf-8")
+    if as_printed:  # the print style sheet applies, the screen-only rules do not
+        text = re.sub(
+            r"@media screen[^{]*\{", "@media (max-width: 1px) {", text.replace("@media print", "@media all")
+        )
+    text = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", text)
+    script = PROBE
+    if axe is not None:
+        script = "<script>" + axe.read_text(encoding="utf-8") + "</script>\n" + PROBE
+    copy = page.with_name(f".probe-{page.stem}.html")
+    copy.write_text(framed(text.replace("</body>", script + "</body>"), width, 900, True), encoding="utf-8")
+    try:
+        proc = chromium_run(
+            chromium,
+            [f"--window-size={max(width, 500)},900", "--virtual-time-budget=30000", "--dump-dom"],
+            copy.resolve().as_uri(),
+        )
+    finally:
+        copy.unlink()
+    if proc is None:
+        return None
+    m = re.search(r'<pre id="sti-probe">(.*?)</pre>', proc.stdout, re.S)
+    return json.loads(html_lib.unescape(m.group(1))) if m else None
+
+
+def screenshot(chromium: str, page: Path, png: Path, width: int, height: int) -> bool:
+    copy = page.with_name(f".shot-{page.stem}.html")
+    copy.write_text(framed(page.read_text(encoding="utf-8"), width, height, False), encoding="utf-8")
+    try:
+        proc = chromium_run(
+            chromium, [f"--window-size={width},{height}", f"--screenshot={png}"], copy.resolve().as_uri()
+        )
+    finally:
+        copy.unlink()
+    return proc is not None and png.exists()
+
+
+def print_pdf(chromium: str, page: Path, pdf: Path) -> int | None:
+    """Print to A4 as a reader would; the number of pages (and each as PNG with pdftoppm)."""
+    proc = chromium_run(
+        chromium, ["--no-pdf-header-footer", f"--print-to-pdf={pdf}"], page.resolve().as_uri()
+    )
+    if proc is None or not pdf.exists():
+        return None
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is not None:
+        for old in pdf.parent.glob(f"{pdf.stem}.print-*.png"):
+            old.unlink()
+        subprocess.run(
+            [pdftoppm, "-png", "-r", "40", str(pdf), str(pdf.with_name(f"{pdf.stem}.print"))],
+            check=False,
+            capture_output=True,
+        )
+    return pages
+
+
+def print_probe(chromium: str, page: Path) -> float | None:
+    """The smallest chart text in points when printed: the page laid out at A4's printable width."""
+    # A4 is 210 mm; the print style sheet's @page margins (12 mm each side) leave 186 mm = 703 px.
+    got = probe(chromium, page, 703, None, as_printed=True)
+    return None if got is None or got["minText"] is None else got["minText"] * 0.75
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "sti-review-html")
     parser.add_argument("--lang", default="ja,en", help="comma-separated: ja,en")
-    parser.add_argument("--full-page", action="store_true", help="a window as tall as the page")
-    parser.add_argument(
-        "--pdf", action="store_true", help="also print each page to an A4 PDF (and PNG pages)"
-    )
+    parser.add_argument("--only", default="", help="only pages whose name contains this")
+    parser.add_argument("--no-pdf", action="store_true", help="skip printing to A4")
+    parser.add_argument("--axe", type=Path, default=None, help="axe.min.js of axe-core")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     chromium = find_chromium()
     if chromium is None:
-        print(
-            "skipped PNGs: no Chromium found (chromium, chromium-browser, google-chrome or $CHROMIUM); "
-            "the HTML files are still written. On Debian: apt-get install chromium fonts-noto-cjk",
-            file=sys.stderr,
-        )
-    for lang in args.lang.split(","):
-        for name, cli_args in jobs(lang.strip()):
-            html = args.out / f"{name}.html"
-            render_html(cli_args, lang.strip(), html)
-            line = f"{html}"
-            if chromium is not None:
-                png = html.with_suffix(".png")
-                height = page_height(html) if args.full_page else HEIGHT
-                if screenshot(chromium, html, png, height):
-                    line += f"  ->  {png.name}"
-                if args.pdf and print_pdf(chromium, html, html.with_suffix(".pdf")):
-                    pages = len(list(args.out.glob(f"{html.stem}.print-*.png")))
-                    line += f", {html.stem}.pdf ({pages} A4 pages as PNG)"
-            print(line)
-    return 0
+        print("skipped: no Chromium (chromium, chromium-browser, google-chrome or $CHROMIUM); HTML only.")
+    axe = find_axe(args.axe)
+    if chromium is not None:
+        print(f"axe-core: {axe}" if axe else "axe-core: not found (npm pack axe-core; --axe PATH): skipped")
+    overflowing, small_print, serious, pages_total = [], [], 0, 0
+    start = time.perf_counter()
+    for lang in (x.strip() for x in args.lang.split(",")):
+        for name, cli_args in jobs(lang):
+            if args.only not in name:
+                continue
+            page = args.out / f"{name}.html"
+            if not render_html(cli_args, lang, page) or chromium is None:
+                continue
+            line = [name]
+            for width in WIDTHS:
+                got = probe(chromium, page, width, axe if width == WIDTHS[0] else None)
+                if got is None:
+                    line.append(f"{width}: probe failed")
+                    continue
+                if got["scroll"] > got["width"]:
+                    overflowing.append(
+                        f"{name} at {width}px: {got['scroll']}px wide; " + " | ".join(got["over"])
+                    )
+                    line.append(f"{width}: OVERFLOW {got['scroll']}px")
+                else:
+                    line.append(f"{width}: fits ({got['width']}px)")
+                if got["minText"] is not None:
+                    line.append(f"chart text {got['minText']:.1f}px")
+                for v in got.get("axe", []):
+                    serious += v["impact"] in ("serious", "critical")
+                    line.append(f"axe {v['impact']} {v['id']} x{v['n']} ({v['first']})")
+                height = min(6000, max(900, got["height"]))
+                screenshot(chromium, page, page.with_name(f"{name}.{width}.png"), width, height)
+            if not args.no_pdf:
+                pages = print_pdf(chromium, page, page.with_suffix(".pdf"))
+                pt = print_probe(chromium, page)
+                pages_total += pages or 0
+                line.append(f"A4: {pages} pages" + (f", chart text {pt:.1f} pt" if pt is not None else ""))
+                if pt is not None and pt < MIN_PRINT_PT:
+                    small_print.append(f"{name}: {pt:.1f} pt")
+            print("  ".join(line), flush=True)
+    if chromium is None:
+        return 0
+    print(f"\noverflowing pages: {len(overflowing)} (floor 0)")
+    for o in overflowing:
+        print("  " + o)
+    print(f"chart text on A4 below {MIN_PRINT_PT:g} pt: {len(small_print)} (floor 0) {small_print}")
+    if axe:
+        print(f"axe-core violations, serious or critical: {serious} (floor 0)")
+    print(f"A4 pages printed: {pages_total}; {time.perf_counter() - start:.0f} s")
+    return 1 if overflowing or small_print else 0
 
 
 if __name__ == "__main__":

@@ -555,5 +555,22 @@ def test_screenshot_with_headless_chromium(tmp_path):
     page = tmp_path / "satreps-ja.html"
     script.render_html(["assess", str(EXAMPLES / "satreps-flood-ews-th.yaml")], "ja", page)
     png = tmp_path / "satreps-ja.png"
-    assert script.screenshot(chromium, page, png, script.HEIGHT)
+    assert script.screenshot(chromium, page, png, 390, 900)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_ranking_page_fits_a_phone_and_its_chart_stays_readable(tmp_path):
+    """Issue 16: at 390 px nothing scrolls sideways and the ranking chart's text stays >= 11 px;
+    printed to A4 it stays >= 8 pt (measured by the render script's probe in Chromium)."""
+    script = _render_script()
+    chromium = script.find_chromium()
+    if chromium is None:
+        pytest.skip("no Chromium binary (chromium, chromium-browser, google-chrome or $CHROMIUM)")
+    page = tmp_path / "ranking-en.html"
+    script.render_html(["rank", str(EXAMPLES / "call-2026"), "--fund", "5"], "en", page)
+    got = script.probe(chromium, page, 390, None)
+    assert got is not None
+    assert got["width"] == 390
+    assert got["scroll"] <= 390, got["over"]
+    assert got["minText"] >= 11
+    assert script.print_probe(chromium, page) >= 8

@@ -25,6 +25,8 @@ class A11y(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         a = {k: v or "" for k, v in attrs}
+        if "tabindex" in a and not (a.get("aria-label") or a.get("aria-labelledby")):
+            self.problems.append(f"<{tag} tabindex> (a scroll box) without an accessible name")
         if "id" in a:
             if a["id"] in self.ids:
                 self.problems.append(f"duplicate id {a['id']}")
@@ -72,7 +74,7 @@ class A11y(HTMLParser):
             return
         if any(a.get("lang") for _, a in self.stack[1:]):
             return
-        if any("\u3040" <= ch <= "\u30ff" for ch in text):  # kana: Japanese text on an English page
+        if any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in text):  # kana or kanji
             self.problems.append(f"Japanese text without lang=ja: {text[:40]!r}")
 
 
@@ -83,6 +85,9 @@ def pages() -> list[tuple[str, list[object]]]:
     out.append(("ranking", ["rank", CALL, "--fund", "5"]))
     out.append(("portfolio", ["portfolio", CALL, "--programmes", EXAMPLES / "programmes-mext.yaml"]))
     out.append(("check", ["check", *sorted((CALL / "proposals").glob("*.yaml"))]))
+    he = EXAMPLES / "horizon-europe"
+    out.append(("ranking-he", ["rank", he / "call", "--rubric", "horizon-europe-2021"]))
+    out.append(("assess-he", ["assess", he / "he-ria-soilsense.yaml", "--rubric", "horizon-europe-2021"]))
     return out
 
 

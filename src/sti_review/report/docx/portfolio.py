@@ -20,6 +20,7 @@ from ..views.portfolio import (
     objective_text,
     overlap_groups,
     overlap_text,
+    regions_text,
 )
 from . import common as c
 
@@ -35,7 +36,7 @@ def _matrix(doc: Any, m: PortfolioMap, matrix: Matrix, lang: Lang) -> None:
         cells, fills = [objective_text(m, obj, lang)], [None]
         for col in matrix.columns:
             cell = matrix.cells[(obj, col)]
-            text = "—" if cell.empty else cell_codes(cell)
+            text = "—" if cell.empty else cell_codes(cell, lang)
             if len(cell.proposals) >= matrix.crowded_at:
                 text += f"\n({len(cell.proposals)})"
             cells.append(text)
@@ -115,11 +116,7 @@ def _render(m: PortfolioMap, *, lang: Lang) -> bytes:
         c.heading(doc, T("programmes", lang), 1)
         rows = []
         for p in m.programmes:
-            regions = (
-                T("all_regions", lang)
-                if len(p.regions) == len(m.by_region.columns)
-                else " ".join(m.by_region.code(r) for r in m.by_region.columns if r in p.regions)
-            )
+            regions = regions_text(m, p.regions, lang)
             rows.append(
                 [
                     p.label,

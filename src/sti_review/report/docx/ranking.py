@@ -11,6 +11,7 @@ from ..views import RankingView
 from ..views.common import num
 from ..views.ranking import (
     T,
+    call_name,
     counts_text,
     line_text,
     marks_text,
@@ -33,7 +34,7 @@ LINE = "C00000"
 
 def _render(ranking: Ranking, *, lang: Lang) -> bytes:
     budgets = any(r.budget is not None for r in ranking.rows)
-    title = f"{T('rank_title', lang)}: {ranking.call_dir}"
+    title = f"{T('rank_title', lang)}: {call_name(ranking)}"
     doc = c.new_document(lang=lang, title=title, footer_ref=ranking.rubric.ref)
     c.heading(doc, title, 0)
     c.heading(doc, line_text(ranking, lang), 1)
@@ -68,10 +69,10 @@ def _render(ranking: Ranking, *, lang: Lang) -> bytes:
             programme_short(ranking.rubric, r.programme),
             outcome_label(r, lang),
             num(r.weighted_percent, 2),
-            tie_text(r),
+            tie_text(r, ranking, lang),
         ]
         if budgets:
-            cells += [money(r.budget), money(r.cumulative_budget)]
+            cells += [money(r.budget, lang), money(r.cumulative_budget, lang)]
         cells += [status_text(r, lang), marks_text(r, lang)]
         rows.append(cells)
         fills.append(ZONE if r.border else FILL.get(r.status))

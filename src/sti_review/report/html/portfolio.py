@@ -20,6 +20,8 @@ from ..views.portfolio import (
     objective_text,
     overlap_groups,
     overlap_text,
+    proposals_text,
+    regions_text,
 )
 
 if TYPE_CHECKING:
@@ -78,11 +80,7 @@ def render_text(m: PortfolioMap, lang: Lang) -> str:
 def _programmes(m: PortfolioMap, lang: Lang) -> list[dict[str, str]]:
     out = []
     for p in m.programmes:
-        regions = (
-            T("all_regions", lang)
-            if len(p.regions) == len(m.by_region.columns)
-            else " ".join(m.by_region.code(r) for r in m.by_region.columns if r in p.regions)
-        )
+        regions = regions_text(m, p.regions, lang)
         out.append(
             {
                 "code": p.label,
@@ -120,7 +118,8 @@ def _heat(m: PortfolioMap, matrix: Matrix, lang: Lang) -> svg.Svg:
             row.append(
                 svg.HeatCell(
                     level=level,
-                    text=cell_counts(cell, with_programmes, bool(m.proposals)),
+                    text=cell_counts(cell, with_programmes, False, lang) if with_programmes else "",
+                    sub=proposals_text(cell, lang) if m.proposals else "",
                     gap=cell.empty,
                     overlap=bool(cell.overlaps),
                     crowded=len(cell.proposals) >= matrix.crowded_at,

@@ -12,6 +12,7 @@ from ..html.common import OUTCOME_CLASS, render_page
 from ..views.common import num
 from ..views.ranking import (
     T,
+    call_name,
     counts_text,
     line_text,
     marks_text,
@@ -22,7 +23,7 @@ from ..views.ranking import (
     reasons_text,
     rereview_text,
     status_text,
-    tie_text,
+    tie_pairs,
     zone_text,
 )
 
@@ -37,7 +38,7 @@ _w = catalog("html.ranking")  # the one HTML word lookup: i18n.catalog
 
 
 def render_text(ranking: Ranking, lang: Lang) -> str:
-    heading = f"{T('rank_title', lang)}: {ranking.call_dir}"
+    heading = f"{T('rank_title', lang)}: {call_name(ranking)}"
     budgets = any(r.budget is not None for r in ranking.rows)
     summary = [counts_text(ranking, lang), order_text(ranking, lang), line_text(ranking, lang)]
     if ranking.line is not None:
@@ -53,6 +54,7 @@ def render_text(ranking: Ranking, lang: Lang) -> str:
         heading=heading,
         summary=summary,
         chart=_chart(ranking, lang) if ranked else None,
+        chart_narrow=_chart(ranking, lang, narrow=True) if ranked else None,
         chart_more=_w("chart_more", lang, shown=CHART_LIMIT, total=len(ranked))
         if len(ranked) > CHART_LIMIT
         else "",
@@ -126,7 +128,7 @@ def _words(lang: Lang) -> dict[str, str]:
     return words
 
 
-def _chart(ranking: Ranking, lang: Lang) -> svg.Svg:
+def _chart(ranking: Ranking, lang: Lang, *, narrow: bool = False) -> svg.Svg:
     ranked = ranking.ranked[:CHART_LIMIT]
     rows = []
     line_after = None
@@ -157,6 +159,7 @@ def _chart(ranking: Ranking, lang: Lang) -> svg.Svg:
         line_label=T("funding_line", lang),
         zone_label=T("mark_border_zone", lang),
         axis_label=_w("axis", lang),
+        narrow=narrow,
     )
 
 
@@ -183,7 +186,7 @@ def _row(r: RankedProposal, lang: Lang, budgets: bool, ranking: Ranking) -> dict
         "css": OUTCOME_CLASS[r.outcome] if r.outcome else "",
         "outcome": outcome_label(r, lang) if r.outcome else "",
         "weighted": num(r.weighted_percent, 2),
-        "tie": tie_text(r),
+        "tie": tie_pairs(r, ranking, lang),
         "budget": money(r.budget, lang) if budgets else "",
         "cumulative": money(r.cumulative_budget, lang) if budgets else "",
         "status_key": r.status,

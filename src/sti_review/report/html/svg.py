@@ -560,21 +560,33 @@ def ranking_chart(
     line_label: str,
     zone_label: str,
     axis_label: str,
+    narrow: bool = False,
 ) -> Svg:
     """The ranked proposals as dots on a percentage axis (filled: funded; hollow: not), the
     funding line drawn after row ``line_after`` (0-based, -1 above the first; None: no line),
-    the border zone as a band behind its rows."""
-    row_h, top, label_w, plot_w, right = 24.0, 26.0, 400.0, 420.0, 130.0
+    the border zone as a band behind its rows.
+
+    Two layouts, the same marks: the wide one (700 units, drawn about 1:1 on a desktop page and
+    on A4, where its smallest text prints at 8.25 pt) puts rank, id and title left of the axis;
+    the ``narrow`` one (360 units, for a phone's 390 px, text never below 11 px) puts them on a
+    line of their own above each row's dot (issue 16: the chart's text shrank to 4 px)."""
+    if narrow:
+        row_h, top, label_h, left, plot_w, right = 44.0, 26.0, 17.0, 8.0, 290.0, 62.0
+        width = left + plot_w + right
+    else:
+        row_h, top, label_h, left, plot_w, right = 24.0, 26.0, 0.0, 330.0, 280.0, 90.0
+        width = left + plot_w + right
     height = top + row_h * len(rows) + 34
-    width = label_w + plot_w + right
-    root = _root(width, height, title, css="ranking")
+    root = _root(width, height, title, css="ranking" + (" narrow" if narrow else " wide"))
     values = [r.value for r in rows if r.value is not None]
     lo = max(0.0, math.floor((min(values, default=0.0) - 5) / 10) * 10)
     hi = 100.0
     bottom = top + row_h * len(rows)
+    small = 11.0
+    big = 13.0 if narrow else 12.0
 
     def xof(v: float) -> float:
-        return label_w + plot_w * (v - lo) / ((hi - lo) or 1)
+        return left + plot_w * (v - lo) / ((hi - lo) or 1)
 
     zone = [i for i, r in enumerate(rows) if r.border]
     if zone:
@@ -592,27 +604,35 @@ def ranking_chart(
             stroke_width="1",
             stroke_dasharray="4 3",
         )
-        _text(root, width - 8, y1 - 6, zone_label, 11, text_anchor="end", fill=WARN, font_weight="bold")
-    for tick in range(int(lo), int(hi) + 1, 10):
+        _text(root, width - 6, y1 - 5, zone_label, small, text_anchor="end", fill=WARN, font_weight="bold")
+    step = 20 if narrow and hi - lo > 50 else 10
+    for tick in range(int(lo), int(hi) + 1, step):
         x = xof(tick)
         _el(root, "line", x1=x, y1=top - 4, x2=x, y2=bottom, stroke=GRID, stroke_width="1")
-        _text(root, x, top - 9, f"{tick}", 11, text_anchor="middle", fill=MUTED)
-        _text(root, x, bottom + 14, f"{tick}", 11, text_anchor="middle", fill=MUTED)
-    _text(root, label_w + plot_w / 2, bottom + 30, axis_label, 11, text_anchor="middle", fill=MUTED)
+        _text(root, x, top - 9, f"{tick}", small, text_anchor="middle", fill=MUTED)
+        _text(root, x, bottom + 14, f"{tick}", small, text_anchor="middle", fill=MUTED)
+    _text(root, left + plot_w / 2, bottom + 30, axis_label, small, text_anchor="middle", fill=MUTED)
     for i, r in enumerate(rows):
-        y = top + row_h * i + row_h / 2
+        y = top + row_h * i + label_h + (row_h - label_h) / 2
         g = _el(root, "g")
         _with_title(g, r.tooltip)
-        _text(g, 30, y + 4, r.rank, 12, text_anchor="end", font_weight="bold")
-        _text(g, 38, y + 4, fit(r.id, 130, 12), 12)
-        _text(g, 176, y + 4, fit(r.title, label_w - 186, 12), 12)
+        if narrow:
+            ty = top + row_h * i + 14
+            _text(g, 6, ty, r.rank, big, font_weight="bold")
+            _text(g, 30, ty, r.id, big)
+            id_end = 30 + text_width(r.id, big) + 8
+            _text(g, id_end, ty, fit(r.title, width - id_end - 6, small), small, fill=MUTED)
+        else:
+            _text(g, 26, y + 4, r.rank, big, text_anchor="end", font_weight="bold")
+            _text(g, 32, y + 4, r.id, big)
+            _text(g, 136, y + 4, fit(r.title, left - 146, small), small)
         if r.value is None:
             continue
         x = xof(r.value)
         _el(
             g,
             "line",
-            x1=label_w,
+            x1=left,
             y1=y,
             x2=x,
             y2=y,
@@ -626,16 +646,16 @@ def ranking_chart(
             _el(g, "circle", cx=x, cy=y, r="6", fill=ACCENT)
         else:
             _el(g, "circle", cx=x, cy=y, r="5.5", fill="#ffffff", stroke=ACCENT, stroke_width="2")
-        _text(g, x + 10, y + 4, r.shown, 11, fill=INK)
+        _text(g, x + 10, y + 4, r.shown, small, fill=INK)
     if line_after is not None:
         y = top + row_h * (line_after + 1)
         _el(root, "line", x1="2", y1=y, x2=width - 2, y2=y, stroke=BAD, stroke_width="2.5")
         _text(
             root,
-            width - 8,
+            width - 6,
             y - 5 if line_after >= 0 else y + 14,
             line_label,
-            11,
+            small,
             text_anchor="end",
             fill=BAD,
             font_weight="bold",
@@ -654,6 +674,7 @@ class HeatCell:
     overlap: bool = False
     crowded: bool = False
     tooltip: str = ""
+    sub: str = ""  # a second, labelled number under the first (「提案7」: proposals in the cell)
 
 
 @dataclass
@@ -665,6 +686,8 @@ class Heat:
     cells: list[list[HeatCell]] = field(default_factory=list)
 
 
+PRINT_WIDTH = 703.0  # CSS px across A4 inside the print margins (186 mm)
+
 HEAT_FILLS = ("#ffffff", "#dce8f4", "#b8d0e8", "#93b6db", "#6f9ccb")
 
 
@@ -673,17 +696,24 @@ def heat_table(heat: Heat, *, title: str, gap_label: str) -> Svg:
     it. A gap is hatched and says so; an overlap has a thick dark frame and ⚠; crowded ▲."""
     label_w = 250.0
     col_w = 92.0 if len(heat.columns) <= 6 else 60.0
-    row_h, head_h = 26.0, 30.0
+    two_lines = any(c.sub and c.text for row in heat.cells for c in row)
     width = label_w + col_w * len(heat.columns) + 2
+    # A wide map is drawn smaller on A4 (about 700 px wide): its text and rows grow by the same
+    # factor, so that printed text stays >= 8 pt (issue 16).
+    grow = max(1.0, width / PRINT_WIDTH)
+    fs = round(11 * grow, 1)
+    row_h, head_h = (36.0 if two_lines else 26.0) * grow, 30.0 * grow
     height = head_h + row_h * len(heat.rows) + 2
     root = _root(width, height, title, css="heat")
     for j, col in enumerate(heat.columns):
         x = label_w + col_w * j + col_w / 2
-        t = _text(root, x, head_h - 10, fit(col, col_w - 4, 11), 11, text_anchor="middle", font_weight="bold")
+        t = _text(
+            root, x, head_h - 10 * grow, fit(col, col_w - 4, fs), fs, text_anchor="middle", font_weight="bold"
+        )
         _with_title(t, heat.column_tooltips[j] if j < len(heat.column_tooltips) else "")
     for i, row in enumerate(heat.rows):
         y = head_h + row_h * i
-        t = _text(root, 4, y + row_h / 2 + 4, fit(row, label_w - 10, 11), 11)
+        t = _text(root, 4, y + row_h / 2 + 4 * grow, fit(row, label_w - 10, fs), fs)
         _with_title(t, heat.row_tooltips[i] if i < len(heat.row_tooltips) else "")
         for j, cell in enumerate(heat.cells[i]):
             x = label_w + col_w * j
@@ -720,9 +750,9 @@ def heat_table(heat: Heat, *, title: str, gap_label: str) -> Svg:
                 _text(
                     g,
                     x + col_w / 2,
-                    y + row_h / 2 + 4,
+                    y + row_h / 2 + 4 * grow,
                     gap_label,
-                    10,
+                    fs,
                     text_anchor="middle",
                     fill=BAD,
                     font_weight="bold",
@@ -740,15 +770,27 @@ def heat_table(heat: Heat, *, title: str, gap_label: str) -> Svg:
                     stroke=INK,
                     stroke_width="2.5",
                 )
-            shown = cell.text + (" ⚠" if cell.overlap else "") + (" ▲" if cell.crowded else "")
+            first = cell.text or cell.sub
+            second = cell.sub if cell.text else ""
+            shown = first + (" ⚠" if cell.overlap else "") + (" ▲" if cell.crowded else "")
             _text(
                 g,
                 x + col_w / 2,
-                y + row_h / 2 + 4,
-                fit(shown, col_w - 6, 11),
-                11,
+                y + row_h / 2 + (-2 * grow if second else 4 * grow),
+                fit(shown, col_w - 6, fs),
+                fs,
                 text_anchor="middle",
                 fill=INK,
                 font_weight="bold" if cell.overlap else None,
             )
+            if second:
+                _text(
+                    g,
+                    x + col_w / 2,
+                    y + row_h / 2 + 11 * grow,
+                    fit(second, col_w - 6, fs),
+                    fs,
+                    text_anchor="middle",
+                    fill=INK,
+                )
     return _done(root)

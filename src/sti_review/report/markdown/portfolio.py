@@ -19,6 +19,7 @@ from ..views.portfolio import (
     objective_text,
     overlap_groups,
     overlap_text,
+    regions_text,
 )
 from .table import row as _row
 
@@ -37,7 +38,7 @@ def _matrix(m: PortfolioMap, matrix: Matrix, lang: Lang) -> list[str]:
         cells = []
         for col in matrix.columns:
             cell = matrix.cells[(obj, col)]
-            text = esc(cell_codes(cell))
+            text = esc(cell_codes(cell, lang))
             if cell.empty:
                 text = "**—**"
             if cell.overlaps:
@@ -108,11 +109,7 @@ def render_text(m: PortfolioMap, lang: Lang) -> str:
         head = [T("code", lang), T("name", lang), T("means", lang), T("stages", lang), T("regions", lang)]
         lines += [_row(*head), "|---|---|---|---|---|"]
         for p in m.programmes:
-            regions = (
-                T("all_regions", lang)
-                if len(p.regions) == len(m.by_region.columns)
-                else " ".join(m.by_region.code(r) for r in m.by_region.columns if r in p.regions)
-            )
+            regions = regions_text(m, p.regions, lang)
             lines.append(
                 _row(
                     esc(p.label),

@@ -13,6 +13,7 @@ from ..views.common import num
 from ..views.panel import OUTCOME_MARK
 from ..views.ranking import (
     T,
+    call_name,
     counts_text,
     line_text,
     marks_text,
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 
 def render_text(ranking: Ranking, lang: Lang) -> str:
     budgets = any(r.budget is not None for r in ranking.rows)
-    lines = [f"# {T('rank_title', lang)}: {esc(ranking.call_dir)}", ""]
+    lines = [f"# {T('rank_title', lang)}: {esc(call_name(ranking))}", ""]
     lines += [f"- {esc(counts_text(ranking, lang))}", f"- {esc(order_text(ranking, lang))}"]
     lines.append(f"- **{esc(line_text(ranking, lang))}**")
     if ranking.line is not None:
@@ -69,7 +70,7 @@ def render_text(ranking: Ranking, lang: Lang) -> str:
             esc(programme_short(ranking.rubric, r.programme)),
             f"{OUTCOME_MARK[r.outcome]} {outcome_label(r, lang)}" if r.outcome else "",
             num(r.weighted_percent, 2),
-            tie_text(r),
+            tie_text(r, ranking, lang),
         ]
         if budgets:
             cells += [money(r.budget, lang), money(r.cumulative_budget, lang)]

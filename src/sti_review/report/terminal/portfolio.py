@@ -32,11 +32,11 @@ if TYPE_CHECKING:
 LIST_LIMIT = 30
 
 
-def _cell(cell: Cell, matrix: Matrix, m: PortfolioMap) -> Text:
+def _cell(cell: Cell, matrix: Matrix, m: PortfolioMap, lang: Lang) -> Text:
     if matrix.axis == "career_stage":
-        text = cell_codes(cell)
+        text = cell_codes(cell, lang)
     else:
-        text = cell_counts(cell, bool(m.programmes), bool(m.proposals))
+        text = cell_counts(cell, bool(m.programmes), bool(m.proposals), lang)
     if cell.empty:
         style = "bold red"
     elif cell.overlaps:
@@ -56,7 +56,7 @@ def _matrix(m: PortfolioMap, matrix: Matrix, lang: Lang, width: int) -> list[Ren
     columns += [Column(column_short(matrix, col, lang), "text" if codes else "key") for col in matrix.columns]
     rows = [
         [f"{obj} {m.rubric.objectives[obj].title(lang)}"]
-        + [_cell(matrix.cells[(obj, c)], matrix, m) for c in matrix.columns]
+        + [_cell(matrix.cells[(obj, c)], matrix, m, lang) for c in matrix.columns]
         for obj in matrix.rows
     ]
     table = table_or_stack(

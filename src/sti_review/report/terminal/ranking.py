@@ -16,6 +16,7 @@ from ..terminal.assessment import OUTCOME_STYLE
 from ..views.common import num
 from ..views.ranking import (
     T,
+    call_name,
     counts_text,
     line_text,
     marks_text,
@@ -80,7 +81,7 @@ def _table(ranking: Ranking, lang: Lang, width: int) -> RenderableType:
             Text(num(r.weighted_percent, 2)),
         ]
         if with_tie:
-            cells.append(Text(tie_text(r)))
+            cells.append(Text(tie_text(r, ranking, lang)))
         if budgets:
             cells.append(Text(money(r.budget, lang)))
         cells += [
@@ -121,7 +122,7 @@ def _more(n: int, lang: Lang) -> Text:
 
 def renderables(ranking: Ranking, lang: Lang, width: int = 120) -> list[RenderableType]:
     out: list[RenderableType] = [
-        Text(f"{T('rank_title', lang)}: ", style="bold").append(printable(ranking.call_dir)),
+        Text(f"{T('rank_title', lang)}: ", style="bold").append(printable(call_name(ranking))),
         Text(counts_text(ranking, lang)),
         Text(order_text(ranking, lang), style="dim"),
         Text(line_text(ranking, lang), style="bold"),

@@ -28,22 +28,30 @@ def objective_text(m: PortfolioMap, objective: str, lang: Lang) -> str:
     return f"{objective} {objective_title(m.rubric, objective, lang)}"
 
 
-def cell_codes(cell: Cell) -> str:
-    text = " ".join(p.label for p in cell.programmes)
-    if cell.proposals:
-        text += f" ·{len(cell.proposals)}"
-    return text.strip() or "—"
+def proposals_text(cell: Cell, lang: Lang) -> str:
+    """The cell's proposal count as a labelled number (「提案7」 / "7 prop."), '' without any:
+    never "4·7", which reads as a decimal (issue 16)."""
+    return T("cell_proposals", lang, n=len(cell.proposals)) if cell.proposals else ""
 
 
-def cell_counts(cell: Cell, with_programmes: bool, with_proposals: bool) -> str:
+def cell_codes(cell: Cell, lang: Lang = "ja") -> str:
+    """Programme codes, then the labelled proposal count: 「JD JASSO + 提案3」."""
+    codes = " ".join(p.label for p in cell.programmes)
+    count = proposals_text(cell, lang)
+    text = f"{codes} + {count}" if codes and count else codes or count
+    return text or "—"
+
+
+def cell_counts(cell: Cell, with_programmes: bool, with_proposals: bool, lang: Lang = "ja") -> str:
+    """The number of programmes, then the labelled proposal count: 「4 + 提案7」."""
     if cell.empty:
         return "—"
     parts = []
     if with_programmes:
         parts.append(str(len(cell.programmes)) if cell.programmes else "0")
     if with_proposals and cell.proposals:
-        parts.append(f"·{len(cell.proposals)}")
-    return "".join(parts)
+        parts.append(proposals_text(cell, lang))
+    return " + ".join(parts)
 
 
 def gap_lines(m: PortfolioMap, matrix: Matrix, lang: Lang) -> list[tuple[str, str]]:
@@ -71,6 +79,20 @@ def stages_text(m: PortfolioMap, stages: frozenset[str], lang: Lang) -> str:
     return ", ".join(m.by_stage.label(s, lang) for s in m.by_stage.columns if s in stages)
 
 
+def regions_text(m: PortfolioMap, regions: frozenset[str], lang: Lang) -> str:
+    """A programme's regions in words of the report's language, each with its code beside
+    (「東南アジア (SEA)、南アジア (SA)」), or 'all regions' (issue 16: words, not codes)."""
+    if len(regions) == len(m.by_region.columns):
+        return T("all_regions", lang)
+    sep = _t("list_sep", lang)
+    out = []
+    for r in m.by_region.columns:
+        if r in regions:
+            word, code = m.by_region.label(r, lang), m.by_region.code(r)
+            out.append(word if word == code else f"{word} ({code})")
+    return sep.join(out)
+
+
 def overlap_groups(matrix: Matrix) -> list[OverlapGroup]:
     """Overlaps grouped by the programmes that share a means, in first-seen order."""
     groups: dict[tuple[str, tuple[str, ...]], OverlapGroup] = {}
@@ -93,7 +115,7 @@ def overlap_text(m: PortfolioMap, matrix: Matrix, group: OverlapGroup, lang: Lan
         if len(cols) == len(matrix.columns):
             where = T("all_columns", lang) if matrix.axis == "career_stage" else T("all_regions", lang)
         else:
-            where = "/".join(column_short(matrix, c, lang) for c in cols)
+            where = "/".join(column_text(matrix, c, lang) for c in cols)  # words, not codes
         parts.append(f"{obj} × {where}")
     return T(
         "overlap_line",

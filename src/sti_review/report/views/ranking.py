@@ -121,8 +121,51 @@ def rereview_text(row: RankedProposal, lang: Lang) -> str:
     return sep.join(why)
 
 
-def tie_text(row: RankedProposal) -> str:
-    return " · ".join(num(v) for v in row.tie_values)
+def tie_label(rule: str, ranking: Ranking, programme: str, lang: Lang) -> str:
+    """A tie-breaker's short name in a cell: the section id it compares, 「重点B」 / "wtd B" for the
+    programme's weighted section, "total" for the unweighted total (issue 16: labelled values)."""
+    rubric = ranking.rubric
+    if rule == "programme_weighted_section":
+        from ...ranking import weighted_section
+
+        sid = weighted_section(rubric, programme) if programme in rubric.programme_terms else None
+        return T("tie_short_weighted", lang, id=sid or "").strip()
+    if rule == "programme_section":
+        sec = rubric.programmes.get(programme)
+        return T("tie_short_programme", lang, id=sec.id if sec else "").strip()
+    if rule == "unweighted_total":
+        return T("tie_short_total", lang)
+    return rule
+
+
+def tie_pairs(row: RankedProposal, ranking: Ranking, lang: Lang) -> list[tuple[str, str]]:
+    """(short name, value) of every tie-breaker of the row, in the rubric's order."""
+    rules = ranking.rubric.ranking.tie_breakers
+    return [
+        (tie_label(rule, ranking, row.programme, lang), num(v))
+        for rule, v in zip(rules, row.tie_values, strict=False)
+    ]
+
+
+def tie_text(row: RankedProposal, ranking: Ranking | None = None, lang: Lang | None = None) -> str:
+    """The tie-break values; each labelled with its tie-breaker's short name when ``ranking`` and
+    ``lang`` are given (「重点B 4.75 · B 4 · A 4.75」), bare otherwise (for machines)."""
+    if ranking is None or lang is None:
+        return " · ".join(num(v) for v in row.tie_values)
+    return " · ".join(f"{label} {value}" for label, value in tie_pairs(row, ranking, lang))
+
+
+def call_name(ranking: Ranking) -> str:
+    """The call's name for a title: its folder's name, never a path (issue 16)."""
+    return folder_name(ranking.call_dir)
+
+
+def folder_name(path: str | object) -> str:
+    import os
+
+    text = os.fspath(path)  # type: ignore[call-overload]
+    name = os.path.basename(os.path.normpath(os.path.abspath(text)))
+    return name or text
 
 
 def outcome_label(row: RankedProposal, lang: Lang) -> str:

@@ -9,7 +9,7 @@ from ... import __version__
 from ...i18n import Lang
 from ...portfolio import Matrix, PortfolioMap
 from ..views import PortfolioView
-from ..views.portfolio import T, axis_title, cell_codes, column_text, objective_text
+from ..views.portfolio import T, axis_title, cell_codes, column_text, objective_text, regions_text
 from . import common as x
 
 
@@ -49,7 +49,7 @@ def _render(m: PortfolioMap, *, lang: Lang) -> bytes:
                 p.title,
                 ", ".join(m.rubric.label("means", v, lang) for v in sorted(p.means)),
                 ", ".join(m.by_stage.label(s, lang) for s in m.by_stage.columns if s in p.career_stages),
-                " ".join(m.by_region.code(r) for r in m.by_region.columns if r in p.regions),
+                regions_text(m, p.regions, lang),
             ]
             for col, v in enumerate(values, start=1):
                 x.put(ws, row, col, v)
@@ -71,7 +71,7 @@ def _matrix(ws: Any, m: PortfolioMap, matrix: Matrix, lang: Lang) -> None:
         x.put(ws, row, 1, objective_text(m, obj, lang))
         for col, column in enumerate(matrix.columns, start=2):
             cell = matrix.cells[(obj, column)]
-            shown = x.put(ws, row, col, "—" if cell.empty else cell_codes(cell))
+            shown = x.put(ws, row, col, "—" if cell.empty else cell_codes(cell, lang))
             if cell.empty:
                 shown.fill = _pattern(x.FILL_GAP)
             elif cell.overlaps:
