@@ -14,17 +14,20 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, ClassVar, Literal, get_args
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from .errors import MAX_PROBLEMS, Problem
 from .errors import Text as Message
-from .proposal import LoadedProposal, Proposal
-from .rubric import Kind, Lang, Rubric, Text
 from .rules import suggestion
+from .texts import Kind, Lang, Text
 from .validation import problems_from, validate
 from .yamlio import Document, format_field, load_file
+
+if TYPE_CHECKING:  # only named in annotations: importing them would close a cycle through rubric
+    from .proposal import LoadedProposal, Proposal
+    from .rubric import Rubric
 
 Severity = Literal["error", "warning", "note"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "note")

@@ -22,12 +22,11 @@ from pydantic.json_schema import SkipJsonSchema
 
 from .errors import InputError, Problem, did_you_mean, render
 from .errors import Text as Message
+from .texts import Kind, Lang, Text
 from .validation import validate
 from .yamlio import Document, load_file
 
-Lang = Literal["ja", "en"]
 LANGS: tuple[Lang, ...] = ("ja", "en")
-Kind = Literal["score", "gate", "portfolio"]
 Verdict = Literal["pass", "conditional", "fail"]
 VERDICTS: tuple[Verdict, ...] = ("pass", "conditional", "fail")
 EvidenceField = Literal[
@@ -53,17 +52,6 @@ class _Model(BaseModel):
     # NaN and infinity are never a threshold, a weight or a scale: refused where they are written.
     # Frozen: a rubric is not changed once loaded (the loader builds new copies).
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
-
-
-class Text(_Model):
-    """A bilingual text: Japanese first, English second."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-    ja: str
-    en: str
-
-    def __call__(self, lang: Lang) -> str:
-        return self.ja if lang == "ja" else self.en
 
 
 class Objective(_Model):
@@ -914,7 +902,7 @@ def _load_checks(
     checks_path = folder / CHECKS_FILE
     checks: list[Any] = []
     if checks_path.exists():
-        from .checks import load_checks
+        from .checks import load_checks  # checks sits above the rubric model (texts.py)
 
         shown = f"{folder.name}/{CHECKS_FILE}" if shipped else str(checks_path)
         checks, found = load_checks(checks_path, shown, rubric)
