@@ -291,3 +291,24 @@ def test_consolidate_counts_the_reviews_of_the_stage_asked(call: Path) -> None:
     assert "Stage: interview" in result.output and "needs another reviewer" in result.output
     bad = CliRunner().invoke(app, [*base, "--stage", "hearing"])
     assert bad.exit_code == 2
+
+
+def test_expected_rank_by_overall_models_the_overall_grades(call: Path) -> None:
+    """Issue 18: with --by overall the model's grade is the reviewer's overall grade, on the
+    range of the rubric's levels; without it, the weighted percentage on the score scale."""
+    from sti_review.stats.call import grade_range, grades_of
+
+    files = sorted((call / "reviews" / "CALL26-OT-01").glob("*.yaml"))
+    _edit(files[0], overall={"grade": 4, "comment": "委員会のみ"})
+    _edit(files[1], overall={"grade": 1})
+    by_overall = rank_call(call, by="overall")
+    levels = [lv.value for lv in by_overall.rubric.overall.levels]
+    assert grade_range(by_overall) == (min(levels), max(levels))
+    grades = grades_of(by_overall).overall
+    mine = sorted(g.grade for g in grades if g.proposal == "CALL26-OT-01")
+    assert mine[:2] == [1.0, 4.0]
+    assert all(g.grade in levels for g in grades)  # only overall grades, never a percentage
+    weighted = rank_call(call)
+    top = weighted.rubric.scale.max
+    assert grade_range(weighted) == (weighted.rubric.scale.min, top)
+    assert any(g.grade not in levels for g in grades_of(weighted).overall)

@@ -3,8 +3,10 @@
 
 A reviewer's grade for a proposal is their own weighted percentage (as ``sti-review assess``
 would give it for their review alone) times the scale's maximum, so with a rubric of one scored
-criterion it is that score. Per-criterion grades are the raw scores. Only eligible proposals
-(those the ranking ranks) and individual reviews (not the panel's consensus) count.
+criterion it is that score; with ``rank --by overall`` on a rubric that defines an overall grade,
+it is the reviewer's overall grade, on the range of its levels. Per-criterion grades are the
+raw scores. Only eligible proposals (those the ranking ranks) and individual reviews (not the
+panel's consensus) count.
 
 The statistics are attached to the ranking as the attribute ``stats`` (a :class:`CallStats`);
 renderers look for it with ``getattr(ranking, "stats", None)``.
@@ -41,6 +43,7 @@ def grades_of(ranking: Any) -> CallGrades:
 
     rubric = ranking.rubric
     top = float(rubric.scale.max)
+    by_overall = getattr(ranking, "by", "weighted") == "overall" and rubric.overall is not None
     overall: list[Grade] = []
     by_crit: dict[str, list[Grade]] = {}
     for row in ranking.ranked:
@@ -53,7 +56,11 @@ def grades_of(ranking: Any) -> CallGrades:
                 panel.append(PanelReview(res.review.review, res.review.path))
         c = consolidate(rubric, row.info.as_proposal(), panel)
         for r, a in zip(c.reviews, c.individual, strict=True):
-            if a.weighted_percent is not None:
+            if by_overall:  # rank --by overall: the reviewer's overall grade (総合評価) itself
+                given = r.review.overall
+                if given is not None:
+                    overall.append(Grade(row.id, r.label, float(getattr(given, "grade", given))))
+            elif a.weighted_percent is not None:
                 overall.append(Grade(row.id, r.label, float(a.weighted_percent) / 100 * top))
             for cid, ans in r.review.answers.items():
                 if ans.score is not None and not ans.na:
@@ -61,6 +68,16 @@ def grades_of(ranking: Any) -> CallGrades:
     order = [c.id for s in rubric.sections for c in s.criteria]
     ordered = {cid: tuple(by_crit[cid]) for cid in order if cid in by_crit}
     return CallGrades(tuple(overall), ordered)
+
+
+def grade_range(ranking: Any) -> tuple[float, float]:
+    """The scale the grades are on: the rubric's score scale, or with ``--by overall`` the
+    overall grade's lowest and highest level (the model's priors are scaled to it)."""
+    rubric = ranking.rubric
+    if getattr(ranking, "by", "weighted") == "overall" and rubric.overall is not None:
+        values = [float(lv.value) for lv in rubric.overall.levels]
+        return min(values), max(values)
+    return float(rubric.scale.min), float(rubric.scale.max)
 
 
 def call_stats(
@@ -73,7 +90,7 @@ def call_stats(
 ) -> CallStats:
     """Effects and reliability of a ranked call; the expected rank too when asked."""
     grades = grades_of(ranking)
-    lo, hi = float(ranking.rubric.scale.min), float(ranking.rubric.scale.max)
+    lo, hi = grade_range(ranking)
     if not grades.overall:
         return CallStats(None, ())
     effects = reviewer_effects(grades.overall, lo, hi)
