@@ -226,20 +226,7 @@ class Screens:
             parts.append(Wrapped(_("portfolio_skipped", lang, id=c.id, title=c.title(lang)), style="dim"))
             self.state.noted.add(c.id)
         parts.append(Text(f"{section.id}  {printable(section.title(lang))}", style="dim"))
-        head = Text(f"{crit.id}  ", style="bold cyan")
-        head.append(printable(crit.title(lang)), style="bold")
-        if crit.kind == "gate":
-            kind = _("kind_gate_line", lang)
-        else:
-            na = _("na_possible", lang) if rubric.na_allowed_for(crit) else ""
-            kind = _(
-                "kind_score_line",
-                lang,
-                scale=f"{shown_number(rubric.scale.min)}–{shown_number(rubric.scale.max)}",
-                na=na,
-            )
-        head.append(f"   [{kind}]", style="magenta")
-        parts.append(head)
+        parts.append(self._head(crit))
         parts.append(Text(""))
         parts.append(self._evidence(crit))
         parts.append(Text(""))
