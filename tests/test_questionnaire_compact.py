@@ -97,23 +97,23 @@ def _walk(tmp_path: Path, answers: list[str], height: int | None):
     path = tmp_path / "flood.yaml"
     shutil.copy(EXAMPLES / "satreps-flood-ews-th.yaml", path)
     job, earlier = q.open_for_walk(path)
-    prompter = q.ScriptedPrompter(["y", "0", "", *answers], width=80, height=height)
+    prompter = q.ScriptedPrompter(["y", "0", *answers], width=80, height=height)
     q.Questionnaire(q.Session(job, earlier), prompter, "ja", default_reviewer="山田 太郎").run()
     return prompter.transcript
 
 
 def test_a_short_terminal_gets_the_compact_screen_and_a_tall_one_the_full_screen(tmp_path: Path):
-    short = _walk(tmp_path, ["q"], height=24)
+    short = _walk(tmp_path, ["", "q"], height=24)
     before_prompt = short[: short.index("A1 評点")]
     assert FIRST_LINE in "\n".join(before_prompt.splitlines()[-24:])
     assert "高（4〜5）" not in before_prompt  # the guidance waits for g
     (tmp_path / "tall").mkdir()
-    tall = _walk(tmp_path / "tall", ["q"], height=None)
+    tall = _walk(tmp_path / "tall", ["", "q"], height=None)
     assert "高（4〜5）" in tall[: tall.index("A1 評点")]
 
 
 def test_e_pages_through_the_evidence_and_comes_back_to_the_prompt(tmp_path: Path):
-    out = _walk(tmp_path, ["e", "e", "g", "4", "", "q"], height=24)
+    out = _walk(tmp_path, ["", "e", "e", "g", "4", "", "q"], height=24)
     assert out.count("A1 評点") >= 4  # the prompt again after each page and after the guidance
     assert "（終わり）" in out  # the last page says so
     assert "高（4〜5）" in out
@@ -121,5 +121,6 @@ def test_e_pages_through_the_evidence_and_comes_back_to_the_prompt(tmp_path: Pat
 
 
 def test_e_outside_a_criterion_is_not_taken_as_an_answer(tmp_path: Path):
-    out = _walk(tmp_path, ["e", "山田 太郎", "q"], height=24)
-    assert "山田 太郎" in out
+    out = _walk(tmp_path, ["e", "山田 太郎", "q"], height=24)  # e at the reviewer's name
+    assert "ここでは使えません。" in out
+    assert "> 山田 太郎" in out and "A1 評点" in out  # the name was asked again, then A1
