@@ -17,8 +17,15 @@ from .messages import _
 # --------------------------------------------------------------------------- parsing
 
 
-Command = Literal["back", "skip", "help", "quit"]
-COMMANDS: dict[str, Command] = {"b": "back", "s": "skip", "?": "help", "q": "quit"}
+Command = Literal["back", "skip", "help", "quit", "evidence", "guidance"]
+COMMANDS: dict[str, Command] = {
+    "b": "back",
+    "s": "skip",
+    "?": "help",
+    "q": "quit",
+    "e": "evidence",  # page through the applicant's text (no answer is a lone e or g)
+    "g": "guidance",
+}
 
 
 def normalize(text: str) -> str:

@@ -36,6 +36,10 @@ class ConsolePrompter:
     def width(self) -> int:
         return min(self.console.width, WIDTH_MAX)
 
+    @property
+    def height(self) -> int:
+        return self.console.height
+
     def show(self, item: RenderableType | str) -> None:
         if isinstance(item, str):
             item = Text(item)
@@ -54,8 +58,14 @@ class ScriptedPrompter:
     that is the KeyboardInterrupt class raises it (as Ctrl-C would).
     """
 
-    def __init__(self, answers: Iterable[str | type[KeyboardInterrupt]], width: int = 100):
+    def __init__(
+        self,
+        answers: Iterable[str | type[KeyboardInterrupt]],
+        width: int = 100,
+        height: int | None = None,  # None: a tall terminal (the full screens)
+    ):
         self.answers = list(answers)
+        self.height = height
         self.prompts: list[str] = []
         self._console = Console(
             record=True, width=width, color_system=None, highlight=False, file=io.StringIO()

@@ -3,6 +3,7 @@ help and the summary table, rendered with rich (untrusted text as ``Text``, neve
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from collections.abc import Sequence
 
@@ -12,6 +13,7 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.measure import Measurement
 from rich.panel import Panel
 from rich.rule import Rule
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -19,12 +21,15 @@ from ..i18n import Lang
 from ..rubric import GUIDANCE_LEVELS, Criterion
 from ..sanitize import printable
 from ..text.linebreak import min_width, wrap
+from ..text.richwrap import wrapped_text
 from .answers import answer_text, shown_number
 from .messages import _
 from .session import Session
 
 WIDTH_MAX = 110  # wider lines are hard to read, whatever the terminal's width
 SUMMARY_LINES = 3  # the summary is shown in full once, folded beside each criterion
+COMPACT_BELOW = 40  # terminals with fewer rows get the compact screen (issue 12, item 3)
+PROMPT_ROWS = 4  # kept free under a compact screen or a page: the prompt (up to 2 lines), "> ", a spare
 
 
 def _u(text: str | None) -> Text:
@@ -76,11 +81,47 @@ def _indented(item: RenderableType) -> RenderableType:
     return Padding(item, (0, 0, 0, 2))
 
 
+class _Lines:
+    """Lines already laid out (rich segments), printed as they are."""
+
+    def __init__(self, lines: list[list[Segment]]):
+        self.lines = lines
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for line in self.lines:
+            yield from line
+            yield Segment.line()
+
+
 class Screens:
     """The rendering half of the walk (mixed into ``Questionnaire``)."""
 
     s: Session
     lang: Lang
+    p: object  # the prompter: its ``height`` (rows) chooses the compact screen
+    _pages: dict[str, int]
+
+    # ---- the terminal's size
+    def _rows(self) -> int | None:
+        rows = getattr(self.p, "height", None)
+        return rows if isinstance(rows, int) and rows > 0 else None
+
+    def _compact(self) -> bool:
+        rows = self._rows()
+        return rows is not None and rows < COMPACT_BELOW
+
+    def _columns(self) -> int:
+        width = getattr(self.p, "width", 80)
+        return width if isinstance(width, int) and width > 0 else 80
+
+    def _laid_out(self, item: RenderableType) -> list[list[Segment]]:
+        console = Console(width=self._columns(), file=io.StringIO(), highlight=False)
+        return console.render_lines(item, console.options, pad=False)
+
+    def _page_offsets(self) -> dict[str, int]:
+        if not hasattr(self, "_pages"):
+            self._pages = {}
+        return self._pages
 
     def _summary_table(self) -> RenderableType:
         lang, rubric = self.lang, self.s.rubric
@@ -162,6 +203,8 @@ class Screens:
 
     def _screen(self, crit: Criterion) -> RenderableType:
         """One criterion: where we are, the proposal's own evidence, the question, the guidance."""
+        if self._compact():
+            return self._compact_screen(crit)
         lang, rubric = self.lang, self.s.rubric
         section = rubric.section(crit.section)
         parts: list[RenderableType] = [Text("")]
@@ -183,6 +226,36 @@ class Screens:
             parts.append(Wrapped(_("portfolio_skipped", lang, id=c.id, title=c.title(lang)), style="dim"))
             self.state.noted.add(c.id)
         parts.append(Text(f"{section.id}  {printable(section.title(lang))}", style="dim"))
+        parts.append(self._head(crit))
+        parts.append(Text(""))
+        parts.append(self._evidence(crit))
+        parts.append(Text(""))
+        parts.append(self._guidance(crit))
+        current = self.s.answer(crit.id)
+        if current is not None and self.s.is_answered(crit.id):
+            parts.append(
+                Text(_("current_answer", lang, answer=answer_text(rubric, current, lang)), style="green")
+            )
+        parts.append(self._progress_line(crit))
+        return Group(*parts)
+
+    def _guidance(self, crit: Criterion) -> RenderableType:
+        """The question and what each level of answer means (the ``g`` key on a compact screen)."""
+        lang = self.lang
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="cyan", no_wrap=True)
+        grid.add_column(overflow="fold")
+        for level in GUIDANCE_LEVELS[crit.kind]:
+            grid.add_row(_(f"guidance_{level}", lang), Wrapped(crit.guidance[level](lang)))
+        return Group(
+            Text(_("question", lang), style="bold"),
+            _indented(Wrapped(crit.question(lang))),
+            Text(_("guidance", lang), style="bold"),
+            _indented(grid),
+        )
+
+    def _head(self, crit: Criterion) -> Text:
+        lang, rubric = self.lang, self.s.rubric
         head = Text(f"{crit.id}  ", style="bold cyan")
         head.append(printable(crit.title(lang)), style="bold")
         if crit.kind == "gate":
@@ -196,33 +269,71 @@ class Screens:
                 na=na,
             )
         head.append(f"   [{kind}]", style="magenta")
-        parts.append(head)
-        parts.append(Text(""))
-        parts.append(self._evidence(crit))
-        parts.append(Text(""))
-        parts.append(Text(_("question", lang), style="bold"))
-        parts.append(_indented(Wrapped(crit.question(lang))))
-        parts.append(Text(_("guidance", lang), style="bold"))
-        grid = Table.grid(padding=(0, 2))
-        grid.add_column(style="cyan", no_wrap=True)
-        grid.add_column(overflow="fold")
-        for level in GUIDANCE_LEVELS[crit.kind]:
-            grid.add_row(_(f"guidance_{level}", lang), Wrapped(crit.guidance[level](lang)))
-        parts.append(_indented(grid))
+        return head
+
+    def _compact_screen(self, crit: Criterion) -> RenderableType:
+        """A short terminal: the criterion, as much of the applicant's text as fits, the keys.
+
+        The prompt follows at once, so the applicant's text for this criterion stays on screen
+        with it; ``e`` pages through the rest of the evidence, ``g`` shows the guidance."""
+        lang = self.lang
+        rows = self._rows() or COMPACT_BELOW
+        pos = self.s.index(crit.id) + 1
+        top: list[RenderableType] = [
+            Rule(
+                Text(
+                    _("position", lang, id=crit.id, pos=pos, total=len(self.s.criteria), done=self.s.done())
+                ),
+                style="cyan",
+                align="left",
+            ),
+            wrapped_text(self._head(crit), self._columns()),
+        ]
         current = self.s.answer(crit.id)
         if current is not None and self.s.is_answered(crit.id):
-            parts.append(
-                Text(_("current_answer", lang, answer=answer_text(rubric, current, lang)), style="green")
+            top.append(
+                Text(
+                    _("current_answer", lang, answer=answer_text(self.s.rubric, current, lang)), style="green"
+                )
             )
-        parts.append(self._progress_line(crit))
-        return Group(*parts)
+        used = len(self._laid_out(Group(*top)))
+        lines = self._laid_out(self._evidence(crit, framed=False))
+        room = max(rows - used - 1 - PROMPT_ROWS, 3)
+        shown = lines[:room]
+        self._page_offsets()[crit.id] = len(shown)
+        rest = len(lines) - len(shown)
+        note = _("compact_more", lang, n=rest) if rest > 0 else _("compact_keys", lang)
+        return Group(*top, _Lines(shown), Text(note, style="magenta", no_wrap=True, overflow="ellipsis"))
 
-    def _evidence(self, crit: Criterion) -> RenderableType:
+    def _evidence_page(self, crit: Criterion) -> RenderableType:
+        """The next page of the evidence (the ``e`` key); after the last page it starts again."""
+        lang = self.lang
+        lines = self._laid_out(self._evidence(crit, framed=False))
+        rows = self._rows()
+        size = max(rows - 1 - PROMPT_ROWS, 3) if rows is not None else max(len(lines), 1)
+        offsets = self._page_offsets()
+        start = offsets.get(crit.id, 0)
+        if start >= len(lines):
+            start = 0
+        page = lines[start : start + size]
+        offsets[crit.id] = start + len(page)
+        end = start + len(page)
+        note = (
+            _("evidence_page", lang, first=start + 1, last=end, total=len(lines))
+            if end < len(lines)
+            else _("evidence_end", lang, first=start + 1, last=end, total=len(lines))
+        )
+        return Group(_Lines(page), Text(note, style="magenta", no_wrap=True, overflow="ellipsis"))
+
+    def _evidence(self, crit: Criterion, *, framed: bool = True) -> RenderableType:
         lang, p = self.lang, self.s.proposal
         own = p.sections.get(crit.id)
         title = _("proposal_text", lang, id=crit.id)
         parts: list[RenderableType] = []
-        if own:
+        if own and not framed:
+            parts.append(Text(title, style="bold green"))
+            parts.append(_indented(Wrapped(own.strip())))
+        elif own:
             parts.append(
                 Panel(
                     Wrapped(own.strip()),

@@ -151,6 +151,14 @@ class Questionnaire(Screens):
             if command == "help":
                 self.p.show(self._help(help_for))
                 continue
+            if command in ("evidence", "guidance"):
+                if help_for is None:
+                    self.p.show(Text(_("err_not_here", self.lang), style="yellow"))
+                elif command == "evidence":
+                    self.p.show(self._evidence_page(help_for))
+                else:
+                    self.p.show(self._guidance(help_for))
+                continue
             if command == "quit":
                 raise _Quit
             if command not in allow:
