@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import contextlib
 import copyreg
-import gc
 import hashlib
 import io
 import os
@@ -41,6 +40,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import __version__
+from .collector import no_gc
 
 FORMAT = 4  # bump when what is pickled changes shape (the tables are named after it)
 DB_NAME = "calls.sqlite3"
@@ -84,17 +84,6 @@ class LazyResults(dict):  # type: ignore[type-arg]
                 return default
             self[key] = value
         return value
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Any:
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _fraction(numerator: int, denominator: int) -> Fraction:
@@ -326,7 +315,7 @@ class CallCache:
         if found is None or found[0] != listing:
             return None
         try:
-            with _gc_paused():  # a million objects, no cycles: collections would only cost
+            with no_gc():  # a million objects, no cycles: collections would only cost
                 return pickle.loads(found[1])
         except Exception:
             return None

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from .collector import no_gc
 from .errors import InputError, Problem
 from .fileio import read_reason, read_regular
 from .panel import locate, proposal_of
@@ -224,19 +225,6 @@ def _init_worker(rubric_path: str | None) -> None:
 
 def _route_chunk(paths: list[str]) -> list[tuple[str, str, str | None]]:
     return [route_file(p) for p in paths]
-
-
-@contextlib.contextmanager
-def no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector: loading creates many objects and no cycles, and
-    collections of an ever larger heap would make the cost grow faster than the call."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def default_workers() -> int:

@@ -31,13 +31,13 @@ from .callfolder import (
     default_workers,
     discover,
     locate_field,
-    no_gc,
     problem_order,
     read_call_file,
     route,
     worker_pool,
     worker_rubric,
 )
+from .collector import no_gc
 from .errors import InputError, Problem, UsageError
 from .panel import PanelReview, consolidate, locate, panel_problems
 from .rubric import Rubric, load_rubric
