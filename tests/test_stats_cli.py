@@ -145,3 +145,22 @@ def test_rank_expected_rank_end_to_end(invoke, call):
     assert ers == sorted(ers)
     if res.exit_code == 0:
         assert data["call"]["rhat_max"] <= 1.01
+
+
+@pytest.mark.parametrize("keep", [0, 1])
+def test_expected_rank_of_fewer_than_two_graded_proposals_is_a_usage_error(invoke, tmp_path, keep):
+    """One proposal (or none) with reviews leaves nothing to compare: exit 2 in the user's
+    language, never an internal error."""
+    import shutil
+
+    from .test_rubrics_e2e import LIKERT, LIKERT_CALL
+
+    call = tmp_path / "call"
+    shutil.copytree(LIKERT_CALL, call)
+    for folder in sorted((call / "reviews").iterdir())[keep:]:
+        shutil.rmtree(folder)
+    for lang, words in (("en", "at least two proposals"), ("ja", "2件以上")):
+        res = invoke("rank", call, "--rubric", LIKERT, "--method", "expected-rank", "--lang", lang)
+        assert res.exit_code == 2, res.output
+        assert words in res.output and f"{keep}" in res.output
+        assert "internal error" not in res.output and "Traceback" not in res.output

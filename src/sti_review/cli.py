@@ -1139,9 +1139,12 @@ def _call_stats(ranking, method, fund, budget, lottery_seed, reviewer_stats) -> 
     from .stats import require
 
     require("numpy", "krippendorff", *(("jax", "numpyro") if expected else ()))
-    from .stats.call import apply_expected_rank, call_stats
+    from .stats.call import TooFewToRank, apply_expected_rank, call_stats
 
-    stats = call_stats(ranking, expected=expected, fund=fund, lottery_seed=lottery_seed)
+    try:
+        stats = call_stats(ranking, expected=expected, fund=fund, lottery_seed=lottery_seed)
+    except TooFewToRank as exc:
+        raise UsageError(_say("cli.expected_rank_too_few", graded=exc.graded)) from None
     apply_expected_rank(ranking, stats)
     er = stats.expected
     if er is not None and er.refused:

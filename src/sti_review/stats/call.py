@@ -80,6 +80,15 @@ def grade_range(ranking: Any) -> tuple[float, float]:
     return float(rubric.scale.min), float(rubric.scale.max)
 
 
+class TooFewToRank(ValueError):
+    """Expected ranks compare proposals: fewer than two proposals with grades leave nothing to
+    compare (the CLI turns this into a usage error, exit 2)."""
+
+    def __init__(self, graded: int) -> None:
+        super().__init__(f"expected ranks need at least two graded proposals, not {graded}")
+        self.graded = graded
+
+
 def call_stats(
     ranking: Any,
     *,
@@ -91,6 +100,8 @@ def call_stats(
     """Effects and reliability of a ranked call; the expected rank too when asked."""
     grades = grades_of(ranking)
     lo, hi = grade_range(ranking)
+    if expected and len({g.proposal for g in grades.overall}) < 2:
+        raise TooFewToRank(len({g.proposal for g in grades.overall}))
     if not grades.overall:
         return CallStats(None, ())
     effects = reviewer_effects(grades.overall, lo, hi)
