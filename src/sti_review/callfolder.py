@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .collector import no_gc
-from .errors import InputError, Problem
+from .errors import InputError, Problem, Text
 from .fileio import read_reason, read_regular
 from .panel import locate, proposal_of
 from .rubric import Rubric, load_rubric
@@ -60,19 +60,21 @@ def discover(call_dir: str | Path) -> tuple[list[str], list[Problem]]:
     root = os.fspath(call_dir)
     try:
         if not stat.S_ISDIR(os.stat(root).st_mode):
-            raise InputError([Problem(root, None, None, None, "is not a folder (expected a call folder)")])
+            raise InputError([Problem(root, None, None, None, Text("err.not_a_call_folder"))])
     except (FileNotFoundError, NotADirectoryError):
-        raise InputError(
-            [Problem(root, None, None, None, "is not a folder (expected a call folder)")]
-        ) from None
+        raise InputError([Problem(root, None, None, None, Text("err.not_a_call_folder"))]) from None
     except OSError as exc:
-        raise InputError([Problem(root, None, None, None, f"cannot be read: {read_reason(exc)}")]) from None
+        raise InputError(
+            [Problem(root, None, None, None, Text("err.cannot_read", reason=read_reason(exc)))]
+        ) from None
     problems: list[Problem] = []
 
     def unreadable(exc: OSError) -> None:
         where = exc.filename if exc.filename is not None else root
         problems.append(
-            Problem(os.fspath(where), None, None, None, f"folder cannot be read: {read_reason(exc)}")
+            Problem(
+                os.fspath(where), None, None, None, Text("err.folder_cannot_read", reason=read_reason(exc))
+            )
         )
 
     out = []

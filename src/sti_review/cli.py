@@ -281,7 +281,7 @@ def _user_errors() -> Iterator[None]:
     except OSError as exc:  # the last resort for a path the loaders did not check (issue 11)
         from .errors import os_problem
 
-        _err(f"error: {os_problem(exc)}")
+        _err(_say("cli.error", message=os_problem(exc).render(_RUN_LANG[0])))
         raise typer.Exit(2) from None
 
 
@@ -995,7 +995,7 @@ def run() -> None:
             raise
         from .errors import os_problem
 
-        _err(f"error: {os_problem(exc)}")
+        _err(_say("cli.error", message=os_problem(exc).render(_RUN_LANG[0])))
         sys.exit(2)
     except Exception as exc:
         if os.environ.get("STI_REVIEW_DEBUG"):

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError, Problem
+from .errors import InputError, Problem, Text
 from .institutions import Aliases, institution_key, person_key, shipped_aliases
 from .proposal import Proposal
 from .reviewers import Reviewer
@@ -177,7 +177,9 @@ def read_call_proposals(call_dir: str | Path, rubric: Rubric) -> list[tuple[str,
             continue
         if p.id in seen:
             problems.append(
-                Problem(path, None, None, "id", f"proposal id {p.id!r} is used twice (also in {seen[p.id]})")
+                Problem(
+                    path, None, None, "id", Text("err.proposal_id_twice", id=repr(p.id), other=seen[p.id])
+                )
             )
             continue
         seen[p.id] = path
@@ -185,7 +187,7 @@ def read_call_proposals(call_dir: str | Path, rubric: Rubric) -> list[tuple[str,
     if problems:
         raise InputError(problems)
     if not out:
-        raise InputError([Problem(str(call_dir), None, None, None, "has no proposal files")])
+        raise InputError([Problem(str(call_dir), None, None, None, Text("err.no_proposal_files"))])
     return out
 
 

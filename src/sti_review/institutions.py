@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .errors import InputError, Problem
+from .errors import InputError, Problem, Text
 from .validation import validate
 from .yamlio import Document, load_file, parse
 
@@ -136,7 +136,7 @@ def _from_document(doc: Document) -> Aliases:
                     None,
                     None,
                     None,
-                    "is empty (expected `institutions:` with a list of key, names)",
+                    Text("err.aliases_empty"),
                 )
             ]
         )

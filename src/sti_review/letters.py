@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .errors import InputError, Problem
+from .errors import InputError, Problem, Text
 from .i18n import t
 from .rubric import Lang, Rubric
 
@@ -282,10 +282,7 @@ def write_letters(letters: list[Letter], folder: Path, fmt: str, force: bool = F
     existing = [p for p in targets if p.exists()]
     if existing and not force:
         raise InputError(
-            [
-                Problem(str(p), None, None, None, "already exists: give --force to replace it")
-                for p in existing
-            ]
+            [Problem(str(p), None, None, None, Text("err.exists_force_replace")) for p in existing]
         )
     for letter, path in zip(letters, targets, strict=True):
         if fmt == "markdown":

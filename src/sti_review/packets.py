@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assignment import Assignment
-from .errors import InputError, Problem, UsageError
+from .errors import InputError, Problem, Text, UsageError
 from .fileio import atomic_write, refuse_existing
 from .i18n import catalog
 from .rubric import Rubric
@@ -84,7 +84,7 @@ def write_packets(
     """Write the packets; returns the reviewer folders written."""
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
-        raise InputError([Problem(str(out), None, None, None, "exists and is not a folder")])
+        raise InputError([Problem(str(out), None, None, None, Text("err.exists_not_folder"))])
     if (out / MANIFEST).exists() and not force:
         raise InputError(
             [
@@ -93,7 +93,7 @@ def write_packets(
                     None,
                     None,
                     None,
-                    "packets already written here; use --force to replace them",
+                    Text("err.packets_exist"),
                 )
             ]
         )
@@ -195,9 +195,13 @@ def _read_manifest(path: Path) -> dict:  # type: ignore[type-arg]
     try:
         data = json.loads(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise InputError([Problem(str(path), None, None, None, f"is not a packet manifest: {exc}")]) from None
+        raise InputError(
+            [Problem(str(path), None, None, None, Text("err.not_manifest_reason", reason=str(exc)))]
+        ) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise InputError([Problem(str(path), None, None, "format", f"is not a packet manifest ({FORMAT})")])
+        raise InputError(
+            [Problem(str(path), None, None, "format", Text("err.not_manifest_format", format=FORMAT))]
+        )
     return data
 
 
@@ -207,7 +211,7 @@ def _reviewer_folders(dirs: list[Path]) -> list[tuple[Path, dict]]:  # type: ign
         manifest = d / MANIFEST
         if not manifest.is_file():
             raise InputError(
-                [Problem(str(d), None, None, None, f"has no {MANIFEST}: not a review packet folder")]
+                [Problem(str(d), None, None, None, Text("err.not_packet_folder", manifest=MANIFEST))]
             )
         data = _read_manifest(manifest)
         if "reviewers" in data and isinstance(data["reviewers"], dict):  # the packets' root
@@ -218,9 +222,7 @@ def _reviewer_folders(dirs: list[Path]) -> list[tuple[Path, dict]]:  # type: ign
         elif isinstance(data.get("reviewer"), dict) and isinstance(data.get("proposals"), list):
             out.append((d, _checked_against_root(d, data)))
         else:
-            raise InputError(
-                [Problem(str(manifest), None, None, None, "names neither a reviewer nor reviewers")]
-            )
+            raise InputError([Problem(str(manifest), None, None, None, Text("err.manifest_no_reviewer"))])
     return out
 
 
@@ -258,7 +260,7 @@ def collect(
         rid = str(data["reviewer"].get("id", ""))
         if not rid or os.sep in rid or rid.startswith("."):
             raise InputError(
-                [Problem(str(folder / MANIFEST), None, None, "reviewer.id", "is missing or not a plain id")]
+                [Problem(str(folder / MANIFEST), None, None, "reviewer.id", Text("err.not_plain_id"))]
             )
         assigned = [str(e.get("proposal")) for e in data["proposals"] if isinstance(e, dict)]
         prog = Progress(rid, str(data["reviewer"].get("name", rid)), assigned)
@@ -309,5 +311,5 @@ def collect(
             (prog.in_progress if missing else prog.done).append(pid)
             files.append(Returned(str(path), rid, pid, status, str(dest), missing))
     if not progress:
-        raise UsageError("no reviewer folders found")
+        raise UsageError(Text("err.no_reviewer_folders"))
     return Collection(files, progress, [])

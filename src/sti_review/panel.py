@@ -462,8 +462,8 @@ def load_panel(
     if stage is not None and rubric.stage(stage) is None:
         from .errors import UsageError
 
-        known = ", ".join(s.id for s in rubric.stages) or "none"
-        raise UsageError(f"--stage must be a stage of the rubric ({known}), not {stage!r}")
+        known = ", ".join(s.id for s in rubric.stages) or "-"
+        raise UsageError(Text("err.unknown_stage", known=known, stage=repr(stage)))
     if problems:
         raise InputError(problems)
     result = consolidate(rubric, proposal, panel, stage=stage)

@@ -38,7 +38,7 @@ from .callfolder import (
     worker_rubric,
 )
 from .collector import no_gc
-from .errors import InputError, Problem, UsageError
+from .errors import InputError, Problem, Text, UsageError
 from .panel import PanelReview, consolidate, locate, panel_problems
 from .rubric import Rubric, load_rubric
 from .scoring import Outcome, Reason
@@ -628,7 +628,7 @@ def rank_rows(
 ) -> tuple[list[RankedProposal], FundingLine | None]:
     """Order rows (ranked eligible, then ineligible, then invalid), rank and draw the line."""
     if fund is not None and budget is not None:
-        raise UsageError("give either --fund or --budget, not both")
+        raise UsageError(Text("err.fund_and_budget"))
     eligible = sorted((r for r in rows if r.status != "invalid" and r.eligible), key=lambda r: r.id)
     order = {id(r): _order_key(r, by) for r in eligible}  # computed once: Fractions are slow
     eligible.sort(key=lambda r: order[id(r)], reverse=True)
@@ -752,28 +752,28 @@ def rank_call(
     result beside them, used as the first tie-break.
     """
     if fund is not None and budget is not None:
-        raise UsageError("give either --fund or --budget, not both")
+        raise UsageError(Text("err.fund_and_budget"))
     if fund is not None and fund < 1:
-        raise UsageError("--fund needs a number of proposals of 1 or more")
+        raise UsageError(Text("err.fund_min"))
     if budget is not None and not (math.isfinite(budget) and budget > 0):
-        raise UsageError("--budget needs an amount greater than 0")
+        raise UsageError(Text("err.budget_min"))
     if by not in ("weighted", "overall"):
-        raise UsageError(f"--by must be weighted or overall, not {by!r}")
+        raise UsageError(Text("err.by_values", by=repr(by)))
     if interview is not None and interview < 1:
-        raise UsageError("--interview needs a number of proposals of 1 or more")
+        raise UsageError(Text("err.interview_min"))
     rubric = load_rubric(rubric_path)
     if by == "overall" and rubric.overall is None:
-        raise UsageError("--by overall needs a rubric that defines an overall grade")
+        raise UsageError(Text("err.by_overall_needs_grade"))
     if stage is not None and rubric.stage(stage) is None:
-        known = ", ".join(s.id for s in rubric.stages) or "none"
-        raise UsageError(f"--stage must be a stage of the rubric ({known}), not {stage!r}")
+        known = ", ".join(s.id for s in rubric.stages) or "-"
+        raise UsageError(Text("err.unknown_stage", known=known, stage=repr(stage)))
     stage = stage or rubric.first_stage
     later = stage is not None and stage != rubric.first_stage
     if interview is not None and later:
-        raise UsageError("--interview lists candidates from the first stage's ranking")
+        raise UsageError(Text("err.interview_first_stage"))
     paths, unlisted = discover(call_dir)
     if not paths and not unlisted:
-        raise InputError([Problem(str(call_dir), None, None, None, "holds no YAML files")])
+        raise InputError([Problem(str(call_dir), None, None, None, Text("err.no_yaml_files"))])
     store = None
     if cache and not later:  # the cache keeps the first stage's rows only
         from .cache import CallCache, cache_dir, scope

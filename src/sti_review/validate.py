@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError, Problem
+from .errors import InputError, Problem, Text
 from .proposal import Proposal, from_document
 from .review import review_from_document
 from .rubric import Rubric, load_rubric
@@ -86,8 +86,7 @@ def validate_files(paths: list[Path], rubric_path: Path | None = None) -> list[R
                         str(path),
                         *doc.locate(()),
                         None,
-                        "cannot tell what this file is: a proposal has `programme` and `partners`, "
-                        "a review has `answers`, a rubric has `sections` and `scale`",
+                        Text("err.unknown_kind"),
                     )
                 ],
             )

@@ -279,8 +279,8 @@ def decode(raw: bytes, shown: str) -> str:
         column = len(before) - (before.rfind("\n") + 1) + 1
         if encoding != "utf-8":
             name = encoding.upper().replace("-SIG", "")
-            what = f"is not valid {name} text although it starts with its byte-order mark"
-            raise InputError([Problem(shown, line, column, None, f"{what}; re-save it as UTF-8")]) from None
+            message = Text("err.bad_bom_text", encoding=name)
+            raise InputError([Problem(shown, line, column, None, message)]) from None
         raise InputError(
             [
                 Problem(
@@ -393,10 +393,11 @@ def _compose(text: str, shown: str, lines: LineMap | None = None) -> tuple[yaml.
         ) from None
     except yaml.reader.ReaderError as exc:
         line, column = _reader_position(text, exc.position)
-        what = f"character U+{exc.character:04X}" if isinstance(exc.character, int) else "character"
-        raise InputError(
-            [Problem(shown, line, column, None, f"YAML does not allow the {what} here: {exc.reason}")]
-        ) from None
+        what = Text("err.yaml_char_what")
+        if isinstance(exc.character, int):
+            what = Text.concat(what, f" U+{exc.character:04X}")
+        message = Text("err.yaml_char", what=what, reason=exc.reason)
+        raise InputError([Problem(shown, line, column, None, message)]) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(shown, None, None, None, f"YAML error: {exc}")]) from None
     except RecursionError:  # the pure-Python parser has no nesting limit of its own
@@ -442,7 +443,7 @@ def _count_values(text: str, shown: str, lines: LineMap | None = None) -> None:
                                 line,
                                 column,
                                 None,
-                                f"has more than {MAX_VALUES:,} values; such a file is refused",
+                                Text("err.too_many_values", max=f"{MAX_VALUES:,}"),
                             )
                         ]
                     )
@@ -469,7 +470,7 @@ class _Builder:
     def build(self, node: yaml.Node, depth: int) -> Any:
         self.count += 1
         if self.count > MAX_VALUES:
-            self._problem(node, f"has more than {MAX_VALUES:,} values (an alias bomb?)")
+            self._problem(node, Text("err.alias_bomb", max=f"{MAX_VALUES:,}"))
             raise InputError(self.problems)
         if depth > MAX_DEPTH:
             self._problem(node, Text("err.too_deep", max=MAX_DEPTH))
@@ -522,9 +523,9 @@ class _Builder:
             try:
                 return self.loader.yaml_constructors[tag](self.loader, node)
             except (ValueError, OverflowError) as exc:
-                reason = "the number is too long" if len(node.value) > 100 else str(exc)
+                reason = Text("err.number_too_long") if len(node.value) > 100 else str(exc)
                 shown = node.value[:40] + ("…" if len(node.value) > 40 else "")
-                self._problem(node, f"cannot read {shown!r}: {reason}")
+                self._problem(node, Text("err.cannot_read_value", value=repr(shown), reason=reason))
                 return None
         self._problem(node, Text("err.tag", tag=repr(tag)))
         return None

@@ -11,7 +11,7 @@ from typing import Literal
 
 from ..api import ReviewJob, default_review_path
 from ..editlock import content_hash
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, Text
 from ..proposal import LoadedProposal, Proposal, load_proposal
 from ..review import Answer, Declaration, LoadedReview, Review, check_review, read_review, save_review
 from ..rubric import Criterion, Rubric, load_rubric
@@ -165,9 +165,7 @@ class Session:
         folder = self.path.parent if str(self.path.parent) else Path(".")
         target_ok = not self.path.exists() or os.access(self.path, os.W_OK)
         if not (folder.is_dir() and os.access(folder, os.W_OK) and target_ok):
-            raise InputError(
-                [Problem(str(self.path), None, None, None, "cannot be written: answers could not be saved")]
-            )
+            raise InputError([Problem(str(self.path), None, None, None, Text("err.cannot_save_answers"))])
 
     def save(self) -> None:
         """Record the rubric and proposal in use, order answers as the rubric does, merge what
@@ -255,8 +253,11 @@ class Session:
         except InputError as exc:
             loaded, problems = None, exc.problems
         if loaded is None or problems or loaded.review.answers != self.review.answers:
-            detail = "; ".join(p.message for p in problems[:3]) if problems else "the answers differ"
-            raise self._problem(f"was saved but does not read back as written ({detail})")
+            parts = [
+                x for i, p in enumerate(problems[:3]) for x in (("; ", p.message) if i else (p.message,))
+            ]
+            detail = Text.concat(*parts) if problems else Text("err.answers_differ")
+            raise self._problem(Text("err.save_not_read_back", detail=detail))
 
 
 _CHANGED = "was changed by another program since it was read"
