@@ -293,3 +293,57 @@ def test_fractions_survive_the_cache_exactly():
     back = pickle.loads(dumps(values))
     assert back == values
     assert all(type(x) is Fraction for x in back)
+
+
+@pytest.mark.parametrize("version", [0, FORMAT - 1, FORMAT + 1])
+def test_a_cache_of_another_layout_is_emptied_without_a_warning(invoke, call, tmp_path, version):
+    """An older build left tables of another shape under the same names (seen: "no such column:
+    ctime" on every run after an upgrade): the database is emptied once, silently."""
+    import sqlite3
+
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    db = sqlite3.connect(folder / "calls.sqlite3")
+    db.execute(f"CREATE TABLE files_{FORMAT} (scope BLOB, path TEXT, result BLOB)")
+    db.execute("CREATE TABLE files_1 (junk)")
+    db.execute("INSERT INTO files_1 VALUES (zeroblob(100000))")
+    db.execute(f"PRAGMA user_version = {version}")
+    db.commit()
+    db.close()
+    env = {"STI_REVIEW_CACHE": str(folder)}
+    cold = ranked(invoke, call, env, "--no-cache")
+    for _ in range(2):  # filled on the first run, read on the second
+        code, out, err = ranked(invoke, call, env)
+        assert (code, out) == cold[:2]
+        assert err == ""
+    db = sqlite3.connect(folder / "calls.sqlite3")
+    tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "files_1" not in tables
+    assert db.execute("PRAGMA user_version").fetchone()[0] == FORMAT
+    assert db.execute(f"SELECT count(*) FROM files_{FORMAT}").fetchone()[0] > 0
+
+
+def test_a_cache_past_its_size_bound_is_emptied(call, tmp_path, monkeypatch):
+    import sqlite3
+
+    from sti_review import cache
+
+    monkeypatch.setenv("STI_REVIEW_CACHE", str(tmp_path / "cache"))
+    rank_call(call, cache=True)
+    path = tmp_path / "cache" / "calls.sqlite3"
+    count = f"SELECT count(*) FROM files_{FORMAT}"
+    assert sqlite3.connect(path).execute(count).fetchone()[0] > 0
+    monkeypatch.setattr(cache, "MAX_BYTES", 1)
+    store = CallCache(tmp_path / "cache", b"s")
+    assert store.db is not None
+    assert store.db.execute(count).fetchone()[0] == 0
+    store.close()
+
+
+def test_the_cache_warning_is_in_the_users_language(invoke, call, tmp_path):
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    (folder / "calls.sqlite3").write_bytes(b"this is not a database" * 100)
+    res = invoke("rank", call, "--lang", "ja", env={"STI_REVIEW_CACHE": str(folder)})
+    assert res.exit_code == 0
+    assert "キャッシュを使えません" in res.stderr and "if this persists" not in res.stderr

@@ -21,7 +21,9 @@ within the clock's resolution keeps its time: such entries are always confirmed 
 otherwise it is read and hashed, and an entry is used only when the hash is the same.
 
 The cache must never fail a command: a database that is corrupt, locked, read-only or missing
-gives one warning and the command runs without it.
+gives one warning and the command runs without it. A database of another layout (its
+``PRAGMA user_version`` is not ``FORMAT``: an older or newer sti-review) or larger than
+``MAX_BYTES`` is emptied silently and refilled by that run.
 """
 
 from __future__ import annotations
@@ -198,6 +200,37 @@ def stamps_and_listing(paths: Iterable[str], *extra: str) -> tuple[dict[str, Sta
     return stamps, h.digest()
 
 
+# The database is emptied when it passes this size: entries of other sti-review versions, other
+# rubrics and call folders ranked long ago are never read again, and one cold run refills what
+# is still in use.
+MAX_BYTES = 512 * 1024 * 1024
+
+
+def _reset_if_stale(db: sqlite3.Connection, path: Path) -> None:
+    """A database written by another layout of this cache (an older or newer sti-review: its
+    ``user_version`` differs from ``FORMAT``), or grown past ``MAX_BYTES``, is emptied without a
+    word: an upgrade costs one cold run, never a warning on every run."""
+    (version,) = db.execute("PRAGMA user_version").fetchone()
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    if version == FORMAT and size <= MAX_BYTES:
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for name in tables:
+            db.execute(f'DROP TABLE IF EXISTS "{name.replace(chr(34), chr(34) * 2)}"')
+        db.execute(f"PRAGMA user_version = {FORMAT}")
+        db.execute("COMMIT")
+    except sqlite3.Error:
+        db.execute("ROLLBACK")
+        raise
+    with contextlib.suppress(sqlite3.Error):
+        db.execute("VACUUM")  # give the space back
+
+
 class CallCache:
     """The cache database, opened for one run. Every method swallows database errors: the first
     one is reported through ``warn`` and the cache is then off for the rest of the run."""
@@ -216,6 +249,7 @@ class CallCache:
             db = sqlite3.connect(os.fspath(folder / DB_NAME), timeout=0.5, isolation_level=None)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
+            _reset_if_stale(db, folder / DB_NAME)
             db.execute(
                 f"CREATE TABLE IF NOT EXISTS files_{FORMAT} (scope BLOB, path TEXT, size INTEGER,"
                 " mtime INTEGER, ctime INTEGER, sha BLOB, kind TEXT, about TEXT, result BLOB,"
@@ -235,7 +269,9 @@ class CallCache:
 
     def _fail(self, exc: BaseException) -> None:
         if self.warn is not None:
-            self.warn(f"the cache is not used ({exc}); delete {cache_dir()} if this persists")
+            from .errors import Text
+
+            self.warn(Text("cache.unused", reason=str(exc), folder=str(cache_dir())))
             self.warn = None
         if self.db is not None:
             with contextlib.suppress(sqlite3.Error):

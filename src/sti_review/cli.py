@@ -255,6 +255,12 @@ def _lang(choice: str | None) -> str:
     return _RUN_LANG[0]
 
 
+def _render(text: object, lang: str) -> str:
+    from .errors import render
+
+    return render(text, lang)
+
+
 def _err(text: str) -> None:
     from .sanitize import printable
 
@@ -759,7 +765,7 @@ def rank(
                 progress=progress,  # type: ignore[arg-type]
                 workers=jobs,
                 cache=not no_cache,
-                warn=lambda text: _err(_say("cli.cache_warning", text=text)),
+                warn=lambda text: _err(_say("cli.cache_warning", text=_render(text, language))),
                 by=by,  # type: ignore[arg-type]
                 stage=stage,
                 interview=interview,
