@@ -41,13 +41,21 @@ def _po_path(lang: str) -> Path | None:
     return None
 
 
+_LANGUAGES: dict[str | None, list[str]] = {}
+
+
 def languages() -> list[str]:
-    """Every language with a catalogue, sorted."""
-    found: set[str] = set()
-    for folder in locale_dirs():
-        if folder.is_dir():
-            found.update(p.name for p in folder.iterdir() if (p / "LC_MESSAGES" / f"{DOMAIN}.po").is_file())
-    return sorted(found)
+    """Every language with a catalogue, sorted (read once per process and locales folder)."""
+    where = _PINNED[0] if _PINNED else os.environ.get("STI_REVIEW_LOCALES")
+    if where not in _LANGUAGES:
+        found: set[str] = set()
+        for folder in locale_dirs():
+            if folder.is_dir():
+                found.update(
+                    p.name for p in folder.iterdir() if (p / "LC_MESSAGES" / f"{DOMAIN}.po").is_file()
+                )
+        _LANGUAGES[where] = sorted(found)
+    return list(_LANGUAGES[where])
 
 
 # --- reading a .po file ------------------------------------------------------------------------
