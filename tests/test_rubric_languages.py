@@ -124,7 +124,10 @@ def _broken(tmp_path: Path, old: str, new: str) -> Path:
     return path
 
 
-TITLE = "title:\n  ja: 科学技術の国際展開の戦略的推進に向けて\n  en: Towards the strategic promotion of the international deployment of science and technology\n"
+TITLE = (
+    "title:\n  ja: 科学技術の国際展開の戦略的推進に向けて\n"
+    "  en: Towards the strategic promotion of the international deployment of science and technology\n"
+)
 
 
 @pytest.mark.parametrize(

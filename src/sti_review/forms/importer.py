@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Problem
+from ..i18n import languages
 from ..office import require
 from ..report.views.common import programme_text
 from ..rubric import Rubric
@@ -248,7 +249,7 @@ class _State:
 
 def _template_texts() -> set[str]:
     keys = ("form_intro", "criteria_intro", "write_here")
-    return {normal(T(k, lang)) for k in keys for lang in ("ja", "en")}  # type: ignore[arg-type]
+    return {normal(T(k, lang)) for k in keys for lang in languages()}
 
 
 def _heading_key(text: str, level: int, rubric: Rubric) -> str | None:
@@ -323,9 +324,8 @@ def _short(text: str) -> str:
 def _required(st: _State, doc: Any, rubric: Rubric) -> None:
     for key in ("basic", "partners", "objectives", "team", "kpis", "risks", "integrity", "summary"):
         if key not in st.seen:
-            ja, en = HEADINGS[key]
             st.problem(
-                f"heading {ja!r} / {en!r}",
+                f"heading {HEADINGS[key].shown()}",
                 "heading not found: was it deleted or renamed? / 見出しが見つかりません",
             )
     keywords = doc.core_properties.keywords or ""
@@ -342,13 +342,13 @@ def _required(st: _State, doc: Any, rubric: Rubric) -> None:
 def _header_ok(st: _State, key: str, header: list[str], where: str) -> bool:
     cols = TABLES[key]
     if len(header) != len(cols):
-        expected = ", ".join(f"{c.ja} / {c.en}" for c in cols)
+        expected = ", ".join(" / ".join(c.labels.all()) for c in cols)
         st.problem(f"{where}, row 1", f"has {len(header)} columns, expected {len(cols)}: {expected}")
         return False
     ok = True
     for i, (cell, col) in enumerate(zip(header, cols, strict=True), start=1):
-        if not matches(cell, (col.ja, col.en)):
-            st.problem(f"{where}, row 1, column {i}", f"is {cell!r}, expected {col.ja!r} / {col.en!r}")
+        if not matches(cell, col.labels):
+            st.problem(f"{where}, row 1, column {i}", f"is {cell!r}, expected {col.labels.shown()}")
             ok = False
     return ok
 
@@ -407,7 +407,9 @@ def _basic(st: _State, rows: list[list[str]], where: str) -> None:
         at = f"{where}, row {n} ({name})"
         if key is None:
             if value:
-                st.problem(at, "unknown field; expected one of: " + ", ".join(v[1] for v in BASIC.values()))
+                st.problem(
+                    at, "unknown field; expected one of: " + ", ".join(v("en") for v in BASIC.values())
+                )
             continue
         if not value:
             continue
@@ -433,7 +435,7 @@ def _basic(st: _State, rows: list[list[str]], where: str) -> None:
 def _programme(value: str, rubric: Rubric) -> str:
     n = normal(value)
     for prog in rubric.programme_terms:
-        labels = (programme_text(rubric, prog, "ja"), programme_text(rubric, prog, "en"))
+        labels = [programme_text(rubric, prog, lang) for lang in languages()]
         if n in (prog, *(normal(x) for x in labels)):
             return prog
     return value
@@ -477,9 +479,9 @@ def _finish(st: _State) -> None:
 def _missing_place(loc: tuple[Any, ...]) -> str:
     first = str(loc[0]) if loc else ""
     if first in ("id", "title", "programme", "budget", "lead"):
-        return f"heading {HEADINGS['basic'][0]!r} / {HEADINGS['basic'][1]!r}"
+        return f"heading {HEADINGS['basic'].shown()}"
     if first in HEADINGS:
-        return f"heading {HEADINGS[first][0]!r} / {HEADINGS[first][1]!r}"
+        return f"heading {HEADINGS[first].shown()}"
     return first
 
 

@@ -76,7 +76,7 @@ def _render(assessment: Assessment, *, lang: Lang, findings: Sequence[Finding] |
     c.table(doc, [t("proposal", lang), ""], info, widths_mm=[40, 130])
 
     for s in a.sections:
-        weight = f"（{t('weight', lang)} ×{num(s.weight)}）" if s.weight != 1 else ""
+        weight = t("paren_note", lang, text=f"{t('weight', lang)} ×{num(s.weight)}") if s.weight != 1 else ""
         c.heading(doc, f"{s.section.id} {s.section.title(lang)}{weight}", 2)
         rows = []
         for r in s.results:

@@ -23,8 +23,6 @@ def _text(text: str, style: str = "") -> Text:
     return Text(printable(text), style=style)
 
 
-
-
 def print_tree(rubric: Rubric, lang: Lang, console: Console) -> None:
     """All criteria, section by section; questions in both languages, never wrapped mid-text."""
     emit(console, _text(f"{rubric.title(lang)}  ({rubric.ref})", style="bold"))
