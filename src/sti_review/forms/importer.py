@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Problem
+from ..errors import Text as Message
 from ..i18n import languages
 from ..office import require
 from ..report.views.common import programme_text
@@ -243,7 +244,7 @@ class _State:
     seen: list[str] = field(default_factory=list)
     texts: dict[str, list[str]] = field(default_factory=dict)
 
-    def problem(self, where: str, message: str) -> None:
+    def problem(self, where: str, message: str) -> None:  # message: a Message, or plain text
         self.problems.append(_problem(self.shown, message, where))
 
 
@@ -289,11 +290,11 @@ def read_form(path: str | Path, rubric: Rubric) -> dict[str, Any]:
             elif current.startswith("?"):
                 st.problem(
                     f"heading {heading_text!r}",
-                    "text under a heading that is not part of the form: " + _short(text),
+                    Message("err.form_text_under_unknown", text=_short(text)),
                 )
             else:
                 st.problem(
-                    f"heading {heading_text!r}", "text outside the table cannot be read here: " + _short(text)
+                    f"heading {heading_text!r}", Message("err.form_text_outside_table", text=_short(text))
                 )
         else:
             if block.caption == GUIDANCE_CAPTION:
@@ -308,7 +309,7 @@ def read_form(path: str | Path, rubric: Rubric) -> dict[str, Any]:
                 place = where if current else f"table {tables_here} before the first heading"
                 st.problem(
                     place,
-                    "a table here is not part of the form and cannot be read; write the text as paragraphs",
+                    Message("err.form_extra_table"),
                 )
     _required(st, doc, rubric)
     _finish(st)
@@ -326,7 +327,7 @@ def _required(st: _State, doc: Any, rubric: Rubric) -> None:
         if key not in st.seen:
             st.problem(
                 f"heading {HEADINGS[key].shown()}",
-                "heading not found: was it deleted or renamed? / 見出しが見つかりません",
+                Message("err.form_heading_missing"),
             )
     keywords = doc.core_properties.keywords or ""
     m = re.search(r"criteria:([A-Za-z0-9_,]+)", keywords)
@@ -334,21 +335,24 @@ def _required(st: _State, doc: Any, rubric: Rubric) -> None:
         for cid in m.group(1).split(","):
             if cid in rubric.criteria and "crit:" + cid not in st.seen:
                 title = rubric.criteria[cid].title("ja")
-                st.problem(
-                    f"heading {cid} {title!r}", "criterion heading not found: was it deleted or renamed?"
-                )
+                st.problem(f"heading {cid} {title!r}", Message("err.form_criterion_heading_missing"))
 
 
 def _header_ok(st: _State, key: str, header: list[str], where: str) -> bool:
     cols = TABLES[key]
     if len(header) != len(cols):
         expected = ", ".join(" / ".join(c.labels.all()) for c in cols)
-        st.problem(f"{where}, row 1", f"has {len(header)} columns, expected {len(cols)}: {expected}")
+        st.problem(
+            f"{where}, row 1", Message("err.form_columns", n=len(header), expected=len(cols), names=expected)
+        )
         return False
     ok = True
     for i, (cell, col) in enumerate(zip(header, cols, strict=True), start=1):
         if not matches(cell, col.labels):
-            st.problem(f"{where}, row 1, column {i}", f"is {cell!r}, expected {col.labels.shown()}")
+            st.problem(
+                f"{where}, row 1, column {i}",
+                Message("err.form_column_name", value=repr(cell), expected=col.labels.shown()),
+            )
             ok = False
     return ok
 
@@ -400,7 +404,7 @@ def _number(text: str) -> float | int | None:
 def _basic(st: _State, rows: list[list[str]], where: str) -> None:
     for n, row in enumerate(rows[1:], start=2):
         if len(row) != 2:
-            st.problem(f"{where}, row {n}", f"has {len(row)} columns, expected 2 (field, entry)")
+            st.problem(f"{where}, row {n}", Message("err.form_basic_columns", n=len(row)))
             continue
         name, value = row[0].split("\n")[0], row[1].strip()
         key = next((k for k, labels in BASIC.items() if matches(name, labels)), None)
@@ -408,7 +412,7 @@ def _basic(st: _State, rows: list[list[str]], where: str) -> None:
         if key is None:
             if value:
                 st.problem(
-                    at, "unknown field; expected one of: " + ", ".join(v("en") for v in BASIC.values())
+                    at, Message("err.form_unknown_field", known=" / ".join(v.shown() for v in BASIC.values()))
                 )
             continue
         if not value:
@@ -418,7 +422,7 @@ def _basic(st: _State, rows: list[list[str]], where: str) -> None:
         if key == "budget":
             number = _number(value)
             if number is None:
-                st.problem(at, f"{value!r} is not an amount in yen such as 150,000,000")
+                st.problem(at, Message("err.form_not_yen", value=repr(value)))
                 continue
             value = number
         if key in ("lead_name", "lead_institution"):
@@ -452,16 +456,22 @@ def _finish(st: _State) -> None:
         st.data["sections"] = sections
     for i, obj in enumerate(st.data.get("objectives", [])):
         if obj not in st.rubric.objectives:
-            st.problem(st.where.get(("objectives", i), "objectives"), f"unknown objective {obj!r}")
+            st.problem(
+                st.where.get(("objectives", i), "objectives"),
+                Message("err.form_unknown_objective", value=repr(obj)),
+            )
     for i, kpi in enumerate(st.data.get("kpis", [])):
         obj = kpi.get("objective")
         if obj is not None and obj not in st.rubric.objectives:
-            st.problem(st.where.get(("kpis", i), "kpis"), f"unknown objective {obj!r}")
+            st.problem(
+                st.where.get(("kpis", i), "kpis"), Message("err.form_unknown_objective", value=repr(obj))
+            )
     if st.problems:
         return
     from pydantic import ValidationError
 
     from ..proposal import Proposal
+    from ..validation import error_message
 
     try:
         Proposal.model_validate(st.data)
@@ -473,7 +483,7 @@ def _finish(st: _State) -> None:
                 _missing_place(loc),
             )
             field_path = ".".join(str(x) for x in loc)
-            st.problem(where, f"{field_path}: {err['msg']}")
+            st.problem(where, f"{field_path}: " + error_message(err))
 
 
 def _missing_place(loc: tuple[Any, ...]) -> str:
