@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import shutil
 import string
 from pathlib import Path
@@ -15,7 +16,9 @@ import yaml
 
 from sti_review.texts import Text, pick
 
+from .catalogues import pseudo, write_catalogue
 from .conftest import EXAMPLES, ROOT
+from .test_catalogues import _ours
 
 RUBRIC = ROOT / "criteria" / "mext-sti-international-2021"
 CALL = EXAMPLES / "call-2026"
@@ -152,3 +155,47 @@ def test_a_huge_number_of_languages_is_still_a_text():
     codes = ["".join(c) for c in itertools.product(string.ascii_lowercase, repeat=3)]
     text = Text.model_validate({code: f"text {code}" for code in codes})
     assert len(text.languages) == 26**3 and text("en") == "text aaa" and text("zzz") == "text zzz"
+
+
+# --- a third language: a catalogue and rubric texts, no code -------------------------------
+
+THIRD_LANGUAGE_COMMANDS = [
+    ("criteria",),
+    ("criteria", "A2"),
+    ("validate", PROPOSAL, REVIEW),
+    ("check", PROPOSAL),
+    ("assess", PROPOSAL, "--review", REVIEW, "-f", "markdown"),
+    ("consolidate", CALL / "proposals/CALL26-JR-03.yaml", CALL / "reviews/CALL26-JR-03", "-f", "markdown"),
+    ("rank", CALL, "--fund", "3", "-f", "markdown"),
+    ("init", "review"),
+]
+
+
+@pytest.fixture(scope="module")
+def french(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """A fake French: the English catalogue put through the pseudo-locale, in a folder of its own."""
+    folder = tmp_path_factory.mktemp("locales")
+    write_catalogue(folder, "fr", transform=pseudo, plural="(n > 1)")
+    return {"STI_REVIEW_LOCALES": str(folder), "COLUMNS": "200"}
+
+
+@pytest.mark.parametrize(
+    "args", THIRD_LANGUAGE_COMMANDS, ids=lambda a: " ".join(str(x).split("/")[-1] for x in a)
+)
+def test_a_third_language_runs_every_command_without_code(invoke, french, with_french, args):
+    result = invoke(*args, "--rubric", with_french, "--lang", "fr", env=french)
+    assert result.exit_code in (0, 1), result.stderr
+    shown = result.stdout + result.stderr
+    assert "⟦" in shown  # our words, in "French"
+    outside = re.sub(r"⟦[^⟧]*⟧", " ", shown)
+    leaked = [f for f in _ours() if f in outside]
+    assert not leaked, leaked[:5]
+    if args[0] in ("criteria", "assess"):
+        assert "FR " in shown  # and the rubric's own French text
+        assert not re.search(r"(?<!FR )Research integrity and", shown)  # not the English text
+
+
+def test_the_third_language_is_offered_by_lang(invoke, french):
+    result = invoke("criteria", "--lang", "fr", env=french)
+    assert result.exit_code == 0
+    assert invoke("criteria", "--lang", "fr").exit_code == 2  # without its catalogue: refused
