@@ -194,40 +194,24 @@ def open_form(path: str | Path) -> tuple[Any, str]:
     shown = str(path)
     p = Path(path)
     if not p.exists():
-        raise InputError([_problem(shown, "no such file")])
+        raise InputError([_problem(shown, Message("err.form_no_file"))])
     if p.is_dir():
-        raise InputError([_problem(shown, "is a directory")])
+        raise InputError([_problem(shown, Message("err.form_directory"))])
     if not zipfile.is_zipfile(p):
-        raise InputError(
-            [
-                _problem(
-                    shown, "is not a Word file (.docx): it is not a zip archive / Word ファイルではありません"
-                )
-            ]
-        )
+        raise InputError([_problem(shown, Message("err.form_not_zip"))])
     try:
         with zipfile.ZipFile(p) as z:
             names = z.namelist()
             if "word/document.xml" not in names:
-                raise InputError(
-                    [
-                        _problem(
-                            shown,
-                            "is a zip archive but not a Word document (no word/document.xml) / "
-                            "Word 文書ではありません",
-                        )
-                    ]
-                )
+                raise InputError([_problem(shown, Message("err.form_not_word"))])
             if sum(i.file_size for i in z.infolist()) > MAX_UNPACKED:
-                raise InputError(
-                    [_problem(shown, f"unpacks to more than {MAX_UNPACKED // 2**20} MB; refused")]
-                )
+                raise InputError([_problem(shown, Message("err.form_too_big", mb=MAX_UNPACKED // 2**20))])
         return docx.Document(str(p)), shown
     except InputError:
         raise
     except Exception as exc:  # python-docx raises many kinds for broken packages
         raise InputError(
-            [_problem(shown, f"cannot be read as a Word document: {type(exc).__name__}: {exc}")]
+            [_problem(shown, Message("err.form_unreadable", error=f"{type(exc).__name__}: {exc}"))]
         ) from None
 
 
