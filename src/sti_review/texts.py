@@ -30,10 +30,11 @@ def pick(texts: dict[str, str], lang: str) -> str:
 
 class Text(RootModel[dict[str, str]]):
     """A text in one or more languages: language code -> text, e.g. {ja: …, en: …, fr: …}.
-    Shown in the language asked for, else English, else Japanese, else the first one given.
-
-    At least one text must be non-empty. ``Text(ja=…, en=…)`` builds one in code.
+    At least one text must be non-empty. Shown in the language asked for, else English, else
+    Japanese, else the first one given.
     """
+
+    # In code: Text(ja=…, en=…) or Text.of({...}); text(lang), text.ja, text.other(lang).
 
     model_config = ConfigDict(
         frozen=True,
