@@ -74,7 +74,11 @@ class Problem:
         return f"{where}:{field} {self.message}"
 
     def render(self, lang: str) -> str:
-        """As ``str()``, with the message (never the location) in ``lang``."""
+        """As ``str()``, with the message in ``lang`` (and the field, when it is a Text of ours:
+        a place described in words, such as a row of a table in a Word form)."""
+        if isinstance(self.field, Text):
+            shown = Problem(self.file, self.line, self.column, render(self.field, lang), "")
+            return str(shown) + render(self.message, lang)
         where = str(self)[: len(str(self)) - len(str(self.message))]
         return where + render(self.message, lang)
 

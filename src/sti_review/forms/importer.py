@@ -184,6 +184,11 @@ class _Styles:
 # --- opening the file -----------------------------------------------------------------------
 
 
+def _at_heading(heading: str) -> str:
+    """A place in the form, said in the language of the run (a Message, rendered when shown)."""
+    return Message("form.at_heading", heading=heading)
+
+
 def _problem(shown: str, message: str, where: str | None = None) -> Problem:
     return Problem(shown, None, None, where, message)
 
@@ -273,24 +278,24 @@ def read_form(path: str | Path, rubric: Rubric) -> dict[str, Any]:
                 st.texts.setdefault(current, []).append(text)
             elif current.startswith("?"):
                 st.problem(
-                    f"heading {heading_text!r}",
+                    _at_heading(repr(heading_text)),
                     Message("err.form_text_under_unknown", text=_short(text)),
                 )
             else:
                 st.problem(
-                    f"heading {heading_text!r}", Message("err.form_text_outside_table", text=_short(text))
+                    _at_heading(repr(heading_text)), Message("err.form_text_outside_table", text=_short(text))
                 )
         else:
             if block.caption == GUIDANCE_CAPTION:
                 continue
             tables_here += 1
-            where = f"heading {heading_text!r}, table {tables_here}"
+            where = Message("form.at_table", place=_at_heading(repr(heading_text)), n=tables_here)
             if current == "basic":
                 _basic(st, block.rows, where)
             elif current in TABLES:
                 _table(st, current, block.rows, where)
             elif any(any(cell for cell in row) for row in block.rows):
-                place = where if current else f"table {tables_here} before the first heading"
+                place = where if current else Message("form.at_first_table", n=tables_here)
                 st.problem(
                     place,
                     Message("err.form_extra_table"),
@@ -310,7 +315,7 @@ def _required(st: _State, doc: Any, rubric: Rubric) -> None:
     for key in ("basic", "partners", "objectives", "team", "kpis", "risks", "integrity", "summary"):
         if key not in st.seen:
             st.problem(
-                f"heading {HEADINGS[key].shown()}",
+                _at_heading(HEADINGS[key].shown()),
                 Message("err.form_heading_missing"),
             )
     keywords = doc.core_properties.keywords or ""
@@ -319,7 +324,7 @@ def _required(st: _State, doc: Any, rubric: Rubric) -> None:
         for cid in m.group(1).split(","):
             if cid in rubric.criteria and "crit:" + cid not in st.seen:
                 title = rubric.criteria[cid].title("ja")
-                st.problem(f"heading {cid} {title!r}", Message("err.form_criterion_heading_missing"))
+                st.problem(_at_heading(f"{cid} {title!r}"), Message("err.form_criterion_heading_missing"))
 
 
 def _header_ok(st: _State, key: str, header: list[str], where: str) -> bool:
@@ -327,14 +332,15 @@ def _header_ok(st: _State, key: str, header: list[str], where: str) -> bool:
     if len(header) != len(cols):
         expected = ", ".join(" / ".join(c.labels.all()) for c in cols)
         st.problem(
-            f"{where}, row 1", Message("err.form_columns", n=len(header), expected=len(cols), names=expected)
+            Message("form.at_row", place=where, n=1),
+            Message("err.form_columns", n=len(header), expected=len(cols), names=expected),
         )
         return False
     ok = True
     for i, (cell, col) in enumerate(zip(header, cols, strict=True), start=1):
         if not matches(cell, col.labels):
             st.problem(
-                f"{where}, row 1, column {i}",
+                Message("form.at_column", place=where, n=i),
                 Message("err.form_column_name", value=repr(cell), expected=col.labels.shown()),
             )
             ok = False
@@ -349,7 +355,7 @@ def _table(st: _State, key: str, rows: list[list[str]], where: str) -> None:
         if not any(cell.strip() for cell in row):
             continue
         values = dict(zip(cols, (cell.strip() for cell in row), strict=True))
-        at = f"{where}, row {n}"
+        at = Message("form.at_row", place=where, n=n)
         if key == "objectives":
             if values["select"]:
                 st.data.setdefault("objectives", []).append(unicodedata.normalize("NFKC", values["id"]))
@@ -388,11 +394,13 @@ def _number(text: str) -> float | int | None:
 def _basic(st: _State, rows: list[list[str]], where: str) -> None:
     for n, row in enumerate(rows[1:], start=2):
         if len(row) != 2:
-            st.problem(f"{where}, row {n}", Message("err.form_basic_columns", n=len(row)))
+            st.problem(
+                Message("form.at_row", place=where, n=n), Message("err.form_basic_columns", n=len(row))
+            )
             continue
         name, value = row[0].split("\n")[0], row[1].strip()
         key = next((k for k, labels in BASIC.items() if matches(name, labels)), None)
-        at = f"{where}, row {n} ({name})"
+        at = Message("form.at_named_row", place=where, n=n, name=name)
         if key is None:
             if value:
                 st.problem(
@@ -473,9 +481,9 @@ def _finish(st: _State) -> None:
 def _missing_place(loc: tuple[Any, ...]) -> str:
     first = str(loc[0]) if loc else ""
     if first in ("id", "title", "programme", "budget", "lead"):
-        return f"heading {HEADINGS['basic'].shown()}"
+        return _at_heading(HEADINGS["basic"].shown())
     if first in HEADINGS:
-        return f"heading {HEADINGS[first].shown()}"
+        return _at_heading(HEADINGS[first].shown())
     return first
 
 
