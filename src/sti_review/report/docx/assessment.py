@@ -25,7 +25,7 @@ def outcome_block(doc: Any, a: Assessment, lang: Lang) -> None:
     for reason in assessment_lead(a, lang).reasons:  # a failed gate comes with the reviewer's words
         p = c.para(doc, reason.text, style="List Bullet")
         for item in reason.details:
-            c.add_text(p, "\n・" + item)
+            c.add_text(p, "\n" + t("bullet_item", lang, text=item))
     required = num(a.required_total) if a.required_total is not None else "—"
     rows = [
         [t("total_unweighted", lang), f"{num(a.total)} / {num(a.maximum)}", required, ""],

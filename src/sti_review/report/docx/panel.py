@@ -49,7 +49,7 @@ def _render(con: Consolidation, *, lang: Lang) -> bytes:
         para = c.para(doc, reason_text(reason, a, lang), style="List Bullet")
         if reason.code == "conditions":
             for item in reason.items:
-                c.add_text(para, "\n・" + item)
+                c.add_text(para, "\n" + _t("bullet_item", lang, text=item))
     required = num(a.required_total) if a.required_total is not None else "—"
     tbl = c.table(
         doc,

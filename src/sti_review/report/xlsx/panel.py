@@ -44,7 +44,11 @@ def _render(con: Consolidation, *, lang: Lang) -> bytes:
 
 def _reason(reason: Any, a: Any, lang: Lang) -> str:
     text = reason_text(reason, a, lang)
-    return text + "".join(f"\n・{item}" for item in reason.items) if reason.code == "conditions" else text
+    return (
+        text + "".join("\n" + _t("bullet_item", lang, text=item) for item in reason.items)
+        if reason.code == "conditions"
+        else text
+    )
 
 
 def criteria_sheet(ws: Any, con: Consolidation, lang: Lang) -> None:
