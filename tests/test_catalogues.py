@@ -3,10 +3,12 @@ language needs only a catalogue, and under a pseudo-locale every message of ours
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 import sys
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,7 @@ from .conftest import EXAMPLES
 CALL = EXAMPLES / "call-2026"
 JR03 = CALL / "proposals/CALL26-JR-03.yaml"
 PROGRAMMES = EXAMPLES / "programmes-mext.yaml"
+REVIEWERS = CALL / "reviewers.yaml"
 SRC = Path(i18n.__file__).parent
 
 
@@ -156,6 +159,18 @@ COMMANDS = [
     ("portfolio",),
     ("validate", EXAMPLES / "satreps-flood-ews-th.yaml", EXAMPLES / "other-ocean-data-ph.review.yaml"),
     ("validate", EXAMPLES / "satreps-flood-ews-th.yaml", EXAMPLES / "missing.yaml"),
+    # the assignment, conflict and reviewer reports, the statistics views, the skeletons
+    ("conflicts", CALL, "--reviewers", REVIEWERS, "--year", "2026"),
+    ("conflicts", CALL, "--reviewers", REVIEWERS, "--year", "2026", "-f", "markdown"),
+    ("assign", CALL, "--reviewers", REVIEWERS, "--year", "2026"),
+    ("assign", CALL, "--reviewers", REVIEWERS, "--year", "2026", "-f", "html"),
+    ("reviewers", CALL),
+    ("reviewers", CALL, "-f", "markdown"),
+    ("rank", CALL, "--reviewer-stats", "-f", "markdown"),
+    ("rank", CALL, "--reviewer-stats", "-f", "html"),
+    ("init", "proposal"),
+    ("init", "review"),
+    ("validate", "/nonexistent/folder/p.yaml"),
 ]
 
 
@@ -204,6 +219,64 @@ def test_every_message_of_ours_is_translated_under_the_pseudo_locale(invoke, pse
     outside = re.sub(r"⟦[^⟧]*⟧", " ", shown)
     leaked = [f for f in ours if f in outside]
     assert not leaked, leaked[:5]
+
+
+def _text_of(path: Path) -> str:
+    """The words of a report file: a Word or Excel file's XML parts with the tags taken out."""
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as z:
+            parts = [z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml")]
+        return html.unescape(re.sub(r"<[^>]+>", " ", "\n".join(parts)))
+    return path.read_text(encoding="utf-8")
+
+
+FILE_COMMANDS = [
+    ("rank", CALL, "--reviewer-stats", "-f", "docx"),
+    ("rank", CALL, "--reviewer-stats", "-f", "xlsx"),
+    ("assign", CALL, "--reviewers", REVIEWERS, "--year", "2026", "-f", "xlsx"),
+    (
+        "assess",
+        EXAMPLES / "satreps-flood-ews-th.yaml",
+        "--review",
+        EXAMPLES / "satreps-flood-ews-th.review.yaml",
+        "-f",
+        "docx",
+    ),
+    ("consolidate", JR03, CALL / "reviews/CALL26-JR-03", "-f", "docx"),
+    ("consolidate", JR03, CALL / "reviews/CALL26-JR-03", "-f", "xlsx"),
+    ("portfolio", CALL, "--programmes", PROGRAMMES, "-f", "docx"),
+    ("template", "proposal"),
+]
+
+
+@pytest.mark.parametrize("args", FILE_COMMANDS, ids=lambda a: " ".join(str(x).split("/")[-1] for x in a))
+def test_word_and_excel_files_are_in_the_pseudo_locale(invoke, pseudo_locale, ours, args, tmp_path):
+    out = tmp_path / "report.bin"
+    env = {"STI_REVIEW_LOCALES": str(pseudo_locale), "COLUMNS": "200"}
+    result = invoke(*args, "-o", out, "--lang", "xx", env=env)
+    assert result.exit_code == 0, result.stderr
+    shown = _text_of(out) + result.stdout + result.stderr
+    assert "⟦" in shown
+    outside = re.sub(r"⟦[^⟧]*⟧", " ", shown)
+    leaked = [f for f in ours if f in outside]
+    assert not leaked, leaked[:5]
+
+
+def test_a_form_filled_in_the_pseudo_locale_is_read_back(invoke, pseudo_locale, tmp_path):
+    """The form's headings and columns are recognised in every language with a catalogue, and
+    what the importer says about a blank form is ours, translated."""
+    form, out = tmp_path / "form.docx", tmp_path / "p.yaml"
+    env = {"STI_REVIEW_LOCALES": str(pseudo_locale), "COLUMNS": "200"}
+    assert invoke("template", "proposal", "-o", form, "--lang", "xx", env=env).exit_code == 0
+    assert "⟦Bášîç îñföŕmátîöñ⟧" in _text_of(form)
+    result = invoke("import", form, "-o", out, "--lang", "xx", env=env)
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    problems = [line for line in result.stderr.splitlines() if line.strip()]
+    assert problems and all(line.startswith("⟦") for line in problems)
+    assert "Field required" not in result.stderr and "heading not found" not in result.stderr
+    assert "heading '" not in result.stderr  # the place in the form is said in the language too
+    # the problems are about the blank fields, not about headings the importer failed to find
+    assert "⟦ŕéqûîŕéd fîéld îš mîššîñg⟧" in result.stderr
 
 
 def test_an_empty_catalogue_means_english_words(invoke, tmp_path):

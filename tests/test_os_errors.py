@@ -75,7 +75,9 @@ def test_a_folder_that_cannot_be_read(invoke, tmp_path, monkeypatch, index):
 
 def test_os_problem_wording():
     exc = OSError(errno.ENAMETOOLONG, "File name too long", "x" * 5000)
-    text = str(os_problem(exc))
-    assert "ENAMETOOLONG" in text and "パスが長すぎます" in text and "5,000 characters" in text
+    problem = os_problem(exc)
+    text = str(problem)
+    assert "ENAMETOOLONG" in text and "the path is longer" in text and "5,000 characters" in text
+    assert "パスが長すぎます (ENAMETOOLONG)" in problem.render("ja")  # in the language of the run
     assert len(text) < MAX_SHOWN_PATH + 200
     assert shown_path("short/path.yaml") == "short/path.yaml"

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from .errors import MAX_PROBLEMS, Problem
 from .errors import Text as Message
+from .i18n import join, languages, t
 from .rules import suggestion
 from .texts import Kind, Lang, Text
 from .validation import problems_from, validate
@@ -133,9 +134,12 @@ class Vocabulary(_Model):
 
     def joined(self, codes: Iterable[str]) -> Text:
         codes = list(codes)
-        return Text(
-            ja="、".join(self.label(c, "ja") for c in codes),
-            en=", ".join(self.label(c, "en") for c in codes),
+        langs = [
+            *languages(),
+            *(lang for c in codes if c in self.labels for lang in self.labels[c].languages),
+        ]
+        return Text.of(
+            {lang: join((self.label(c, lang) for c in codes), lang) for lang in dict.fromkeys(langs)}
         )
 
     def is_placeholder(self, text: str) -> bool:
@@ -165,7 +169,7 @@ class Context:
 
     def objective_title(self, objective: str) -> Text:
         obj = self.rubric.objectives.get(objective)
-        return obj.title if obj else Text(ja=objective, en=objective)
+        return obj.title if obj else Text.of({"en": objective})
 
     def has_target(self, target: str | float | None) -> bool:
         if target is None or isinstance(target, bool):
@@ -175,7 +179,15 @@ class Context:
         return bool(target.strip()) and not self.vocabulary.is_placeholder(target)
 
 
-_NONE = Text(ja="記載なし", en="none")
+def ours(key: str, **values: object) -> Text:
+    """One of our messages (a catalogue key) as a Text in every language with a catalogue."""
+    return Text.of({lang: t(key, lang, **values) for lang in languages()})
+
+
+def _none() -> Text:
+    return ours("checks.none")
+
+
 _COMMON_FIELDS = frozenset({"criterion", "criterion_title"})
 
 
@@ -316,7 +328,7 @@ class KpiNumericTarget(Check):
             values: dict[str, str | Text] = {
                 "indicator": kpi.indicator,
                 "objective": kpi.objective,
-                "target": _NONE if kpi.target is None or str(kpi.target).strip() == "" else str(kpi.target),
+                "target": _none() if kpi.target is None or str(kpi.target).strip() == "" else str(kpi.target),
             }
             variant = "not_numeric" if has else "no_target"
             yield Hit(variant, ("kpis", i, "target"), values, (str(i),))
@@ -495,7 +507,7 @@ class TeamHas(Check):
             found = [v for v in order if v in pool]
             if len(found) < self.min_distinct:
                 values = {
-                    "found": ctx.vocabulary.joined(found) if found else _NONE,
+                    "found": ctx.vocabulary.joined(found) if found else _none(),
                     "found_ids": ", ".join(found),
                     "count": str(len(found)),
                     "required": required,
@@ -581,7 +593,7 @@ class PartnersHave(Check):
             values: dict[str, str | Text] = {
                 "country": first.country,
                 "country_name": names.get(first.country, first.country),
-                "institution": first.institution or _NONE,
+                "institution": first.institution or _none(),
             }
             yield Hit("missing", ("partners", indices[0]), values, (first.country,), at_key=True)
 
@@ -612,7 +624,7 @@ def _rubric_labels(rubric: Rubric) -> dict[str, Text]:
     out: dict[str, Text] = {}
     for name in ("risk_areas", "integrity_procedures", "disciplines", "career_stages"):
         for value, term in (rubric.vocabulary(name) or {}).items():
-            out.setdefault(value, Text(ja=term.label("ja"), en=term.label("en")))
+            out.setdefault(value, Text.of(dict(term.label.root)))
     return out
 
 
@@ -693,7 +705,7 @@ def _cross_check(check: Check, rubric: Rubric) -> list[tuple[tuple[Any, ...], st
     for variant in check.variants():
         where = ("messages", variant) if variant in check.messages else ("message",)
         allowed = check.VARIANTS[variant] | _COMMON_FIELDS
-        for lang in ("ja", "en"):
+        for lang in check.template(variant).languages:
             bad = _template_problem(check.template(variant)(lang), allowed, variant)
             if bad:
                 out.append(((*where, lang), bad))
@@ -764,21 +776,6 @@ _UNKNOWN_KEYS = {
 # Objective and criterion ids that the rubric does not know are always checked, whatever the
 # rubric's checks.yaml says: without them the other checks cannot be trusted.
 REFERENCES_CHECK = "rubric-references"
-_REFERENCES = {
-    "unknown_objective": Text(
-        ja="目的ID「{value}」は評価基準 {rubric} にありません。{hint}",
-        en="Objective id '{value}' is not in the rubric {rubric}.{hint}",
-    ),
-    "unknown_criterion": Text(
-        ja="評価項目ID「{value}」は評価基準 {rubric} にありません。{hint}",
-        en="Criterion id '{value}' is not in the rubric {rubric}.{hint}",
-    ),
-    "hint": Text(ja="{close} のことですか？", en=" Did you mean {close}?"),
-    "more": Text(
-        ja="ほかに評価基準 {rubric} にないIDが {count} 件あります（最初の {shown} 件のみ表示）。",
-        en="{count} more ids are not in the rubric {rubric} (only the first {shown} are listed).",
-    ),
-}
 
 
 def run_checks(rubric: Rubric, loaded: LoadedProposal) -> list[Finding]:
@@ -811,7 +808,7 @@ def _finding(check: Check, hit: Hit, ctx: Context) -> Finding:
         **hit.values,
     }
     template = check.template(hit.variant)
-    message = Text(ja=_render(template.ja, values, "ja"), en=_render(template.en, values, "en"))
+    message = template.map(lambda text, lang: _render(text, values, lang))
     line, column = _where(ctx.doc, hit.loc, hit.at_key)
     return Finding(
         check.id,
@@ -873,7 +870,7 @@ def _references(rubric: Rubric, p: Proposal, doc: Document) -> Iterator[Finding]
     ]
     if len(places) > MAX_PROBLEMS:  # a mangled file: list the first ones, count the others
         more = {"rubric": rubric.ref, "count": f"{len(places) - MAX_PROBLEMS:,}", "shown": MAX_PROBLEMS}
-        text = Text(ja=_REFERENCES["more"].ja.format(**more), en=_REFERENCES["more"].en.format(**more))
+        text = ours("checks.references_more", **more)
         places = places[:MAX_PROBLEMS]
         yield Finding(
             REFERENCES_CHECK, "rubric_references", "error", None, text, doc.path, None, None, None, "more", ()
@@ -881,21 +878,25 @@ def _references(rubric: Rubric, p: Proposal, doc: Document) -> Iterator[Finding]
     for variant, loc, value, at_key in places:
         known = rubric.objectives if variant == "unknown_objective" else rubric.criteria
         close = suggestion(value, known)
-        texts = [
-            _REFERENCES[variant](lang).format(
-                value=value,
-                rubric=rubric.ref,
-                hint=_REFERENCES["hint"](lang).format(close=close) if close else "",
-            )
-            for lang in ("ja", "en")
-        ]
+        message = Text.of(
+            {
+                lang: t(
+                    f"checks.{variant}",
+                    lang,
+                    value=value,
+                    rubric=rubric.ref,
+                    hint=t("checks.references_hint", lang, close=close) if close else "",
+                )
+                for lang in languages()
+            }
+        )
         line, column = _where(doc, loc, at_key)
         yield Finding(
             REFERENCES_CHECK,
             "rubric_references",
             "error",
             None,
-            Text(ja=texts[0], en=texts[1]),
+            message,
             doc.path,
             line,
             column,

@@ -74,7 +74,11 @@ class Problem:
         return f"{where}:{field} {self.message}"
 
     def render(self, lang: str) -> str:
-        """As ``str()``, with the message (never the location) in ``lang``."""
+        """As ``str()``, with the message in ``lang`` (and the field, when it is a Text of ours:
+        a place described in words, such as a row of a table in a Word form)."""
+        if isinstance(self.field, Text):
+            shown = Problem(self.file, self.line, self.column, render(self.field, lang), "")
+            return str(shown) + render(self.message, lang)
         where = str(self)[: len(str(self)) - len(str(self.message))]
         return where + render(self.message, lang)
 
@@ -132,19 +136,10 @@ def did_you_mean(value: str, known: list[str]) -> str:  # a Text, or ""
     return Text("err.did_you_mean", value=close) if close else ""
 
 
-# Why an operating-system call on a path failed, in the user's words (both languages).
-_OS_REASONS = {
-    "ENAMETOOLONG": ("the path is longer than the file system allows", "パスが長すぎます"),
-    "EACCES": ("permission denied (the file or a folder on its path)", "アクセス権がありません"),
-    "EPERM": ("operation not permitted", "操作が許可されていません"),
-    "ENOENT": ("no such file or folder", "ファイルまたはフォルダがありません"),
-    "ENOTDIR": ("a part of the path is not a folder", "パスの途中がフォルダではありません"),
-    "EISDIR": ("is a folder, not a file", "ファイルではなくフォルダです"),
-    "ELOOP": ("too many symbolic links (a loop?)", "シンボリックリンクが多すぎます（循環？）"),
-    "ENOSPC": ("no space left on the device", "ディスクの空きがありません"),
-    "EROFS": ("the file system is read-only", "読み取り専用のファイルシステムです"),
-    "EIO": ("input/output error", "入出力エラー"),
-}
+# Why an operating-system call on a path failed, in the user's words: catalogue key err.os.<NAME>.
+_OS_REASONS = frozenset(
+    ("ENAMETOOLONG", "EACCES", "EPERM", "ENOENT", "ENOTDIR", "EISDIR", "ELOOP", "ENOSPC", "EROFS", "EIO")
+)
 MAX_SHOWN_PATH = 160  # characters of a path shown in a message; the middle of longer ones is cut
 
 
@@ -162,9 +157,9 @@ def os_problem(exc: OSError) -> Problem:
     import errno
 
     name = errno.errorcode.get(exc.errno or 0, "")
-    en, ja = _OS_REASONS.get(name, (exc.strerror or str(exc), exc.strerror or str(exc)))
+    reason: str = Text(f"err.os.{name}") if name in _OS_REASONS else (exc.strerror or str(exc))
     where = shown_path(exc.filename) if exc.filename is not None else "(no file)"
     if exc.filename2 is not None:
         where += f" -> {shown_path(exc.filename2)}"
     code = f" ({name})" if name else ""
-    return Problem(where, None, None, None, f"{en}{code} / {ja}")
+    return Problem(where, None, None, None, reason + code)

@@ -41,13 +41,21 @@ def _po_path(lang: str) -> Path | None:
     return None
 
 
+_LANGUAGES: dict[str | None, list[str]] = {}
+
+
 def languages() -> list[str]:
-    """Every language with a catalogue, sorted."""
-    found: set[str] = set()
-    for folder in locale_dirs():
-        if folder.is_dir():
-            found.update(p.name for p in folder.iterdir() if (p / "LC_MESSAGES" / f"{DOMAIN}.po").is_file())
-    return sorted(found)
+    """Every language with a catalogue, sorted (read once per process and locales folder)."""
+    where = _PINNED[0] if _PINNED else os.environ.get("STI_REVIEW_LOCALES")
+    if where not in _LANGUAGES:
+        found: set[str] = set()
+        for folder in locale_dirs():
+            if folder.is_dir():
+                found.update(
+                    p.name for p in folder.iterdir() if (p / "LC_MESSAGES" / f"{DOMAIN}.po").is_file()
+                )
+        _LANGUAGES[where] = sorted(found)
+    return list(_LANGUAGES[where])
 
 
 # --- reading a .po file ------------------------------------------------------------------------
@@ -208,25 +216,11 @@ def join(items: Iterable[str], lang: Lang) -> str:
     return t("list_sep", lang).join(items)
 
 
-def catalog(scope: str | dict[str, tuple[str, str]]):  # type: ignore[no-untyped-def]
+def catalog(scope: str):  # type: ignore[no-untyped-def]
     """A ``t``-like function for one part of the program.
 
-    ``catalog("panel")`` looks ``key`` up as ``panel.key`` first, then as ``key``. A dict of
-    ``key: (ja, en)`` is still accepted for modules not yet moved to the catalogues; its
-    entries win and other keys come from the catalogues.
+    ``catalog("panel")`` looks ``key`` up as ``panel.key`` first, then as ``key``.
     """
-    if isinstance(scope, dict):
-        messages = scope
-
-        def translate_tuples(key: str, lang: Lang, **kwargs: object) -> str:
-            if key not in messages:
-                return t(key, lang, **kwargs)
-            ja, en = messages[key]
-            text = ja if lang == "ja" else en
-            return text.format(**kwargs) if kwargs else text
-
-        return translate_tuples
-
     prefix = scope + "."
 
     def translate(key: str, lang: Lang, **kwargs: object) -> str:

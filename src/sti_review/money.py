@@ -18,7 +18,7 @@ from typing import Literal
 
 __all__ = ["MAX_YEN", "AmountError", "Style", "format_yen", "parse_yen"]
 
-Lang = Literal["ja", "en"]
+Lang = str  # a language code (i18n.languages())
 Style = Literal["auto", "exact", "man", "sen", "oku"]
 
 MAX_YEN = 10**15
@@ -26,42 +26,7 @@ MAX_YEN = 10**15
 MAX_TEXT = 64
 """Longest text read as an amount."""
 
-MESSAGES: dict[str, tuple[str, str]] = {
-    # key: (ja, en)
-    "amount_empty": (
-        "金額が空です。例：4億円、4億5000万円、400,000千円、400000000",
-        "no amount given; write e.g. 4億円, 4億5000万円, 400,000千円 or 400000000",
-    ),
-    "amount_garbage": (
-        "金額として読み取れません：{text}（例：4億円、4億5000万円、400,000千円、¥400,000,000）",
-        "not an amount: {text} (write e.g. 4億円, 4億5000万円, 400,000千円 or ¥400,000,000)",
-    ),
-    "amount_separator": (
-        "桁区切りのカンマの位置が正しくありません：{text}（例：400,000,000）",
-        "thousands separators in the wrong place: {text} (e.g. 400,000,000)",
-    ),
-    "amount_order": (
-        "単位の順序が正しくありません：{text}（兆・億・万・千の順に書いてください）",
-        "units out of order: {text} (write 兆, 億, 万, 千 from largest to smallest)",
-    ),
-    "amount_negative": ("金額に負の値は指定できません：{text}", "an amount cannot be negative: {text}"),
-    "amount_fraction": (
-        "1円未満の端数は指定できません：{text}",
-        "an amount cannot include a fraction of a yen: {text}",
-    ),
-    "amount_too_large": (
-        "金額が大きすぎます（上限は1,000兆円）：{text}",
-        "amount too large (at most ¥1,000 trillion): {text}",
-    ),
-    "amount_too_long": (
-        "金額の記述が長すぎます（{limit}文字以内）",
-        "amount text too long (at most {limit} characters)",
-    ),
-    "amount_type": (
-        "金額は数値または文字列で指定してください（{type} は使えません）",
-        "an amount must be a number or text, not {type}",
-    ),
-}
+# Messages: catalogue keys money.<key> (locales/*/LC_MESSAGES/sti_review.po).
 
 
 class AmountError(ValueError):
@@ -76,8 +41,9 @@ class AmountError(ValueError):
         super().__init__(self.text("en"))
 
     def text(self, lang: Lang) -> str:
-        ja, en = MESSAGES[self.key]
-        return (ja if lang == "ja" else en).format(**self.values)
+        from .i18n import t
+
+        return t(f"money.{self.key}", lang, **self.values)
 
 
 _BIG = {"兆": 10**12, "億": 10**8, "万": 10**4}
@@ -266,24 +232,21 @@ def format_yen(n: int, lang: Lang = "ja", style: Style = "auto") -> str:
         raise TypeError(f"format_yen needs an int of yen, not {type(n).__name__}")
     if not 0 <= n <= MAX_YEN:
         raise ValueError(f"amount out of range: {n}")
-    if lang == "ja":
-        if style == "exact":
-            return f"{n:,}円"
-        if style == "sen":
-            return f"{_decimal(n, 10**3)}千円"
-        if style == "man":
-            return f"{_decimal(n, 10**4)}万円"
-        if style == "oku":
-            return f"{_decimal(n, 10**8)}億円"
-        return _kanji_units(n)
+    from .i18n import t
+
+    if t("money.units", lang) == "myriad":  # the language counts in 万 and 億 (a catalogue rule)
+        if style == "auto":
+            return _kanji_units(n)
+        unit = {"exact": 1, "sen": 10**3, "man": 10**4, "oku": 10**8}[style]
+        return t(f"money.yen_{style}", lang, n=f"{n:,}" if unit == 1 else _decimal(n, unit))
     if style == "exact":
-        return f"¥{n:,}"
+        return t("money.yen_exact", lang, n=f"{n:,}")
     if style == "sen":
-        return f"¥{_decimal(n, 10**3)} thousand"
+        return t("money.yen_sen", lang, n=_decimal(n, 10**3))
     if style in ("man", "oku"):
-        return f"¥{_decimal(n, 10**6)} million"
+        return t("money.yen_million", lang, n=_decimal(n, 10**6))
     if n >= 10**9 and n % 10**7 == 0:
-        return f"¥{_decimal(n, 10**9)} billion"
+        return t("money.yen_billion", lang, n=_decimal(n, 10**9))
     if n >= 10**6 and n % 10**4 == 0:
-        return f"¥{_decimal(n, 10**6)} million"
-    return f"¥{n:,}"
+        return t("money.yen_million", lang, n=_decimal(n, 10**6))
+    return t("money.yen_exact", lang, n=f"{n:,}")

@@ -69,7 +69,11 @@ def review_template(proposal: str, reviewer_id: str, reviewer: str, rubric: str,
 
 
 def _reviewer_lang(languages: list[str]) -> str:
-    return "ja" if (languages[:1] or ["ja"])[0] == "ja" or "en" not in languages else "en"
+    """The first language the reviewer reads that has a catalogue; Japanese when none has."""
+    from .i18n import languages as available
+
+    have = available()
+    return next((lang for lang in languages if lang in have), "ja")
 
 
 def write_packets(

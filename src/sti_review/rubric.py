@@ -22,11 +22,10 @@ from pydantic.json_schema import SkipJsonSchema
 
 from .errors import InputError, Problem, did_you_mean, render
 from .errors import Text as Message
-from .texts import Kind, Lang, Text
+from .texts import Kind, Lang, Text, pick
 from .validation import validate
 from .yamlio import Document, load_file
 
-LANGS: tuple[Lang, ...] = ("ja", "en")
 Verdict = Literal["pass", "conditional", "fail"]
 VERDICTS: tuple[Verdict, ...] = ("pass", "conditional", "fail")
 EvidenceField = Literal[
@@ -244,8 +243,7 @@ class Label(RootModel[dict[str, str]]):
         return v
 
     def __call__(self, lang: str) -> str:
-        r = self.root
-        return r.get(lang) or r.get("en") or r.get("ja") or next(iter(r.values()))
+        return pick(self.root, lang)
 
 
 def _term(v: Any) -> Any:

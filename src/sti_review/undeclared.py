@@ -135,13 +135,13 @@ def conflict_findings(proposal_path: str | Path, proposal: object) -> list:  # l
     undeclared conflict with this proposal (before any assignment, so everyone is looked at).
     Notes never fail a check, even with --strict: flagged, not excluded."""
     from .checks import Finding
-    from .i18n import t
+    from .i18n import languages, t
     from .rubric import Text
 
     out = []
     for who, what in possible_conflicts(find_call_dir(proposal_path), proposal):
-        message = Text(
-            **{lang: t("process.possible_conflict", lang, reviewer=who, what=what) for lang in ("ja", "en")}
+        message = Text.of(
+            {lang: t("process.possible_conflict", lang, reviewer=who, what=what) for lang in languages()}
         )
         out.append(
             Finding(

@@ -7,104 +7,79 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..i18n import Lang, catalog
+from ..i18n import Lang, catalog, languages
 
 FORM_MARK = "sti-review-form"  # in the document's keywords, with the rubric and criterion ids
 GUIDANCE_CAPTION = "sti-review:guidance"  # tables of instructions, skipped by the importer
 
-T = catalog(
-    {
-        "form_title": ("提案様式", "Proposal form"),
-        "form_intro": (
-            "各見出しの下の表と記入欄に記入してください。見出しは削除・変更しないでください。"
-            "表の行は必要に応じて追加できます。灰色の枠は記入上の注意で、読み込み時には無視されます。",
-            "Fill in the tables and the space under each heading. Do not delete or rename the "
-            "headings. Add table rows as needed. Shaded boxes are instructions; they are ignored "
-            "when the form is read back.",
-        ),
-        "rubric_line": ("評価基準: {ref}", "Rubric: {ref}"),
-        "programme_line": ("事業区分: {programme}", "Programme: {programme}"),
-        "criteria_intro": (
-            "次の評価項目ごとに、見出しの下に提案の内容を記入してください（注意書きの枠の後）。",
-            "For each criterion below, write the proposal's text under its heading (after the "
-            "instruction box).",
-        ),
-        "field": ("項目", "Field"),
-        "entry": ("記入欄", "Entry"),
-        "for_applicants": ("記入上の注意", "For applicants"),
-        "write_here": ("（ここに記入）", "(write here)"),
-        "mark_hint": (
-            "該当する目的の「選択」欄に ○ などの印を付けてください。",
-            "Mark the objectives that apply (any mark, e.g. x) in the Select column.",
-        ),
-        "values_hint": ("使える値: {values}", "Values: {values}"),
-    }
-)
+T = catalog("formfields")
 
-# heading key -> (ja, en)
-HEADINGS: dict[str, tuple[str, str]] = {
-    "basic": ("基本情報", "Basic information"),
-    "summary": ("概要", "Summary"),
-    "partners": ("相手国・機関", "Partners"),
-    "objectives": ("目的", "Objectives"),
-    "team": ("研究体制", "Team"),
-    "kpis": ("成果指標（KPI）", "Key performance indicators (KPIs)"),
-    "risks": ("リスクと対策", "Risks and mitigation"),
-    "integrity": ("研究インテグリティ", "Research integrity"),
-    "criteria": ("評価項目ごとの記載", "Text per criterion"),
+
+class Labels:
+    """A label of the form: one catalogue key, written in the language of the form and
+    recognised in every language that has a catalogue (a form filled in Japanese or English,
+    or with both separated by a slash)."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def __call__(self, lang: Lang) -> str:
+        return T(self.key, lang)
+
+    def all(self) -> tuple[str, ...]:
+        """The label in every language with a catalogue, each once."""
+        return tuple(dict.fromkeys(T(self.key, lang) for lang in languages()))
+
+    def shown(self) -> str:
+        """Every form of the label, for a message: '基本情報' / 'Basic information'."""
+        return " / ".join(repr(x) for x in self.all())
+
+
+HEADINGS: dict[str, Labels] = {
+    key: Labels(f"heading_{key}")
+    for key in (
+        "basic",
+        "summary",
+        "partners",
+        "objectives",
+        "team",
+        "kpis",
+        "risks",
+        "integrity",
+        "criteria",
+    )
 }
 ORDER = tuple(HEADINGS)
 
-# the rows of the basic information table: key -> (ja, en)
-BASIC: dict[str, tuple[str, str]] = {
-    "id": ("提案ID（英数字・. _ -）", "Proposal ID (letters, digits, . _ -)"),
-    "title": ("課題名", "Title"),
-    "programme": ("事業区分", "Programme"),
-    "lead_name": ("研究代表者 氏名", "Lead: name"),
-    "lead_institution": ("研究代表者 所属機関", "Lead: institution"),
-    "budget": ("申請額（円）", "Requested amount (yen)"),
+# the rows of the basic information table
+BASIC: dict[str, Labels] = {
+    key: Labels(f"basic_{key}")
+    for key in ("id", "title", "programme", "lead_name", "lead_institution", "budget")
 }
 
 
 @dataclass(frozen=True)
 class Column:
     key: str
-    ja: str
-    en: str
+    labels: Labels
 
     def label(self, lang: Lang) -> str:
-        return self.ja if lang == "ja" else self.en
+        return self.labels(lang)
+
+
+def _columns(table: str, *keys: str) -> tuple[Column, ...]:
+    return tuple(Column(key, Labels(f"col_{table}_{key}")) for key in keys)
 
 
 TABLES: dict[str, tuple[Column, ...]] = {
-    "partners": (
-        Column("country", "国コード（ISO 2文字）", "Country (ISO code)"),
-        Column("institution", "機関", "Institution"),
-    ),
-    "objectives": (
-        Column("select", "選択", "Select"),
-        Column("id", "ID", "ID"),
-        Column("title", "目的", "Objective"),
-    ),
-    "team": (
-        Column("name", "氏名", "Name"),
-        Column("role", "役割", "Role"),
-        Column("discipline", "分野", "Discipline"),
-        Column("career_stage", "キャリア段階", "Career stage"),
-        Column("institution", "所属機関", "Institution"),
-        Column("country", "国コード", "Country"),
-    ),
-    "kpis": (
-        Column("objective", "目的ID", "Objective ID"),
-        Column("indicator", "指標", "Indicator"),
-        Column("target", "目標値", "Target"),
-    ),
-    "risks": (
-        Column("area", "分野", "Area"),
-        Column("description", "内容", "Description"),
-        Column("mitigation", "対策", "Mitigation"),
-    ),
-    "integrity": (Column("procedure", "手続・体制", "Procedure"),),
+    "partners": _columns("partners", "country", "institution"),
+    "objectives": _columns("objectives", "select", "id", "title"),
+    "team": _columns("team", "name", "role", "discipline", "career_stage", "institution", "country"),
+    "kpis": _columns("kpis", "objective", "indicator", "target"),
+    "risks": _columns("risks", "area", "description", "mitigation"),
+    "integrity": _columns("integrity", "procedure"),
 }
 
 _NUMBERING = re.compile(
@@ -130,12 +105,14 @@ def normal(text: str) -> str:
     return unnumbered(text).lower()
 
 
-def matches(text: str, labels: tuple[str, str]) -> bool:
-    """Japanese, English, or both with a slash between, after :func:`normal`."""
+def matches(text: str, labels: Labels) -> bool:
+    """The label in any language, or two of them with a slash between, after :func:`normal`."""
     n = normal(text)
-    ja, en = (normal(x) for x in labels)
-    return n in (ja, en, f"{ja} / {en}", f"{ja}/{en}", f"{en} / {ja}")
+    forms = [normal(x) for x in labels.all()]
+    if n in forms:
+        return True
+    return any(n in (f"{a} / {b}", f"{a}/{b}") for a in forms for b in forms if a != b)
 
 
-def label(labels: tuple[str, str], lang: Lang) -> str:
-    return labels[0] if lang == "ja" else labels[1]
+def label(labels: Labels, lang: Lang) -> str:
+    return labels(lang)

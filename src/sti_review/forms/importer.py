@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Problem
+from ..errors import Text as Message
+from ..i18n import languages
 from ..office import require
 from ..report.views.common import programme_text
 from ..rubric import Rubric
@@ -182,6 +184,11 @@ class _Styles:
 # --- opening the file -----------------------------------------------------------------------
 
 
+def _at_heading(heading: str) -> str:
+    """A place in the form, said in the language of the run (a Message, rendered when shown)."""
+    return Message("form.at_heading", heading=heading)
+
+
 def _problem(shown: str, message: str, where: str | None = None) -> Problem:
     return Problem(shown, None, None, where, message)
 
@@ -192,40 +199,24 @@ def open_form(path: str | Path) -> tuple[Any, str]:
     shown = str(path)
     p = Path(path)
     if not p.exists():
-        raise InputError([_problem(shown, "no such file")])
+        raise InputError([_problem(shown, Message("err.form_no_file"))])
     if p.is_dir():
-        raise InputError([_problem(shown, "is a directory")])
+        raise InputError([_problem(shown, Message("err.form_directory"))])
     if not zipfile.is_zipfile(p):
-        raise InputError(
-            [
-                _problem(
-                    shown, "is not a Word file (.docx): it is not a zip archive / Word ファイルではありません"
-                )
-            ]
-        )
+        raise InputError([_problem(shown, Message("err.form_not_zip"))])
     try:
         with zipfile.ZipFile(p) as z:
             names = z.namelist()
             if "word/document.xml" not in names:
-                raise InputError(
-                    [
-                        _problem(
-                            shown,
-                            "is a zip archive but not a Word document (no word/document.xml) / "
-                            "Word 文書ではありません",
-                        )
-                    ]
-                )
+                raise InputError([_problem(shown, Message("err.form_not_word"))])
             if sum(i.file_size for i in z.infolist()) > MAX_UNPACKED:
-                raise InputError(
-                    [_problem(shown, f"unpacks to more than {MAX_UNPACKED // 2**20} MB; refused")]
-                )
+                raise InputError([_problem(shown, Message("err.form_too_big", mb=MAX_UNPACKED // 2**20))])
         return docx.Document(str(p)), shown
     except InputError:
         raise
     except Exception as exc:  # python-docx raises many kinds for broken packages
         raise InputError(
-            [_problem(shown, f"cannot be read as a Word document: {type(exc).__name__}: {exc}")]
+            [_problem(shown, Message("err.form_unreadable", error=f"{type(exc).__name__}: {exc}"))]
         ) from None
 
 
@@ -242,13 +233,13 @@ class _State:
     seen: list[str] = field(default_factory=list)
     texts: dict[str, list[str]] = field(default_factory=dict)
 
-    def problem(self, where: str, message: str) -> None:
+    def problem(self, where: str, message: str) -> None:  # message: a Message, or plain text
         self.problems.append(_problem(self.shown, message, where))
 
 
 def _template_texts() -> set[str]:
     keys = ("form_intro", "criteria_intro", "write_here")
-    return {normal(T(k, lang)) for k in keys for lang in ("ja", "en")}  # type: ignore[arg-type]
+    return {normal(T(k, lang)) for k in keys for lang in languages()}
 
 
 def _heading_key(text: str, level: int, rubric: Rubric) -> str | None:
@@ -287,27 +278,27 @@ def read_form(path: str | Path, rubric: Rubric) -> dict[str, Any]:
                 st.texts.setdefault(current, []).append(text)
             elif current.startswith("?"):
                 st.problem(
-                    f"heading {heading_text!r}",
-                    "text under a heading that is not part of the form: " + _short(text),
+                    _at_heading(repr(heading_text)),
+                    Message("err.form_text_under_unknown", text=_short(text)),
                 )
             else:
                 st.problem(
-                    f"heading {heading_text!r}", "text outside the table cannot be read here: " + _short(text)
+                    _at_heading(repr(heading_text)), Message("err.form_text_outside_table", text=_short(text))
                 )
         else:
             if block.caption == GUIDANCE_CAPTION:
                 continue
             tables_here += 1
-            where = f"heading {heading_text!r}, table {tables_here}"
+            where = Message("form.at_table", place=_at_heading(repr(heading_text)), n=tables_here)
             if current == "basic":
                 _basic(st, block.rows, where)
             elif current in TABLES:
                 _table(st, current, block.rows, where)
             elif any(any(cell for cell in row) for row in block.rows):
-                place = where if current else f"table {tables_here} before the first heading"
+                place = where if current else Message("form.at_first_table", n=tables_here)
                 st.problem(
                     place,
-                    "a table here is not part of the form and cannot be read; write the text as paragraphs",
+                    Message("err.form_extra_table"),
                 )
     _required(st, doc, rubric)
     _finish(st)
@@ -323,10 +314,9 @@ def _short(text: str) -> str:
 def _required(st: _State, doc: Any, rubric: Rubric) -> None:
     for key in ("basic", "partners", "objectives", "team", "kpis", "risks", "integrity", "summary"):
         if key not in st.seen:
-            ja, en = HEADINGS[key]
             st.problem(
-                f"heading {ja!r} / {en!r}",
-                "heading not found: was it deleted or renamed? / 見出しが見つかりません",
+                _at_heading(HEADINGS[key].shown()),
+                Message("err.form_heading_missing"),
             )
     keywords = doc.core_properties.keywords or ""
     m = re.search(r"criteria:([A-Za-z0-9_,]+)", keywords)
@@ -334,21 +324,25 @@ def _required(st: _State, doc: Any, rubric: Rubric) -> None:
         for cid in m.group(1).split(","):
             if cid in rubric.criteria and "crit:" + cid not in st.seen:
                 title = rubric.criteria[cid].title("ja")
-                st.problem(
-                    f"heading {cid} {title!r}", "criterion heading not found: was it deleted or renamed?"
-                )
+                st.problem(_at_heading(f"{cid} {title!r}"), Message("err.form_criterion_heading_missing"))
 
 
 def _header_ok(st: _State, key: str, header: list[str], where: str) -> bool:
     cols = TABLES[key]
     if len(header) != len(cols):
-        expected = ", ".join(f"{c.ja} / {c.en}" for c in cols)
-        st.problem(f"{where}, row 1", f"has {len(header)} columns, expected {len(cols)}: {expected}")
+        expected = ", ".join(" / ".join(c.labels.all()) for c in cols)
+        st.problem(
+            Message("form.at_row", place=where, n=1),
+            Message("err.form_columns", n=len(header), expected=len(cols), names=expected),
+        )
         return False
     ok = True
     for i, (cell, col) in enumerate(zip(header, cols, strict=True), start=1):
-        if not matches(cell, (col.ja, col.en)):
-            st.problem(f"{where}, row 1, column {i}", f"is {cell!r}, expected {col.ja!r} / {col.en!r}")
+        if not matches(cell, col.labels):
+            st.problem(
+                Message("form.at_column", place=where, n=i),
+                Message("err.form_column_name", value=repr(cell), expected=col.labels.shown()),
+            )
             ok = False
     return ok
 
@@ -361,7 +355,7 @@ def _table(st: _State, key: str, rows: list[list[str]], where: str) -> None:
         if not any(cell.strip() for cell in row):
             continue
         values = dict(zip(cols, (cell.strip() for cell in row), strict=True))
-        at = f"{where}, row {n}"
+        at = Message("form.at_row", place=where, n=n)
         if key == "objectives":
             if values["select"]:
                 st.data.setdefault("objectives", []).append(unicodedata.normalize("NFKC", values["id"]))
@@ -400,14 +394,18 @@ def _number(text: str) -> float | int | None:
 def _basic(st: _State, rows: list[list[str]], where: str) -> None:
     for n, row in enumerate(rows[1:], start=2):
         if len(row) != 2:
-            st.problem(f"{where}, row {n}", f"has {len(row)} columns, expected 2 (field, entry)")
+            st.problem(
+                Message("form.at_row", place=where, n=n), Message("err.form_basic_columns", n=len(row))
+            )
             continue
         name, value = row[0].split("\n")[0], row[1].strip()
         key = next((k for k, labels in BASIC.items() if matches(name, labels)), None)
-        at = f"{where}, row {n} ({name})"
+        at = Message("form.at_named_row", place=where, n=n, name=name)
         if key is None:
             if value:
-                st.problem(at, "unknown field; expected one of: " + ", ".join(v[1] for v in BASIC.values()))
+                st.problem(
+                    at, Message("err.form_unknown_field", known=" / ".join(v.shown() for v in BASIC.values()))
+                )
             continue
         if not value:
             continue
@@ -416,7 +414,7 @@ def _basic(st: _State, rows: list[list[str]], where: str) -> None:
         if key == "budget":
             number = _number(value)
             if number is None:
-                st.problem(at, f"{value!r} is not an amount in yen such as 150,000,000")
+                st.problem(at, Message("err.form_not_yen", value=repr(value)))
                 continue
             value = number
         if key in ("lead_name", "lead_institution"):
@@ -433,7 +431,7 @@ def _basic(st: _State, rows: list[list[str]], where: str) -> None:
 def _programme(value: str, rubric: Rubric) -> str:
     n = normal(value)
     for prog in rubric.programme_terms:
-        labels = (programme_text(rubric, prog, "ja"), programme_text(rubric, prog, "en"))
+        labels = [programme_text(rubric, prog, lang) for lang in languages()]
         if n in (prog, *(normal(x) for x in labels)):
             return prog
     return value
@@ -450,16 +448,22 @@ def _finish(st: _State) -> None:
         st.data["sections"] = sections
     for i, obj in enumerate(st.data.get("objectives", [])):
         if obj not in st.rubric.objectives:
-            st.problem(st.where.get(("objectives", i), "objectives"), f"unknown objective {obj!r}")
+            st.problem(
+                st.where.get(("objectives", i), "objectives"),
+                Message("err.form_unknown_objective", value=repr(obj)),
+            )
     for i, kpi in enumerate(st.data.get("kpis", [])):
         obj = kpi.get("objective")
         if obj is not None and obj not in st.rubric.objectives:
-            st.problem(st.where.get(("kpis", i), "kpis"), f"unknown objective {obj!r}")
+            st.problem(
+                st.where.get(("kpis", i), "kpis"), Message("err.form_unknown_objective", value=repr(obj))
+            )
     if st.problems:
         return
     from pydantic import ValidationError
 
     from ..proposal import Proposal
+    from ..validation import error_message
 
     try:
         Proposal.model_validate(st.data)
@@ -471,15 +475,15 @@ def _finish(st: _State) -> None:
                 _missing_place(loc),
             )
             field_path = ".".join(str(x) for x in loc)
-            st.problem(where, f"{field_path}: {err['msg']}")
+            st.problem(where, f"{field_path}: " + error_message(err))
 
 
 def _missing_place(loc: tuple[Any, ...]) -> str:
     first = str(loc[0]) if loc else ""
     if first in ("id", "title", "programme", "budget", "lead"):
-        return f"heading {HEADINGS['basic'][0]!r} / {HEADINGS['basic'][1]!r}"
+        return _at_heading(HEADINGS["basic"].shown())
     if first in HEADINGS:
-        return f"heading {HEADINGS[first][0]!r} / {HEADINGS[first][1]!r}"
+        return _at_heading(HEADINGS[first].shown())
     return first
 
 

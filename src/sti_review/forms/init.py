@@ -8,78 +8,7 @@ import json
 from ..i18n import Lang, catalog, t
 from ..rubric import Criterion, Rubric
 
-T = catalog(
-    {
-        "proposal_head": (
-            "提案ファイル（sti-review）。<…> の箇所を書き換えてください。"
-            "書式の詳細: sti-review schema proposal。確認: sti-review validate このファイル",
-            "A proposal file for sti-review. Replace every <…>. The format: sti-review schema proposal. "
-            "Check it with: sti-review validate THIS_FILE",
-        ),
-        "review_head": (
-            "評価ファイル（sti-review）。<…> の箇所を書き換えてください。"
-            "確認: sti-review validate このファイル",
-            "A review file for sti-review. Replace every <…>. Check it with: sti-review validate THIS_FILE",
-        ),
-        "id": (
-            "提案ID: 英数字と . _ - のみ（例: SATREPS-2026-017）",
-            "Proposal id: letters, digits, . _ - (e.g. SATREPS-2026-017)",
-        ),
-        "title": ("課題名", "Title of the proposal"),
-        "programme": ("事業区分（使える値）:", "Programme (values):"),
-        "summary": ("概要（複数行可）", "Summary (several lines allowed)"),
-        "lead": ("研究代表者の氏名と所属機関", "The lead researcher's name and institution"),
-        "budget": (
-            "申請額（円、数字のみ。例: 150000000）。採択ラインの予算計算に使います",
-            "Requested amount in yen, digits only (e.g. 150000000); used for budget funding lines",
-        ),
-        "partners": (
-            "相手国（ISO 3166-1 の2文字コード、大文字。例: TH）と機関。1件以上",
-            "Partner countries (ISO 3166-1 two capital letters, e.g. TH) and institutions; at least one",
-        ),
-        "objectives": (
-            "該当する目的のID（1行に1つ）。使えるID:",
-            "The ids of the objectives the proposal serves, one per line. Ids:",
-        ),
-        "team": (
-            "研究体制。discipline（分野）と career_stage（職階、省略可）に使える値:",
-            "The team. Values of discipline and of career_stage (optional):",
-        ),
-        "kpis": (
-            "成果指標: 目的ID、指標、目標値（数値または文章）",
-            "KPIs: objective id, indicator, target (a number or a text)",
-        ),
-        "risks": ("リスク。area に使える値:", "Risks. Values of area:"),
-        "integrity": (
-            "研究インテグリティ: 実施している手続（使える値は下記）と備考",
-            "Research integrity: the procedures in place (values below) and notes",
-        ),
-        "sections": (
-            "評価項目ごとの記載（評価項目IDごとに、評価の観点への答えを書く）",
-            "Text per criterion: answer each criterion's question under its id",
-        ),
-        "proposal": (
-            "評価する提案のID（提案ファイルの id）",
-            "The id of the proposal reviewed (its file's id)",
-        ),
-        "reviewer": ("審査委員の氏名またはID", "The reviewer's name or id"),
-        "rubric": ("評価基準の id@version（変更しない）", "The rubric's id@version (leave as it is)"),
-        "role": (
-            "reviewer（個別評価）または panel（パネルの合議）",
-            "reviewer (one reviewer) or panel (the panel's consensus)",
-        ),
-        "answers": (
-            "評価項目ごとの回答。評点を付ける評価項目は score、要件は verdict、該当しない評価項目は na: true",
-            "One answer per criterion: score for scored criteria, verdict for gates, or na: true",
-        ),
-        "score": ("評点 {scale}", "score {scale}"),
-        "verdict": (
-            "判定: pass / conditional / fail（conditional のときは conditions: に条件を列挙）",
-            "verdict: pass, conditional or fail (conditional: list the conditions: too)",
-        ),
-        "comment": ("コメント", "comment"),
-    }
-)
+T = catalog("forminit")
 
 
 def _q(text: str) -> str:

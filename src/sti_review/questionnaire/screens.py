@@ -409,7 +409,7 @@ class Screens:
             return _("field_risks", lang), grid if grid.rows else none
         if name == "integrity":
             procs = [self.s.rubric.label("integrity_procedures", x, lang) for x in p.integrity.procedures]
-            sep = "、" if lang == "ja" else ", "
+            sep = _("list_sep", lang)
             parts: list[RenderableType] = [Wrapped(sep.join(procs)) if procs else none]
             if p.integrity.notes.strip():
                 parts.append(Wrapped(p.integrity.notes.strip(), style="dim"))
@@ -429,8 +429,7 @@ class Screens:
     def _team(self, *, full: bool) -> RenderableType:
         """The team's make-up; every member in full where the team is the criterion's main evidence."""
         lang, team = self.lang, self.s.proposal.team
-        ja = lang == "ja"
-        sep = "・" if ja else " · "
+        sep = _("sep_dot", lang)
         mix = Counter(m.discipline for m in team if m.discipline)
         stages = Counter(m.career_stage for m in team if m.career_stage)
         composition = sep.join(
@@ -444,18 +443,18 @@ class Screens:
         if composition:
             grid.add_row(Text(_("field_team_mix", lang), style="dim"), Wrapped(composition, style="dim"))
         if not full:
-            names = ("、" if ja else ", ").join(m.name for m in team)
+            names = _("list_sep", lang).join(m.name for m in team)
             grid.add_row(
                 Text(_("field_team_count", lang, n=len(team)), style="dim"), Wrapped(names, max_lines=2)
             )
             return grid
         for m in team:
-            extra = ("、" if ja else ", ").join(x for x in (m.role, m.institution, m.country or "") if x)
+            extra = _("list_sep", lang).join(x for x in (m.role, m.institution, m.country or "") if x)
             tags = [self.s.rubric.label("disciplines", m.discipline, lang)] if m.discipline else []
             if m.career_stage:
                 tags.append(self.s.rubric.label("career_stages", m.career_stage, lang))
             if tags:
-                extra += f"（{'、'.join(tags)}）" if ja else f" ({', '.join(tags)})"
+                extra += _("paren_note", lang, text=_("list_sep", lang).join(tags))
             grid.add_row(_u(m.name), Wrapped(extra))
         return grid
 
@@ -494,9 +493,7 @@ class Screens:
         if rules.na:
             parts.append(_("why_na", lang))
         if parts:
-            lines.append(
-                Wrapped(_("help_comments", lang, rules=("、" if lang == "ja" else ", ").join(parts)))
-            )
+            lines.append(Wrapped(_("help_comments", lang, rules=_("list_sep", lang).join(parts))))
         lines.append(Wrapped(_("help_enter", lang)))
         lines.append(Wrapped(_("commands", lang), style="magenta"))
         return Panel(Group(*lines), box=box.ROUNDED, border_style="magenta")

@@ -171,7 +171,7 @@ class Questionnaire(Screens):
 
     def _tell_merged(self) -> None:
         if self.s.merged:
-            sep = "、" if self.lang == "ja" else ", "
+            sep = _("list_sep", self.lang)
             self.p.show(Wrapped(_("merged", self.lang, ids=sep.join(self.s.merged)), style="cyan"))
 
     def _resolve_clash(self, cid: str, mine: object, theirs: object) -> Literal["mine", "theirs"]:
@@ -226,7 +226,7 @@ class Questionnaire(Screens):
         total = len(self.s.criteria)
         missing = self.s.missing()
         counts = Counter(self.s.rubric.criteria[cid].section for cid in missing)
-        sep = "・" if lang == "ja" else " · "
+        sep = _("sep_dot", lang)
         by_section = sep.join(f"{sid} {counts[sid]}" for sid, _a, _n in self.s.progress() if counts[sid])
         gates = [c.id for c in self.s.criteria if c.kind == "gate" and c.id in missing]
         line = (
@@ -235,7 +235,7 @@ class Questionnaire(Screens):
             else _("to_answer_left", lang, left=len(missing), total=total, by_section=by_section)
         )
         if gates:
-            line += ("；" if lang == "ja" else "; ") + _("gates_note", lang, ids=", ".join(gates))
+            line += _("sep_clause", lang) + _("gates_note", lang, ids=", ".join(gates))
         self.p.show(Wrapped(line, style="bold"))
         for s in self.s.sections:
             for c in s.criteria:
@@ -587,7 +587,7 @@ class Questionnaire(Screens):
             if not value:
                 if not missing:
                     return None
-                sep = "、" if lang == "ja" else ", "
+                sep = _("list_sep", lang)
                 reply = None
                 while reply is None:
                     reply = parse_yes_no(

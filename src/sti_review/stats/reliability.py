@@ -113,14 +113,3 @@ def reliabilities(
     for cid, gs in by_criterion.items():
         out.append(reliability(gs, scale_min, scale_max, label=cid, bootstrap=bootstrap, seed=seed))
     return out
-
-
-MEANING = {
-    "en": "Alpha and ICC near 1 mean reviewers agree on which proposals are better; near 0, a "
-    "proposal's grade depends on who reviewed it about as much as on the proposal (published "
-    "grant-review studies find about 0.2–0.35). The k-review value is the reliability of a "
-    "proposal's mean grade.",
-    "ja": "α と ICC が 1 に近いほど、どの提案が優れているかについて評価者の判断が一致しています。"
-    "0 に近いと、評点は提案そのものと同じくらい誰が評価したかに左右されています"
-    "（研究費審査の公表研究ではおよそ 0.2〜0.35）。k 人の値は提案の平均評点の信頼性です。",
-}

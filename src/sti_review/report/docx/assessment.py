@@ -25,7 +25,7 @@ def outcome_block(doc: Any, a: Assessment, lang: Lang) -> None:
     for reason in assessment_lead(a, lang).reasons:  # a failed gate comes with the reviewer's words
         p = c.para(doc, reason.text, style="List Bullet")
         for item in reason.details:
-            c.add_text(p, "\n・" + item)
+            c.add_text(p, "\n" + t("bullet_item", lang, text=item))
     required = num(a.required_total) if a.required_total is not None else "—"
     rows = [
         [t("total_unweighted", lang), f"{num(a.total)} / {num(a.maximum)}", required, ""],
@@ -76,7 +76,7 @@ def _render(assessment: Assessment, *, lang: Lang, findings: Sequence[Finding] |
     c.table(doc, [t("proposal", lang), ""], info, widths_mm=[40, 130])
 
     for s in a.sections:
-        weight = f"（{t('weight', lang)} ×{num(s.weight)}）" if s.weight != 1 else ""
+        weight = t("paren_note", lang, text=f"{t('weight', lang)} ×{num(s.weight)}") if s.weight != 1 else ""
         c.heading(doc, f"{s.section.id} {s.section.title(lang)}{weight}", 2)
         rows = []
         for r in s.results:

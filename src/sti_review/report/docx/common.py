@@ -14,14 +14,7 @@ from typing import Any
 from ...i18n import Lang, catalog
 from ...office import require
 
-T = catalog(
-    {
-        "page": ("ページ {page} / {pages}", "Page {page} of {pages}"),
-        "date": ("作成日", "Date"),
-        "yes": ("はい", "yes"),
-        "no": ("いいえ", "no"),
-    }
-)
+T = catalog("docx")
 
 # Japanese body in Mincho, headings in Gothic; Word falls back along the alternate names when a
 # font is missing (fonts listed in the document's font table). Latin text in a Latin font.
@@ -123,7 +116,7 @@ def new_document(*, lang: Lang, title: str, footer_ref: str) -> Any:
     from ...sanitize import printable
 
     props.title = printable(title)[:255]
-    props.language = "ja-JP" if lang == "ja" else "en-GB"
+    props.language = T("language_tag", lang)
     props.author = "sti-review"
 
     footer = section.footer.paragraphs[0]

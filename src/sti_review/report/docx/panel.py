@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ... import __version__
 from ...i18n import Lang
+from ...i18n import t as _t
 from ...panel import Consolidation
 from ..views import PanelView
 from ..views.common import num, outcome_text, programme_text, reason_text
@@ -25,6 +26,11 @@ from . import common as c
 FLAG_FILL = "FFE699"
 
 
+def _paren(text: str, lang: Lang) -> str:
+    """A note in brackets after a word: 「（…）」 or " (…)" (the catalogue's ``paren_note``)."""
+    return _t("paren_note", lang, text=text)
+
+
 def _render(con: Consolidation, *, lang: Lang) -> bytes:
     a = con.assessment
     p = con.proposal
@@ -35,13 +41,15 @@ def _render(con: Consolidation, *, lang: Lang) -> bytes:
     c.heading(doc, title, 0)
     programme = programme_text(rubric, p.programme, lang)
     c.para(doc, f"{T('id', lang)}: {p.id}　{T('programme', lang)}: {programme}")
-    c.heading(doc, f"{T('panel_outcome', lang)}: {outcome_text(a, lang)}（{outcome_state(con, lang)}）", 1)
+    c.heading(
+        doc, f"{T('panel_outcome', lang)}: {outcome_text(a, lang)}{_paren(outcome_state(con, lang), lang)}", 1
+    )
     c.para(doc, basis_text(con, lang))
     for reason in a.reasons:
         para = c.para(doc, reason_text(reason, a, lang), style="List Bullet")
         if reason.code == "conditions":
             for item in reason.items:
-                c.add_text(para, "\n・" + item)
+                c.add_text(para, "\n" + _t("bullet_item", lang, text=item))
     required = num(a.required_total) if a.required_total is not None else "—"
     tbl = c.table(
         doc,
@@ -68,7 +76,7 @@ def _render(con: Consolidation, *, lang: Lang) -> bytes:
         state = T("complete" if ind.complete else "incomplete", lang)
         rows.append(
             [
-                f"{key} {r.label}（{state}）",
+                f"{key} {r.label}{_paren(state, lang)}",
                 outcome_text(ind, lang),
                 f"{num(ind.total)} / {num(ind.maximum)}",
                 num(ind.weighted_percent, 1),
@@ -117,7 +125,7 @@ def _render(con: Consolidation, *, lang: Lang) -> bytes:
             cells += [num(cp.minimum), num(cp.median), num(cp.maximum), num(cp.spread)]
             source = T(f"source_{cp.source}", lang) if cp.source != "missing" else ""
             shown = panel_text(cp, rubric, lang)
-            cells += [f"{shown}\n（{source}）" if source else shown, flag_text(cp, lang)]
+            cells += [f"{shown}\n{_paren(source, lang).strip()}" if source else shown, flag_text(cp, lang)]
             rows.append(cells)
             fills.append(FLAG_FILL if cp.unresolved else None)
         per = [num(ind.sections[idx].score) for ind in con.individual]

@@ -7,6 +7,7 @@ from typing import Any
 
 from ... import __version__
 from ...i18n import Lang
+from ...i18n import t as _t
 from ...portfolio import Matrix, PortfolioMap
 from ..views import PortfolioView
 from ..views.portfolio import (
@@ -61,17 +62,17 @@ def _matrix(doc: Any, m: PortfolioMap, matrix: Matrix, lang: Lang) -> None:
     if matrix.axis == "region":
         codes = ", ".join(f"{matrix.code(col)} {column_text(matrix, col, lang)}" for col in matrix.columns)
         c.para(doc, f"{T('regions_legend', lang)}: {codes}")
-    c.heading(doc, f"{T('gaps', lang)}（{axis_title(matrix, lang)}）", 2)
+    c.heading(doc, f"{T('gaps', lang)}{_t('paren_note', lang, text=axis_title(matrix, lang))}", 2)
     gaps = gap_lines(m, matrix, lang)
     for obj, what in gaps or [(T("none", lang), "")]:
         c.para(doc, f"{obj}: {what}" if what else obj, style="List Bullet")
     if m.programmes:
-        c.heading(doc, f"{T('overlaps', lang)}（{axis_title(matrix, lang)}）", 2)
+        c.heading(doc, f"{T('overlaps', lang)}{_t('paren_note', lang, text=axis_title(matrix, lang))}", 2)
         groups = overlap_groups(matrix)
         for text in [overlap_text(m, matrix, g, lang) for g in groups] or [T("none", lang)]:
             c.para(doc, text, style="List Bullet")
     if m.proposals:
-        c.heading(doc, f"{T('crowded', lang)}（{axis_title(matrix, lang)}）", 2)
+        c.heading(doc, f"{T('crowded', lang)}{_t('paren_note', lang, text=axis_title(matrix, lang))}", 2)
         crowded = sorted(matrix.crowded, key=lambda cell: -len(cell.proposals))
         if not crowded:
             c.para(doc, T("none", lang), style="List Bullet")
@@ -83,7 +84,7 @@ def _matrix(doc: Any, m: PortfolioMap, matrix: Matrix, lang: Lang) -> None:
                 style="List Bullet",
             )
         if m.programmes:
-            c.heading(doc, f"{T('fillers', lang)}（{axis_title(matrix, lang)}）", 2)
+            c.heading(doc, f"{T('fillers', lang)}{_t('paren_note', lang, text=axis_title(matrix, lang))}", 2)
             found = fillers(matrix)
             if not found:
                 c.para(doc, T("none", lang), style="List Bullet")

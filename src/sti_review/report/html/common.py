@@ -56,14 +56,14 @@ def _japanese(text: str) -> bool:
 
 
 def other_language(value: object) -> object:
-    """User text in a cell or list item: on an English page, Japanese text is marked lang="ja" so
+    """User text in a cell or list item: on a page not in Japanese, Japanese text is marked lang="ja" so
     screen readers and fonts read it as Japanese (the ``ol`` filter of the templates)."""
     if value is None:
         return ""
     if not isinstance(value, str) or hasattr(value, "__html__"):
         return value
     shown = printable(value)
-    if _PAGE_LANG.get() == "en" and _japanese(shown):
+    if _PAGE_LANG.get() != "ja" and _japanese(shown):
         return markupsafe.Markup('<span lang="ja">{}</span>').format(shown)
     return shown
 

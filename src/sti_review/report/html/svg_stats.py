@@ -29,20 +29,7 @@ from .svg import (
     fit,
 )
 
-T = catalog(
-    {
-        "ri_title": ("期待順位と順位の区間", "Expected rank and rank intervals"),
-        "ri_desc": (
-            "点は期待順位、太線は 50% 区間、細線は 90% 区間。破線は採択ライン、網掛けは抽選対象。",
-            "Dots: expected rank; thick bars: 50% interval; thin: 90% interval. Dashed: funding "
-            "line; shaded: the lottery band.",
-        ),
-        "rank": ("順位", "rank"),
-        "len_title": ("評価者の甘辛（効果と 95% 区間）", "Reviewer leniency (effect and 95% interval)"),
-        "strict": ("← 辛い", "← strict"),
-        "lenient": ("甘い →", "lenient →"),
-    }
-)
+T = catalog("svgstats")
 
 LIMIT = 60  # proposals drawn; the table lists them all
 COLOUR = {"selected": OK, "band": WARN, "not_selected": MUTED, None: ACCENT}

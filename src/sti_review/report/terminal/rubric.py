@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ...i18n import Lang, t
-from ...rubric import GUIDANCE_LEVELS, LANGS, Criterion, Rubric
+from ...rubric import GUIDANCE_LEVELS, Criterion, Rubric
 from ...sanitize import printable
 from .layout import emit
 
@@ -21,12 +21,6 @@ KIND_STYLE = {"score": "green", "gate": "bold red", "portfolio": "magenta"}
 def _text(text: str, style: str = "") -> Text:
     """A rubric from elsewhere is untrusted text too: shown literally, controls made visible."""
     return Text(printable(text), style=style)
-
-
-def _other(lang: Lang) -> Lang:
-    """The rubric language shown second, dimmed: a rubric text falls back to English."""
-    shown = lang if lang in LANGS else "en"
-    return next(x for x in LANGS if x != shown)
 
 
 def print_tree(rubric: Rubric, lang: Lang, console: Console) -> None:
@@ -55,7 +49,9 @@ def print_tree(rubric: Rubric, lang: Lang, console: Console) -> None:
                 line.append(f"  [{t('reading_' + c.reading, lang)}]", style="yellow")
             emit(console, line)
             emit(console, _text(f"         {c.question(lang)}"))
-            emit(console, _text(f"         {c.question(_other(lang))}", style="dim"))
+            other = c.question.other(lang)  # the question in a second language, dimmed
+            if other:
+                emit(console, _text(f"         {other}", style="dim"))
 
 
 def print_criterion(rubric: Rubric, crit: Criterion, lang: Lang, console: Console) -> None:
@@ -76,7 +72,9 @@ def print_criterion(rubric: Rubric, crit: Criterion, lang: Lang, console: Consol
     console.print()
     console.print(Text(t("question", lang), style="bold"))
     emit(console, _text(f"  {crit.question(lang)}"))
-    emit(console, _text(f"  {crit.question(_other(lang))}", style="dim"))
+    other = crit.question.other(lang)
+    if other:
+        emit(console, _text(f"  {other}", style="dim"))
     console.print()
     console.print(Text(t("guidance", lang), style="bold"))
     for level in GUIDANCE_LEVELS[crit.kind]:

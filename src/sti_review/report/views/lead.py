@@ -62,9 +62,12 @@ class Lead:
 def sentences(parts: list[str], lang: Lang) -> str:
     """Parts joined as sentences: 「…。…。」 or "…. …."."""
     parts = [p for p in parts if p]
-    if lang == "ja":
-        return "".join(p + "。" for p in parts)
-    return " ".join(p + "." for p in parts)
+    if not parts:
+        return ""
+    # a sentence with another after it, then the last one (the catalogue knows the spacing)
+    return "".join(_t("sentence_lead", lang, text=p) for p in parts[:-1]) + _t(
+        "sentence", lang, text=parts[-1]
+    )
 
 
 def total_text(a: Assessment, lang: Lang) -> str:

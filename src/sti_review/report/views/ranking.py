@@ -53,7 +53,7 @@ def process_text(ranking: Ranking, lang: Lang) -> str:
         parts.append(_t("process.by_overall", lang))
     if ranking.interview is not None:
         parts.append(_t("process.interview_candidates", lang, n=ranking.interview))
-    return "".join(p + ("。" if lang == "ja" else ". ") for p in parts)
+    return "".join(_t("sentence_lead", lang, text=p) for p in parts)
 
 
 def counts_text(ranking: Ranking, lang: Lang) -> str:

@@ -11,81 +11,8 @@ from typing import Any
 from ...i18n import Lang, catalog
 from ...sanitize import printable
 from ...stats.call import CallStats
-from ...stats.reliability import MEANING
 
-T = catalog(
-    {
-        "er_title": ("期待順位（ベイズ、SNSF モデル）", "Expected rank (Bayesian, SNSF model)"),
-        "er_fit": (
-            "R̂ 最大 {rhat}、有効サンプル数 最小 {ess}、{chains} 連鎖 × {draws} 抽出、乱数シード {seed}",
-            "R-hat max {rhat}, effective sample size min {ess}, {chains} chains × {draws} draws, seed {seed}",
-        ),
-        "er_line": (
-            "採択ライン: 上位 {fund} 件目の期待順位 {er}",
-            "Funding line: at the expected rank of proposal no. {fund}, {er}",
-        ),
-        "er_refused": (
-            "連鎖が収束していません（R̂ {rhat} > 1.01）: 採択ラインは引きません",
-            "The chains did not converge (R-hat {rhat} > 1.01): no funding line is drawn",
-        ),
-        "er_no_line": ("採択ライン: なし（--fund N で指定）", "Funding line: none (give --fund N)"),
-        "er_cols": (
-            "ID|平均評点|期待順位|50%区間|90%区間|PCER|SUCRA|抽選",
-            "ID|mean grade|expected rank|50% interval|90% interval|PCER|SUCRA|lottery",
-        ),
-        "selected": ("採択", "selected"),
-        "band": ("抽選対象", "lottery band"),
-        "not_selected": ("不採択", "not selected"),
-        "drawn": ("当選", "drawn"),
-        "not_drawn": ("落選", "not drawn"),
-        "flag90": (
-            "⚑ = 90% 区間が採択ラインを含む",
-            "⚑ = the 90% interval contains the funding line",
-        ),
-        "draw": (
-            "抽選: シード {seed}、抽選対象 {band} 件から {places} 件（numpy PCG64）。"
-            "順序 {order}。当選 {winners}",
-            "Lottery: seed {seed}, {places} place(s) drawn among {band} in the band (numpy PCG64). "
-            "Order {order}. Drawn: {winners}",
-        ),
-        "no_draw": (
-            "抽選なし（--lottery-seed S で抽選）。抽選対象: {band}",
-            "No draw made (give --lottery-seed S to draw). Lottery band: {band}",
-        ),
-        "fx_title": ("評価者の甘辛（評価者効果）", "Reviewer effects (leniency)"),
-        "fx_note": (
-            "評点 = 提案の効果 + 評価者の効果 + 誤差（固定効果の最小二乗）。"
-            "効果は平均的な評価者との差（評点、+ は甘い）。"
-            "調整後の評点は素点と並べて示すだけで、順位には使いません。",
-            "grade = proposal effect + reviewer effect + noise (least squares, fixed effects). An "
-            "effect is the difference from the average reviewer (in grade points, + is lenient). "
-            "Adjusted scores are shown beside the raw ones, never used for the ranking.",
-        ),
-        "fx_cols": ("評価者|評点数|平均|効果|95%区間|注記", "reviewer|grades|mean|effect|95% interval|note"),
-        "flat": ("評点にほとんど差がない", "grades barely vary"),
-        "alone": ("推定不可（単独）", "not estimable (alone)"),
-        "pieces": (
-            "⚠ 評価者と提案のつながりが {n} つに分かれています。"
-            "効果は各グループ内でしか比較できません: {pieces}",
-            "⚠ The reviewer–proposal graph falls apart into {n} pieces; effects compare only within "
-            "a piece: {pieces}",
-        ),
-        "adj_cols": ("ID|評点数|素点平均|調整後|標準誤差", "ID|grades|raw mean|adjusted|standard error"),
-        "rel_title": ("評価者間の一致度（信頼性）", "Agreement between reviewers (reliability)"),
-        "rel_cols": (
-            "対象|提案|評点|α|α 95%区間|ICC|ICC×{k}",
-            "of|proposals|grades|alpha|alpha 95%|ICC|ICC×{k}",
-        ),
-        "rel_note": (
-            "α: クリッペンドルフの α（間隔尺度）。ICC: 評価者 1 人の級内相関。"
-            "ICC×k: 提案あたり平均 k 人の平均評点の信頼性"
-            "（スピアマン・ブラウン）。",
-            "alpha: Krippendorff's alpha (interval). ICC: intraclass correlation of one review. "
-            "ICC×k: reliability of the mean of k reviews per proposal (Spearman–Brown).",
-        ),
-        "overall": ("総合", "overall"),
-    }
-)
+T = catalog("statsview")
 
 
 def _f(x: float | None, nd: int = 2) -> str:
@@ -192,7 +119,7 @@ def tables(
             for r in stats.reliability
         ]
         header = T("rel_cols", lang, k=f"{k:.1f}").split("|")
-        out.append((T("rel_title", lang), [], header, rows, [T("rel_note", lang), MEANING[lang]]))
+        out.append((T("rel_title", lang), [], header, rows, [T("rel_note", lang), T("rel_meaning", lang)]))
     return out
 
 

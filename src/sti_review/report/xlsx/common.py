@@ -12,19 +12,7 @@ from ...i18n import catalog
 from ...office import require
 
 # The workbooks' own words; everything else comes from the report modules' catalogues.
-W = catalog(
-    {
-        "tied_mark": ("同点", "tie"),
-        "raw_scores": ("評点（審査委員別）", "Scores by reviewer"),
-        "role": ("役割", "role"),
-        "summary": ("概要", "Summary"),
-        "legend": ("凡例", "Legend"),
-        "legend_funded": ("採択（緑）", "funded (green)"),
-        "legend_line": ("採択ライン（太い赤線）", "funding line (thick red line)"),
-        "legend_zone": ("境界域（黄）", "border zone (yellow)"),
-        "legend_tie": ("採択ライン上の同点（橙）", "tie at the line (orange)"),
-    }
-)
+W = catalog("xlsx")
 
 YEN = '"¥"#,##0'
 PERCENT = "0.00"

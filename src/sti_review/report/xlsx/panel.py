@@ -7,6 +7,7 @@ from typing import Any
 
 from ... import __version__
 from ...i18n import Lang
+from ...i18n import t as _t
 from ...panel import Consolidation
 from ..views import PanelView
 from ..views.common import outcome_text, reason_text
@@ -20,7 +21,10 @@ def _render(con: Consolidation, *, lang: Lang) -> bytes:
     pairs: list[tuple[str, Any]] = [
         (T("id", lang), con.proposal.id),
         (T("title", lang), con.proposal.title),
-        (T("panel_outcome", lang), f"{outcome_text(a, lang)}（{outcome_state(con, lang)}）"),
+        (
+            T("panel_outcome", lang),
+            outcome_text(a, lang) + _t("paren_note", lang, text=outcome_state(con, lang)),
+        ),
         (T("reasons", lang), "\n".join(_reason(r, a, lang) for r in a.reasons)),
         ("", basis_text(con, lang)),
         (T("total_unweighted", lang), float(a.total)),
@@ -40,7 +44,11 @@ def _render(con: Consolidation, *, lang: Lang) -> bytes:
 
 def _reason(reason: Any, a: Any, lang: Lang) -> str:
     text = reason_text(reason, a, lang)
-    return text + "".join(f"\n・{item}" for item in reason.items) if reason.code == "conditions" else text
+    return (
+        text + "".join("\n" + _t("bullet_item", lang, text=item) for item in reason.items)
+        if reason.code == "conditions"
+        else text
+    )
 
 
 def criteria_sheet(ws: Any, con: Consolidation, lang: Lang) -> None:
