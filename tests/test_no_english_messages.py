@@ -14,8 +14,9 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[1] / "src" / "sti_review"
 CALLS = {"Problem", "UsageError", "InputError", "input_error", "_problem"}
 WORDS = re.compile(r"[a-z]{2,} [a-z]{2,}")
-# Left for the catalogue branch that moves these modules' (ja, en) pairs.
-ALLOWED = {"forms/importer.py": 5, "office.py": 1}
+# The missing-extra message is raised before the run's language is known, so it is written in
+# both languages at once (docs/languages.md).
+ALLOWED = {"office.py": 1}
 
 
 def _literal(node: ast.AST) -> str | None:
