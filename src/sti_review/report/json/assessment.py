@@ -10,7 +10,7 @@ from ...checks import Finding
 from ...i18n import Lang
 from ...sanitize import json_text
 from ...scoring import Assessment, CriterionResult
-from ..views.common import outcome_text, reason_text
+from ..views.common import grade_text, outcome_text, reason_text
 from .findings import findings_data
 from .numbers import number as _n
 
@@ -36,6 +36,18 @@ def _criterion(r: CriterionResult, lang: Lang) -> dict[str, Any]:
         out["score"] = _n(r.score)
     out["comment"] = a.comment if a and a.comment else None
     return out
+
+
+def _overall(assessment: Assessment, lang: Lang) -> dict[str, Any] | None:
+    given = assessment.review.overall
+    if assessment.rubric.overall is None or given is None:
+        return None
+    return {
+        "grade": _n(given.grade),
+        "label": grade_text(assessment, lang),
+        "comment": given.comment,
+        "feedback": given.feedback,
+    }
 
 
 def to_data(assessment: Assessment, lang: Lang, findings: Sequence[Finding] | None = None) -> dict[str, Any]:
@@ -76,6 +88,8 @@ def to_data(assessment: Assessment, lang: Lang, findings: Sequence[Finding] | No
             "reviewer": assessment.review.reviewer,
             "role": assessment.review.role,
             "complete": assessment.complete,
+            # the overall grade (総合評価) when the rubric defines one and it was given (additive)
+            "overall": _overall(assessment, lang),
         },
         "sections": [
             {

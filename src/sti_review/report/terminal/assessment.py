@@ -18,7 +18,7 @@ from ...limits import MAX_CONDITIONS, MAX_TEXT_TERMINAL, capped_lines, clip
 from ...sanitize import printable
 from ...scoring import Assessment, Outcome, SectionResult
 from ...text.richwrap import JapaneseText
-from ..views.common import num, outcome_text, proposal_rows, reason_text, score_text
+from ..views.common import grade_text, num, outcome_text, proposal_rows, reason_text, score_text
 from .console import untrusted as _u
 
 if TYPE_CHECKING:
@@ -150,6 +150,14 @@ def _totals(a: Assessment, lang: Lang) -> Table:
         f"{num(a.weighted_total)} / {num(a.weighted_maximum)}",
         f"({num(a.weighted_percent, 1)}%)" if a.weighted_percent is not None else "",
     )
+    grade = grade_text(a, lang)
+    if grade is not None:
+        comment = a.review.overall.comment if a.review.overall is not None else None
+        grid.add_row(
+            t("lead.overall_title", lang),
+            _u(grade),
+            JapaneseText(_u(clip(comment, MAX_TEXT_TERMINAL, lang))) if comment else "",
+        )
     return grid
 
 

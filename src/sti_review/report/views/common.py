@@ -57,6 +57,17 @@ def rubric_reason_text(reason: Reason, rubric: Rubric, lang: Lang) -> str:
     )
 
 
+def grade_text(assessment: Assessment, lang: Lang) -> str | None:
+    """The reviewer's overall grade (総合評価) in words, "3 A（優れている）"; None when the rubric
+    defines none or the review has not given it."""
+    grade, given = assessment.rubric.overall, assessment.review.overall
+    if grade is None or given is None:
+        return None
+    level = grade.level(given.grade)
+    shown = num(given.grade)
+    return f"{shown} {level.label(lang)}" if level is not None else shown
+
+
 def outcome_text(assessment: Assessment, lang: Lang) -> str:
     return t(f"outcome_{assessment.outcome.key}", lang)
 

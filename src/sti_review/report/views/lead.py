@@ -15,7 +15,7 @@ from ...i18n import t as _t
 from ...limits import MAX_CONDITIONS, MAX_REVIEWERS, MAX_TEXT, capped_lines, clip, more_text
 from ...panel import Consolidation, CriterionPanel
 from ...scoring import Assessment, Outcome
-from .common import num, outcome_text, reason_text
+from .common import grade_text, num, outcome_text, reason_text
 
 T = catalog("lead")
 
@@ -80,6 +80,9 @@ def total_text(a: Assessment, lang: Lang) -> str:
     smin = a.rubric.thresholds.section_min
     if smin is not None:
         parts.append(T("section_min", lang, value=num(smin)))
+    grade = grade_text(a, lang)
+    if grade is not None:
+        parts.append(T("overall_given", lang, grade=grade))
     return sentences(parts, lang)
 
 
