@@ -164,3 +164,13 @@ def test_expected_rank_of_fewer_than_two_graded_proposals_is_a_usage_error(invok
         assert res.exit_code == 2, res.output
         assert words in res.output and f"{keep}" in res.output
         assert "internal error" not in res.output and "Traceback" not in res.output
+
+
+def test_intervals_read_as_ranges_not_subtractions(invoke, call):
+    """An interval of negative numbers printed "-0.53–-0.11" reads as a subtraction: a word
+    and real minus signs instead."""
+    for lang, between in (("en", " to "), ("ja", " 〜 ")):
+        res = invoke("reviewers", call, "--lang", lang)
+        assert res.exit_code == 0, res.output
+        assert between in res.stdout
+        assert "–-" not in res.stdout and "-0." not in res.stdout

@@ -19,6 +19,18 @@ def num(x: Fraction | float | None, places: int = 2) -> str:
     return text or "0"
 
 
+def signed(x: float, places: int = 2) -> str:
+    """A number with a real minus sign (U+2212), so that a range of negatives reads clearly."""
+    text = f"{x:.{places}f}"
+    return "\u2212" + text[1:] if text.startswith("-") else text
+
+
+def number_range(low: float, high: float, lang: Lang, places: int = 2) -> str:
+    """An interval in words of the language ("−0.53 to −0.11", 「−0.53 〜 −0.11」): an en dash
+    between two negative numbers reads as a subtraction."""
+    return _t("common.range", lang, low=signed(low, places), high=signed(high, places))
+
+
 def score_text(r: CriterionResult, rubric: Rubric, lang: Lang) -> str:
     if r.status == "na":
         return t("na", lang)
