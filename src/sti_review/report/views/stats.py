@@ -17,7 +17,7 @@ T = catalog("statsview")
 
 
 def _f(x: float | None, nd: int = 2) -> str:
-    return "–" if x is None else f"{x:.{nd}f}"
+    return "–" if x is None else signed(x, nd)
 
 
 def _iv(iv: tuple[float, float] | None, lang: Lang, nd: int = 0) -> str:
