@@ -117,3 +117,39 @@ def test_wide_heat_map_grows_its_text_so_it_prints_at_8_pt():
     smallest = min(float(s) for s in re.findall(r'font-size="([\d.]+)"', out))
     assert smallest * svg.PRINT_WIDTH / width * 0.75 >= 8
     assert "提案7" in out
+
+
+def test_terminal_reports_lead_with_the_decision(invoke, examples):
+    """On the terminal too the outcome, its reasons and the total come before the detail; for a
+    panel, the split and the open disagreements in the reviewers' words (issue 16 item 1)."""
+    res = invoke(
+        "assess",
+        examples / "satreps-flood-ews-th.yaml",
+        "--review",
+        examples / "satreps-flood-ews-th.review.yaml",
+        "--lang",
+        "en",
+        env={"COLUMNS": "80"},
+    )
+    out = res.stdout
+    assert out.index("Outcome:") < out.index("Section score") < out.index("Totals")
+    assert out.count("Outcome:") == 1
+    call = examples / "call-2026"
+    reviews = sorted((call / "reviews" / "CALL26-JR-05").glob("*.yaml"))
+    res = invoke(
+        "consolidate",
+        call / "proposals" / "CALL26-JR-05.yaml",
+        *reviews,
+        "--lang",
+        "ja",
+        env={"COLUMNS": "80"},
+    )
+    out = res.stdout
+    top = out.index("パネルとしての判定結果")
+    assert (
+        top < out.index("審査員の判断の分かれ方") < out.index("未解決の意見の相違") < out.index("評点の分布")
+    )
+    assert "不適 1 人（R2）" in out[top : out.index("評点の分布")]
+    assert out.count("パネルとしての判定結果") == 1
+    # the open disagreement is not repeated in the disagreements box
+    assert "冒頭の判定欄" in out

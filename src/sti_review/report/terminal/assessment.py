@@ -15,24 +15,16 @@ from rich.text import Text
 from ...checks import Finding
 from ...i18n import Lang, t
 from ...limits import MAX_CONDITIONS, MAX_TEXT_TERMINAL, capped_lines, clip
-from ...sanitize import printable
-from ...scoring import Assessment, Outcome, SectionResult
+from ...scoring import Assessment, SectionResult
 from ...text.richwrap import JapaneseText
-from ..views.common import grade_text, num, outcome_text, proposal_rows, reason_text, score_text
+from ..views.common import grade_text, num, proposal_rows, score_text
 from .console import untrusted as _u
+from .styles import VERDICT_STYLE
 
 if TYPE_CHECKING:
     from ..views import AssessmentView
 
 
-OUTCOME_STYLE = {
-    Outcome.PASS: "bold green",
-    Outcome.CONDITIONAL: "bold yellow",
-    Outcome.BELOW_THRESHOLD: "bold red",
-    Outcome.GATE_FAILED: "bold white on red",
-    Outcome.INCOMPLETE: "bold blue",
-}
-VERDICT_STYLE = {"pass": "green", "conditional": "yellow", "fail": "bold red"}
 BAR_WIDTH = 20
 
 
@@ -161,30 +153,13 @@ def _totals(a: Assessment, lang: Lang) -> Table:
     return grid
 
 
-def _outcome(a: Assessment, lang: Lang) -> Panel:
-    body = Text()
-    for i, reason in enumerate(a.reasons):
-        if i:
-            body.append("\n")
-        body.append("• ")
-        body.append(printable(reason_text(reason, a, lang)))
-        if reason.code == "conditions":
-            for item in capped_lines(reason.items, MAX_CONDITIONS, lang):
-                body.append("\n   – ")
-                body.append(printable(clip(item, MAX_TEXT_TERMINAL, lang)))
-    style = OUTCOME_STYLE[a.outcome]
-    return Panel(
-        body,
-        title=Text(f" {t('outcome', lang)}: {outcome_text(a, lang)} ", style=style),
-        title_align="left",
-        border_style=style.replace("white on ", ""),
-        box=box.HEAVY,
-    )
-
-
 def renderables(a: Assessment, lang: Lang, findings: Sequence[Finding] | None = None) -> list[RenderableType]:
     """The report; with ``findings`` (the pre-checks of the proposal) a section of its own."""
-    out: list[RenderableType] = [_header(a, lang), Text("")]
+    from ..views.lead import assessment_lead
+    from .lead import lead_panel
+
+    # the decision first (issue 16), then the detail it rests on
+    out: list[RenderableType] = [_header(a, lang), Text(""), lead_panel(assessment_lead(a, lang)), Text("")]
     out += [_section(s, a, lang) for s in a.sections]
     if a.gates:
         out += [_gates(a, lang), Text("")]
@@ -193,8 +168,7 @@ def renderables(a: Assessment, lang: Lang, findings: Sequence[Finding] | None = 
         from ..terminal.findings import findings_table
         from ..views.findings import t as findings_t
 
-        out += [findings_table(findings, a.rubric, lang, title=findings_t("findings_title", lang)), Text("")]
-    out.append(_outcome(a, lang))
+        out += [findings_table(findings, a.rubric, lang, title=findings_t("findings_title", lang))]
     return out
 
 

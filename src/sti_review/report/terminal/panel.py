@@ -15,14 +15,12 @@ from ...limits import MAX_REVIEWERS, MAX_TEXT_TERMINAL, clip, more_text
 from ...panel import Consolidation, CriterionPanel
 from ...sanitize import printable
 from ...text.richwrap import JapaneseText
-from ..terminal.assessment import OUTCOME_STYLE, VERDICT_STYLE
-from ..views.common import num, outcome_text, programme_text, reason_text
+from ..views.common import num, outcome_text, programme_text
 from ..views.panel import (
     T,
     answer_text,
     basis_text,
     flag_text,
-    outcome_state,
     panel_text,
     reviewer_keys,
     settled_text,
@@ -30,6 +28,7 @@ from ..views.panel import (
 )
 from .console import untrusted as _u
 from .layout import Column, table_or_stack
+from .styles import OUTCOME_STYLE, VERDICT_STYLE
 
 if TYPE_CHECKING:
     from ..views import PanelView
@@ -175,9 +174,13 @@ def _flow(text: Text) -> RenderableType:
 def _disagreements(c: Consolidation, lang: Lang) -> RenderableType:
     lines: list[RenderableType] = []
     keys = reviewer_keys(c, lang)
+    # the open ones lead the report (lead_panel); here the ones the panel settled
+    settled = [cp for cp in c.disagreements if not any(cp is u for u in c.unresolved)]
     if not c.disagreements:
         lines.append(Text(T("no_disagreements", lang), style="green"))
-    for n, cp in enumerate(c.disagreements):
+    elif not settled:
+        lines.append(Text(T("disagreements_open_above", lang, n=len(c.unresolved)), style="yellow"))
+    for n, cp in enumerate(settled):
         if n:
             lines.append(Text(""))
         head = Text(f"{cp.criterion.id} {cp.criterion.title(lang)}", style="bold")
@@ -237,24 +240,6 @@ def _reviewers(c: Consolidation, lang: Lang, width: int) -> RenderableType:
     )
     title = Text(T("each_reviewer", lang), style="bold")
     return table_or_stack(columns, rows, width, title=title)
-
-
-def _outcome(c: Consolidation, lang: Lang) -> Panel:
-    a = c.assessment
-    lines: list[RenderableType] = [_flow(Text(basis_text(c, lang), style="dim"))]
-    for reason in a.reasons:
-        lines.append(_flow(Text("• " + printable(reason_text(reason, a, lang)))))
-        if reason.code == "conditions":
-            lines += [_flow(Text("   – " + printable(item))) for item in reason.items]
-    style = OUTCOME_STYLE[a.outcome]
-    title = f" {T('panel_outcome', lang)}: {outcome_text(a, lang)} ({outcome_state(c, lang)}) "
-    return Panel(
-        Group(*lines),
-        title=Text(title, style=style),
-        title_align="left",
-        border_style=style.replace("white on ", ""),
-        box=box.HEAVY,
-    )
 
 
 STRIP = 21  # cells for the scale in the spread view: 0–5 in halves, one step every two cells
@@ -354,8 +339,15 @@ def _spread_view(c: Consolidation, lang: Lang, width: int) -> RenderableType:
 
 
 def renderables(c: Consolidation, lang: Lang, width: int = 110) -> list[RenderableType]:
+    from ..views.lead import panel_lead
+    from .lead import lead_panel
+
+    # the decision first (issue 16): outcome, reasons, total, the split and the open
+    # disagreements in the reviewers' words; then the detail
     return [
         _header(c, lang),
+        Text(""),
+        lead_panel(panel_lead(c, lang), basis_text(c, lang)),
         Text(""),
         _spread_view(c, lang, width),
         Text(""),
@@ -366,7 +358,6 @@ def renderables(c: Consolidation, lang: Lang, width: int = 110) -> list[Renderab
         Text(""),
         *_process(c, lang),
         *_agreement(c, lang),
-        _outcome(c, lang),
     ]
 
 

@@ -12,7 +12,6 @@ from rich.text import Text
 from ...i18n import Lang
 from ...ranking import RankedProposal, Ranking
 from ...sanitize import printable
-from ..terminal.assessment import OUTCOME_STYLE
 from ..views.common import num
 from ..views.ranking import (
     T,
@@ -32,6 +31,7 @@ from ..views.ranking import (
 )
 from .console import untrusted as _u
 from .layout import Column, emit, table_or_stack
+from .styles import OUTCOME_STYLE
 
 if TYPE_CHECKING:
     from ..views import RankingView

@@ -1,0 +1,59 @@
+"""The decision at the top of a terminal report (issue 16): the outcome with its reasons in
+words, the total against what a pass needs; for a panel how the reviewers split and the open
+disagreements in their own words. The words come from views/lead.py, as in Markdown, HTML and
+Word; the detail (sections, gates, totals) follows below."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.text import Text
+
+from ...sanitize import printable
+from ...text.richwrap import JapaneseText
+from ..views.lead import Lead
+from .styles import OUTCOME_STYLE
+
+
+def _flow(text: Text) -> RenderableType:
+    return JapaneseText(text)
+
+
+def lead_panel(lead: Lead, basis: str = "") -> Panel:
+    """One heavy box headed by the outcome; ``basis`` says what a provisional panel outcome
+    is derived from."""
+    lines: list[RenderableType] = []
+    if basis:
+        lines.append(_flow(Text(printable(basis), style="dim")))
+    for reason in lead.reasons:
+        lines.append(_flow(Text("• " + printable(reason.text))))
+        lines += [_flow(Text("   – " + printable(item))) for item in reason.details]
+    if lead.total:
+        if lines:
+            lines.append(Text(""))
+        lines.append(_flow(Text(printable(lead.total), style="bold")))
+    if lead.split:
+        lines += [Text(""), Text(printable(lead.split_title), style="bold")]
+        lines += [_flow(Text("• " + printable(line))) for line in lead.split]
+    if lead.open:
+        lines += [Text(""), Text(printable(lead.open_title), style="bold yellow")]
+        for point in lead.open:
+            head = Text(f"{printable(point.id)} {printable(point.title)}", style="bold")
+            head.append(f"  {printable(point.why)}", style="yellow")
+            lines.append(_flow(head))
+            for v in point.voices:
+                line = Text(f"  {printable(v.who)}: ")
+                line.append(printable(v.answer), style="bold")
+                if v.comment:
+                    line.append(" — ")
+                    line.append(printable(v.comment), style="dim")
+                lines.append(_flow(line))
+    style = OUTCOME_STYLE[lead.outcome]
+    return Panel(
+        Group(*lines),
+        title=Text(f" {printable(lead.heading)} ", style=style),
+        title_align="left",
+        border_style=style.replace("white on ", ""),
+        box=box.HEAVY,
+    )
