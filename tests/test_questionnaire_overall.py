@@ -149,6 +149,7 @@ def test_the_summary_changes_a_given_grade_and_keeps_its_comment(proposal):
 def test_resume_does_not_ask_a_given_grade_again(proposal):
     walk(proposal, plain() + ["3", "", "q"])
     result, prompter, _ = walk(proposal, ["", ""], declare=False)
+    assert result.status == "done"
     assert not any(p.startswith("Overall grade (") for p in prompter.prompts)
     assert saved(proposal)["overall"] == {"grade": 3}
 
