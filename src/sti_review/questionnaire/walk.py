@@ -277,7 +277,7 @@ class Questionnaire(Screens):
                             reviewer=printable(self.s.review.reviewer),
                             done=self.s.done(),
                             total=total,
-                            next=missing[0] if missing else "—",
+                            next=missing[0] if missing else self._after_criteria(),
                         ),
                         style="green",
                     )
@@ -288,6 +288,10 @@ class Questionnaire(Screens):
             self._ask_reviewer()
         self.p.show(Wrapped(_("saving_to", lang, path=str(self.s.path)), style="dim"))
         return None
+
+    def _after_criteria(self) -> str:
+        """What is asked once every criterion is answered: the overall grade, if still to give."""
+        return _("overall_name", self.lang) if self.s.overall_needed() else "—"
 
     def _ask_reviewer(self) -> None:
         default = self.default_reviewer
