@@ -58,7 +58,7 @@ def test_the_grade_is_asked_after_the_last_criterion_with_labels_and_guidance(pr
     at = prompts.index("Overall grade (4, 3, 2, 1)")
     assert prompts[at - 2].startswith("X7 verdict")  # right after the last criterion
     assert prompts[at + 1].startswith("Overall grade comment (committee only")
-    assert prompts[at + 2].startswith("A criterion id (e.g. B4) or “overall”")
+    assert prompts[at + 2].startswith("A criterion id to change (e.g. B4), or “overall”")
     text = " ".join(prompter.transcript.split())
     for label, guidance in (
         ("S (excellent)", "should be selected with the highest priority"),
