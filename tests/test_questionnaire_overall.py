@@ -84,10 +84,18 @@ def test_japanese_walk_full_width_value_and_whole_label(proposal):
 
 
 def test_a_letter_that_is_a_command_stays_the_command(proposal):
-    result, prompter, _ = walk(proposal, plain() + ["Ｓ", ""], lang="ja")
+    result, prompter, _ = walk(proposal, plain() + ["Ｓ", "", "n"], lang="ja")
     assert result.status == "done"
     assert "総合評価 を飛ばしました" in " ".join(prompter.transcript.split())
+    assert "未回答の評価項目があります（総合評価）。今から回答しますか？ [Y/n]" in prompter.prompts
     assert "overall" not in saved(proposal)
+
+
+def test_enter_at_the_summary_offers_a_skipped_grade(proposal):
+    result, prompter, _ = walk(proposal, plain() + ["s", "", "y", "2", "", ""])
+    assert result.status == "done"
+    assert "Not answered yet: Overall grade. Answer them now? [Y/n]" in prompter.prompts
+    assert saved(proposal)["overall"] == {"grade": 2}
 
 
 def test_invalid_grades_are_asked_again_with_the_values(proposal):

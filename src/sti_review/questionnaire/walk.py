@@ -711,6 +711,8 @@ class Questionnaire(Screens):
             if self.s.rubric.overall is not None and value in _OVERALL_WORDS:
                 return OVERALL
             if not value:
+                if self.s.overall_needed():  # skipped: offered with the missing criteria
+                    missing = [*missing, _("overall_name", lang)]
                 if not missing:
                     return None
                 sep = "、" if lang == "ja" else ", "
