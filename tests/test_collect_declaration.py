@@ -84,6 +84,7 @@ def test_a_declared_conflict_is_collected_without_answers_and_excluded_by_rank(i
     assert "declares a conflict of interest (same_institution)" in result.stderr
     assert f"{path}:" in result.stderr and "declaration.conflict" in result.stderr
     assert (call / "reviews" / "P-KY" / "r1.yaml").exists()
+    assert "1/2 done, — in progress" in result.stdout  # the reviewer's part ends with the declaration
     row = next(r for r in rank_call(call).rows if r.id == "P-KY")
     assert row.excluded and row.excluded[0][1] == "same_institution"
     assert "conflict_excluded" in row.marks

@@ -320,7 +320,8 @@ def collect(
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 refuse_existing(dest, True)
                 atomic_write(dest, new.decode("utf-8-sig"), force=True)
-            (prog.in_progress if missing else prog.done).append(pid)
+            # A declared conflict ends the reviewer's part: done, not in progress.
+            (prog.in_progress if missing and not review.has_conflict else prog.done).append(pid)
             files.append(Returned(str(path), rid, pid, status, str(dest), missing))
     if not progress:
         raise UsageError("no reviewer folders found")
