@@ -127,3 +127,14 @@ def test_the_declaration_in_a_collected_file_reads_back(tmp_path):
     assert not got.failed
     data = yaml.safe_load((call / "reviews" / "P-KY" / "r1.yaml").read_text("utf-8"))
     assert data["declaration"] is None
+
+
+def test_a_returned_file_in_another_encoding_or_empty_is_invalid_not_a_traceback(invoke, tmp_path):
+    call, folder = _setup(tmp_path)
+    path = folder / "reviews" / "P-KY.yaml"
+    for raw in ("proposal: P-KY\nreviewer: 審査\n".encode("shift_jis"), b"", b"\xff\xfe\x00"):
+        path.write_bytes(raw)
+        result = invoke("collect", folder, call, "--lang", "en")
+        assert "Traceback" not in result.output
+        assert "declaration" not in result.stderr  # not a missing declaration: not a review at all
+        assert not (call / "reviews" / "P-KY").exists()
