@@ -49,6 +49,11 @@ def saved(proposal: Path) -> dict:
 DECLARE = ["y", "0"]
 
 
+# Asked after the last criterion while the review gives no overall grade (the MEXT rubric
+# defines one): the grade (3, A very good), then an empty committee-only comment.
+GRADE = ["3", ""]
+
+
 def walk(proposal: Path, answers, lang="en", default_reviewer="Aya Kobayashi", declare=None):
     """Run the questionnaire on ``proposal`` with scripted answers; (result, prompter, session)."""
     job, earlier = q.open_for_walk(proposal)
@@ -213,9 +218,10 @@ def test_a_word_longer_than_the_line_is_folded():
 
 
 def test_a_full_walk_saves_a_complete_valid_review(proposal, rubric):
-    result, prompter, session = walk(proposal, [""] + plain() + [""])  # Enter: the default name
+    result, prompter, session = walk(proposal, [""] + plain() + GRADE + [""])  # Enter: the default name
     assert result.status == "done"
     data = saved(proposal)
+    assert data["overall"] == {"grade": 3}
     assert data["reviewer"] == "Aya Kobayashi"
     assert data["rubric"] == "mext-sti-international-2021@1"
     assert data["proposal_fingerprint"] == session.loaded.fingerprint
@@ -367,7 +373,7 @@ def test_a_minus_removes_an_optional_comment(proposal):
 
 
 def test_skip_leaves_a_criterion_for_the_summary(proposal, rubric):
-    answers = ["Aya", "s"] + plain(ORDER[1:]) + ["", "y", "4.5", ""] + [""]
+    answers = ["Aya", "s"] + plain(ORDER[1:]) + GRADE + ["", "y", "4.5", ""] + [""]
     result, prompter, _ = walk(proposal, answers)
     text = prompter.transcript
     assert "A1 skipped" in text
@@ -378,7 +384,7 @@ def test_skip_leaves_a_criterion_for_the_summary(proposal, rubric):
 
 
 def test_leaving_criteria_unanswered_at_the_end(proposal):
-    answers = ["Aya", "s"] + plain(ORDER[1:]) + ["", "n"]
+    answers = ["Aya", "s"] + plain(ORDER[1:]) + GRADE + ["", "n"]
     result, _, session = walk(proposal, answers)
     assert result.status == "done"
     assert session.missing() == ["A1"]
@@ -394,7 +400,10 @@ def test_help_shows_the_scale_and_the_commands(proposal):
 
 def test_the_summary_lets_any_answer_be_changed(proposal):
     answers = (
-        ["Aya"] + plain() + ["ｂ４", "2", "Risks are listed, not analysed.", "Analyse them.", "x3", "Z9", ""]
+        ["Aya"]
+        + plain()
+        + GRADE
+        + ["ｂ４", "2", "Risks are listed, not analysed.", "Analyse them.", "x3", "Z9", ""]
     )
     result, prompter, _ = walk(proposal, answers)
     text = prompter.transcript
@@ -438,7 +447,7 @@ def test_interrupted_before_anything_creates_no_file(proposal):
 
 def test_resume_starts_at_the_first_missing_criterion_and_says_so(proposal):
     walk(proposal, ["Aya", "4", "", "p", "", "q"])
-    result, prompter, _ = walk(proposal, plain(ORDER[2:]) + [""])
+    result, prompter, _ = walk(proposal, plain(ORDER[2:]) + GRADE + [""])
     text = " ".join(prompter.transcript.split())
     assert (
         f"Resuming the review in {review_path(proposal)} (Aya, 2 of 17 answered); continuing at A3." in text
@@ -456,6 +465,7 @@ def test_an_interrupted_and_resumed_review_equals_one_typed_in_one_go(tmp_path, 
         else:
             score = 1 + i % 4
             answers += [str(score), f"comment {cid}"] + ([f"fb {cid}"] if score < 3 else [])
+    answers += ["４", "overall comment"]  # the overall grade, full-width as an IME types it
     answers.append("")
     walk(proposal, answers)
     one_go = review_path(proposal).read_text(encoding="utf-8")

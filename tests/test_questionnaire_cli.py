@@ -29,6 +29,8 @@ REVIEW = Path("ocean.review.yaml")
 
 # Asked first on a new review: the confidentiality pledge (y), then no conflict of interest (0).
 DECLARE = ["y", "0"]
+# Asked after the last criterion (the MEXT rubric defines an overall grade): 3, no comment.
+GRADE = ["3", ""]
 
 
 def lines(*answers: str) -> str:
@@ -48,7 +50,12 @@ def answers() -> dict:
 
 def test_a_full_walk_ends_with_the_report(invoke, proposal):
     result = invoke(
-        "assess", proposal, "--interactive", "--lang", "en", input=lines(*DECLARE, "Aya", *plain(), "")
+        "assess",
+        proposal,
+        "--interactive",
+        "--lang",
+        "en",
+        input=lines(*DECLARE, "Aya", *plain(), *GRADE, ""),
     )
     assert result.exit_code == 0, result.output
     out = result.stdout
@@ -63,7 +70,12 @@ def test_a_full_walk_ends_with_the_report(invoke, proposal):
 
 def test_the_report_is_the_same_as_the_non_interactive_one(invoke, proposal):
     walked = invoke(
-        "assess", proposal, "--interactive", "--lang", "en", input=lines(*DECLARE, "Aya", *plain(), "")
+        "assess",
+        proposal,
+        "--interactive",
+        "--lang",
+        "en",
+        input=lines(*DECLARE, "Aya", *plain(), *GRADE, ""),
     )
     again = invoke("assess", proposal, "--lang", "en", "--no-input")
     assert again.exit_code == 0
@@ -87,6 +99,7 @@ def test_back_skip_na_invalid_score_and_missing_comment(invoke, proposal):
         "No researchers are sent abroad.",
         "s",  # skip B1
         *plain(ORDER[4:]),
+        *GRADE,
         "",  # finish at the summary
         "y",  # answer the skipped B1 now
         "2",
@@ -140,7 +153,9 @@ def test_end_of_input_saves_and_says_how_to_resume(invoke, proposal):
 
 def test_running_again_resumes(invoke, proposal):
     invoke("assess", proposal, "--interactive", "--lang", "en", input=lines(*DECLARE, "Aya", "4", "", "q"))
-    result = invoke("assess", proposal, "--interactive", "--lang", "en", input=lines(*plain(ORDER[1:]), ""))
+    result = invoke(
+        "assess", proposal, "--interactive", "--lang", "en", input=lines(*plain(ORDER[1:]), *GRADE, "")
+    )
     assert result.exit_code == 0, result.output
     assert "Your name" not in result.stdout
     assert "Resuming the review in ocean.review.yaml (Aya, 1 of 17 answered); continuing at A2." in " ".join(
@@ -150,7 +165,7 @@ def test_running_again_resumes(invoke, proposal):
 
 
 def test_leaving_criteria_unanswered_gives_the_incomplete_report(invoke, proposal):
-    script = [*DECLARE, "Aya", "s", *plain(ORDER[1:]), "", "n"]
+    script = [*DECLARE, "Aya", "s", *plain(ORDER[1:]), *GRADE, "", "n"]
     result = invoke("assess", proposal, "--interactive", "--lang", "en", input=lines(*script))
     assert result.exit_code == 3
     assert "Outcome: incomplete" in result.stdout
@@ -195,11 +210,36 @@ def test_interactive_and_no_input_contradict(invoke, proposal):
 
 
 def test_a_complete_review_just_gives_the_report(invoke, proposal):
-    shutil.copy(EXAMPLES / "other-ocean-data-ph.review.yaml", REVIEW)
+    data = yaml.safe_load((EXAMPLES / "other-ocean-data-ph.review.yaml").read_text(encoding="utf-8"))
+    data["overall"] = {"grade": 2}
+    REVIEW.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     result = invoke("assess", proposal, "--interactive", "--lang", "en")
     assert result.exit_code == 0
     assert "Outcome: below threshold" in result.stdout
     assert "Your name" not in result.stdout
+    assert "Overall grade (" not in result.stdout  # given already: not asked again
+
+
+def test_a_complete_review_without_an_overall_grade_is_asked_only_for_it(invoke, proposal):
+    shutil.copy(EXAMPLES / "other-ocean-data-ph.review.yaml", REVIEW)
+    result = invoke(
+        "assess",
+        proposal,
+        "--interactive",
+        "--lang",
+        "en",
+        input=lines(*DECLARE, "5", "C", "2", "Solid but narrow.", ""),
+    )
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.stdout.split())
+    assert "Every criterion is answered; the overall grade is left." in out
+    assert "S (excellent)" in out and "should not be selected" in out  # levels and guidance
+    assert "“5” is not a level of the overall grade; type one of the values 4, 3, 2, 1." in out
+    assert "“C” is not a level" in out  # a label's letter alone is no grade
+    assert "Outcome: below threshold" in result.stdout
+    saved = yaml.safe_load(REVIEW.read_text(encoding="utf-8"))
+    assert saved["overall"] == {"grade": 2, "comment": "Solid but narrow."}
+    assert "A1 score" not in out  # no criterion is asked again
 
 
 def test_a_broken_review_is_an_error_not_a_questionnaire(invoke, proposal):
@@ -246,7 +286,7 @@ def test_the_report_can_go_to_a_file_after_the_walk(invoke, proposal):
         "markdown",
         "-o",
         "report.md",
-        input=lines(*DECLARE, "Aya", *plain(), ""),
+        input=lines(*DECLARE, "Aya", *plain(), *GRADE, ""),
     )
     assert result.exit_code == 0, result.output
     assert Path("report.md").read_text(encoding="utf-8").startswith("#")

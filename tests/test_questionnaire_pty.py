@@ -37,6 +37,8 @@ WORDS = {
         "pledge": "[y/n]",
         "conflict": "Conflict of interest: 0 = none",
         "feedback": "feedback to the applicant",
+        "grade": "Overall grade (4, 3, 2, 1)",
+        "grade_comment": "Overall grade comment (committee only",
     },
     "ja": {
         "score": "評点",
@@ -47,6 +49,8 @@ WORDS = {
         "pledge": "[y/n]",
         "conflict": "利害関係：0 = なし",
         "feedback": "申請者へのフィードバック",
+        "grade": "総合評価（4, 3, 2, 1 のいずれか）",
+        "grade_comment": "総合評価 コメント（委員会のみ",
     },
 }
 
@@ -135,7 +139,16 @@ def answer(child, cid: str, lang: str) -> None:
         child.sendline(FEEDBACK[cid])
 
 
+def grade(child, lang: str) -> None:
+    """The overall grade, asked after the last criterion (the MEXT rubric defines one)."""
+    child.expect_exact(WORDS[lang]["grade"])
+    child.sendline("３" if lang == "ja" else "3")
+    child.expect_exact(WORDS[lang]["grade_comment"])
+    child.sendline("総合的に堅実" if lang == "ja" else "")
+
+
 def finish(child, lang: str) -> str:
+    grade(child, lang)
     child.expect_exact(WORDS[lang]["summary"])
     child.sendline("")
     child.expect(pexpect.EOF)
@@ -164,6 +177,7 @@ def test_a_full_walk_to_the_report(tmp_path):
         child.sendline("p" if cid in GATES else "4")
         child.expect_exact(f"{cid} comment")
         child.sendline("")
+    grade(child, "en")
     child.expect_exact("17 of 17 answered")
     child.expect_exact("A criterion id to change")
     child.sendline("")
@@ -176,6 +190,7 @@ def test_a_full_walk_to_the_report(tmp_path):
     assert data["reviewer"] == "Aya Kobayashi"
     assert data["answers"]["A1"] == {"score": 4, "comment": "Tropical coastal data are valuable."}
     assert list(data["answers"]) == ORDER
+    assert data["overall"] == {"grade": 3}
 
 
 def test_an_interrupt_then_resume_equals_typing_in_one_go(tmp_path):

@@ -1126,6 +1126,8 @@ def collect(
             raise UsageError(_say("cli.collect_usage"))
         result = collect_reviews(folders[:-1], folders[-1], load_rubric(rubric), force=force)
         sys.stdout.write("\n".join(collection_lines(result, language)) + "\n")
+        for warning in result.warnings:  # no declaration, or a declared conflict (issue 14)
+            _err(_say("cli.collect_warning", message=warning.render(language)))
         if result.failed:
             raise typer.Exit(2)
 

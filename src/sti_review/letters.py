@@ -124,6 +124,11 @@ def build_letters(
         )
         letter.results = _results(rubric, c, language)
         counted = list(c.reviews) + ([c.consensus] if c.consensus else [])
+        # The feedback of every stage's counted reviews (interviews too): the results in words
+        # stay the first stage's, which ranks every proposal.
+        for stage in rubric.stages[1:]:
+            later = load_panel(row.path, row.review_files, rubric_path, stage=stage.id)
+            counted += list(later.reviews) + ([later.consensus] if later.consensus else [])
         for r in counted:
             review = r.review
             texts = [a.feedback for a in review.answers.values() if getattr(a, "feedback", None)]

@@ -21,12 +21,17 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .assignment import Assignment
 from .errors import InputError, Problem, Text, UsageError
 from .fileio import atomic_write, refuse_existing
 from .i18n import catalog
 from .rubric import Rubric
+
+if TYPE_CHECKING:
+    from .review import Review
+    from .yamlio import Document
 
 MANIFEST = "assignment.json"
 FORMAT = "sti-review-assignment/1"
@@ -189,6 +194,9 @@ class Collection:
     files: list[Returned]
     progress: list[Progress]
     problems: list[Problem]
+    # Located notes on reviews that were collected all the same: no declaration (the
+    # confidentiality pledge and the conflict answer), or a declared conflict of interest.
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -260,6 +268,7 @@ def collect(
     proposals = {p.id: p for _, p in read_call_proposals(call, rubric)}
     files: list[Returned] = []
     progress: list[Progress] = []
+    warnings: list[Problem] = []
     for folder, data in _reviewer_folders([Path(d) for d in dirs]):
         rid = str(data["reviewer"].get("id", ""))
         if not rid or os.sep in rid or rid.startswith("."):
@@ -291,9 +300,14 @@ def collect(
                 files.append(Returned(str(path), rid, pid, "invalid", "; ".join(str(p) for p in problems)))
                 continue
             review = loaded.review
-            if not review.answers:
+            # A declared conflict is collected even without answers (the questionnaire stops
+            # there), so that rank and consolidate list the review as excluded with its reason.
+            if not review.answers and not review.has_conflict:
                 files.append(Returned(str(path), rid, pid, "not_started"))
                 continue
+            warning = declaration_warning(doc, review, rubric)
+            if warning is not None:
+                warnings.append(warning)
             missing = missing_criteria(rubric, proposals[pid], review)
             dest = call / "reviews" / pid / f"{rid}.yaml"
             new = path.read_bytes()
@@ -312,8 +326,26 @@ def collect(
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 refuse_existing(dest, True)
                 atomic_write(dest, new.decode("utf-8-sig"), force=True)
-            (prog.in_progress if missing else prog.done).append(pid)
+            # A declared conflict ends the reviewer's part: done, not in progress.
+            (prog.in_progress if missing and not review.has_conflict else prog.done).append(pid)
             files.append(Returned(str(path), rid, pid, status, str(dest), missing))
     if not progress:
         raise UsageError(Text("err.no_reviewer_folders"))
-    return Collection(files, progress, [])
+    return Collection(files, progress, [], warnings)
+
+
+def declaration_warning(doc: Document, review: Review, rubric: Rubric) -> Problem | None:
+    """A returned review with answers but without the declaration the rubric asks for (the
+    confidentiality pledge and the conflict answer), or with a declared conflict: located at its
+    `declaration` key. Either way the review is collected and treated as ``rank`` and
+    ``consolidate`` treat it: counted without a declaration, left out with a declared conflict."""
+    if not rubric.conflict_categories:
+        return None
+    d = review.declaration
+    if d is None:
+        return doc.problem(("declaration",), Text("packets.no_declaration"), at_key=True)
+    if d.has_conflict:
+        return doc.problem(
+            ("declaration", "conflict"), Text("packets.declared_conflict", category=d.conflict)
+        )
+    return None

@@ -9,7 +9,7 @@ from typing import Literal
 
 from ..i18n import Lang
 from ..review import Answer, exact_number
-from ..rubric import Criterion, Rubric, Verdict
+from ..rubric import Criterion, OverallGrade, Rubric, Verdict
 from ..rules import comment_required
 from ..sanitize import printable
 from .messages import _
@@ -73,6 +73,15 @@ def scale_values(rubric: Rubric, crit: Criterion, lang: Lang) -> dict[str, objec
     return {"lo": shown_number(s.min), "hi": shown_number(s.max), "step": shown_number(s.step), "na": na}
 
 
+def _number_text(value: str) -> str:
+    """A number as typed, normalised: a trailing 点 / pt dropped, a decimal comma read as a point
+    (one rule for scores and grades)."""
+    value = value.removesuffix("点").removesuffix("pt").removesuffix("points")
+    if value.count(",") == 1 and "." not in value:
+        value = value.replace(",", ".")
+    return value
+
+
 def parse_score(text: str, rubric: Rubric, crit: Criterion) -> float | Literal["na"]:
     """A score on the rubric's scale, or ``"na"``; raises AnswerError with a helpful hint.
 
@@ -84,9 +93,7 @@ def parse_score(text: str, rubric: Rubric, crit: Criterion) -> float | Literal["
         if not rubric.na_allowed_for(crit):
             raise AnswerError("err_na_not_allowed", id=crit.id)
         return NA
-    value = value.removesuffix("点").removesuffix("pt").removesuffix("points")
-    if value.count(",") == 1 and "." not in value:
-        value = value.replace(",", ".")
+    value = _number_text(value)
     scale = rubric.scale
     if not _NUMBER.match(value):
         raise AnswerError(
@@ -114,6 +121,33 @@ def parse_score(text: str, rubric: Rubric, crit: Criterion) -> float | Literal["
             near=f"{shown_number(below)} / {shown_number(above)}",
         )
     return number
+
+
+def _label_key(text: str) -> str:
+    return normalize(text).replace(" ", "")
+
+
+def parse_grade(text: str, overall: OverallGrade) -> float:
+    """A level of the overall grade (総合評価): its value (full-width digits too, as scores are
+    read) or its whole label in any language; raises AnswerError listing the values. A label's
+    letter alone is not a grade: S and B are the skip and back commands, which always win."""
+    raw = text.strip()
+    value = _number_text(_label_key(raw))
+    if _NUMBER.match(value) and overall.level(float(value)) is not None:
+        return overall.level(float(value)).value  # type: ignore[union-attr]
+    for level in overall.levels:
+        if _label_key(raw) in {_label_key(text) for text in level.label.root.values()}:
+            return level.value
+    grades = ", ".join(shown_number(lv.value) for lv in overall.levels)
+    raise AnswerError("err_grade", text=printable(raw[:40]), grades=grades)
+
+
+def grade_text(overall: OverallGrade | None, grade: float | None, lang: Lang) -> str:
+    """3 A (very good) · not answered."""
+    if grade is None:
+        return _("not_answered", lang)
+    level = overall.level(grade) if overall is not None else None
+    return f"{shown_number(grade)} {level.label(lang)}" if level is not None else shown_number(grade)
 
 
 _VERDICT_WORDS: dict[str, Verdict] = {

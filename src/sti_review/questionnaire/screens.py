@@ -22,7 +22,7 @@ from ..rubric import GUIDANCE_LEVELS, Criterion
 from ..sanitize import printable
 from ..text.linebreak import min_width, wrap
 from ..text.richwrap import wrapped_text
-from .answers import answer_text, shown_number
+from .answers import answer_text, grade_text, shown_number
 from .messages import _
 from .session import Session
 
@@ -152,6 +152,15 @@ class Screens:
                     Text(printable((a.comment or "") if a else "").replace("\n", " ")),
                 )
             table.add_section()
+        overall = self.s.rubric.overall
+        if overall is not None:
+            o = self.s.review.overall
+            table.add_row(
+                "",
+                _("overall_name", lang),
+                Text(grade_text(overall, o.grade if o else None, lang), style="" if o else "bold blue"),
+                Text(printable((o.comment or "") if o else "").replace("\n", " ")),
+            )
         missing = self.s.missing()
         footer = Text(
             _("summary_answered", lang, done=self.s.done(), total=len(self.s.criteria)), style="bold"
@@ -160,6 +169,28 @@ class Screens:
             footer.append("   ")
             footer.append(_("summary_missing", lang, ids=", ".join(missing)), style="blue")
         return Group(Text(""), table, footer, self._progress_line(None))
+
+    def _overall_screen(self) -> RenderableType:
+        """The overall grade's levels with their labels and guidance, from the rubric."""
+        lang, overall = self.lang, self.s.rubric.overall
+        assert overall is not None
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(justify="right", style="cyan", no_wrap=True)
+        grid.add_column(style="bold")
+        grid.add_column()
+        for level in overall.levels:
+            guidance = level.guidance(lang) if level.guidance is not None else ""
+            grid.add_row(
+                shown_number(level.value), printable(level.label(lang)), Wrapped(printable(guidance))
+            )
+        lines: list[RenderableType] = [grid, Wrapped(_("overall_note", lang), style="dim")]
+        return Panel(
+            Group(*lines),
+            title=Text(_("overall_name", lang), style="bold"),
+            title_align="left",
+            box=box.ROUNDED,
+            border_style="cyan",
+        )
 
     # ---- rendering
     def _progress_line(self, crit: Criterion | None) -> Text:

@@ -13,7 +13,16 @@ from ..api import ReviewJob, default_review_path
 from ..editlock import content_hash
 from ..errors import InputError, Problem, Text
 from ..proposal import LoadedProposal, Proposal, load_proposal
-from ..review import Answer, Declaration, LoadedReview, Review, check_review, read_review, save_review
+from ..review import (
+    Answer,
+    Declaration,
+    LoadedReview,
+    OverallAnswer,
+    Review,
+    check_review,
+    read_review,
+    save_review,
+)
 from ..rubric import Criterion, Rubric, load_rubric
 from ..rules import is_answered
 from ..scoring import required_criteria
@@ -117,6 +126,10 @@ class Session:
     def missing(self) -> list[str]:
         return [c.id for c in self.criteria if not self.is_answered(c.id)]
 
+    def overall_needed(self) -> bool:
+        """The rubric defines an overall grade and the review gives none yet."""
+        return self.rubric.overall is not None and self.review.overall is None
+
     def done(self) -> int:
         return len(self.criteria) - len(self.missing())
 
@@ -151,6 +164,15 @@ class Session:
         if problems:
             raise AnswerError("err_check", problem="; ".join(problems))
         self.review.answers[cid] = answer
+        self.save()
+
+    def set_overall(self, overall: OverallAnswer) -> None:
+        """The overall grade, checked against the rubric as ``validate`` checks it, then saved."""
+        probe = Review(proposal=self.proposal.id, rubric=self.rubric.ref, overall=overall)
+        problems = [p.message for p in check_review(probe, None, self.rubric, self.proposal)]
+        if problems:
+            raise AnswerError("err_check", problem="; ".join(problems))
+        self.review.overall = overall
         self.save()
 
     def set_declaration(self, declaration: Declaration) -> None:
@@ -228,12 +250,22 @@ class Session:
                 taken.append("reviewer")
             elif theirs.reviewer != base.reviewer:
                 clashes.append("reviewer")
+        overall = mine.overall
+        if mine.overall != theirs.overall:
+            if mine.overall == base.overall:
+                overall = theirs.overall
+                taken.append("overall")
+            elif theirs.overall != base.overall:
+                clashes.append("overall")
         for cid in clashes:
             if self.resolve is None:
                 raise self._problem(_CHANGED + f"; both changed {', '.join(clashes)}" + _NOTHING)
             if cid == "reviewer":
                 pick = self.resolve(cid, mine.reviewer, theirs.reviewer)
                 reviewer = mine.reviewer if pick == "mine" else theirs.reviewer
+            elif cid == "overall":
+                pick = self.resolve(cid, mine.overall, theirs.overall)
+                overall = mine.overall if pick == "mine" else theirs.overall
             else:
                 pick = self.resolve(cid, mine.answers.get(cid), theirs.answers.get(cid))
                 answer = mine.answers.get(cid) if pick == "mine" else theirs.answers.get(cid)
@@ -244,6 +276,7 @@ class Session:
                 taken.append(cid)
         self.review.answers = merged
         self.review.reviewer = reviewer
+        self.review.overall = overall
         self.merged = taken
 
     def _verify(self) -> None:
@@ -252,7 +285,12 @@ class Session:
             loaded, problems = read_review(self.path, self.rubric, self.proposal)
         except InputError as exc:
             loaded, problems = None, exc.problems
-        if loaded is None or problems or loaded.review.answers != self.review.answers:
+        if (
+            loaded is None
+            or problems
+            or loaded.review.answers != self.review.answers
+            or loaded.review.overall != self.review.overall
+        ):
             parts = [
                 x for i, p in enumerate(problems[:3]) for x in (("; ", p.message) if i else (p.message,))
             ]

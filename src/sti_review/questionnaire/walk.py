@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 from rich import box
+from rich.console import RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -20,7 +21,7 @@ from ..api import ReviewJob, open_job
 from ..editlock import EditLock, Locked
 from ..errors import InputError, Problem
 from ..i18n import Lang
-from ..review import Answer, Declaration, Review
+from ..review import Answer, Declaration, OverallAnswer, Review
 from ..rubric import Criterion, Verdict
 from ..rules import feedback_required
 from ..sanitize import printable
@@ -30,8 +31,10 @@ from .answers import (
     Command,
     answer_text,
     comment_reason,
+    grade_text,
     normalize,
     parse_command,
+    parse_grade,
     parse_score,
     parse_verdict,
     parse_yes_no,
@@ -75,6 +78,7 @@ class _State:
     noted: set[str] = field(default_factory=set)
     pending: str | None = None
     confirmed: bool = False
+    overall_skipped: bool = False  # skipped in this walk: asked again from the summary only
 
 
 class Questionnaire(Screens):
@@ -109,6 +113,7 @@ class Questionnaire(Screens):
             missing = self.s.missing()
             if missing:
                 self._walk(self.s.index(missing[0]))
+            self._overall_step()
             while True:
                 target = self._summary()
                 if target is None:
@@ -117,7 +122,12 @@ class Questionnaire(Screens):
                     return WalkResult("done", self.s.review, saved=self.s.saved_once)
                 if target == "*":
                     self.state.skipped.clear()
-                    self._walk(self.s.index(self.s.missing()[0]))
+                    self.state.overall_skipped = False
+                    if self.s.missing():
+                        self._walk(self.s.index(self.s.missing()[0]))
+                    self._overall_step()
+                elif target == OVERALL:
+                    self._overall_step(again=True)
                 else:
                     self._walk(self.s.index(target), single=True)
         except _Quit:
@@ -139,6 +149,7 @@ class Questionnaire(Screens):
         *,
         allow: Iterable[Command] = ("back", "skip", "help", "quit"),
         help_for: Criterion | None = None,
+        help_screen: RenderableType | None = None,
     ) -> str:
         while True:
             text = self.p.ask(prompt)
@@ -149,7 +160,7 @@ class Questionnaire(Screens):
             if command is None:
                 return text
             if command == "help":
-                self.p.show(self._help(help_for))
+                self.p.show(help_screen if help_screen is not None else self._help(help_for))
                 continue
             if command in ("evidence", "guidance"):
                 if help_for is None:
@@ -181,6 +192,8 @@ class Questionnaire(Screens):
         def shown(x: object) -> str:
             if isinstance(x, Answer):
                 return answer_text(self.s.rubric, x, lang)
+            if isinstance(x, OverallAnswer):
+                return grade_text(self.s.rubric.overall, x.grade, lang)
             return printable(str(x)) if x is not None else _("not_answered", lang)
 
         self._warn(_("clash", lang, id=cid, mine=shown(mine), theirs=shown(theirs)))
@@ -236,6 +249,8 @@ class Questionnaire(Screens):
         )
         if gates:
             line += _("sep_clause", lang) + _("gates_note", lang, ids=", ".join(gates))
+        if not missing and self.s.overall_needed():
+            line = _("overall_left", lang)
         self.p.show(Wrapped(line, style="bold"))
         for s in self.s.sections:
             for c in s.criteria:
@@ -262,7 +277,7 @@ class Questionnaire(Screens):
                             reviewer=printable(self.s.review.reviewer),
                             done=self.s.done(),
                             total=total,
-                            next=missing[0] if missing else "—",
+                            next=missing[0] if missing else self._after_criteria(),
                         ),
                         style="green",
                     )
@@ -273,6 +288,10 @@ class Questionnaire(Screens):
             self._ask_reviewer()
         self.p.show(Wrapped(_("saving_to", lang, path=str(self.s.path)), style="dim"))
         return None
+
+    def _after_criteria(self) -> str:
+        """What is asked once every criterion is answered: the overall grade, if still to give."""
+        return _("overall_name", self.lang) if self.s.overall_needed() else "—"
 
     def _ask_reviewer(self) -> None:
         default = self.default_reviewer
@@ -571,6 +590,108 @@ class Questionnaire(Screens):
                 return feedback
             self._warn(_("feedback_needed", lang))
 
+    # ---- the overall grade (総合評価), after the last criterion
+    def _overall_step(self, *, again: bool = False) -> None:
+        """Ask the overall grade when the rubric defines one and the review gives none (or, with
+        ``again``, to change it from the summary); b goes back to the last criterion."""
+        if self.s.rubric.overall is None:
+            return
+        if not again and (self.s.review.overall is not None or self.state.overall_skipped):
+            return
+        while True:
+            try:
+                self._overall()
+                return
+            except _Skip:
+                name = _("overall_name", self.lang)
+                if self.s.review.overall is not None:
+                    self.p.show(Text(_("kept", self.lang, id=name), style="dim"))
+                else:
+                    self.state.overall_skipped = True
+                    self.p.show(Text(_("skipped", self.lang, id=name), style="dim"))
+                return
+            except _Back:
+                if again or not self.s.criteria:
+                    return
+                self._walk(len(self.s.criteria) - 1, single=True)
+
+    def _overall(self) -> None:
+        lang, grades = self.lang, self.s.rubric.overall
+        assert grades is not None
+        name = _("overall_name", lang)
+        current = self.s.review.overall
+        screen = self._overall_screen()
+        self.p.show(screen)
+        values = ", ".join(f"{lv.value:g}" for lv in grades.levels)
+        while True:
+            default = ""
+            if current is not None:
+                default = _("default_keep", lang, value=grade_text(grades, current.grade, lang))
+            text = self._ask(_("ask_grade", lang, grades=values, default=default), help_screen=screen)
+            if not text.strip():
+                if current is None:
+                    self._warn(_("err_empty_grade", lang, grades=values))
+                    continue
+                grade = current.grade
+            else:
+                try:
+                    grade = parse_grade(text, grades)
+                except AnswerError as exc:
+                    self._warn(exc.text(lang))
+                    continue
+                self.p.show(Text(f"  → {grade_text(grades, grade, lang)}", style="dim"))
+            try:
+                self._overall_texts(grade, current, screen)
+            except _Back:
+                continue
+            self.p.show(
+                Text(_("saved_answer", lang, id=name, answer=grade_text(grades, grade, lang)), style="green")
+            )
+            self.state.overall_skipped = False
+            return
+
+    def _overall_texts(
+        self, grade: float, current: OverallAnswer | None, screen: RenderableType
+    ) -> OverallAnswer:
+        """The committee-only comment on the overall grade, then the feedback where the rubric
+        requires it (else the feedback in the file is kept); saves, or raises _Back."""
+        lang = self.lang
+        existing = current.comment if current is not None and current.comment else None
+        if existing:
+            self.p.show(Text(_("current_comment", lang, comment=printable(existing)), style="dim"))
+        default = _("default_keep_comment", lang) if existing else ""
+        while True:
+            text = self._ask(_("ask_overall_comment", lang, default=default), help_screen=screen).strip()
+            comment = None if text == "-" else (text or existing)
+            feedback = current.feedback if current is not None and current.feedback else None
+            if self.s.rubric.feedback.overall:
+                try:
+                    feedback = self._ask_overall_feedback(feedback, screen)
+                except _Back:
+                    continue
+            final = OverallAnswer(grade=grade, comment=comment, feedback=feedback)
+            try:
+                self.s.set_overall(final)
+                self._tell_merged()
+            except AnswerError as exc:
+                self._warn(exc.text(lang))
+                continue
+            return final
+
+    def _ask_overall_feedback(self, existing: str | None, screen: RenderableType) -> str:
+        lang = self.lang
+        name = _("overall_name", lang)
+        if existing:
+            self.p.show(Text(_("current_feedback", lang, feedback=printable(existing)), style="dim"))
+        self.p.show(Wrapped(_("feedback_note", lang), style="dim"))
+        default = _("default_keep_feedback", lang) if existing else ""
+        while True:
+            text = self._ask(_("ask_feedback", lang, id=name, default=default), help_screen=screen).strip()
+            feedback = text or existing
+            if feedback:
+                return feedback
+            self._warn(_("feedback_needed", lang))
+
     # ---- the summary
     def _summary(self) -> str | None:
         """Show every answer; returns a criterion id to change, "*" to answer what is missing,
@@ -579,12 +700,19 @@ class Questionnaire(Screens):
         self.p.show(self._summary_table())
         while True:
             missing = self.s.missing()
+            prompt = "summary_prompt_overall" if self.s.rubric.overall is not None else "summary_prompt"
             try:
-                text = self._ask(_("summary_prompt", lang), allow=("back",))
+                text = self._ask(_(prompt, lang), allow=("back",))
             except _Back:
+                if self.s.rubric.overall is not None:
+                    return OVERALL
                 return self.s.criteria[-1].id
             value = normalize(text).upper().replace(" ", "")
+            if self.s.rubric.overall is not None and value in _OVERALL_WORDS:
+                return OVERALL
             if not value:
+                if self.s.overall_needed():  # skipped: offered with the missing criteria
+                    missing = [*missing, _("overall_name", lang)]
                 if not missing:
                     return None
                 sep = _("list_sep", lang)
@@ -614,6 +742,9 @@ class Questionnaire(Screens):
                 continue
             return crit.id
 
+
+OVERALL = "overall"  # the summary's answer that changes the overall grade
+_OVERALL_WORDS = {"OVERALL", "総合評価", "総合"}
 
 CLASH_UNRESOLVED = "was changed by another process too and no choice was made; nothing was overwritten"
 
@@ -649,7 +780,7 @@ def stop_message(result: WalkResult, session: Session, lang: Lang, command: str)
         lines.append(_("stop_interrupted", lang, path=path, done=done, total=total))
     if result.pending and not session.is_answered(result.pending):
         lines.append(_("stop_pending", lang, id=result.pending))
-    key = "report_with" if not session.missing() else "resume_with"
+    key = "report_with" if not session.missing() and not session.overall_needed() else "resume_with"
     lines.append(_(key, lang, command=command))
     return lines
 
@@ -684,7 +815,7 @@ def complete_review(
     job, earlier = open_for_walk(proposal_path, review_path, rubric_path)
     if earlier is not None and not job.assessment().missing:
         job = open_job(proposal_path, review_path, rubric_path)
-    if not job.assessment().missing:
+    if not job.assessment().missing and not _overall_missing(job):
         return Completion(job)
     lock = EditLock(job.review_path)
     try:
@@ -705,5 +836,13 @@ def complete_review(
     # `q` is a deliberate save-and-quit: done, exit 0. Ctrl-C, Ctrl-D (end of input) and a
     # declined question leave the review unfinished against the reviewer's intent: 130.
     # A declared conflict or a refused pledge ends the walk as it should: 0.
-    code = 130 if session.missing() and walk.status not in ("quit", "conflict", "no_pledge") else 0
+    unfinished = session.missing() or session.overall_needed()
+    code = 130 if unfinished and walk.status not in ("quit", "conflict", "no_pledge") else 0
     return Completion(job, stop_message(walk, session, lang, resume), code)
+
+
+def _overall_missing(job: ReviewJob) -> bool:
+    """A review whose criteria are all answered is still walked for the overall grade the rubric
+    defines, unless a conflict was declared (the walk stops there) or it already gives one."""
+    review = job.review.review
+    return job.rubric.overall is not None and review.overall is None and not review.has_conflict
