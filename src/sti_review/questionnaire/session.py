@@ -225,7 +225,10 @@ class Session:
                 loaded, problems = None, exc.problems
             if loaded is None or problems:
                 raise InputError(
-                    [*problems, Problem(str(self.path), None, None, None, _CHANGED + _UNREADABLE)]
+                    [
+                        *problems,
+                        Problem(str(self.path), None, None, None, Text("err.save_changed_unreadable")),
+                    ]
                 )
             theirs = loaded.review
         base, mine = self.base, self.review
@@ -259,7 +262,7 @@ class Session:
                 clashes.append("overall")
         for cid in clashes:
             if self.resolve is None:
-                raise self._problem(_CHANGED + f"; both changed {', '.join(clashes)}" + _NOTHING)
+                raise self._problem(Text("err.save_clash", ids=", ".join(clashes)))
             if cid == "reviewer":
                 pick = self.resolve(cid, mine.reviewer, theirs.reviewer)
                 reviewer = mine.reviewer if pick == "mine" else theirs.reviewer
@@ -297,10 +300,6 @@ class Session:
             detail = Text.concat(*parts) if problems else Text("err.answers_differ")
             raise self._problem(Text("err.save_not_read_back", detail=detail))
 
-
-_CHANGED = "was changed by another program since it was read"
-_UNREADABLE = " and cannot be read now; nothing was overwritten"
-_NOTHING = " differently; nothing was overwritten (answer again to choose, or resolve by hand)"
 
 Resolver = Callable[[str, object, object], Literal["mine", "theirs"]]
 

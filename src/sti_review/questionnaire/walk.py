@@ -20,6 +20,7 @@ from rich.text import Text
 from ..api import ReviewJob, open_job
 from ..editlock import EditLock, Locked
 from ..errors import InputError, Problem
+from ..errors import Text as ErrText
 from ..i18n import Lang
 from ..review import Answer, Declaration, OverallAnswer, Review
 from ..rubric import Criterion, Verdict
@@ -202,7 +203,7 @@ class Questionnaire(Screens):
                 value = normalize(self.p.ask(_("clash_prompt", lang)))
             except (EOFError, KeyboardInterrupt):  # nobody left to ask: refuse, never pick
                 raise InputError(
-                    [Problem(str(self.s.path), None, None, None, f"{cid} {CLASH_UNRESOLVED}")]
+                    [Problem(str(self.s.path), None, None, None, ErrText("err.clash_unresolved", id=cid))]
                 ) from None
             if value in ("m", "mine", "y", "yours"):
                 return "mine"
@@ -745,8 +746,6 @@ class Questionnaire(Screens):
 
 OVERALL = "overall"  # the summary's answer that changes the overall grade
 _OVERALL_WORDS = {"OVERALL", "総合評価", "総合"}
-
-CLASH_UNRESOLVED = "was changed by another process too and no choice was made; nothing was overwritten"
 
 
 def show_locked(prompter: Prompter, lang: Lang, path: Path, held: Locked) -> None:
