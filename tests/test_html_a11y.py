@@ -88,6 +88,7 @@ def pages() -> list[tuple[str, list[object]]]:
     he = EXAMPLES / "horizon-europe"
     out.append(("ranking-he", ["rank", he / "call", "--rubric", "horizon-europe-2021"]))
     out.append(("assess-he", ["assess", he / "he-ria-soilsense.yaml", "--rubric", "horizon-europe-2021"]))
+    out.append(("assign", ["assign", CALL, "--reviewers", CALL / "reviewers.yaml"]))  # scipy: the test extra
     return out
 
 
@@ -99,4 +100,6 @@ def test_every_html_report_passes_the_browserless_accessibility_check(invoke, na
     checker = A11y()
     checker.feed(result.stdout)
     assert checker.root_lang == lang
+    assert result.stdout.count("<main>") == 1, "one main landmark"
+    assert "Content-Security-Policy" in result.stdout, "the shared page, with its policy"
     assert not checker.problems, "\n".join(sorted(set(checker.problems))[:20])

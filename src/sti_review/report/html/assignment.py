@@ -1,35 +1,28 @@
-"""The assignment as one self-contained HTML page (the Markdown report's tables)."""
+"""The assignment as one self-contained HTML page: the Markdown report's tables, on the shared
+page (base template: no script, a caption and column scopes on every table, rows stacked on a
+phone)."""
 
 from __future__ import annotations
-
-from html import escape
 
 from ...assignment import Assignment
 from ...i18n import Lang
 from ..markdown.assignment import sections
 from ..views import AssignmentView
 from ..views.assignment import assignment_summary, t
+from .common import render_page
 
 
 def render_text(a: Assignment, lang: Lang) -> str:
-    out = [
-        "<!DOCTYPE html>",
-        f'<html lang="{lang}"><head><meta charset="utf-8">',
-        f"<title>{escape(t('assignment_title', lang))}</title>",
-        "<style>body{font-family:sans-serif;max-width:70rem;margin:auto}table{border-collapse:collapse}"
-        "td,th{border:1px solid #ccc;padding:.3rem .5rem;vertical-align:top}</style></head><body>",
-        f"<h1>{escape(t('assignment_title', lang))}</h1>",
-        f"<p>{escape(assignment_summary(a, lang))}</p>",
-    ]
-    for heading, header, rows in sections(a, lang):
-        out.append(f"<h2>{escape(heading)}</h2><table><thead><tr>")
-        out += [f"<th>{escape(h)}</th>" for h in header]
-        out.append("</tr></thead><tbody>")
-        for row in rows:
-            out.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>")
-        out.append("</tbody></table>")
-    out.append("</body></html>\n")
-    return "\n".join(out)
+    heading = t("assignment_title", lang)
+    parts = [{"heading": h, "header": header, "rows": rows} for h, header, rows in sections(a, lang)]
+    return render_page(
+        "assignment.html.j2",
+        lang,
+        page_title=heading,
+        heading=heading,
+        summary=assignment_summary(a, lang),
+        sections=parts,
+    )
 
 
 def render(view: AssignmentView, *, lang: Lang, width: int | None = None, color: bool = False) -> bytes:
