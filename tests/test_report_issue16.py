@@ -153,3 +153,19 @@ def test_terminal_reports_lead_with_the_decision(invoke, examples):
     assert out.count("パネルとしての判定結果") == 1
     # the open disagreement is not repeated in the disagreements box
     assert "冒頭の判定欄" in out
+
+
+def test_the_panel_grid_prints_on_landscape_a4(invoke, examples):
+    """Portrait A4 left criterion names two characters wide beside the 8-pt dot plot."""
+    call = examples / "call-2026"
+    res = invoke(
+        "consolidate",
+        call / "proposals" / "CALL26-JR-05.yaml",
+        call / "reviews" / "CALL26-JR-05",
+        "-f",
+        "html",
+    )
+    assert '<body class="wide-print">' in res.stdout
+    assert "@page wide { size: A4 landscape; }" in res.stdout
+    res = invoke("rank", call, "-f", "html")
+    assert "<body>" in res.stdout  # other reports stay portrait
