@@ -554,7 +554,7 @@ def _settle(
     pending += late
     extra: dict[str, list[FileResult]] = {}
     for res in pending:
-        if res.kind in ("programmes", "reviewers", "decisions"):
+        if res.kind in ("programmes", "reviewers", "decisions", "call"):
             continue
         if res.kind == "proposal":
             # A proposal routed as a review (or the like): it needs a row of its own.
