@@ -78,9 +78,7 @@ def load_call(call_dir: str | Path) -> Call | None:
     local = Path(call_dir) / name
     if m is None and not Path(name).is_absolute() and local.exists():
         resolved = str(local)
-    elif Path(name).is_absolute() and Path(name).exists():
-        resolved = name
-    elif shipped_rubric_dir(name) is not None:
+    elif (Path(name).is_absolute() and Path(name).exists()) or shipped_rubric_dir(name) is not None:
         resolved = name
     else:
         raise InputError([doc.problem(where, Text("err.call_rubric_unknown", rubric=value))])
@@ -99,13 +97,17 @@ def load_call(call_dir: str | Path) -> Call | None:
 
 
 def find_call_dir(path: str | Path) -> Path | None:
-    """The call folder a path lies in: the path itself when it is a folder with a call file,
-    else the nearest of its parents (up to ``SEARCH_UP`` levels) that has one."""
+    """The call folder a path belongs to: a folder is its own call folder when it has a call
+    file; a file's is the nearest of its parents (up to ``SEARCH_UP`` levels) that has one."""
     p = Path(path)
-    start = p if p.is_dir() else p.parent
-    for level, folder in enumerate([start, *start.parents]):
-        if level > SEARCH_UP:
-            break
+    try:
+        if p.is_dir():
+            return p if (p / CALL_FILE).exists() else None
+        if not p.exists():
+            return None
+    except OSError:  # reported, located, by whatever reads the path next
+        return None
+    for folder in [p.parent, *p.parent.parents][:SEARCH_UP]:
         if (folder / CALL_FILE).exists():
             return folder
     return None

@@ -101,8 +101,11 @@ def build_letters(
     from .panel import load_panel
     from .ranking import rank_call
     from .review import missing_feedback
+    from .callfile import call_rubric
     from .rubric import load_rubric
 
+    if rubric_path is None:  # the call's own rubric (call.yaml)
+        rubric_path = call_rubric(call_dir, None)[0]
     rubric = load_rubric(rubric_path)
     decisions = load_decisions(call_dir)
     ranking = rank_call(call_dir, rubric_path)

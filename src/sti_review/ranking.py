@@ -761,6 +761,10 @@ def rank_call(
         raise UsageError(f"--by must be weighted or overall, not {by!r}")
     if interview is not None and interview < 1:
         raise UsageError("--interview needs a number of proposals of 1 or more")
+    if rubric_path is None:  # the call's own rubric (call.yaml), if it names one
+        from .callfile import call_rubric
+
+        rubric_path = call_rubric(call_dir, None)[0]
     rubric = load_rubric(rubric_path)
     if by == "overall" and rubric.overall is None:
         raise UsageError("--by overall needs a rubric that defines an overall grade")
