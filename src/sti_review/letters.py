@@ -98,10 +98,10 @@ def build_letters(
 ) -> tuple[list[Letter], list[tuple[str, str]]]:
     """One letter per valid proposal of the call, and warnings (feedback the rubric requires
     but a review does not give)."""
+    from .callfile import call_rubric
     from .panel import load_panel
     from .ranking import rank_call
     from .review import missing_feedback
-    from .callfile import call_rubric
     from .rubric import load_rubric
 
     if rubric_path is None:  # the call's own rubric (call.yaml)
