@@ -191,3 +191,14 @@ def test_a_folder_for_a_call_file(call: Path) -> None:
     with pytest.raises(InputError) as err:
         load_call(call)
     assert "call.yaml" in str(err.value)
+
+
+def test_validate_and_schema_know_the_call_file(invoke, call: Path) -> None:
+    ok = invoke("validate", CALL / "call.yaml")
+    assert ok.exit_code == 0 and "(call)" in ok.stdout
+    _set_rubric(call, "zz")
+    bad = invoke("validate", call / "call.yaml", "--lang", "en")
+    assert bad.exit_code == 2 and "call.yaml:2:11" in bad.stderr and "no rubric zz" in bad.stderr
+    schema = json.loads(invoke("schema", "call").stdout)
+    assert schema["required"] == ["call"] and schema["additionalProperties"] is False
+    assert "call" in json.loads(invoke("schema").stdout)

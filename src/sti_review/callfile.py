@@ -17,10 +17,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import InputError, Text
+
+if TYPE_CHECKING:
+    from .yamlio import Document
 
 CALL_FILE = "call.yaml"
 # How far above a file ``call.yaml`` is looked for: a proposal (proposals/X.yaml) is 1 below
@@ -28,23 +32,33 @@ CALL_FILE = "call.yaml"
 SEARCH_UP = 3
 
 
-class _Title(BaseModel):
+class CallTitle(BaseModel):
+    """The call's name, in both languages (shown where reports name the call)."""
+
     model_config = ConfigDict(extra="forbid")
     ja: str = Field(min_length=1, max_length=500)
     en: str = Field(min_length=1, max_length=500)
 
 
-class _Call(BaseModel):
+class CallInfo(BaseModel):
+    """What the call says about itself."""
+
     model_config = ConfigDict(extra="forbid")
-    rubric: str = Field(min_length=1, max_length=1000)
-    title: _Title | None = None
+    rubric: str = Field(
+        min_length=1,
+        max_length=1000,
+        description="the rubric the call is assessed against: a shipped rubric's id, id@version "
+        "(checked), or a rubric folder relative to the call folder (name it with a leading _ so "
+        "that the call folder's discovery skips it); --rubric overrides it",
+    )
+    title: CallTitle | None = None
 
 
 class CallFile(BaseModel):
-    """The file as written."""
+    """A call folder's call.yaml: the call's rubric and title."""
 
     model_config = ConfigDict(extra="forbid")
-    call: _Call
+    call: CallInfo
 
 
 @dataclass(frozen=True)
@@ -62,20 +76,25 @@ _VERSIONED = re.compile(r"^([A-Za-z0-9._-]+)@(\d+)$")
 def load_call(call_dir: str | Path) -> Call | None:
     """The call file of a call folder, or None when the folder has none. Bad content, an
     unknown rubric or a rubric of another version raise InputError, located in the file."""
-    from .rubric import load_rubric, shipped_rubric_dir
-    from .validation import validate
     from .yamlio import load_file
 
     path = Path(call_dir) / CALL_FILE
     if not path.exists() and not path.is_symlink():
         return None
-    doc = load_file(path)  # a folder, a FIFO, a huge or undecodable file: located errors
+    return call_from_document(load_file(path), Path(call_dir))  # a folder, a FIFO, a huge file: located
+
+
+def call_from_document(doc: Document, call_dir: Path) -> Call:
+    """A parsed call file, its rubric resolved against ``call_dir`` (see ``CallInfo.rubric``)."""
+    from .rubric import load_rubric, shipped_rubric_dir
+    from .validation import validate
+
     data = validate(CallFile, doc)
     value = data.call.rubric.strip()
     where = ("call", "rubric")
     m = _VERSIONED.match(value)
     name, version = (m.group(1), int(m.group(2))) if m else (value, None)
-    local = Path(call_dir) / name
+    local = call_dir / name
     if m is None and not Path(name).is_absolute() and local.exists():
         resolved = str(local)
     elif (Path(name).is_absolute() and Path(name).exists()) or shipped_rubric_dir(name) is not None:
@@ -85,15 +104,10 @@ def load_call(call_dir: str | Path) -> Call | None:
     if version is not None:
         rub = load_rubric(resolved)
         if rub.version != version:
-            raise InputError(
-                [
-                    doc.problem(
-                        where, Text("err.call_rubric_version", rubric=value, found=f"{rub.id}@{rub.version}")
-                    )
-                ]
-            )
+            found = f"{rub.id}@{rub.version}"
+            raise InputError([doc.problem(where, Text("err.call_rubric_version", rubric=value, found=found))])
     title = data.call.title.model_dump() if data.call.title is not None else None
-    return Call(path, resolved, title)
+    return Call(Path(doc.path), resolved, title)
 
 
 def find_call_dir(path: str | Path) -> Path | None:

@@ -137,6 +137,7 @@ class SchemaChoice(str, Enum):
     rubric = "rubric"
     programmes = "programmes"
     reviewers = "reviewers"
+    call = "call"
 
 
 def _complete_lang(incomplete: str) -> list[str]:
