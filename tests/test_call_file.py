@@ -202,3 +202,17 @@ def test_validate_and_schema_know_the_call_file(invoke, call: Path) -> None:
     schema = json.loads(invoke("schema", "call").stdout)
     assert schema["required"] == ["call"] and schema["additionalProperties"] is False
     assert "call" in json.loads(invoke("schema").stdout)
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"),
+    [
+        ("ja", "2026年度 国際共同研究公募（記入例）（call-2026）"),
+        ("en", "2026 international joint research call (example) (call-2026)"),
+    ],
+)
+def test_the_ranking_is_titled_with_the_call_title(invoke, lang: str, title: str) -> None:
+    for fmt in ("terminal", "markdown", "html"):
+        result = invoke("rank", CALL, "--lang", lang, "-f", fmt, env={"COLUMNS": "200"})
+        assert result.exit_code == 0, result.stderr
+        assert title in result.stdout, fmt

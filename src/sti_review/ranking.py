@@ -176,6 +176,7 @@ class Ranking:
     stage: str | None = None
     by: str = "weighted"
     interview: int | None = None
+    title: dict[str, str] | None = None  # the call's own title (call.yaml), {ja, en}
 
     @property
     def ranked(self) -> list[RankedProposal]:
@@ -761,10 +762,9 @@ def rank_call(
         raise UsageError(f"--by must be weighted or overall, not {by!r}")
     if interview is not None and interview < 1:
         raise UsageError("--interview needs a number of proposals of 1 or more")
-    if rubric_path is None:  # the call's own rubric (call.yaml), if it names one
-        from .callfile import call_rubric
+    from .callfile import call_rubric
 
-        rubric_path = call_rubric(call_dir, None)[0]
+    rubric_path, call_file = call_rubric(call_dir, rubric_path)  # call.yaml's rubric unless given
     rubric = load_rubric(rubric_path)
     if by == "overall" and rubric.overall is None:
         raise UsageError("--by overall needs a rubric that defines an overall grade")
@@ -812,4 +812,7 @@ def rank_call(
     problems = sorted(
         {p for r in ordered for p in r.problems} | set(loose) | set(unlisted), key=problem_order
     )
-    return Ranking(rubric, str(call_dir), ordered, line, problems, len(paths), reviews, stage, by, interview)
+    title = call_file.title if call_file is not None else None
+    return Ranking(
+        rubric, str(call_dir), ordered, line, problems, len(paths), reviews, stage, by, interview, title
+    )
