@@ -219,12 +219,14 @@ def test_a_section_all_na_is_left_out_of_the_bars(invoke):
 def test_panel_page_has_a_dot_per_reviewer_and_highlights_disagreement(invoke, lang):
     page = html_of(invoke, "consolidate", JR03, CALL / "reviews/CALL26-JR-03", lang=lang)
     parsed = assert_page(page, lang)
-    for s in ("A", "B", "C", "X", "JR"):
+    # the example call is assessed on its own rubric (call.yaml): the MEXT sections plus P
+    sections = {**SECTIONS, "P": ["P1", "P2", "P3", "P4"]}
+    for s in ("A", "B", "C", "X", "JR", "P"):
         assert f"spread-{s}" in parsed.ids and f"section-{s}" not in parsed.ids  # listed once
-        for cid in SECTIONS[s]:
+        for cid in sections[s]:
             assert f"spread-{cid}" in parsed.ids and f"criterion-{cid}" not in parsed.ids
     strips = [c for c in svgs(page) if "strip" in c.get("class", "").split()]
-    scored = sum(len(SECTIONS[s]) for s in ("A", "B", "C", "X", "JR"))
+    scored = sum(len(sections[s]) for s in ("A", "B", "C", "X", "JR", "P"))
     assert len(strips) == scored
     for strip in strips:
         assert len(list(strip.iter("circle"))) == 3  # three reviewers, three dots

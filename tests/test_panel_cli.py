@@ -142,7 +142,9 @@ def test_rank_json(invoke):
     assert data["funding_line"]["mode"] == "count" and data["funding_line"]["funded"] == 6
     assert data["order"]["tie_breakers"] == ["programme_weighted_section", "B", "A", "C"]
     first = data["proposals"][0]
-    assert first["rank"] == 1 and first["funded"] and first["scores"]["weighted_percent"] == 88.7273
+    # BC-01 on the call's rubric: 24.4 of 27.5 on the MEXT sections, plus section P (4.125,
+    # weight 1 for brain circulation) of 5: 28.525 / 32.5
+    assert first["rank"] == 1 and first["funded"] and first["scores"]["weighted_percent"] == 87.7692
 
 
 def test_rank_with_a_bad_file_still_writes_the_ranking(invoke, tmp_path):

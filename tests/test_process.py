@@ -120,7 +120,7 @@ def test_advisory_thresholds_keep_the_proposal_ranked_and_marked(tmp_path: Path)
     rubric_dir = tmp_path / "rubric"
     rubric_dir.mkdir()
     (rubric_dir / "rubric.yaml").write_text(
-        "extends: mext-sti-international-2021@1\nid: advisory-test\nversion: 1\n"
+        "extends: mext-sti-call-2026@1\nid: advisory-test\nversion: 1\n"
         "title: {ja: 試験, en: test}\nthresholds: {mode: advisory}\n",
         encoding="utf-8",
     )
@@ -128,8 +128,8 @@ def test_advisory_thresholds_keep_the_proposal_ranked_and_marked(tmp_path: Path)
     shutil.copytree(CALL, call)
     for f in call.rglob("*.yaml"):
         text = f.read_text(encoding="utf-8")
-        f.write_text(text.replace("mext-sti-international-2021@1", "advisory-test@1"), encoding="utf-8")
-    row = _row(rank_call(call, rubric_dir), "CALL26-BC-03")
+        f.write_text(text.replace("mext-sti-call-2026@1", "advisory-test@1"), encoding="utf-8")
+    row = _row(rank_call(call, rubric_dir), "CALL26-BC-03")  # an explicit rubric wins over call.yaml
     assert row.rank is not None and "below_threshold_advisory" in row.marks
     assert {a.code for a in row.advisories} >= {"section_below"}
 
@@ -151,15 +151,18 @@ def test_unknown_purposes_are_refused(call: Path) -> None:
     for bad, words in ((["D"], "unknown purpose 'D'"), ([], "at least one purpose"), (["A", "A"], "twice")):
         _edit(proposal, purposes=bad)
         with pytest.raises(InputError) as err:
-            load_proposal(proposal, load_rubric())
+            load_proposal(proposal, load_rubric("mext-sti-call-2026"))
         assert words in str(err.value.problems[0])
 
 
 def test_feedback_is_asked_where_the_rubric_requires_it() -> None:
-    rubric = load_rubric()
+    rubric = load_rubric("mext-sti-call-2026")
     review = load_review(CALL / "reviews" / "CALL26-BC-03" / "tanaka.yaml").review
-    low = [cid for cid, a in review.answers.items() if a.score is not None and a.score < 3]
-    assert low and set(low) <= set(missing_feedback(review, rubric))
+    low = {cid for cid, a in review.answers.items() if a.score is not None and a.score < 3}
+    given = {cid for cid in low if review.answers[cid].feedback}
+    assert given == {"P1", "P2", "P4"}  # the plan section's low scores come with feedback
+    assert low - given and set(missing_feedback(review, rubric)) >= low - given
+    assert not given & set(missing_feedback(review, rubric))
 
 
 MARKER = "COMMITTEE-ONLY-MARKER"

@@ -406,7 +406,7 @@ def test_example_call_proposals_carry_their_own_text():
     from sti_review.api import check_proposal
     from sti_review.rubric import load_rubric
 
-    rubric = load_rubric()
+    rubric = load_rubric("mext-sti-call-2026")  # the call's own rubric (examples/call-2026/call.yaml)
     failing = {}
     for path in sorted((EXAMPLES / "call-2026" / "proposals").glob("*.yaml")):
         errors = [f for f in check_proposal(path, rubric).findings if f.severity == "error"]

@@ -60,7 +60,7 @@ def _view(kind: str):  # type: ignore[no-untyped-def]
         from sti_review.rubric import load_rubric
 
         call = read_call_and_pool(
-            EXAMPLES / "call-2026", EXAMPLES / "call-2026/reviewers.yaml", load_rubric(None)
+            EXAMPLES / "call-2026", EXAMPLES / "call-2026/reviewers.yaml", load_rubric("mext-sti-call-2026")
         )
         report = conflicts_in_call(call, this_year=2026)
         if kind == "conflicts":

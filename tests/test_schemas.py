@@ -75,9 +75,9 @@ HE_PROPOSALS = [HE / "he-ria-soilsense.yaml", *(HE / "call" / "proposals").glob(
 HE_REVIEWS = [HE / "he-ria-soilsense.review.yaml", *(HE / "call" / "reviews").glob("*/*")]
 SHIPPED = [
     (None, "proposal", [p for p in sorted(EXAMPLES.glob("*-*-*.yaml")) if "review" not in p.name]),
-    (None, "proposal", sorted((EXAMPLES / "call-2026" / "proposals").glob("*.yaml"))),
+    ("mext-sti-call-2026", "proposal", sorted((EXAMPLES / "call-2026" / "proposals").glob("*.yaml"))),
     (None, "review", sorted(EXAMPLES.glob("*.review.yaml"))),
-    (None, "review", sorted((EXAMPLES / "call-2026" / "reviews").glob("*/*.yaml"))),
+    ("mext-sti-call-2026", "review", sorted((EXAMPLES / "call-2026" / "reviews").glob("*/*.yaml"))),
     (None, "programmes", [EXAMPLES / "programmes-mext.yaml"]),
     ("horizon-europe-2021", "proposal", HE_PROPOSALS),
     ("horizon-europe-2021", "review", HE_REVIEWS),

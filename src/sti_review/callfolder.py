@@ -47,7 +47,7 @@ _REVIEW_KEYS = re.compile(r"^(?:answers|reviewer):", re.M)
 _PROGRAMMES_KEY = re.compile(r"^(?:programmes|reviewers):", re.M)  # reviewers: a pool file
 
 
-_CALL_DATA_KEY = re.compile(r"^(?:reviewers|decisions):", re.M)  # reviewers.yaml, decisions.yaml
+_CALL_DATA_KEY = re.compile(r"^(?:reviewers|decisions|call):", re.M)  # reviewers, decisions, call.yaml
 
 
 Progress = Callable[[str, int, int], None]
@@ -144,7 +144,7 @@ def _read_call_file(path: str, rubric: Rubric, sink: list[bytes] | None) -> File
         about = proposal_of(text) if kind == "review" else _id_of(text)
         return FileResult(path, kind, None, None, exc.problems, about)
     kind = file_kind(doc.data)
-    if kind in ("programmes", "reviewers", "decisions"):
+    if kind in ("programmes", "reviewers", "decisions", "call"):
         return FileResult(path, kind, None, None, [], None)
     if kind not in ("proposal", "review"):
         kind = "review" if looks_like_review(path) else "proposal"

@@ -137,6 +137,7 @@ class SchemaChoice(str, Enum):
     rubric = "rubric"
     programmes = "programmes"
     reviewers = "reviewers"
+    call = "call"
 
 
 def _complete_lang(incomplete: str) -> list[str]:
@@ -521,6 +522,7 @@ def check(
         language = _lang(lang)
         _available("findings", format, language, output)
         _refuse_existing(output, force, rubric, *proposals)
+        rubric = _call_rubric(proposals[0] if proposals else None, rubric)
         rub = load_rubric(rubric)
         results: list[CheckedProposal] = []
         invalid = []
@@ -554,6 +556,23 @@ JobsOpt = Annotated[
     typer.Option("--jobs", "-j", min=1, help=_h("cli.opt.jobs"), show_default=False),
 ]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help=_h("cli.opt.no_cache"))]
+
+
+def _call_rubric(where: Path | None, rubric: Path | None) -> Path | None:
+    """The rubric of the call that ``where`` lies in (its call.yaml) unless ``--rubric`` was
+    given; an explicit --rubric that differs from the call's is used, with a note."""
+    if where is None:
+        return rubric
+    from .callfile import call_rubric
+
+    chosen, call = call_rubric(where, rubric)
+    if rubric is not None and call is not None:
+        from .rubric import load_rubric
+
+        mine, theirs = load_rubric(rubric), load_rubric(call.rubric)
+        if (mine.id, mine.version) != (theirs.id, theirs.version):
+            _err(_say("cli.call_rubric_overridden", rubric=rubric, path=call.path, call_rubric=call.rubric))
+    return Path(chosen) if chosen is not None else None
 
 
 def _refuse_existing(output: Path | None, force: bool, *inputs: Path | None) -> None:
@@ -689,6 +708,7 @@ def consolidate(
         language = _lang(lang)
         _available("panel", format, language, output)
         _refuse_existing(output, force, proposal, rubric, *(reviews or []))
+        rubric = _call_rubric(proposal, rubric)
         consolidation = load_panel(proposal, reviews or [], rubric, stage)
         from .report.views import PanelView
 
@@ -756,6 +776,7 @@ def rank(
         amount = _amount(budget, language)
         _available("ranking", format, language, output)
         _refuse_existing(output, force, call_dir, rubric)
+        rubric = _call_rubric(call_dir, rubric)
         with _progress("rank") as progress:
             ranking = rank_call(
                 call_dir,
@@ -806,6 +827,7 @@ def feedback(
         from .letters import build_letters, write_letters
 
         language = _lang(lang) if lang else None
+        rubric = _call_rubric(call_dir, rubric)
         letters, warnings = build_letters(call_dir, rubric, language)  # type: ignore[arg-type]
         for path, ids in warnings:
             _err(_say("cli.feedback_missing", path=path, ids=ids))
@@ -866,6 +888,7 @@ def portfolio(
             raise UsageError(_say("cli.portfolio_what"))
         _available("portfolio", format, language, output)
         _refuse_existing(output, force, call_dir, programmes, rubric)
+        rubric = _call_rubric(call_dir, rubric)
         with _progress("portfolio") as progress:
             data = read_portfolio(call_dir, programmes, rubric, workers=jobs, progress=progress)  # type: ignore[arg-type]
         items = [programme_item(p, language, data.rubric) for p in data.programmes]
@@ -1027,7 +1050,7 @@ def _call_conflicts(call_dir, reviewers, rubric, years, year, aliases):  # type:
     from .conflicts import conflicts_in_call, read_call_and_pool
     from .rubric import load_rubric
 
-    call = read_call_and_pool(call_dir, reviewers, load_rubric(rubric))
+    call = read_call_and_pool(call_dir, reviewers, load_rubric(_call_rubric(call_dir, rubric)))
     return call, conflicts_in_call(call, years=years, this_year=year, aliases_path=aliases)
 
 

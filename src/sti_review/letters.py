@@ -98,11 +98,14 @@ def build_letters(
 ) -> tuple[list[Letter], list[tuple[str, str]]]:
     """One letter per valid proposal of the call, and warnings (feedback the rubric requires
     but a review does not give)."""
+    from .callfile import call_rubric
     from .panel import load_panel
     from .ranking import rank_call
     from .review import missing_feedback
     from .rubric import load_rubric
 
+    if rubric_path is None:  # the call's own rubric (call.yaml)
+        rubric_path = call_rubric(call_dir, None)[0]
     rubric = load_rubric(rubric_path)
     decisions = load_decisions(call_dir)
     ranking = rank_call(call_dir, rubric_path)

@@ -433,6 +433,10 @@ def load_panel(
 ) -> Consolidation:
     """Load a proposal and its reviews (files, or folders searched for reviews of it) and
     consolidate them. Every problem in every file is raised at once, located."""
+    if rubric_path is None:  # the rubric of the call the proposal belongs to (call.yaml)
+        from .callfile import call_rubric
+
+        rubric_path = call_rubric(proposal_path, None)[0]
     rubric = load_rubric(rubric_path)
     loaded: LoadedProposal = load_proposal(proposal_path, rubric)
     proposal = loaded.proposal

@@ -384,6 +384,10 @@ def read_portfolio(
     progress: Callable[[str, int, int], None] | None = None,
 ) -> PortfolioInput:
     """Load the programmes file and/or the proposals of a call folder (reviews are ignored)."""
+    if rubric_path is None and call_dir is not None:  # the call's own rubric (call.yaml)
+        from .callfile import call_rubric
+
+        rubric_path = call_rubric(call_dir, None)[0]
     rubric = load_rubric(rubric_path)
     programmes = load_programmes(programmes_path, rubric) if programmes_path is not None else []
     proposals: list[Item] = []

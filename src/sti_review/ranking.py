@@ -176,6 +176,7 @@ class Ranking:
     stage: str | None = None
     by: str = "weighted"
     interview: int | None = None
+    title: dict[str, str] | None = None  # the call's own title (call.yaml), {ja, en}
 
     @property
     def ranked(self) -> list[RankedProposal]:
@@ -554,7 +555,7 @@ def _settle(
     pending += late
     extra: dict[str, list[FileResult]] = {}
     for res in pending:
-        if res.kind in ("programmes", "reviewers", "decisions"):
+        if res.kind in ("programmes", "reviewers", "decisions", "call"):
             continue
         if res.kind == "proposal":
             # A proposal routed as a review (or the like): it needs a row of its own.
@@ -761,6 +762,9 @@ def rank_call(
         raise UsageError(Text("err.by_values", by=repr(by)))
     if interview is not None and interview < 1:
         raise UsageError(Text("err.interview_min"))
+    from .callfile import call_rubric
+
+    rubric_path, call_file = call_rubric(call_dir, rubric_path)  # call.yaml's rubric unless given
     rubric = load_rubric(rubric_path)
     if by == "overall" and rubric.overall is None:
         raise UsageError(Text("err.by_overall_needs_grade"))
@@ -808,4 +812,7 @@ def rank_call(
     problems = sorted(
         {p for r in ordered for p in r.problems} | set(loose) | set(unlisted), key=problem_order
     )
-    return Ranking(rubric, str(call_dir), ordered, line, problems, len(paths), reviews, stage, by, interview)
+    title = call_file.title if call_file is not None else None
+    return Ranking(
+        rubric, str(call_dir), ordered, line, problems, len(paths), reviews, stage, by, interview, title
+    )

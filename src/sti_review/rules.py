@@ -30,6 +30,7 @@ FileKind = Literal[
     "programmes",
     "reviewers",
     "decisions",
+    "call",
     "unknown",
 ]
 
@@ -150,6 +151,8 @@ def file_kind(data: object) -> FileKind:
         return "reviewers"
     if "decisions" in data:
         return "decisions"
+    if "call" in data:  # call.yaml: the call's rubric and title
+        return "call"
     return "unknown"
 
 

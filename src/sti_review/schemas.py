@@ -20,7 +20,7 @@ from .rubric import Rubric
 _BASE = "https://github.com/sti-review/sti-review/schemas"
 _DRAFT = "https://json-schema.org/draft/2020-12/schema"
 COUNTRY = "^[A-Z]{2}$"
-KINDS = ("proposal", "review", "rubric", "programmes", "reviewers")
+KINDS = ("proposal", "review", "rubric", "programmes", "reviewers", "call")
 
 _PROPOSAL_RULES = (
     "Rules this schema cannot express, which `sti-review validate` checks: "
@@ -61,6 +61,10 @@ def json_schema(kind: str, rubric: Rubric | None = None) -> dict[str, Any]:
         schema = Rubric.model_json_schema()
     elif kind == "reviewers":
         schema = ReviewerPool.model_json_schema()
+    elif kind == "call":
+        from .callfile import CallFile
+
+        schema = CallFile.model_json_schema()
     else:
         raise ValueError(f"unknown schema {kind!r}")
     schema = {"$schema": _DRAFT, "$id": f"{_BASE}/{kind}.json", **schema}

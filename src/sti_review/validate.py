@@ -72,6 +72,14 @@ def validate_files(paths: list[Path], rubric_path: Path | None = None) -> list[R
                 results[i] = Result(str(path), kind)
             except InputError as exc:
                 results[i] = Result(str(path), kind, exc.problems)
+        elif kind == "call":  # a call folder's call.yaml: its rubric and title
+            from .callfile import call_from_document
+
+            try:
+                call_from_document(doc, path.parent)
+                results[i] = Result(str(path), kind)
+            except InputError as exc:
+                results[i] = Result(str(path), kind, exc.problems)
         elif kind == "unknown" and not isinstance(doc.data, dict):
             try:
                 validate_mapping(doc)

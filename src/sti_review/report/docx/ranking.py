@@ -34,7 +34,7 @@ LINE = "C00000"
 
 def _render(ranking: Ranking, *, lang: Lang) -> bytes:
     budgets = any(r.budget is not None for r in ranking.rows)
-    title = f"{T('rank_title', lang)}: {call_name(ranking)}"
+    title = f"{T('rank_title', lang)}: {call_name(ranking, lang)}"
     doc = c.new_document(lang=lang, title=title, footer_ref=ranking.rubric.ref)
     c.heading(doc, title, 0)
     c.heading(doc, line_text(ranking, lang), 1)

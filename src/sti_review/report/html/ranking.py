@@ -38,7 +38,7 @@ _w = catalog("html.ranking")  # the one HTML word lookup: i18n.catalog
 
 
 def render_text(ranking: Ranking, lang: Lang) -> str:
-    heading = f"{T('rank_title', lang)}: {call_name(ranking)}"
+    heading = f"{T('rank_title', lang)}: {call_name(ranking, lang)}"
     budgets = any(r.budget is not None for r in ranking.rows)
     summary = [counts_text(ranking, lang), order_text(ranking, lang), line_text(ranking, lang)]
     if ranking.line is not None:

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 def render_text(ranking: Ranking, lang: Lang) -> str:
     budgets = any(r.budget is not None for r in ranking.rows)
-    lines = [f"# {T('rank_title', lang)}: {esc(call_name(ranking))}", ""]
+    lines = [f"# {T('rank_title', lang)}: {esc(call_name(ranking, lang))}", ""]
     lines += [f"- {esc(counts_text(ranking, lang))}", f"- {esc(order_text(ranking, lang))}"]
     lines.append(f"- **{esc(line_text(ranking, lang))}**")
     if ranking.line is not None:

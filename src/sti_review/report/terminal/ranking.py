@@ -122,7 +122,7 @@ def _more(n: int, lang: Lang) -> Text:
 
 def renderables(ranking: Ranking, lang: Lang, width: int = 120) -> list[RenderableType]:
     out: list[RenderableType] = [
-        Text(f"{T('rank_title', lang)}: ", style="bold").append(printable(call_name(ranking))),
+        Text(f"{T('rank_title', lang)}: ", style="bold").append(printable(call_name(ranking, lang))),
         Text(counts_text(ranking, lang)),
         Text(order_text(ranking, lang), style="dim"),
         Text(line_text(ranking, lang), style="bold"),

@@ -155,9 +155,14 @@ def tie_text(row: RankedProposal, ranking: Ranking | None = None, lang: Lang | N
     return " · ".join(f"{label} {value}" for label, value in tie_pairs(row, ranking, lang))
 
 
-def call_name(ranking: Ranking) -> str:
-    """The call's name for a title: its folder's name, never a path (issue 16)."""
-    return folder_name(ranking.call_dir)
+def call_name(ranking: Ranking, lang: Lang | None = None) -> str:
+    """The call's name for a title: its folder's name, never a path (issue 16); with ``lang``,
+    the call's own title (call.yaml) before it."""
+    folder = folder_name(ranking.call_dir)
+    title = getattr(ranking, "title", None)
+    if lang is None or not title or not title.get(lang):
+        return folder
+    return f"{title[lang]}（{folder}）" if lang == "ja" else f"{title[lang]} ({folder})"
 
 
 def folder_name(path: str | object) -> str:
