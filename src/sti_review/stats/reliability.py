@@ -89,7 +89,7 @@ def reliability(
             lo, hi = np.quantile(boots, [0.025, 0.975])
             ci = (float(lo), float(hi))
     icc = icc_k = None
-    fx = reviewer_effects(grades, scale_min, scale_max)
+    fx = reviewer_effects(grades, scale_min, scale_max, intervals=False)
     if fx.sigma is not None and fx.tau_proposal is not None:
         tr = fx.tau_reviewer or 0.0
         total = fx.tau_proposal**2 + tr**2 + fx.sigma**2
