@@ -123,9 +123,13 @@ def _fit_piece(rows: Sequence[Grade], revs: list[str], props: Sequence[str]) -> 
     constant vector. Its pseudo-inverse ``G = (M + J/n)⁻¹ - J/n`` gives the minimum-norm
     (sum-to-zero) solution ``b = G Zᵀy_c`` and the covariance ``σ²G`` of the effects: the same
     numbers as the sum-to-zero coded least squares (``C(CᵀMC)⁻¹Cᵀ = M⁺`` when the columns of
-    ``C`` span the constants' complement), through one LU of an n×n matrix instead of an SVD
-    and with no Python loop over grades. Returns ``(b, rss, G, W)``, ``W`` holding each
-    proposal's reviewer weights (its rows of ``N`` divided by its count of grades).
+    ``C`` span the constants' complement), with no Python loop over grades. ``M + J/n = D_r +
+    V E Vᵀ`` with ``V = [Nᵀ 1]`` and ``E = diag(-1/c_p, 1/n)``, so when there are fewer
+    proposals than reviewers (one panel: the criteria are the proposals) the Woodbury identity
+    needs only a (proposals + 1)² inverse; otherwise ``G`` is formed by one LU.
+
+    Returns ``(b, rss, diag G, q)``, ``q[p] = w_p G w_pᵀ`` for each proposal's reviewer weights
+    ``w_p`` (its row of ``N`` divided by its count of grades).
     """
     import numpy as np
 
@@ -139,14 +143,27 @@ def _fit_piece(rows: Sequence[Grade], revs: list[str], props: Sequence[str]) -> 
     y_c = y - (np.bincount(p_idx, weights=y, minlength=n_p) / cnt_p)[p_idx]
     counts = np.bincount(p_idx * n_r + r_idx, minlength=n_p * n_r).astype(float).reshape(n_p, n_r)
     w = counts / cnt_p[:, None]
-    m = np.diag(counts.sum(axis=0)) - counts.T @ w
-    j = np.full((n_r, n_r), 1.0 / n_r)
-    g = np.linalg.inv(m + j) - j
-    b = g @ np.bincount(r_idx, weights=y_c, minlength=n_r)
+    rhs = np.bincount(r_idx, weights=y_c, minlength=n_r)
+    d = counts.sum(axis=0)
+    if n_p + 1 < n_r // 2:
+        v = np.hstack([counts.T, np.ones((n_r, 1))])
+        h = v / d[:, None]
+        k_inv = np.linalg.inv(np.diag(np.append(-cnt_p, float(n_r))) + v.T @ h)
+        b = rhs / d - h @ (k_inv @ (h.T @ rhs)) - rhs.sum() / n_r
+        diag = 1.0 / d - ((h @ k_inv) * h).sum(axis=1) - 1.0 / n_r
+        wh = w @ h
+        quad = (w * w / d).sum(axis=1) - ((wh @ k_inv) * wh).sum(axis=1) - w.sum(axis=1) ** 2 / n_r
+    else:
+        m = np.diag(d) - counts.T @ w
+        j = np.full((n_r, n_r), 1.0 / n_r)
+        g = np.linalg.inv(m + j) - j
+        b = g @ rhs
+        diag = np.diag(g)
+        quad = ((w @ g) * w).sum(axis=1)
     fit = b[r_idx]
     fit -= (np.bincount(p_idx, weights=fit, minlength=n_p) / cnt_p)[p_idx]
     resid = y_c - fit
-    return b, float(resid @ resid), g, w
+    return b, float(resid @ resid), diag, quad
 
 
 def reviewer_effects(
@@ -181,11 +198,11 @@ def reviewer_effects(
         rows = [g for p in c.proposals for g in by_proposal[p]]
         revs = list(c.reviewers)
         if len(revs) > LARGE_PIECE:
-            b, piece_rss, g_inv, w_p = _fit_piece(rows, revs, c.proposals)
+            b, piece_rss, var_diag, q = _fit_piece(rows, revs, c.proposals)
             rss += piece_rss
             effect.update(zip(revs, b.tolist(), strict=True))
-            cov_of[c.index] = (revs, ("laplacian", g_inv))
-            quad.update(zip(c.proposals, ((w_p @ g_inv) * w_p).sum(axis=1).tolist(), strict=True))
+            cov_of[c.index] = (revs, ("laplacian", var_diag))
+            quad.update(zip(c.proposals, q.tolist(), strict=True))
             continue
         if len(revs) == 1:
             effect[revs[0]] = 0.0
@@ -233,7 +250,7 @@ def reviewer_effects(
             se_of.update({r: None for r in revs})
             continue
         if isinstance(xtx_inv, tuple):
-            var_r = np.clip(np.diag(xtx_inv[1]), 0.0, None) * sigma2
+            var_r = np.clip(xtx_inv[1], 0.0, None) * sigma2
             se_of.update(zip(revs, np.sqrt(var_r).tolist(), strict=True))
             continue
         a = np.asarray(xtx_inv)
