@@ -90,7 +90,12 @@ class CriterionPanel:
 
     @cached_property
     def scores(self) -> list[Fraction]:
-        return [Fraction(a.score) for a in self.answers if a is not None and a.score is not None]
+        exact: dict[float, Fraction] = {}  # a scale has few values: convert each once
+        return [
+            exact[a.score] if a.score in exact else exact.setdefault(a.score, Fraction(a.score))
+            for a in self.answers
+            if a is not None and a.score is not None
+        ]
 
     @cached_property
     def verdicts(self) -> list[str | None]:
