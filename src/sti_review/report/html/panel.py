@@ -131,28 +131,29 @@ def _words(c: Consolidation, lang: Lang) -> dict[str, str]:
 
 def _strip(cp: CriterionPanel, c: Consolidation, lang: Lang) -> svg.Svg:
     rubric = c.rubric
-    keys = reviewer_keys(c, lang)
-    dots = [
-        svg.Dot(
-            key=str(i + 1),
-            value=float(ans.score),
-            tooltip=f"{keys[i]} {c.reviews[i].label}: {num(ans.score)}",
-        )
+    scored = [
+        (i, ans.score)
         for i, ans in enumerate(cp.answers)
         if ans is not None and ans.score is not None and not ans.na
     ]
-    if len(dots) > MAX_REVIEWERS:  # one dot per score, the number of reviewers giving it inside
+    if len(scored) > MAX_REVIEWERS:  # one dot per score, the number of reviewers giving it inside
         counts: dict[float, int] = {}
-        for d in dots:
-            counts[d.value] = counts.get(d.value, 0) + 1
+        for _, v in scored:
+            counts[v] = counts.get(v, 0) + 1
         dots = [
             svg.Dot(
                 key=str(n),
-                value=v,
+                value=float(v),
                 tooltip=_w("dots_grouped", lang, count=f"{n:,}", score=num(v)),
                 radius=6.5 + 2.5 * (len(str(n)) - 1),
             )
             for v, n in sorted(counts.items())
+        ]
+    else:
+        keys = reviewer_keys(c, lang)
+        dots = [
+            svg.Dot(key=str(i + 1), value=float(v), tooltip=f"{keys[i]} {c.reviews[i].label}: {num(v)}")
+            for i, v in scored
         ]
     panel = cp.outcome_answer.score if cp.outcome_answer is not None else None
     return svg.dot_strip(
