@@ -127,3 +127,15 @@ def test_consolidate_in_word_caps_its_tables(invoke, tmp_path):
     assert "… and 30 more" in cells
     assert max(len(t.columns) for t in doc.tables) <= MAX_REVIEWERS + 8
     assert not any(f"R{MAX_REVIEWERS + 1} " in x for x in cells)
+
+
+@pytest.mark.slow
+def test_consolidate_in_markdown_caps_reviewer_columns(invoke, tmp_path):
+    folder = _many_reviews(tmp_path, MAX_REVIEWERS + 30)
+    result = invoke("consolidate", tmp_path / "P-1.yaml", folder, "--format", "markdown", env=ENV)
+    assert result.exit_code == 0, result.output
+    assert "the scores of the other 30 are in the JSON" in result.output
+    assert "… and 30 more" in result.output
+    widest = max(line.count("|") for line in result.output.splitlines())
+    assert widest <= MAX_REVIEWERS + 10  # id, criterion, 50 reviewers, the statistics
+    assert f"R{MAX_REVIEWERS + 1} " not in result.output
