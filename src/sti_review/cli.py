@@ -1084,6 +1084,10 @@ def assign(
         language = _lang(lang)
         _available("assignment", format, language, output)
         _refuse_existing(output, force, call_dir, reviewers, aliases, rubric)
+        if packets is not None:  # its copies of proposals and reviews would join the call
+            from .fileio import refuse_folder_inside
+
+            refuse_folder_inside(packets, [call_dir], "err.packets_inside_input")
         call, report = _call_conflicts(call_dir, reviewers, rubric, years, year, aliases)
         options = Options(per_proposal, fair, outside_region, candidates)
         try:
