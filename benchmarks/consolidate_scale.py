@@ -30,7 +30,7 @@ EXAMPLE_REVIEWS = CALL / "reviews" / "CALL26-BC-01"
 CLI = [sys.executable, "-m", "sti_review"]
 GOAL_S = 2.0
 GOAL_MB = 500
-FORMATS = ["terminal", "markdown", "json", "html", "csv", "docx", "xlsx"]
+FORMATS = ["terminal", "markdown", "json", "html", "docx", "xlsx"]  # consolidate has no CSV
 
 
 def make_reviews(folder: Path, n: int) -> None:
