@@ -24,6 +24,9 @@ from ..views.panel import (
 from . import common as c
 
 FLAG_FILL = "FFE699"
+# Reviewers as columns of a Word table: a page has room for about twenty (the lists of reviewers
+# by name keep MAX_REVIEWERS); with more, the note after the lists says where the others are.
+WORD_COLUMNS = 20
 
 
 def _render(con: Consolidation, *, lang: Lang) -> bytes:
@@ -110,8 +113,10 @@ def _render(con: Consolidation, *, lang: Lang) -> bytes:
             c.para(doc, f"{T('panel_comment', lang)}: {cp.consensus.comment}")
 
     doc.add_page_break()
-    if more > 0:
-        c.para(doc, t("docx.panel.more_reviewers", lang, limit=MAX_REVIEWERS, count=f"{more:,}"))
+    cols = min(MAX_REVIEWERS, WORD_COLUMNS)
+    if len(keys) > cols:
+        left = f"{len(keys) - cols:,}"
+        c.para(doc, t("docx.panel.more_reviewers", lang, limit=cols, count=left))
     stats = [T(k, lang) for k in ("min", "median", "max", "spread", "panel", "flag")]
     for idx, section in enumerate(a.sections):
         c.heading(doc, f"{section.section.id} {section.section.title(lang)}", 1)
@@ -121,17 +126,17 @@ def _render(con: Consolidation, *, lang: Lang) -> bytes:
             if cp.criterion.id not in ids:
                 continue
             cells = [cp.criterion.id, cp.criterion.title(lang)]
-            cells += [answer_text(x, cp.criterion, rubric, lang) for x in cp.answers[:MAX_REVIEWERS]]
+            cells += [answer_text(x, cp.criterion, rubric, lang) for x in cp.answers[:cols]]
             cells += [num(cp.minimum), num(cp.median), num(cp.maximum), num(cp.spread)]
             source = T(f"source_{cp.source}", lang) if cp.source != "missing" else ""
             shown = panel_text(cp, rubric, lang)
             cells += [f"{shown}\n（{source}）" if source else shown, flag_text(cp, lang)]
             rows.append(cells)
             fills.append(FLAG_FILL if cp.unresolved else None)
-        per = [num(ind.sections[idx].score) for ind in con.individual[:MAX_REVIEWERS]]
+        per = [num(ind.sections[idx].score) for ind in con.individual[:cols]]
         rows.append(["", T("section_score", lang), *per, "", "", "", "", num(section.score), ""])
         fills.append(None)
-        head = [T("id", lang), T("criterion", lang), *keys[:MAX_REVIEWERS], *stats]
+        head = [T("id", lang), T("criterion", lang), *keys[:cols], *stats]
         c.table(doc, head, rows, row_fills=fills)
 
     gates = [cp for cp in con.criteria if cp.criterion.kind == "gate"]
@@ -140,10 +145,10 @@ def _render(con: Consolidation, *, lang: Lang) -> bytes:
         rows = []
         for cp in gates:
             cells = [cp.criterion.id, cp.criterion.title(lang)]
-            cells += [answer_text(x, cp.criterion, rubric, lang) for x in cp.answers[:MAX_REVIEWERS]]
+            cells += [answer_text(x, cp.criterion, rubric, lang) for x in cp.answers[:cols]]
             cells += [panel_text(cp, rubric, lang), flag_text(cp, lang)]
             rows.append(cells)
-        head = [T("id", lang), T("criterion", lang), *keys[:MAX_REVIEWERS], T("panel", lang), T("flag", lang)]
+        head = [T("id", lang), T("criterion", lang), *keys[:cols], T("panel", lang), T("flag", lang)]
         c.table(doc, head, rows)
     c.para(doc, f"{T('rubric', lang)}: {rubric.ref}　{T('generated_by', lang, version=__version__)}")
     return c.to_bytes(doc)
