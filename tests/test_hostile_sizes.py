@@ -139,3 +139,17 @@ def test_consolidate_in_markdown_caps_reviewer_columns(invoke, tmp_path):
     widest = max(line.count("|") for line in result.output.splitlines())
     assert widest <= MAX_REVIEWERS + 10  # id, criterion, 50 reviewers, the statistics
     assert f"R{MAX_REVIEWERS + 1} " not in result.output
+
+
+@pytest.mark.slow
+def test_consolidate_in_excel_caps_the_overview_and_keeps_every_score(invoke, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    folder = _many_reviews(tmp_path, MAX_REVIEWERS + 30)
+    out = tmp_path / "panel.xlsx"
+    result = invoke("consolidate", tmp_path / "P-1.yaml", folder, "--format", "xlsx", "-o", out, env=ENV)
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(out)
+    overview, raw = wb.worksheets[1], wb.worksheets[2]
+    assert overview.max_column <= MAX_REVIEWERS + 9
+    assert "the other 30 included" in overview.cell(overview.max_row, 2).value
+    assert raw.max_row == 1 + MAX_REVIEWERS + 30  # every reviewer's scores, one row each
