@@ -94,3 +94,57 @@ def test_without_the_extra_the_section_is_left_out(examples, monkeypatch):
     )
     c = _panel(examples)
     assert panel_agreement(c) is None and agreement_lines(c, "en") == []
+
+
+def _big_panel(reviewers: int, units: int, seed: int = 7):
+    import random
+
+    from sti_review.stats import Grade
+
+    rnd = random.Random(seed)
+    grades = []
+    for u in range(units):
+        for r in range(reviewers):
+            if rnd.random() < 0.8:  # some criteria left unanswered
+                grades.append(Grade(f"C{u}", f"#{r}", rnd.choice([1, 2, 3, 3.5, 4, 4.5, 5])))
+    return grades
+
+
+@pytest.mark.parametrize("reviewers, units", [(120, 12), (90, 40)])
+def test_a_large_panel_gets_the_same_figures_as_the_exact_small_panel_route(monkeypatch, reviewers, units):
+    """Large panels go through closed forms (alpha from per-unit sums, reviewer effects through
+    the Laplacian); forced down the route small panels take, the figures are the same."""
+    from sti_review.stats import effects, reliability
+
+    grades = _big_panel(reviewers, units)
+    fast = reliability.reliability(grades, 1, 5)
+    fast_fx = effects.reviewer_effects(grades, 1, 5)
+    monkeypatch.setattr(reliability, "LARGE_TABLE", 10**9)
+    monkeypatch.setattr(effects, "LARGE_PIECE", 10**9)
+    exact = reliability.reliability(grades, 1, 5)
+    exact_fx = effects.reviewer_effects(grades, 1, 5)
+    for a, b in [(fast.alpha, exact.alpha), (fast.icc, exact.icc), (fast.icc_k, exact.icc_k)]:
+        assert a == pytest.approx(b, rel=1e-9, abs=1e-12)
+    assert fast.alpha_ci == pytest.approx(exact.alpha_ci, rel=1e-9, abs=1e-12)
+    for x, y in zip(fast_fx.reviewers, exact_fx.reviewers, strict=True):
+        assert x.reviewer == y.reviewer
+        assert (x.effect, x.se) == pytest.approx((y.effect, y.se), rel=1e-9, abs=1e-12)
+        assert x.ci == pytest.approx(y.ci, rel=1e-9, abs=1e-12)
+    for x, y in zip(fast_fx.proposals, exact_fx.proposals, strict=True):
+        assert (x.adjusted, x.se) == pytest.approx((y.adjusted, y.se), rel=1e-9, abs=1e-12)
+
+
+def test_a_disconnected_call_with_a_large_piece_keeps_its_pieces_apart(monkeypatch):
+    from sti_review.stats import Grade, effects
+
+    grades = [g for g in _big_panel(100, 5)] + [
+        Grade(f"Q{p}", f"solo{p % 2}", 3.0 + p % 2) for p in range(4)
+    ]  # two pieces of one reviewer each beside the large one
+    fast = effects.reviewer_effects(grades, 1, 5)
+    monkeypatch.setattr(effects, "LARGE_PIECE", 10**9)
+    exact = effects.reviewer_effects(grades, 1, 5)
+    assert len(fast.components) == 3
+    for x, y in zip(fast.reviewers, exact.reviewers, strict=True):
+        assert x.component == y.component
+        for a, b in [(x.effect, y.effect), (x.se, y.se)]:
+            assert (a is None and b is None) or a == pytest.approx(b, rel=1e-9, abs=1e-12)

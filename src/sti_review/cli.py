@@ -1113,6 +1113,10 @@ def assign(
         language = _lang(lang)
         _available("assignment", format, language, output)
         _refuse_existing(output, force, call_dir, reviewers, aliases, rubric)
+        if packets is not None:  # its copies of proposals and reviews would join the call
+            from .fileio import refuse_folder_inside
+
+            refuse_folder_inside(packets, [call_dir], "err.packets_inside_input")
         call, report = _call_conflicts(call_dir, reviewers, rubric, years, year, aliases)
         options = Options(per_proposal, fair, outside_region, candidates)
         try:
@@ -1147,7 +1151,9 @@ def collect(
         language = _lang(lang)
         if len(folders) < 2:
             raise UsageError(_say("cli.collect_usage"))
-        result = collect_reviews(folders[:-1], folders[-1], load_rubric(rubric), force=force)
+        result = collect_reviews(
+            folders[:-1], folders[-1], load_rubric(_call_rubric(folders[-1], rubric)), force=force
+        )
         sys.stdout.write("\n".join(collection_lines(result, language)) + "\n")
         for warning in result.warnings:  # no declaration, or a declared conflict (issue 14)
             _err(_say("cli.collect_warning", message=warning.render(language)))

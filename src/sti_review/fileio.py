@@ -280,3 +280,15 @@ def _fsync_dir(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def refuse_folder_inside(folder: str | Path, inputs: Iterable[str | Path | None], message: str) -> None:
+    """Fail when the folder a command writes many files into is one of its input folders or
+    lies inside one (``message``: the catalogue key of the reason, with ``{path}``)."""
+    out = os.path.realpath(folder)
+    for given in inputs:
+        if given is None or not os.path.isdir(given):
+            continue
+        root = os.path.realpath(given).rstrip(os.sep)
+        if out == root or out.startswith(root + os.sep):
+            raise _error(str(folder), Text(message, path=str(given)))

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
-from statistics import median
 from typing import Any, Literal, Protocol
 
 from .errors import InputError, Problem, Text
@@ -90,7 +89,12 @@ class CriterionPanel:
 
     @cached_property
     def scores(self) -> list[Fraction]:
-        return [Fraction(a.score) for a in self.answers if a is not None and a.score is not None]
+        exact: dict[float, Fraction] = {}  # a scale has few values: convert each once
+        return [
+            exact[a.score] if a.score in exact else exact.setdefault(a.score, Fraction(a.score))
+            for a in self.answers
+            if a is not None and a.score is not None
+        ]
 
     @cached_property
     def verdicts(self) -> list[str | None]:
@@ -114,11 +118,21 @@ class CriterionPanel:
 
     @cached_property
     def median(self) -> Fraction | None:
-        return Fraction(median(self.scores)) if self.scores else None
+        if not self.scores:
+            return None
+        # the exact median of the exact scores, sorted as floats (the same order, far cheaper)
+        ordered = sorted(self.scores, key=float)
+        mid = len(ordered) // 2
+        return Fraction(ordered[mid]) if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
     @cached_property
     def mean(self) -> Fraction | None:
-        return sum(self.scores, Fraction(0)) / len(self.scores) if self.scores else None
+        if not self.scores:
+            return None
+        counts: dict[Fraction, int] = {}  # few distinct values: one exact product each
+        for x in self.scores:
+            counts[x] = counts.get(x, 0) + 1
+        return sum((x * n for x, n in counts.items()), Fraction(0)) / len(self.scores)
 
     @property
     def spread(self) -> Fraction | None:
@@ -440,12 +454,19 @@ def load_panel(
     rubric = load_rubric(rubric_path)
     loaded: LoadedProposal = load_proposal(proposal_path, rubric)
     proposal = loaded.proposal
-    files = review_files(proposal_path, proposal.id, review_paths)
+    found_files = _review_files(proposal_path, proposal.id, review_paths)
+    files = [path for path, _ in found_files]
     problems: list[Problem] = []
     panel: list[PanelReview] = []
-    for path in files:
+    for path, text in found_files:
         try:
-            review, found = read_review(path, rubric, proposal)
+            if text is None:
+                review, found = read_review(path, rubric, proposal)
+            else:  # read once already, to see which proposal it reviews: parsed from that text
+                from .review import review_from_document
+                from .yamlio import display_path, parse
+
+                review, found = review_from_document(parse(text, display_path(path)), rubric, proposal)
         except InputError as exc:
             problems += exc.problems
             continue
@@ -487,16 +508,23 @@ def review_files(proposal_path: str | Path, proposal_id: str, given: Sequence[st
     """The review files of one proposal: the files given; in folders given, every YAML file
     whose ``proposal:`` is this proposal's id; with nothing given, ``NAME.review*.yaml``
     beside the proposal."""
+    return [path for path, _ in _review_files(proposal_path, proposal_id, given)]
+
+
+def _review_files(
+    proposal_path: str | Path, proposal_id: str, given: Sequence[str | Path]
+) -> list[tuple[Path, str | None]]:
+    """:func:`review_files` with the text of each file found in a folder (None: not read yet)."""
     from .yamlio import read_text
 
     if not given:
         p = Path(proposal_path)
-        return sorted(q for q in p.parent.glob(f"{p.stem}.review*.y*ml") if q.is_file())
-    out: list[Path] = []
+        return sorted((q, None) for q in p.parent.glob(f"{p.stem}.review*.y*ml") if q.is_file())
+    out: list[tuple[Path, str | None]] = []
     for item in given:
         path = Path(item)
         if not path.is_dir():
-            out.append(path)
+            out.append((path, None))
             continue
         for q in sorted(path.rglob("*.y*ml")):
             if not q.is_file() or any(part.startswith((".", "_")) for part in q.relative_to(path).parts):
@@ -504,10 +532,10 @@ def review_files(proposal_path: str | Path, proposal_id: str, given: Sequence[st
             try:
                 text = read_text(q)
             except InputError:
-                out.append(q)  # reported when read
+                out.append((q, None))  # reported when read
                 continue
             if proposal_of(text) == proposal_id:
-                out.append(q)
+                out.append((q, text))
     return out
 
 

@@ -28,6 +28,7 @@ from .fields import BASIC, FORM_MARK, GUIDANCE_CAPTION, HEADINGS, TABLES, T, mat
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 MAX_UNPACKED = 200 * 1024 * 1024  # bytes a form may unpack to: a zip bomb is refused
+MAX_FORM_BYTES = 50 * 1024 * 1024  # bytes of the form file itself
 _ID = re.compile(r"^([A-Za-z][A-Za-z0-9_]*)(?=\s|$|[:：.．])")
 
 
@@ -202,6 +203,18 @@ def open_form(path: str | Path) -> tuple[Any, str]:
         raise InputError([_problem(shown, Message("err.form_no_file"))])
     if p.is_dir():
         raise InputError([_problem(shown, Message("err.form_directory"))])
+    import io
+
+    from ..errors import Text
+    from ..fileio import read_regular
+
+    # read once, as a regular file only (a named pipe or a device would block): the checks and
+    # python-docx then work on these bytes, never on a path that may have changed meanwhile
+    raw = read_regular(p, MAX_FORM_BYTES, shown)
+    if len(raw) > MAX_FORM_BYTES:
+        size = f"{len(raw):,}+"
+        raise InputError([_problem(shown, Text("err.too_big", size=size, max=f"{MAX_FORM_BYTES:,}"))])
+    p = io.BytesIO(raw)  # type: ignore[assignment]
     if not zipfile.is_zipfile(p):
         raise InputError([_problem(shown, Message("err.form_not_zip"))])
     try:
@@ -211,7 +224,7 @@ def open_form(path: str | Path) -> tuple[Any, str]:
                 raise InputError([_problem(shown, Message("err.form_not_word"))])
             if sum(i.file_size for i in z.infolist()) > MAX_UNPACKED:
                 raise InputError([_problem(shown, Message("err.form_too_big", mb=MAX_UNPACKED // 2**20))])
-        return docx.Document(str(p)), shown
+        return docx.Document(p), shown
     except InputError:
         raise
     except Exception as exc:  # python-docx raises many kinds for broken packages

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from . import Grade, check_grades, require
 
@@ -110,8 +111,69 @@ def _t975(df: int) -> float:
         return 1.96
 
 
-def reviewer_effects(grades: Sequence[Grade], scale_min: float, scale_max: float) -> ReviewerEffects:
-    """Fit the additive model and return effects, adjusted scores and the graph's pieces."""
+LARGE_PIECE = 64  # reviewers in one piece from which the fit goes through the Laplacian route
+
+
+def _fit_piece(rows: Sequence[Grade], revs: list[str], props: Sequence[str]) -> tuple[Any, float, Any, Any]:
+    """Effects of a piece with many reviewers, from the reduced normal equations, vectorised.
+
+    With the proposal effects absorbed, the normal equations for the full vector ``b`` of
+    reviewer effects are ``M b = Zᵀy_c``, where ``M = D_r - Nᵀ D_p⁻¹ N`` (``N``: proposals ×
+    reviewers counts) is the Laplacian of a connected weighted graph, whose null space is the
+    constant vector. Its pseudo-inverse ``G = (M + J/n)⁻¹ - J/n`` gives the minimum-norm
+    (sum-to-zero) solution ``b = G Zᵀy_c`` and the covariance ``σ²G`` of the effects: the same
+    numbers as the sum-to-zero coded least squares (``C(CᵀMC)⁻¹Cᵀ = M⁺`` when the columns of
+    ``C`` span the constants' complement), with no Python loop over grades. ``M + J/n = D_r +
+    V E Vᵀ`` with ``V = [Nᵀ 1]`` and ``E = diag(-1/c_p, 1/n)``, so when there are fewer
+    proposals than reviewers (one panel: the criteria are the proposals) the Woodbury identity
+    needs only a (proposals + 1)² inverse; otherwise ``G`` is formed by one LU.
+
+    Returns ``(b, rss, diag G, q)``, ``q[p] = w_p G w_pᵀ`` for each proposal's reviewer weights
+    ``w_p`` (its row of ``N`` divided by its count of grades).
+    """
+    import numpy as np
+
+    col = {r: i for i, r in enumerate(revs)}
+    prow = {p: i for i, p in enumerate(props)}
+    r_idx = np.fromiter((col[g.reviewer] for g in rows), dtype=np.intp, count=len(rows))
+    p_idx = np.fromiter((prow[g.proposal] for g in rows), dtype=np.intp, count=len(rows))
+    y = np.fromiter((g.grade for g in rows), dtype=float, count=len(rows))
+    n_r, n_p = len(revs), len(props)
+    cnt_p = np.bincount(p_idx, minlength=n_p).astype(float)
+    y_c = y - (np.bincount(p_idx, weights=y, minlength=n_p) / cnt_p)[p_idx]
+    counts = np.bincount(p_idx * n_r + r_idx, minlength=n_p * n_r).astype(float).reshape(n_p, n_r)
+    w = counts / cnt_p[:, None]
+    rhs = np.bincount(r_idx, weights=y_c, minlength=n_r)
+    d = counts.sum(axis=0)
+    if n_p + 1 < n_r // 2:
+        v = np.hstack([counts.T, np.ones((n_r, 1))])
+        h = v / d[:, None]
+        k_inv = np.linalg.inv(np.diag(np.append(-cnt_p, float(n_r))) + v.T @ h)
+        b = rhs / d - h @ (k_inv @ (h.T @ rhs)) - rhs.sum() / n_r
+        diag = 1.0 / d - ((h @ k_inv) * h).sum(axis=1) - 1.0 / n_r
+        wh = w @ h
+        quad = (w * w / d).sum(axis=1) - ((wh @ k_inv) * wh).sum(axis=1) - w.sum(axis=1) ** 2 / n_r
+    else:
+        m = np.diag(d) - counts.T @ w
+        j = np.full((n_r, n_r), 1.0 / n_r)
+        g = np.linalg.inv(m + j) - j
+        b = g @ rhs
+        diag = np.diag(g)
+        quad = ((w @ g) * w).sum(axis=1)
+    fit = b[r_idx]
+    fit -= (np.bincount(p_idx, weights=fit, minlength=n_p) / cnt_p)[p_idx]
+    resid = y_c - fit
+    return b, float(resid @ resid), diag, quad
+
+
+def reviewer_effects(
+    grades: Sequence[Grade], scale_min: float, scale_max: float, *, intervals: bool = True
+) -> ReviewerEffects:
+    """Fit the additive model and return effects, adjusted scores and the graph's pieces.
+
+    ``intervals=False`` leaves the reviewers' 95% intervals out (``ci`` None), which spares
+    importing scipy when only the variance components are wanted (:mod:`.reliability`).
+    """
     require("numpy")
     import numpy as np
 
@@ -131,9 +193,17 @@ def reviewer_effects(grades: Sequence[Grade], scale_min: float, scale_max: float
     effect: dict[str, float] = {}
     cov_of: dict[int, tuple[list[str], object]] = {}
     rss = 0.0
+    quad: dict[str, float] = {}  # w G w of each proposal of a piece fitted by _fit_piece
     for c in comps:
         rows = [g for p in c.proposals for g in by_proposal[p]]
         revs = list(c.reviewers)
+        if len(revs) > LARGE_PIECE:
+            b, piece_rss, var_diag, q = _fit_piece(rows, revs, c.proposals)
+            rss += piece_rss
+            effect.update(zip(revs, b.tolist(), strict=True))
+            cov_of[c.index] = (revs, ("laplacian", var_diag))
+            quad.update(zip(c.proposals, q.tolist(), strict=True))
+            continue
         if len(revs) == 1:
             effect[revs[0]] = 0.0
             cov_of[c.index] = (revs, None)
@@ -171,12 +241,17 @@ def reviewer_effects(grades: Sequence[Grade], scale_min: float, scale_max: float
             effect[r] = float(v)
         cov_of[c.index] = (revs, xtx_inv)
     sigma2 = rss / df if df > 0 else None
-    crit = _t975(df) if df > 0 else None
+    crit = _t975(df) if df > 0 and intervals else None
     comp_of_r = {r: c.index for c in comps for r in c.reviewers}
+    comp_by_index = {c.index: c for c in comps}
     se_of: dict[str, float | None] = {}
     for _, (revs, xtx_inv) in cov_of.items():
         if xtx_inv is None or sigma2 is None:
             se_of.update({r: None for r in revs})
+            continue
+        if isinstance(xtx_inv, tuple):
+            var_r = np.clip(xtx_inv[1], 0.0, None) * sigma2
+            se_of.update(zip(revs, np.sqrt(var_r).tolist(), strict=True))
             continue
         a = np.asarray(xtx_inv)
         k = a.shape[0]
@@ -188,7 +263,7 @@ def reviewer_effects(grades: Sequence[Grade], scale_min: float, scale_max: float
         ys = by_reviewer[r]
         mean = sum(ys) / len(ys)
         sd = math.sqrt(sum((v - mean) ** 2 for v in ys) / (len(ys) - 1)) if len(ys) > 1 else 0.0
-        comp = next(c for c in comps if c.index == comp_of_r[r])
+        comp = comp_by_index[comp_of_r[r]]
         alone = len(comp.reviewers) == 1
         se = se_of.get(r)
         eff = None if alone else effect[r]
@@ -205,7 +280,9 @@ def reviewer_effects(grades: Sequence[Grade], scale_min: float, scale_max: float
         revs, xtx_inv = cov_of[comp_of_p[p]]
         if sigma2 is not None:
             var = sigma2 / len(gs)
-            if xtx_inv is not None:
+            if isinstance(xtx_inv, tuple):
+                var += quad[p] * sigma2
+            elif xtx_inv is not None:
                 a = np.asarray(xtx_inv)
                 w = np.zeros(a.shape[0])
                 idx = {r: i for i, r in enumerate(revs)}

@@ -4,8 +4,9 @@ reasons first, then disagreements, every reviewer's answer side by side, each re
 from __future__ import annotations
 
 from ... import __version__
-from ...i18n import Lang
+from ...i18n import Lang, t
 from ...i18n import t as _t
+from ...limits import MAX_REVIEWERS, more_text
 from ...panel import Consolidation
 from ..views import PanelView
 from ..views.common import num, outcome_text, programme_text, reason_text
@@ -24,6 +25,9 @@ from ..views.panel import (
 from . import common as c
 
 FLAG_FILL = "FFE699"
+# Reviewers as columns of a Word table: a page has room for about twenty (the lists of reviewers
+# by name keep MAX_REVIEWERS); with more, the note after the lists says where the others are.
+WORD_COLUMNS = 20
 
 
 def _paren(text: str, lang: Lang) -> str:
@@ -36,6 +40,7 @@ def _render(con: Consolidation, *, lang: Lang) -> bytes:
     p = con.proposal
     rubric = con.rubric
     keys = reviewer_keys(con, lang)
+    more = len(keys) - MAX_REVIEWERS  # reviewers past the cap: named in no table, counted
     title = f"{T('panel_title', lang)}: {p.title}"
     doc = c.new_document(lang=lang, title=title, footer_ref=f"{rubric.ref}　{p.id}")
     c.heading(doc, title, 0)
@@ -72,7 +77,7 @@ def _render(con: Consolidation, *, lang: Lang) -> bytes:
 
     head = ["", T("outcome", lang), T("total_unweighted", lang), T("weighted_percent", lang)]
     rows = []
-    for key, r, ind in zip(keys, con.reviews, con.individual, strict=True):
+    for key, r, ind in list(zip(keys, con.reviews, con.individual, strict=True))[:MAX_REVIEWERS]:
         state = T("complete" if ind.complete else "incomplete", lang)
         rows.append(
             [
@@ -82,6 +87,8 @@ def _render(con: Consolidation, *, lang: Lang) -> bytes:
                 num(ind.weighted_percent, 1),
             ]
         )
+    if more > 0:
+        rows.append([more_text(more, lang), "", "", ""])
     rows.append(
         [
             T("panel", lang),
@@ -101,9 +108,11 @@ def _render(con: Consolidation, *, lang: Lang) -> bytes:
         c.heading(doc, f"{crit.id} {crit.title(lang)}", 2)
         c.para(doc, why_text(cp, rubric, lang))
         rows = []
-        for key, r, ans in zip(keys, con.reviews, cp.answers, strict=True):
+        for key, r, ans in list(zip(keys, con.reviews, cp.answers, strict=True))[:MAX_REVIEWERS]:
             comment = ans.comment if ans is not None and ans.comment else ""
             rows.append([f"{key} {r.label}", answer_text(ans, crit, rubric, lang), comment])
+        if more > 0:
+            rows.append([more_text(more, lang), "", ""])
         c.table(
             doc, [T("reviewer", lang), T("score", lang), T("comment", lang)], rows, widths_mm=[40, 35, 95]
         )
@@ -112,6 +121,10 @@ def _render(con: Consolidation, *, lang: Lang) -> bytes:
             c.para(doc, f"{T('panel_comment', lang)}: {cp.consensus.comment}")
 
     doc.add_page_break()
+    cols = min(MAX_REVIEWERS, WORD_COLUMNS)
+    if len(keys) > cols:
+        left = f"{len(keys) - cols:,}"
+        c.para(doc, t("docx.panel.more_reviewers", lang, limit=cols, count=left))
     stats = [T(k, lang) for k in ("min", "median", "max", "spread", "panel", "flag")]
     for idx, section in enumerate(a.sections):
         c.heading(doc, f"{section.section.id} {section.section.title(lang)}", 1)
@@ -121,17 +134,18 @@ def _render(con: Consolidation, *, lang: Lang) -> bytes:
             if cp.criterion.id not in ids:
                 continue
             cells = [cp.criterion.id, cp.criterion.title(lang)]
-            cells += [answer_text(x, cp.criterion, rubric, lang) for x in cp.answers]
+            cells += [answer_text(x, cp.criterion, rubric, lang) for x in cp.answers[:cols]]
             cells += [num(cp.minimum), num(cp.median), num(cp.maximum), num(cp.spread)]
             source = T(f"source_{cp.source}", lang) if cp.source != "missing" else ""
             shown = panel_text(cp, rubric, lang)
             cells += [f"{shown}\n{_paren(source, lang).strip()}" if source else shown, flag_text(cp, lang)]
             rows.append(cells)
             fills.append(FLAG_FILL if cp.unresolved else None)
-        per = [num(ind.sections[idx].score) for ind in con.individual]
+        per = [num(ind.sections[idx].score) for ind in con.individual[:cols]]
         rows.append(["", T("section_score", lang), *per, "", "", "", "", num(section.score), ""])
         fills.append(None)
-        c.table(doc, [T("id", lang), T("criterion", lang), *keys, *stats], rows, row_fills=fills)
+        head = [T("id", lang), T("criterion", lang), *keys[:cols], *stats]
+        c.table(doc, head, rows, row_fills=fills)
 
     gates = [cp for cp in con.criteria if cp.criterion.kind == "gate"]
     if gates:
@@ -139,10 +153,11 @@ def _render(con: Consolidation, *, lang: Lang) -> bytes:
         rows = []
         for cp in gates:
             cells = [cp.criterion.id, cp.criterion.title(lang)]
-            cells += [answer_text(x, cp.criterion, rubric, lang) for x in cp.answers]
+            cells += [answer_text(x, cp.criterion, rubric, lang) for x in cp.answers[:cols]]
             cells += [panel_text(cp, rubric, lang), flag_text(cp, lang)]
             rows.append(cells)
-        c.table(doc, [T("id", lang), T("criterion", lang), *keys, T("panel", lang), T("flag", lang)], rows)
+        head = [T("id", lang), T("criterion", lang), *keys[:cols], T("panel", lang), T("flag", lang)]
+        c.table(doc, head, rows)
     c.para(doc, f"{T('rubric', lang)}: {rubric.ref}　{T('generated_by', lang, version=__version__)}")
     return c.to_bytes(doc)
 

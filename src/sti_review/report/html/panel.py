@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ...i18n import Lang, catalog
-from ...limits import MAX_TEXT, clip
+from ...limits import MAX_REVIEWERS, MAX_TEXT, clip, more_text
 from ...panel import Consolidation, CriterionPanel
 from ..html import svg
 from ..html.common import OUTCOME_CLASS, render_page
@@ -42,9 +42,11 @@ def render_text(c: Consolidation, lang: Lang) -> str:
         (T("title", lang), p.title),
         (T("programme", lang), programme_text(c.rubric, p.programme, lang)),
     ]
-    for key, r, ind in zip(keys, c.reviews, c.individual, strict=True):
+    for key, r, ind in list(zip(keys, c.reviews, c.individual, strict=True))[:MAX_REVIEWERS]:
         state = T("complete" if ind.complete else "incomplete", lang)
         meta.append((f"{T('reviewer', lang)} {key}", f"{r.label} ({state})"))
+    if len(keys) > MAX_REVIEWERS:
+        meta.append(("", more_text(len(keys) - MAX_REVIEWERS, lang)))
     meta.append((T("consensus_review", lang), c.consensus.label if c.consensus else T("none_yet", lang)))
     meta.append((T("rubric", lang), c.rubric.ref))
     from ...i18n import t
@@ -67,7 +69,10 @@ def render_text(c: Consolidation, lang: Lang) -> str:
         lead=panel_lead(c, lang),
         css=OUTCOME_CLASS[a.outcome],
         basis=basis_text(c, lang),
-        keys=keys,
+        keys=keys[:MAX_REVIEWERS],
+        more_reviewers=_w("more_reviewers", lang, count=f"{len(keys) - MAX_REVIEWERS:,}", limit=MAX_REVIEWERS)
+        if len(keys) > MAX_REVIEWERS
+        else "",
         spread=_spread(c, lang),
         settled=[_disagreement(cp, c, lang) for cp in c.disagreements if not cp.unresolved],
         gates=[_gate_row(cp, c, lang) for cp in gates],
@@ -127,16 +132,30 @@ def _words(c: Consolidation, lang: Lang) -> dict[str, str]:
 
 def _strip(cp: CriterionPanel, c: Consolidation, lang: Lang) -> svg.Svg:
     rubric = c.rubric
-    keys = reviewer_keys(c, lang)
-    dots = [
-        svg.Dot(
-            key=str(i + 1),
-            value=float(ans.score),
-            tooltip=f"{keys[i]} {c.reviews[i].label}: {num(ans.score)}",
-        )
+    scored = [
+        (i, ans.score)
         for i, ans in enumerate(cp.answers)
         if ans is not None and ans.score is not None and not ans.na
     ]
+    if len(scored) > MAX_REVIEWERS:  # one dot per score, the number of reviewers giving it inside
+        counts: dict[float, int] = {}
+        for _, v in scored:
+            counts[v] = counts.get(v, 0) + 1
+        dots = [
+            svg.Dot(
+                key=str(n),
+                value=float(v),
+                tooltip=_w("dots_grouped", lang, count=f"{n:,}", score=num(v)),
+                radius=6.5 + 2.5 * (len(str(n)) - 1),
+            )
+            for v, n in sorted(counts.items())
+        ]
+    else:
+        keys = reviewer_keys(c, lang)
+        dots = [
+            svg.Dot(key=str(i + 1), value=float(v), tooltip=f"{keys[i]} {c.reviews[i].label}: {num(v)}")
+            for i, v in scored
+        ]
     panel = cp.outcome_answer.score if cp.outcome_answer is not None else None
     return svg.dot_strip(
         dots,
@@ -171,7 +190,9 @@ def _spread(c: Consolidation, lang: Lang) -> dict[str, Any]:
                     "title": cp.criterion.title(lang),
                     "strip": _strip(cp, c, lang),
                     "range": span,
-                    "answers": [answer_text(x, cp.criterion, rubric, lang) for x in cp.answers],
+                    "answers": [
+                        answer_text(x, cp.criterion, rubric, lang) for x in cp.answers[:MAX_REVIEWERS]
+                    ],
                     "spread": num(cp.spread) if cp.spread is not None else "",
                     "na": _w("na_by", lang, keys=", ".join(na)) if na else "",
                     "panel": panel_text(cp, rubric, lang),
@@ -185,7 +206,7 @@ def _spread(c: Consolidation, lang: Lang) -> dict[str, Any]:
                 "id": s.section.id,
                 "title": s.section.title(lang),
                 "rows": rows,
-                "per_reviewer": [num(ind.sections[idx].score) for ind in c.individual],
+                "per_reviewer": [num(ind.sections[idx].score) for ind in c.individual[:MAX_REVIEWERS]],
                 "score": num(s.score),
             }
         )
@@ -202,7 +223,7 @@ def _spread(c: Consolidation, lang: Lang) -> dict[str, Any]:
 def _disagreement(cp: CriterionPanel, c: Consolidation, lang: Lang) -> dict[str, Any]:
     rubric = c.rubric
     answers = []
-    for key, r, ans in zip(reviewer_keys(c, lang), c.reviews, cp.answers, strict=True):
+    for key, r, ans in list(zip(reviewer_keys(c, lang), c.reviews, cp.answers, strict=True))[:MAX_REVIEWERS]:
         answers.append(
             {
                 "who": f"{key} {r.label}",
@@ -210,6 +231,8 @@ def _disagreement(cp: CriterionPanel, c: Consolidation, lang: Lang) -> dict[str,
                 "comment": clip(ans.comment, MAX_TEXT, lang) if ans is not None else "",
             }
         )
+    if len(c.reviews) > MAX_REVIEWERS:
+        answers.append({"who": more_text(len(c.reviews) - MAX_REVIEWERS, lang), "answer": "", "comment": ""})
     return {
         "id": cp.criterion.id,
         "title": cp.criterion.title(lang),
@@ -235,7 +258,7 @@ def _gate_row(cp: CriterionPanel, c: Consolidation, lang: Lang) -> dict[str, Any
                 "text": answer_text(x, cp.criterion, c.rubric, lang),
                 "verdict": x.verdict if x is not None and x.verdict else "none",
             }
-            for x in cp.answers
+            for x in cp.answers[:MAX_REVIEWERS]
         ],
         "panel": _panel_cell(cp, c, lang),
         "verdict": cp.outcome_answer.verdict if cp.outcome_answer and cp.outcome_answer.verdict else "none",
@@ -255,8 +278,13 @@ def _reviewers(c: Consolidation, lang: Lang) -> list[dict[str, str]]:
             "percent": num(ind.weighted_percent, 1),
             "panel": "",
         }
-        for key, r, ind in zip(reviewer_keys(c, lang), c.reviews, c.individual, strict=True)
+        for key, r, ind in list(zip(reviewer_keys(c, lang), c.reviews, c.individual, strict=True))[
+            :MAX_REVIEWERS
+        ]
     ]
+    if len(c.reviews) > MAX_REVIEWERS:
+        more = more_text(len(c.reviews) - MAX_REVIEWERS, lang)
+        rows.append({"who": more, "outcome": "", "total": "", "percent": "", "panel": ""})
     rows.append(
         {
             "who": T("panel", lang),

@@ -425,6 +425,7 @@ class Dot:
     key: str
     value: float
     tooltip: str = ""
+    radius: float = 6.5  # wider for a group of reviewers whose count is the key
 
 
 def _strip_x(value: float, minimum: float, maximum: float) -> float:
@@ -511,7 +512,7 @@ def dot_strip(
         y = mid + (k - (n - 1) / 2) * 13
         g = _el(root, "g")
         _with_title(g, d.tooltip)
-        _el(g, "circle", cx=x, cy=y, r="6.5", fill=ACCENT, stroke="#ffffff", stroke_width="1")
+        _el(g, "circle", cx=x, cy=y, r=_n(d.radius), fill=ACCENT, stroke="#ffffff", stroke_width="1")
         _text(g, x, y + 3.5, d.key, 9, text_anchor="middle", fill="#ffffff", font_weight="bold")
     return _done(root)
 

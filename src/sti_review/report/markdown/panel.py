@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ... import __version__
-from ...i18n import Lang
-from ...limits import MAX_TEXT, clip
+from ...i18n import Lang, t
+from ...limits import MAX_REVIEWERS, MAX_TEXT, clip, more_text
 from ...panel import Consolidation
 from ...sanitize import markdown_inline as esc
 from ..views.common import num, outcome_text, programme_text
@@ -35,7 +35,9 @@ def render_text(c: Consolidation, lang: Lang) -> str:
     a = c.assessment
     p = c.proposal
     rubric = c.rubric
-    keys = reviewer_keys(c, lang)
+    all_keys = reviewer_keys(c, lang)
+    keys = all_keys[:MAX_REVIEWERS]  # as in every document report: the first reviewers, then a count
+    more = len(all_keys) - len(keys)
     lines = [f"# {T('panel_title', lang)}: {esc(p.title)}", ""]
     mark = OUTCOME_MARK[a.outcome]
     heading = f"{T('panel_outcome', lang)}: {mark} **{outcome_text(a, lang)}** ({outcome_state(c, lang)})"
@@ -43,9 +45,11 @@ def render_text(c: Consolidation, lang: Lang) -> str:
     lines += [_row(T("proposal", lang), ""), "|---|---|"]
     lines.append(_row(T("id", lang), esc(p.id)))
     lines.append(_row(T("programme", lang), programme_text(rubric, p.programme, lang)))
-    for key, r, ind in zip(keys, c.reviews, c.individual, strict=True):
+    for key, r, ind in zip(keys, c.reviews, c.individual, strict=False):
         state = T("complete" if ind.complete else "incomplete", lang)
         lines.append(_row(f"{T('reviewer', lang)} {key}", f"{esc(r.label)} ({state})"))
+    if more:
+        lines.append(_row("", more_text(more, lang)))
     consensus = esc(c.consensus.label) if c.consensus else T("none_yet", lang)
     lines.append(_row(T("consensus_review", lang), consensus))
     lines.append(_row(T("rubric", lang), esc(rubric.ref)))
@@ -59,17 +63,21 @@ def render_text(c: Consolidation, lang: Lang) -> str:
         lines.append(f"### {crit.id} {esc(crit.title(lang))}")
         lines.append("")
         lines.append(f"- {esc(why_text(cp, rubric, lang))}")
-        for key, r, ans in zip(keys, c.reviews, cp.answers, strict=True):
+        for key, r, ans in zip(keys, c.reviews, cp.answers, strict=False):
             comment = (
                 f" — {esc(clip(ans.comment, MAX_TEXT, lang))}" if ans is not None and ans.comment else ""
             )
             lines.append(f"- {key} {esc(r.label)}: **{esc(answer_text(ans, crit, rubric, lang))}**{comment}")
+        if more:
+            lines.append(f"- {more_text(more, lang)}")
         lines.append(f"- **{esc(settled_text(cp, rubric, lang))}**")
         if cp.consensus is not None and cp.consensus.comment:
             lines.append(f"  - {T('panel_comment', lang)}: {esc(clip(cp.consensus.comment, MAX_TEXT, lang))}")
         lines.append("")
 
     individual = c.individual
+    if more:
+        lines += [t("markdown.panel.more_reviewers", lang, limit=MAX_REVIEWERS, count=f"{more:,}"), ""]
     for idx, section in enumerate(a.sections):
         title = f"## {esc(section.section.id)} {esc(section.section.title(lang))}"
         lines += [title, ""]
@@ -81,14 +89,14 @@ def render_text(c: Consolidation, lang: Lang) -> str:
             if cp.criterion.id not in ids:
                 continue
             cells = [cp.criterion.id, esc(cp.criterion.title(lang))]
-            cells += [esc(answer_text(x, cp.criterion, rubric, lang)) for x in cp.answers]
+            cells += [esc(answer_text(x, cp.criterion, rubric, lang)) for x in cp.answers[:MAX_REVIEWERS]]
             cells += [num(cp.minimum), num(cp.median), num(cp.mean), num(cp.maximum), num(cp.spread)]
             source = T(f"source_{cp.source}", lang) if cp.source != "missing" else ""
             shown = panel_text(cp, rubric, lang)
             cells.append(f"**{esc(shown)}** ({source})" if source else esc(shown))
             cells.append(esc(flag_text(cp, lang)))
             lines.append(_row(*cells))
-        per = [num(ind.sections[idx].score) for ind in individual]
+        per = [num(ind.sections[idx].score) for ind in individual[:MAX_REVIEWERS]]
         lines.append(
             _row(
                 "",
@@ -112,7 +120,7 @@ def render_text(c: Consolidation, lang: Lang) -> str:
         lines += [_row(*head), "|" + "---|" * len(head)]
         for cp in gates:
             cells = [cp.criterion.id, esc(cp.criterion.title(lang))]
-            cells += [esc(answer_text(x, cp.criterion, rubric, lang)) for x in cp.answers]
+            cells += [esc(answer_text(x, cp.criterion, rubric, lang)) for x in cp.answers[:MAX_REVIEWERS]]
             source = T(f"source_{cp.source}", lang) if cp.source != "missing" else ""
             shown = panel_text(cp, rubric, lang)
             cells.append(f"**{esc(shown)}** ({source})" if source else esc(shown))
@@ -123,7 +131,7 @@ def render_text(c: Consolidation, lang: Lang) -> str:
     lines += [f"## {T('each_reviewer', lang)}", ""]
     head = ["", T("outcome", lang), T("total_unweighted", lang), T("weighted_percent", lang)]
     lines += [_row(*head), "|---|---|---|---|"]
-    for key, r, ind in zip(keys, c.reviews, individual, strict=True):
+    for key, r, ind in zip(keys, c.reviews, individual, strict=False):
         lines.append(
             _row(
                 f"{key} {esc(r.label)}",
@@ -132,6 +140,8 @@ def render_text(c: Consolidation, lang: Lang) -> str:
                 num(ind.weighted_percent, 1),
             )
         )
+    if more:
+        lines.append(_row(more_text(more, lang), "", "", ""))
     lines.append(
         _row(
             f"**{T('panel', lang)}**",

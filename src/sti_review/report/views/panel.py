@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from ...i18n import Lang, catalog
 from ...panel import AnswerLike, Consolidation, CriterionPanel
 from ...rubric import Criterion, Rubric
@@ -68,7 +70,13 @@ def basis_text(c: Consolidation, lang: Lang) -> str:
 
 
 def reviewer_keys(c: Consolidation, lang: Lang) -> list[str]:
-    return [T("reviewer_key", lang, n=i + 1) for i in range(len(c.reviews))]
+    # every table of a report asks: made once per panel size, language and wording of the key
+    return list(_keys(len(c.reviews), lang, T("reviewer_key", lang, n=1)))
+
+
+@functools.lru_cache(maxsize=8)
+def _keys(n: int, lang: Lang, first: str) -> tuple[str, ...]:
+    return tuple(T("reviewer_key", lang, n=i + 1) for i in range(n))
 
 
 def process_lines(c: Consolidation, lang: Lang) -> list[str]:

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from ... import __version__
-from ...i18n import Lang
+from ...i18n import Lang, t
 from ...i18n import t as _t
+from ...limits import MAX_REVIEWERS
 from ...panel import Consolidation
 from ..views import PanelView
 from ..views.common import outcome_text, reason_text
@@ -52,7 +53,8 @@ def _reason(reason: Any, a: Any, lang: Lang) -> str:
 
 
 def criteria_sheet(ws: Any, con: Consolidation, lang: Lang) -> None:
-    keys = reviewer_keys(con, lang)
+    all_keys = reviewer_keys(con, lang)
+    keys = all_keys[:MAX_REVIEWERS]  # an overview: every reviewer's scores are on the raw sheet
     names = [T("id", lang), T("criterion", lang), *keys]
     names += [T(k, lang) for k in ("min", "median", "mean", "max", "spread", "panel", "flag")]
     x.header(ws, names, widths=[8, 40] + [12] * len(keys) + [8, 8, 8, 8, 8, 16, 12])
@@ -61,7 +63,7 @@ def criteria_sheet(ws: Any, con: Consolidation, lang: Lang) -> None:
         if cp.criterion.kind == "portfolio":
             continue
         values: list[Any] = [cp.criterion.id, cp.criterion.title(lang)]
-        values += [x.answer_value(a, lang) for a in cp.answers]  # numbers stay numbers
+        values += [x.answer_value(a, lang) for a in cp.answers[:MAX_REVIEWERS]]  # numbers stay numbers
         values += [cp.minimum, cp.median, cp.mean, cp.maximum, cp.spread]
         panel = x.answer_value(cp.outcome_answer, lang) if cp.outcome_answer is not None else ""
         values += [panel if panel != "" else panel_text(cp, con.rubric, lang), flag_text(cp, lang)]
@@ -71,6 +73,10 @@ def criteria_sheet(ws: Any, con: Consolidation, lang: Lang) -> None:
             x.fill(ws, row, len(names), x.FILL_ZONE)
         row += 1
     x.autofilter(ws, len(names), row - 1)
+    if len(all_keys) > len(keys):
+        sheet = x.sheet_title(x.W("raw_scores", lang))
+        more = f"{len(all_keys) - len(keys):,}"
+        x.put(ws, row + 1, 2, t("xlsx.panel.more_reviewers", lang, limit=len(keys), count=more, sheet=sheet))
 
 
 def raw_scores(ws: Any, con: Consolidation, lang: Lang) -> None:
