@@ -21,6 +21,7 @@ from .conftest import EXAMPLES, ROOT
 from .test_catalogues import _ours
 
 RUBRIC = ROOT / "criteria" / "mext-sti-international-2021"
+CALL_RUBRIC = ROOT / "criteria" / "mext-sti-call-2026"
 CALL = EXAMPLES / "call-2026"
 PROPOSAL = EXAMPLES / "satreps-flood-ews-th.yaml"
 REVIEW = EXAMPLES / "satreps-flood-ews-th.review.yaml"
@@ -45,12 +46,22 @@ def _rewrite(node: object, change) -> object:  # type: ignore[no-untyped-def]
 
 
 def _copy(tmp_path: Path, change) -> Path:  # type: ignore[no-untyped-def]
+    """The MEXT rubric with its texts changed; beside it (``call-rubric``) the example call's
+    rubric, changed the same way and extending this copy (examples/call-2026 is scored on it)."""
     folder = tmp_path / "rubric"
     shutil.copytree(RUBRIC, folder)
-    for path in folder.rglob("*.yaml"):
+    call = tmp_path / "call-rubric"
+    shutil.copytree(CALL_RUBRIC, call)
+    for path in [*folder.rglob("*.yaml"), *call.rglob("*.yaml")]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if path == call / "rubric.yaml":
+            data["extends"] = "../rubric@1"
         path.write_text(yaml.safe_dump(_rewrite(data, change), allow_unicode=True, sort_keys=False), "utf-8")
     return folder
+
+
+def call_rubric(folder: Path) -> Path:
+    return folder.parent / "call-rubric"
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +105,9 @@ def test_an_english_only_rubric_runs_through_every_step(invoke, english_only, la
     assessed = invoke("assess", PROPOSAL, "--review", REVIEW, "-f", "markdown", *rubric)
     assert assessed.exit_code == 0, assessed.stderr
     assert "Value for Japan's research capability and fit of the cooperation" in assessed.stdout
-    ranked = invoke("rank", CALL, "--fund", "3", "-f", "markdown", *rubric)
+    ranked = invoke(
+        "rank", CALL, "--fund", "3", "-f", "markdown", "--rubric", call_rubric(english_only), "--lang", lang
+    )
     assert ranked.exit_code == 0, ranked.stderr
     if lang == "ja":  # the rubric's words fall back to English, ours stay Japanese
         assert "## 判定結果" in assessed.stdout and "評価項目" in assessed.stdout
@@ -183,7 +196,12 @@ def french(tmp_path_factory):  # type: ignore[no-untyped-def]
     "args", THIRD_LANGUAGE_COMMANDS, ids=lambda a: " ".join(str(x).split("/")[-1] for x in a)
 )
 def test_a_third_language_runs_every_command_without_code(invoke, french, with_french, args):
-    result = invoke(*args, "--rubric", with_french, "--lang", "fr", env=french)
+    rubric = (
+        call_rubric(with_french)
+        if CALL in [Path(str(a)) for a in args] or any(str(a).startswith(str(CALL)) for a in args)
+        else with_french
+    )
+    result = invoke(*args, "--rubric", rubric, "--lang", "fr", env=french)
     assert result.exit_code in (0, 1), result.stderr
     shown = result.stdout + result.stderr
     assert "⟦" in shown  # our words, in "French"

@@ -160,9 +160,12 @@ def call_name(ranking: Ranking, lang: Lang | None = None) -> str:
     the call's own title (call.yaml) before it."""
     folder = folder_name(ranking.call_dir)
     title = getattr(ranking, "title", None)
-    if lang is None or not title or not title.get(lang):
+    if lang is None or not title:
         return folder
-    return f"{title[lang]}（{folder}）" if lang == "ja" else f"{title[lang]} ({folder})"
+    from ...texts import pick
+
+    name = pick(dict(title), lang)
+    return _t("ranking.call_title", lang, title=name, folder=folder) if name else folder
 
 
 def folder_name(path: str | object) -> str:
