@@ -71,8 +71,11 @@ def main() -> None:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
             stream.reconfigure(errors="backslashreplace")
+    from . import rubric_cache
     from .cli import run
     from .i18n import pin_environment
+
+    rubric_cache.enable()  # a validated rubric is kept on disk between runs
 
     pin_environment()
 
