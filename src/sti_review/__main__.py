@@ -9,7 +9,9 @@ applies to a library user, who never runs ``main()``:
 - pydantic's plugin loader is replaced by one that finds no plugins without importing
   ``importlib.metadata`` (sti-review uses no pydantic plugins);
 - rich's emoji table is replaced by an empty one: ``:name:`` in a proposal's text is shown as
-  the author typed it, never turned into a picture.
+  the author typed it, never turned into a picture;
+- the validated rubric is kept on disk between runs (``rubric_cache``), so a run reads the
+  rubric's YAML files only when one of them changed.
 """
 
 from __future__ import annotations

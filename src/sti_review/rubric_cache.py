@@ -18,6 +18,7 @@ or a test that wants it calls ``enable()`` too. Standard library only, imported 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import sys
@@ -47,7 +48,9 @@ def folder() -> Path:
         base = Path(env)
     else:
         xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
-        base = Path(xdg) / "sti-review" if xdg and os.path.isabs(xdg) else Path.home() / ".cache" / "sti-review"
+        base = (
+            Path(xdg) / "sti-review" if xdg and os.path.isabs(xdg) else Path.home() / ".cache" / "sti-review"
+        )
     return base / "rubrics"
 
 
@@ -105,6 +108,7 @@ def store(key: tuple[str, bool], stamps: Any, rubric: Any) -> None:
     """Write the entry (atomically: a temporary file renamed into place). Never raises."""
     if not enabled():
         return
+    tmp: Path | None = None
     try:
         path = _entry(key)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -112,7 +116,6 @@ def store(key: tuple[str, bool], stamps: Any, rubric: Any) -> None:
         tmp.write_bytes(_MAGIC + pickle.dumps((key, stamps, rubric), pickle.HIGHEST_PROTOCOL))
         os.replace(tmp, path)
     except Exception:  # a read-only or full disk costs only the speed-up
-        try:
-            tmp.unlink(missing_ok=True)  # type: ignore[possibly-undefined]
-        except Exception:
-            pass
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
