@@ -277,3 +277,41 @@ def test_cli_run_uses_the_rubric_cache(example_files, tmp_path):
     assert len(list((tmp_path / "c" / "rubrics").glob("*.pickle"))) == 1
     second, _ = loaded_modules(argv, env)
     assert first == second and first.lstrip().startswith("{")
+
+
+BUILT_PROBE = """
+import sys
+sys.argv = {argv!r}
+from sti_review.__main__ import main
+try:
+    main()
+except SystemExit:
+    pass
+sys.stdout.flush()
+from sti_review import proposal, rubric
+built = (rubric.Rubric.__pydantic_complete__, proposal.Proposal.__pydantic_complete__)
+sys.stderr.write('BUILT=%s,%s\\n' % built)
+"""
+
+
+def test_rubric_from_the_disk_cache_builds_no_rubric_model(example_files, tmp_path):
+    """Models are built on first use in the CLI process: a run whose rubric comes from the disk
+    cache never builds the Rubric model, while the proposal's model is built to validate it."""
+    import os
+
+    proposal, review = example_files
+    env = {**os.environ, "STI_REVIEW_CACHE": str(tmp_path), "STI_REVIEW_NO_CACHE": ""}
+    argv = ["sti-review", "assess", proposal, "--review", review, "-f", "json"]
+    built = []
+    for _ in range(2):
+        proc = subprocess.run(
+            [sys.executable, "-c", BUILT_PROBE.format(argv=argv)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            env=env,
+        )
+        assert proc.stdout.lstrip().startswith("{"), proc.stderr
+        built.append(next(line for line in proc.stderr.splitlines() if line.startswith("BUILT=")))
+    assert built == ["BUILT=True,True", "BUILT=False,True"]
