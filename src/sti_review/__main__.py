@@ -9,7 +9,10 @@ applies to a library user, who never runs ``main()``:
 - pydantic's plugin loader is replaced by one that finds no plugins without importing
   ``importlib.metadata`` (sti-review uses no pydantic plugins);
 - rich's emoji table is replaced by an empty one: ``:name:`` in a proposal's text is shown as
-  the author typed it, never turned into a picture.
+  the author typed it, never turned into a picture;
+- pydantic models are built on first use (``defer_build``), not at import;
+- the validated rubric is kept on disk between runs (``rubric_cache``), so a run reads the
+  rubric's YAML files only when one of them changed.
 """
 
 from __future__ import annotations
@@ -48,12 +51,43 @@ class _Stubs:
         vars(module).update(_STUB_MODULES[module.__name__])  # type: ignore[attr-defined]
 
 
+class _DeferModelBuilds:
+    """When (and only when) pydantic's config module is imported, make ``defer_build`` its
+    default: models are built when first used, not when their module is imported, so a command
+    never pays for the models it does not validate, and a rubric read from the disk cache
+    (never validated) does not build the rubric's dozen models at all. pydantic has no public
+    switch for every model at once; if this private default moves, only the speed-up is lost."""
+
+    NAME = "pydantic._internal._config"
+
+    @classmethod
+    def find_spec(cls, name: str, path: object = None, target: object = None) -> object:
+        if name != cls.NAME:
+            return None
+        from importlib.machinery import PathFinder
+
+        spec = PathFinder.find_spec(name, path)  # type: ignore[arg-type]
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+            return spec
+        real_exec = spec.loader.exec_module
+
+        def exec_module(module: object) -> None:
+            real_exec(module)  # type: ignore[arg-type]
+            defaults = getattr(module, "config_defaults", None)
+            if isinstance(defaults, dict) and "defer_build" in defaults:
+                defaults["defer_build"] = True
+
+        spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
 def _trim_start_up() -> None:
     import os
 
     # Only the command-line process is affected, never a library user's.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     sys.meta_path.insert(0, _Stubs)  # type: ignore[arg-type]
+    sys.meta_path.insert(0, _DeferModelBuilds)  # type: ignore[arg-type]
 
 
 def main() -> None:
@@ -71,8 +105,11 @@ def main() -> None:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
             stream.reconfigure(errors="backslashreplace")
+    from . import rubric_cache
     from .cli import run
     from .i18n import pin_environment
+
+    rubric_cache.enable()  # a validated rubric is kept on disk between runs
 
     pin_environment()
 

@@ -20,6 +20,7 @@ from pydantic import (
 )
 from pydantic.json_schema import SkipJsonSchema
 
+from . import rubric_cache
 from .errors import InputError, Problem, did_you_mean, render
 from .errors import Text as Message
 from .texts import Kind, Lang, Text, pick
@@ -709,7 +710,10 @@ def _load(main_file: Path, shipped: bool, chain: tuple[str, ...]) -> Rubric:
     hit = _cache.get(key)
     if hit is not None and hit[0] == _stamps(hit[1], main_file):
         return hit[1]
-    rubric = _read(main_file, shipped, chain)
+    rubric = rubric_cache.load(key, lambda r: _stamps(r, main_file))
+    if rubric is None:
+        rubric = _read(main_file, shipped, chain)
+        rubric_cache.store(key, _stamps(rubric, main_file), rubric)
     if len(_cache) >= _CACHE_SIZE:
         _cache.pop(next(iter(_cache)))
     _cache[key] = (_stamps(rubric, main_file), rubric)

@@ -103,7 +103,7 @@ def _phrase_starts(para: str) -> set[int]:
     return starts
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=4096)
 def _breaks(para: str) -> tuple[int, ...]:
     """For each offset 1..len-1, how good a break before ``para[i]`` is (0 = forbidden)."""
     n = len(para)
@@ -238,6 +238,7 @@ def fit(text: str, width: int) -> str:
     return "\n".join(wrap(text, width))
 
 
+@lru_cache(maxsize=2048)
 def min_width(text: str) -> int:
     """Cells of the widest unbreakable piece: narrower than this, something must be cut."""
     best = 0
@@ -247,6 +248,7 @@ def min_width(text: str) -> int:
     return best
 
 
+@lru_cache(maxsize=2048)
 def max_width(text: str) -> int:
     """Cells of the widest line as written (the width at which nothing needs to wrap)."""
     return max((text_width(p.rstrip(" \t")) for _o, p in _paragraphs(text)), default=0)
