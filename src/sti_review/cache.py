@@ -22,6 +22,14 @@ otherwise it is read and hashed, and an entry is used only when the hash is the 
 
 The cache must never fail a command: a database that is corrupt, locked, read-only or missing
 gives one warning and the command runs without it.
+
+Upgrades and size. The database carries its layout's version in ``PRAGMA user_version``
+(``FORMAT``); a database written by another build (an older layout, or none recorded) is
+emptied and rebuilt silently when opened, never reported. Its size is bounded: the entries
+of at most ``KEEP_SCOPES`` scopes (a scope: one tool version and rubric) are kept, the
+least recently written going first; and when a call is written, its entries of files no
+longer in the folder and rows of proposals whose files changed are dropped. Space freed that
+way is handed back to the file system (incremental vacuum) once it is a quarter of the file.
 """
 
 from __future__ import annotations
@@ -42,8 +50,9 @@ from typing import Any, NamedTuple
 from . import __version__
 from .collector import no_gc
 
-FORMAT = 4  # bump when what is pickled changes shape (the tables are named after it)
+FORMAT = 5  # bump when what is pickled or the tables change shape (kept in PRAGMA user_version)
 DB_NAME = "calls.sqlite3"
+KEEP_SCOPES = 3  # scopes (tool version x rubric) whose entries are kept
 # An entry for a file changed this close to when it was cached is confirmed by hash.
 RACY_NS = 2_000_000_000
 
@@ -57,6 +66,33 @@ class Hit(NamedTuple):
     kind: str
     about: str | None
     sha: bytes
+
+
+class CacheTrouble(NamedTuple):
+    """Why the cache is not used in this run, for the warning: ``reason`` is one of corrupt,
+    locked, read_only, unwritable, other (the CLI words each from its catalogue); ``detail``
+    is the system's own message (shown only for ``other``); ``folder`` the cache folder."""
+
+    reason: str
+    detail: str
+    folder: str
+
+
+def trouble(exc: BaseException, folder: Path) -> CacheTrouble:
+    """Classify what made the cache unusable."""
+    text = str(exc)
+    low = text.lower()
+    if isinstance(exc, OSError):
+        reason = "unwritable"
+    elif "not a database" in low or "malformed" in low or "corrupt" in low:
+        reason = "corrupt"
+    elif "locked" in low or "busy" in low:
+        reason = "locked"
+    elif "readonly" in low or "read-only" in low or "unable to open" in low:
+        reason = "read_only"
+    else:
+        reason = "other"
+    return CacheTrouble(reason, text, os.fspath(folder))
 
 
 _LATER = object()  # a cached result not fetched yet
@@ -202,40 +238,69 @@ class CallCache:
     """The cache database, opened for one run. Every method swallows database errors: the first
     one is reported through ``warn`` and the cache is then off for the rest of the run."""
 
-    def __init__(self, folder: Path, scope_key: bytes, warn: Callable[[str], None] | None = None):
+    def __init__(self, folder: Path, scope_key: bytes, warn: Callable[[CacheTrouble], None] | None = None):
         self.scope = scope_key
+        self.folder = folder
         self.warn = warn
         self.db: sqlite3.Connection | None = None
         self._pending_files: list[tuple[Any, ...]] = []
         self._pending_rows: list[tuple[Any, ...]] = []
         self._pending_call: tuple[Any, ...] | None = None
         self._restamped: list[tuple[Any, ...]] = []
+        self._live: tuple[list[str], list[bytes]] | None = None
+        self.call = ""  # the call folder the files and rows added belong to ("" when unknown)
         self.cwd = os.getcwd()
         try:
             folder.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(os.fspath(folder / DB_NAME), timeout=0.5, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
+            self.db = db
             db.execute("PRAGMA synchronous=NORMAL")
+            if db.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
+                self._rebuild(db)
+        except (sqlite3.Error, OSError) as exc:
+            self._fail(exc)
+
+    @staticmethod
+    def _rebuild(db: sqlite3.Connection) -> None:
+        """Empty a database of another layout (or a new one) and create this layout's tables."""
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if db.execute("PRAGMA user_version").fetchone()[0] == FORMAT:
+                db.execute("ROLLBACK")  # another process rebuilt it meanwhile
+                return
+            tables = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+            for (name,) in tables:
+                if not name.startswith("sqlite_"):
+                    db.execute(f'DROP TABLE IF EXISTS "{name}"')
             db.execute(
-                f"CREATE TABLE IF NOT EXISTS files_{FORMAT} (scope BLOB, path TEXT, size INTEGER,"
+                f"CREATE TABLE files_{FORMAT} (scope BLOB, path TEXT, call TEXT, size INTEGER,"
                 " mtime INTEGER, ctime INTEGER, sha BLOB, kind TEXT, about TEXT, result BLOB,"
                 " PRIMARY KEY (scope, path))"
             )
             db.execute(
-                f"CREATE TABLE IF NOT EXISTS rows_{FORMAT} (scope BLOB, key BLOB, result BLOB,"
+                f"CREATE TABLE rows_{FORMAT} (scope BLOB, key BLOB, call TEXT, result BLOB,"
                 " PRIMARY KEY (scope, key))"
             )
             db.execute(
-                f"CREATE TABLE IF NOT EXISTS calls_{FORMAT} (scope BLOB, call TEXT, listing BLOB,"
+                f"CREATE TABLE calls_{FORMAT} (scope BLOB, call TEXT, listing BLOB,"
                 " result BLOB, PRIMARY KEY (scope, call))"
             )
-            self.db = db
-        except (sqlite3.Error, OSError) as exc:
-            self._fail(exc)
+            db.execute(f"CREATE TABLE scopes_{FORMAT} (scope BLOB PRIMARY KEY, written INTEGER)")
+            db.execute(f"PRAGMA user_version = {FORMAT}")
+            db.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            raise
+        # what the old tables held goes back to the file system; from now on freed pages can be
+        # given back a few at a time (auto_vacuum takes effect with this VACUUM)
+        db.execute("PRAGMA auto_vacuum = INCREMENTAL")
+        db.execute("VACUUM")
+        db.execute("PRAGMA journal_mode=WAL")
 
     def _fail(self, exc: BaseException) -> None:
         if self.warn is not None:
-            self.warn(f"the cache is not used ({exc}); delete {cache_dir()} if this persists")
+            self.warn(trouble(exc, self.folder))
             self.warn = None
         if self.db is not None:
             with contextlib.suppress(sqlite3.Error):
@@ -336,8 +401,9 @@ class CallCache:
         if self.db is None or st is None or sha is None:
             return
         blob = dumps(result)
+        key = self._path_key(path)
         self._pending_files.append(
-            (self.scope, self._path_key(path), *self._trusted(st), sha, result.kind, result.about, blob)
+            (self.scope, key, self.call, *self._trusted(st), sha, result.kind, result.about, blob)
         )
 
     def load_rows(self, keys: Iterable[bytes]) -> dict[bytes, Any]:
@@ -361,33 +427,89 @@ class CallCache:
     def add_row(self, key: bytes, result: Any) -> None:
         if self.db is None:
             return
-        self._pending_rows.append((self.scope, key, dumps(result)))
+        self._pending_rows.append((self.scope, key, self.call, dumps(result)))
 
-    def commit(self, live_paths: Iterable[str] | None = None) -> None:
-        """Write what this run learnt; drop this scope's entries of files no longer there."""
+    def keep_only(self, paths: Iterable[str], keys: Iterable[bytes]) -> None:
+        """The files and rows the call (``self.call``) has now: when this run writes, entries of
+        this call and scope for other files (gone) or other rows (their files changed) go."""
+        if self.call:
+            self._live = ([self._path_key(p) for p in paths], list(keys))
+
+    def commit(self) -> None:
+        """Write what this run learnt; drop what the call no longer has (``keep_only``) and
+        the oldest scopes (see the module's note on size)."""
         if self.db is None:
             return
         if not (self._pending_files or self._pending_rows or self._restamped or self._pending_call):
             return  # nothing learnt (an unchanged call): no write, no lock
         try:
             self.db.execute("BEGIN IMMEDIATE")
-            insert = f"INSERT OR REPLACE INTO files_{FORMAT} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            insert = f"INSERT OR REPLACE INTO files_{FORMAT} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             self.db.executemany(insert, self._pending_files)
-            self.db.executemany(f"INSERT OR REPLACE INTO rows_{FORMAT} VALUES (?, ?, ?)", self._pending_rows)
+            insert = f"INSERT OR REPLACE INTO rows_{FORMAT} VALUES (?, ?, ?, ?)"
+            self.db.executemany(insert, self._pending_rows)
             restamp = f"UPDATE files_{FORMAT} SET size = ?, mtime = ?, ctime = ? WHERE scope = ? AND path = ?"
             self.db.executemany(restamp, self._restamped)
             if self._pending_call is not None:
                 insert = f"INSERT OR REPLACE INTO calls_{FORMAT} VALUES (?, ?, ?, ?)"
                 self.db.execute(insert, self._pending_call)
+            freed = self._evict()
             self.db.execute("COMMIT")
+            if freed:
+                self._give_back()
         except sqlite3.Error as exc:
             with contextlib.suppress(sqlite3.Error):
                 self.db.execute("ROLLBACK")
             self._fail(exc)
+        self._live = None
         self._pending_files.clear()
         self._pending_rows.clear()
         self._restamped.clear()
         self._pending_call = None
+
+    def _evict(self) -> int:
+        """Inside the write: drop what this call no longer has and the scopes beyond
+        KEEP_SCOPES (least recently written first). Returns the number of entries dropped."""
+        assert self.db is not None
+        db = self.db
+        dropped = 0
+        if self._live is not None:
+            paths, keys = self._live
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS live_paths (path TEXT PRIMARY KEY)")
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS live_keys (key BLOB PRIMARY KEY)")
+            db.execute("DELETE FROM live_paths")
+            db.execute("DELETE FROM live_keys")
+            db.executemany("INSERT OR IGNORE INTO live_paths VALUES (?)", ((p,) for p in paths))
+            db.executemany("INSERT OR IGNORE INTO live_keys VALUES (?)", ((k,) for k in keys))
+            dropped += db.execute(
+                f"DELETE FROM files_{FORMAT} WHERE scope = ? AND call = ?"
+                " AND path NOT IN (SELECT path FROM live_paths)",
+                (self.scope, self.call),
+            ).rowcount
+            dropped += db.execute(
+                f"DELETE FROM rows_{FORMAT} WHERE scope = ? AND call = ?"
+                " AND key NOT IN (SELECT key FROM live_keys)",
+                (self.scope, self.call),
+            ).rowcount
+        db.execute(f"INSERT OR REPLACE INTO scopes_{FORMAT} VALUES (?, ?)", (self.scope, time.time_ns()))
+        old = [
+            s
+            for (s,) in db.execute(
+                f"SELECT scope FROM scopes_{FORMAT} ORDER BY written DESC LIMIT -1 OFFSET ?", (KEEP_SCOPES,)
+            )
+        ]
+        for s in old:
+            for table in ("files", "rows", "calls", "scopes"):
+                dropped += db.execute(f"DELETE FROM {table}_{FORMAT} WHERE scope = ?", (s,)).rowcount
+        return dropped
+
+    def _give_back(self) -> None:
+        """Return free pages to the file system once they are a quarter of the file."""
+        assert self.db is not None
+        free = self.db.execute("PRAGMA freelist_count").fetchone()[0]
+        total = self.db.execute("PRAGMA page_count").fetchone()[0]
+        if free * 4 > total:
+            self.db.execute("PRAGMA incremental_vacuum")
 
     def close(self) -> None:
         if self.db is not None:

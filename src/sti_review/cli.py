@@ -759,7 +759,9 @@ def rank(
                 progress=progress,  # type: ignore[arg-type]
                 workers=jobs,
                 cache=not no_cache,
-                warn=lambda text: _err(_say("cli.cache_warning", text=text)),
+                warn=lambda why: _err(
+                    _say(f"cli.cache_unusable.{why.reason}", folder=why.folder, detail=why.detail)
+                ),
                 by=by,  # type: ignore[arg-type]
                 stage=stage,
                 interview=interview,

@@ -403,6 +403,7 @@ def read_call(
     if cache is not None:
         from .cache import LazyResults, stamps_and_listing
 
+        cache.call = call_id or ""
         stamps, listing = stamps_and_listing(paths, "budget" if need_budget else "count", stage or "")
         if call_id is None:
             listing = None
@@ -462,7 +463,8 @@ def read_call(
                     known[path] = res
             p, rs = group
             if p in shas and all(r in shas for r in rs):
-                cache.add_row(row_key((p, shas[p]), [(r, shas[r]) for r in rs], need_budget, cache.cwd), g)
+                keys[p] = row_key((p, shas[p]), [(r, shas[r]) for r in rs], need_budget, cache.cwd)
+                cache.add_row(keys[p], g)
 
         # The heavy pass: one proposal and its reviews at a time.
         if pool is not None:
@@ -499,6 +501,7 @@ def read_call(
             for row in rows:
                 _share_answers(row, seen)
             cache.add_call(call_id, listing, result)
+        cache.keep_only(paths, keys.values())
         cache.commit()
     if progress:
         progress("read", total, total)
