@@ -50,7 +50,7 @@ from typing import Any, NamedTuple
 from . import __version__
 from .collector import no_gc
 
-FORMAT = 5  # bump when what is pickled or the tables change shape (kept in PRAGMA user_version)
+FORMAT = 6  # bump when what is pickled or the tables change shape (kept in PRAGMA user_version)
 DB_NAME = "calls.sqlite3"
 KEEP_SCOPES = 3  # scopes (tool version x rubric) whose entries are kept
 # An entry for a file changed this close to when it was cached is confirmed by hash.
@@ -249,6 +249,8 @@ class CallCache:
         self._restamped: list[tuple[Any, ...]] = []
         self._live: tuple[list[str], list[bytes]] | None = None
         self.call = ""  # the call folder the files and rows added belong to ("" when unknown)
+        self.listing: bytes | None = None  # the digest of the call's listing, when it has one
+        self.listed = False  # the call was served from, or stored as, a snapshot
         self.cwd = os.getcwd()
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -286,6 +288,10 @@ class CallCache:
                 " result BLOB, PRIMARY KEY (scope, call))"
             )
             db.execute(f"CREATE TABLE scopes_{FORMAT} (scope BLOB PRIMARY KEY, written INTEGER)")
+            db.execute(
+                f"CREATE TABLE reports_{FORMAT} (call TEXT, ranking BLOB, key BLOB, written INTEGER,"
+                " data BLOB, PRIMARY KEY (call, key))"
+            )
             db.execute(f"PRAGMA user_version = {FORMAT}")
             db.execute("COMMIT")
         except BaseException:
@@ -380,10 +386,12 @@ class CallCache:
         if found is None or found[0] != listing:
             return None
         try:
-            with no_gc():  # a million objects, no cycles: collections would only cost
-                return pickle.loads(found[1])
+            with no_gc(keep=True):  # a million objects, no cycles: collections would only cost
+                result = pickle.loads(found[1])
         except Exception:
             return None
+        self.listed = True
+        return result
 
     def add_call(self, call: str, listing: bytes | None, result: Any) -> None:
         """Keep ``result`` as the call's snapshot (one per call folder and scope)."""
@@ -453,6 +461,7 @@ class CallCache:
             if self._pending_call is not None:
                 insert = f"INSERT OR REPLACE INTO calls_{FORMAT} VALUES (?, ?, ?, ?)"
                 self.db.execute(insert, self._pending_call)
+                self.listed = True
             freed = self._evict()
             self.db.execute("COMMIT")
             if freed:
@@ -531,3 +540,104 @@ def row_key(
     for path, sha in (proposal, *sorted(reviews)):
         h.update(path.encode("utf-8", "surrogatepass") + b"\0" + sha)
     return h.digest()
+
+
+# Reports drawn from a ranking the cache knew whole: only the text formats (the office formats
+# carry the day's date), at most KEEP_REPORTS per call folder.
+REPORT_FORMATS = frozenset({"terminal", "csv", "json", "markdown"})
+KEEP_REPORTS = 8
+
+
+def _build_stamp() -> str:
+    """The package's files' count and latest modification time: in an editable install, a
+    changed module or catalogue is a new build even under the same version number."""
+    root = os.path.dirname(os.path.abspath(__file__))
+    latest, count = 0, 0
+    stack = [root]
+    while stack:
+        with os.scandir(stack.pop()) as it:
+            for entry in it:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != "__pycache__":
+                        stack.append(entry.path)
+                elif entry.name.endswith((".py", ".po", ".j2", ".html", ".css", ".yaml", ".json")):
+                    latest = max(latest, entry.stat().st_mtime_ns)
+                    count += 1
+    return f"{count}:{latest}"
+
+
+def ranking_fingerprint(store: CallCache, options: str) -> bytes | None:
+    """What a ranking was made from: the cache's scope (version, rubric), the call's listing
+    (every file's path, size and times), the build and the options of the run."""
+    if store.listing is None or not store.listed:
+        return None
+    h = hashlib.sha256(store.scope + store.listing)
+    h.update(f"{_build_stamp()}\0{store.call}\0{options}".encode("utf-8", "surrogatepass"))
+    return h.digest()
+
+
+class Reports:
+    """The reports of rankings made from an unchanged call: drawn once, then read back."""
+
+    def __init__(self, ranking: Any, fmt: str, render: Callable[..., bytes]):
+        self.ranking = ranking
+        self.fmt = fmt
+        self.render = render
+
+    @staticmethod
+    def wrap(view: Any, fmt: str, render: Callable[..., bytes]) -> Callable[..., bytes]:
+        """``render`` itself, or one that keeps its reports when ``view`` is a ranking the
+        cache knew whole (and no statistics were added to it)."""
+        ranking = getattr(view, "ranking", None)
+        if (
+            fmt not in REPORT_FORMATS
+            or getattr(ranking, "fingerprint", None) is None
+            or getattr(ranking, "stats", None) is not None
+        ):
+            return render
+        return Reports(ranking, fmt, render)
+
+    def __call__(self, view: Any, *, lang: str, width: int | None = None, color: bool = False) -> bytes:
+        fp = self.ranking.fingerprint
+        key = digest(fp + f"\0{self.fmt}\0{lang}\0{width}\0{color}".encode())
+        call = os.path.abspath(self.ranking.call_dir)
+        db = None
+        try:
+            db = sqlite3.connect(os.fspath(cache_dir() / DB_NAME), timeout=0.5, isolation_level=None)
+            if db.execute("PRAGMA user_version").fetchone()[0] == FORMAT:
+                found = db.execute(
+                    f"SELECT data FROM reports_{FORMAT} WHERE call = ? AND key = ?", (call, key)
+                ).fetchone()
+                if found is not None:
+                    return bytes(found[0])
+            else:
+                db.close()
+                db = None
+        except sqlite3.Error:
+            if db is not None:
+                db.close()
+            db = None
+        data = self.render(view, lang=lang, width=width, color=color)
+        if db is None:
+            return data
+        try:
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("BEGIN IMMEDIATE")
+            db.execute(
+                f"INSERT OR REPLACE INTO reports_{FORMAT} VALUES (?, ?, ?, ?, ?)",
+                (call, fp, key, time.time_ns(), data),
+            )
+            # reports of what the call was before, and all but the latest few of what it is
+            db.execute(f"DELETE FROM reports_{FORMAT} WHERE call = ? AND ranking != ?", (call, fp))
+            db.execute(
+                f"DELETE FROM reports_{FORMAT} WHERE call = ? AND key NOT IN (SELECT key FROM"
+                f" reports_{FORMAT} WHERE call = ? ORDER BY written DESC LIMIT ?)",
+                (call, call, KEEP_REPORTS),
+            )
+            db.execute("COMMIT")
+        except sqlite3.Error:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+        finally:
+            db.close()
+        return data

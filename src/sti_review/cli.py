@@ -583,6 +583,10 @@ def _show(view: object, fmt: Format, lang: str, output: Path | None, force: bool
 
     _available(view.kind, fmt, lang, output)  # type: ignore[attr-defined]
     render = registry.renderer(view.kind, fmt)  # type: ignore[attr-defined]
+    if getattr(view, "kind", None) == "ranking":  # a ranking of an unchanged call: drawn once
+        from .cache import Reports
+
+        render = Reports.wrap(view, fmt.value, render)
     if output is None:
         width, color = None, False
         if fmt is Format.terminal:

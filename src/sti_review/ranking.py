@@ -176,6 +176,9 @@ class Ranking:
     stage: str | None = None
     by: str = "weighted"
     interview: int | None = None
+    # what the ranking was made from, when the cache knew the whole call (see cache.Reports):
+    # the same fingerprint is the same ranking, so its reports can be kept
+    fingerprint: bytes | None = None
 
     @property
     def ranked(self) -> list[RankedProposal]:
@@ -407,6 +410,7 @@ def read_call(
         stamps, listing = stamps_and_listing(paths, "budget" if need_budget else "count", stage or "")
         if call_id is None:
             listing = None
+        cache.listing = listing
         snapshot = cache.load_call(call_id, listing) if call_id is not None else None
         if snapshot is not None:
             if progress:
@@ -418,7 +422,7 @@ def read_call(
         route_of = {p: (p, h.kind, h.about) for p, h in hits.items()}
         del hits
     missing = [p for p in paths if p not in route_of]
-    with worker_pool(n, len(missing), rubric_path) as pool, no_gc():
+    with worker_pool(n, len(missing), rubric_path) as pool, no_gc(keep=True):
         # Routing: which reviews name which proposal (exact for cached files, a guess from the
         # raw text for the others).
         routed_missing = iter(route(pool, n, missing))
@@ -618,6 +622,33 @@ def _order_key(row: RankedProposal, by: RankBy = "weighted") -> tuple[Any, ...]:
 _NONE_KEY = (0, Fraction(0))
 
 
+def _integer_keys(rows: list[RankedProposal], by: RankBy) -> dict[int, tuple[int, ...]]:
+    """``_order_key`` of each row (by ``id``) as a tuple of integers that orders and compares
+    exactly as the Fractions do: each place of the key is put over the common denominator of
+    that place across the rows (a missing value sorts first, as ``_NONE_KEY`` does). Comparing
+    Fractions costs microseconds each; 10,000 rows sort a hundred times faster this way."""
+    keys = [_order_key(r, by) for r in rows]
+    if not keys:
+        return {}
+    width = max(len(k) for k in keys)
+    common = [1] * width
+    for k in keys:
+        for i, (_, x) in enumerate(k):
+            if not isinstance(x, Fraction | int):  # a float: compared as it is
+                return {id(r): key for r, key in zip(rows, keys, strict=True)}  # type: ignore[misc]
+            d = x.denominator
+            if common[i] % d:
+                common[i] = math.lcm(common[i], d)
+    out: dict[int, tuple[int, ...]] = {}
+    for r, k in zip(rows, keys, strict=True):
+        flat: list[int] = []
+        for i, (present, x) in enumerate(k):
+            flat.append(present)
+            flat.append(x.numerator * (common[i] // x.denominator))
+        out[id(r)] = tuple(flat)
+    return out
+
+
 _OUTCOME_ORDER = {o: i for i, o in enumerate(Outcome)}
 
 
@@ -633,7 +664,7 @@ def rank_rows(
     if fund is not None and budget is not None:
         raise UsageError("give either --fund or --budget, not both")
     eligible = sorted((r for r in rows if r.status != "invalid" and r.eligible), key=lambda r: r.id)
-    order = {id(r): _order_key(r, by) for r in eligible}  # computed once: Fractions are slow
+    order = _integer_keys(eligible, by)
     eligible.sort(key=lambda r: order[id(r)], reverse=True)
     groups: list[list[RankedProposal]] = []
     for r in eligible:
@@ -811,4 +842,12 @@ def rank_call(
     problems = sorted(
         {p for r in ordered for p in r.problems} | set(loose) | set(unlisted), key=problem_order
     )
-    return Ranking(rubric, str(call_dir), ordered, line, problems, len(paths), reviews, stage, by, interview)
+    fingerprint = None
+    if store is not None and store.listing is not None:
+        from .cache import ranking_fingerprint
+
+        options = (str(call_dir), fund, budget, by, stage, interview, [str(p) for p in unlisted])
+        fingerprint = ranking_fingerprint(store, repr(options))
+    return Ranking(
+        rubric, str(call_dir), ordered, line, problems, len(paths), reviews, stage, by, interview, fingerprint
+    )
