@@ -415,3 +415,45 @@ def test_the_cache_stays_bounded(call, tmp_path, monkeypatch):
     scopes = {s for (s,) in db.execute(f"SELECT DISTINCT scope FROM files_{FORMAT}")}
     db.close()
     assert len(scopes) == cache_mod.KEEP_SCOPES
+
+
+@pytest.mark.parametrize("fmt", ["terminal", "csv", "json", "markdown"])
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_every_text_format_is_the_same_warm_and_after_an_edit(invoke, call, cache_env, fmt, lang):
+    """The reports of an unchanged call are kept (see cache.Reports): byte for byte the cold
+    report, in each format and language, and a new one after a review changed."""
+    _age(call)
+
+    def run(*extra: str) -> tuple[int, str]:
+        # (stderr is left out: under load a slow run adds its "rank: N files in T s" line)
+        r = invoke("rank", call, "--format", fmt, "--fund", "2", "--lang", lang, *extra, env=cache_env)
+        return r.exit_code, r.stdout
+
+    cold = run("--no-cache")
+    assert run() == cold  # fills the cache
+    assert run() == cold  # served from the snapshot, the report drawn and kept
+    assert run() == cold  # the kept report
+    rewrite(
+        call / "reviews" / "P-3" / "r0.yaml",
+        review_yaml("P-3", "審査員0", {"A": 5, "B": 5, "C": 5, "X": 5}, "other"),
+    )
+    cold2 = run("--no-cache")
+    assert cold2 != cold
+    assert run() == cold2
+    assert run() == cold2
+
+
+def test_a_kept_report_is_not_drawn_again(invoke, call, cache_env, monkeypatch):
+    _age(call)
+    cold = invoke("rank", call, "--format", "csv", "--no-cache", env=cache_env).stdout
+    for _ in range(2):
+        assert invoke("rank", call, "--format", "csv", env=cache_env).stdout == cold
+
+    def no_drawing(*args, **kwargs):
+        raise AssertionError("the report was drawn again")
+
+    monkeypatch.setattr("sti_review.report.csv.ranking.render_text", no_drawing)
+    assert invoke("rank", call, "--format", "csv", env=cache_env).stdout == cold
+    # another option is another ranking: drawn (and here refused by the stub)
+    r = invoke("rank", call, "--format", "csv", "--fund", "1", env=cache_env)
+    assert r.exit_code != 0 or r.stdout != cold
