@@ -599,7 +599,9 @@ class Reports:
 
     def __call__(self, view: Any, *, lang: str, width: int | None = None, color: bool = False) -> bytes:
         fp = self.ranking.fingerprint
-        key = digest(fp + f"\0{self.fmt}\0{lang}\0{width}\0{color}".encode())
+        # with colours, what the terminal says it can show picks the colour codes
+        shown = [os.environ.get(v) for v in ("TERM", "COLORTERM", "NO_COLOR", "FORCE_COLOR")] if color else []
+        key = digest(fp + f"\0{self.fmt}\0{lang}\0{width}\0{color}\0{shown}".encode())
         call = os.path.abspath(self.ranking.call_dir)
         db = None
         try:

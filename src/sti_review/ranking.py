@@ -867,9 +867,15 @@ def rank_call(
     )
     fingerprint = None
     if store is not None and store.listing is not None:
-        from .cache import ranking_fingerprint
+        from .cache import ranking_fingerprint, stamp
 
-        options = (str(call_dir), fund, budget, by, stage, interview, [str(p) for p in unlisted])
+        # the call's own files, in case discovery stops listing them (a call.yaml naming its
+        # rubric, the panel's decisions, the reviewers pool): their stamps are part of it too
+        side = [
+            stamp(os.path.join(call_dir, n))
+            for n in ("call.yaml", "call.yml", "decisions.yaml", "reviewers.yaml")
+        ]
+        options = (str(call_dir), fund, budget, by, stage, interview, [str(p) for p in unlisted], side)
         fingerprint = ranking_fingerprint(store, repr(options))
     return Ranking(
         rubric, str(call_dir), ordered, line, problems, len(paths), reviews, stage, by, interview, fingerprint
