@@ -21,9 +21,15 @@ within the clock's resolution keeps its time: such entries are always confirmed 
 otherwise it is read and hashed, and an entry is used only when the hash is the same.
 
 The cache must never fail a command: a database that is corrupt, locked, read-only or missing
-gives one warning and the command runs without it. A database of another layout (its
-``PRAGMA user_version`` is not ``FORMAT``: an older or newer sti-review) or larger than
-``MAX_BYTES`` is emptied silently and refilled by that run.
+gives one warning and the command runs without it.
+
+Upgrades and size. The database carries its layout's version in ``PRAGMA user_version``
+(``FORMAT``); a database written by another build (an older layout, or none recorded) is
+emptied and rebuilt silently when opened, never reported. Its size is bounded: the entries
+of at most ``KEEP_SCOPES`` scopes (a scope: one tool version and rubric) are kept, the
+least recently written going first; and when a call is written, its entries of files no
+longer in the folder and rows of proposals whose files changed are dropped. Space freed that
+way is handed back to the file system (incremental vacuum) once it is a quarter of the file.
 """
 
 from __future__ import annotations
@@ -44,8 +50,9 @@ from typing import Any, NamedTuple
 from . import __version__
 from .collector import no_gc
 
-FORMAT = 4  # bump when what is pickled changes shape (the tables are named after it)
+FORMAT = 6  # bump when what is pickled or the tables change shape (kept in PRAGMA user_version)
 DB_NAME = "calls.sqlite3"
+KEEP_SCOPES = 3  # scopes (tool version x rubric) whose entries are kept
 # An entry for a file changed this close to when it was cached is confirmed by hash.
 RACY_NS = 2_000_000_000
 
@@ -59,6 +66,33 @@ class Hit(NamedTuple):
     kind: str
     about: str | None
     sha: bytes
+
+
+class CacheTrouble(NamedTuple):
+    """Why the cache is not used in this run, for the warning: ``reason`` is one of corrupt,
+    locked, read_only, unwritable, other (the CLI words each from its catalogue); ``detail``
+    is the system's own message (shown only for ``other``); ``folder`` the cache folder."""
+
+    reason: str
+    detail: str
+    folder: str
+
+
+def trouble(exc: BaseException, folder: Path) -> CacheTrouble:
+    """Classify what made the cache unusable."""
+    text = str(exc)
+    low = text.lower()
+    if isinstance(exc, OSError):
+        reason = "unwritable"
+    elif "not a database" in low or "malformed" in low or "corrupt" in low:
+        reason = "corrupt"
+    elif "locked" in low or "busy" in low:
+        reason = "locked"
+    elif "readonly" in low or "read-only" in low or "unable to open" in low:
+        reason = "read_only"
+    else:
+        reason = "other"
+    return CacheTrouble(reason, text, os.fspath(folder))
 
 
 _LATER = object()  # a cached result not fetched yet
@@ -200,78 +234,79 @@ def stamps_and_listing(paths: Iterable[str], *extra: str) -> tuple[dict[str, Sta
     return stamps, h.digest()
 
 
-# The database is emptied when it passes this size: entries of other sti-review versions, other
-# rubrics and call folders ranked long ago are never read again, and one cold run refills what
-# is still in use.
-MAX_BYTES = 512 * 1024 * 1024
-
-
-def _reset_if_stale(db: sqlite3.Connection, path: Path) -> None:
-    """A database written by another layout of this cache (an older or newer sti-review: its
-    ``user_version`` differs from ``FORMAT``), or grown past ``MAX_BYTES``, is emptied without a
-    word: an upgrade costs one cold run, never a warning on every run."""
-    (version,) = db.execute("PRAGMA user_version").fetchone()
-    try:
-        size = path.stat().st_size
-    except OSError:
-        size = 0
-    if version == FORMAT and size <= MAX_BYTES:
-        return
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        for name in tables:
-            db.execute(f'DROP TABLE IF EXISTS "{name.replace(chr(34), chr(34) * 2)}"')
-        db.execute(f"PRAGMA user_version = {FORMAT}")
-        db.execute("COMMIT")
-    except sqlite3.Error:
-        db.execute("ROLLBACK")
-        raise
-    with contextlib.suppress(sqlite3.Error):
-        db.execute("VACUUM")  # give the space back
-
-
 class CallCache:
     """The cache database, opened for one run. Every method swallows database errors: the first
     one is reported through ``warn`` and the cache is then off for the rest of the run."""
 
-    def __init__(self, folder: Path, scope_key: bytes, warn: Callable[[str], None] | None = None):
+    def __init__(self, folder: Path, scope_key: bytes, warn: Callable[[CacheTrouble], None] | None = None):
         self.scope = scope_key
+        self.folder = folder
         self.warn = warn
         self.db: sqlite3.Connection | None = None
         self._pending_files: list[tuple[Any, ...]] = []
         self._pending_rows: list[tuple[Any, ...]] = []
         self._pending_call: tuple[Any, ...] | None = None
         self._restamped: list[tuple[Any, ...]] = []
+        self._live: tuple[list[str], list[bytes]] | None = None
+        self.call = ""  # the call folder the files and rows added belong to ("" when unknown)
+        self.listing: bytes | None = None  # the digest of the call's listing, when it has one
+        self.listed = False  # the call was served from, or stored as, a snapshot
         self.cwd = os.getcwd()
         try:
             folder.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(os.fspath(folder / DB_NAME), timeout=0.5, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
+            self.db = db
             db.execute("PRAGMA synchronous=NORMAL")
-            _reset_if_stale(db, folder / DB_NAME)
+            if db.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
+                self._rebuild(db)
+        except (sqlite3.Error, OSError) as exc:
+            self._fail(exc)
+
+    @staticmethod
+    def _rebuild(db: sqlite3.Connection) -> None:
+        """Empty a database of another layout (or a new one) and create this layout's tables."""
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if db.execute("PRAGMA user_version").fetchone()[0] == FORMAT:
+                db.execute("ROLLBACK")  # another process rebuilt it meanwhile
+                return
+            tables = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+            for (name,) in tables:
+                if not name.startswith("sqlite_"):
+                    db.execute(f'DROP TABLE IF EXISTS "{name}"')
             db.execute(
-                f"CREATE TABLE IF NOT EXISTS files_{FORMAT} (scope BLOB, path TEXT, size INTEGER,"
+                f"CREATE TABLE files_{FORMAT} (scope BLOB, path TEXT, call TEXT, size INTEGER,"
                 " mtime INTEGER, ctime INTEGER, sha BLOB, kind TEXT, about TEXT, result BLOB,"
                 " PRIMARY KEY (scope, path))"
             )
             db.execute(
-                f"CREATE TABLE IF NOT EXISTS rows_{FORMAT} (scope BLOB, key BLOB, result BLOB,"
+                f"CREATE TABLE rows_{FORMAT} (scope BLOB, key BLOB, call TEXT, result BLOB,"
                 " PRIMARY KEY (scope, key))"
             )
             db.execute(
-                f"CREATE TABLE IF NOT EXISTS calls_{FORMAT} (scope BLOB, call TEXT, listing BLOB,"
+                f"CREATE TABLE calls_{FORMAT} (scope BLOB, call TEXT, listing BLOB,"
                 " result BLOB, PRIMARY KEY (scope, call))"
             )
-            self.db = db
-        except (sqlite3.Error, OSError) as exc:
-            self._fail(exc)
+            db.execute(f"CREATE TABLE scopes_{FORMAT} (scope BLOB PRIMARY KEY, written INTEGER)")
+            db.execute(
+                f"CREATE TABLE reports_{FORMAT} (call TEXT, ranking BLOB, key BLOB, written INTEGER,"
+                " data BLOB, PRIMARY KEY (call, key))"
+            )
+            db.execute(f"PRAGMA user_version = {FORMAT}")
+            db.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            raise
+        # what the old tables held goes back to the file system; from now on freed pages can be
+        # given back a few at a time (auto_vacuum takes effect with this VACUUM)
+        db.execute("PRAGMA auto_vacuum = INCREMENTAL")
+        db.execute("VACUUM")
+        db.execute("PRAGMA journal_mode=WAL")
 
     def _fail(self, exc: BaseException) -> None:
         if self.warn is not None:
-            from .errors import Text
-
-            self.warn(Text("cache.unused", reason=str(exc), folder=str(cache_dir())))
+            self.warn(trouble(exc, self.folder))
             self.warn = None
         if self.db is not None:
             with contextlib.suppress(sqlite3.Error):
@@ -351,10 +386,12 @@ class CallCache:
         if found is None or found[0] != listing:
             return None
         try:
-            with no_gc():  # a million objects, no cycles: collections would only cost
-                return pickle.loads(found[1])
+            with no_gc(keep=True):  # a million objects, no cycles: collections would only cost
+                result = pickle.loads(found[1])
         except Exception:
             return None
+        self.listed = True
+        return result
 
     def add_call(self, call: str, listing: bytes | None, result: Any) -> None:
         """Keep ``result`` as the call's snapshot (one per call folder and scope)."""
@@ -372,8 +409,9 @@ class CallCache:
         if self.db is None or st is None or sha is None:
             return
         blob = dumps(result)
+        key = self._path_key(path)
         self._pending_files.append(
-            (self.scope, self._path_key(path), *self._trusted(st), sha, result.kind, result.about, blob)
+            (self.scope, key, self.call, *self._trusted(st), sha, result.kind, result.about, blob)
         )
 
     def load_rows(self, keys: Iterable[bytes]) -> dict[bytes, Any]:
@@ -397,33 +435,90 @@ class CallCache:
     def add_row(self, key: bytes, result: Any) -> None:
         if self.db is None:
             return
-        self._pending_rows.append((self.scope, key, dumps(result)))
+        self._pending_rows.append((self.scope, key, self.call, dumps(result)))
 
-    def commit(self, live_paths: Iterable[str] | None = None) -> None:
-        """Write what this run learnt; drop this scope's entries of files no longer there."""
+    def keep_only(self, paths: Iterable[str], keys: Iterable[bytes]) -> None:
+        """The files and rows the call (``self.call``) has now: when this run writes, entries of
+        this call and scope for other files (gone) or other rows (their files changed) go."""
+        if self.call:
+            self._live = ([self._path_key(p) for p in paths], list(keys))
+
+    def commit(self) -> None:
+        """Write what this run learnt; drop what the call no longer has (``keep_only``) and
+        the oldest scopes (see the module's note on size)."""
         if self.db is None:
             return
         if not (self._pending_files or self._pending_rows or self._restamped or self._pending_call):
             return  # nothing learnt (an unchanged call): no write, no lock
         try:
             self.db.execute("BEGIN IMMEDIATE")
-            insert = f"INSERT OR REPLACE INTO files_{FORMAT} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            insert = f"INSERT OR REPLACE INTO files_{FORMAT} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             self.db.executemany(insert, self._pending_files)
-            self.db.executemany(f"INSERT OR REPLACE INTO rows_{FORMAT} VALUES (?, ?, ?)", self._pending_rows)
+            insert = f"INSERT OR REPLACE INTO rows_{FORMAT} VALUES (?, ?, ?, ?)"
+            self.db.executemany(insert, self._pending_rows)
             restamp = f"UPDATE files_{FORMAT} SET size = ?, mtime = ?, ctime = ? WHERE scope = ? AND path = ?"
             self.db.executemany(restamp, self._restamped)
             if self._pending_call is not None:
                 insert = f"INSERT OR REPLACE INTO calls_{FORMAT} VALUES (?, ?, ?, ?)"
                 self.db.execute(insert, self._pending_call)
+                self.listed = True
+            freed = self._evict()
             self.db.execute("COMMIT")
+            if freed:
+                self._give_back()
         except sqlite3.Error as exc:
             with contextlib.suppress(sqlite3.Error):
                 self.db.execute("ROLLBACK")
             self._fail(exc)
+        self._live = None
         self._pending_files.clear()
         self._pending_rows.clear()
         self._restamped.clear()
         self._pending_call = None
+
+    def _evict(self) -> int:
+        """Inside the write: drop what this call no longer has and the scopes beyond
+        KEEP_SCOPES (least recently written first). Returns the number of entries dropped."""
+        assert self.db is not None
+        db = self.db
+        dropped = 0
+        if self._live is not None:
+            paths, keys = self._live
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS live_paths (path TEXT PRIMARY KEY)")
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS live_keys (key BLOB PRIMARY KEY)")
+            db.execute("DELETE FROM live_paths")
+            db.execute("DELETE FROM live_keys")
+            db.executemany("INSERT OR IGNORE INTO live_paths VALUES (?)", ((p,) for p in paths))
+            db.executemany("INSERT OR IGNORE INTO live_keys VALUES (?)", ((k,) for k in keys))
+            dropped += db.execute(
+                f"DELETE FROM files_{FORMAT} WHERE scope = ? AND call = ?"
+                " AND path NOT IN (SELECT path FROM live_paths)",
+                (self.scope, self.call),
+            ).rowcount
+            dropped += db.execute(
+                f"DELETE FROM rows_{FORMAT} WHERE scope = ? AND call = ?"
+                " AND key NOT IN (SELECT key FROM live_keys)",
+                (self.scope, self.call),
+            ).rowcount
+        db.execute(f"INSERT OR REPLACE INTO scopes_{FORMAT} VALUES (?, ?)", (self.scope, time.time_ns()))
+        old = [
+            s
+            for (s,) in db.execute(
+                f"SELECT scope FROM scopes_{FORMAT} ORDER BY written DESC LIMIT -1 OFFSET ?", (KEEP_SCOPES,)
+            )
+        ]
+        for s in old:
+            for table in ("files", "rows", "calls", "scopes"):
+                dropped += db.execute(f"DELETE FROM {table}_{FORMAT} WHERE scope = ?", (s,)).rowcount
+        return dropped
+
+    def _give_back(self) -> None:
+        """Return free pages to the file system once they are a quarter of the file."""
+        assert self.db is not None
+        free = self.db.execute("PRAGMA freelist_count").fetchone()[0]
+        total = self.db.execute("PRAGMA page_count").fetchone()[0]
+        if free * 4 > total:
+            self.db.execute("PRAGMA incremental_vacuum")
 
     def close(self) -> None:
         if self.db is not None:
@@ -445,3 +540,106 @@ def row_key(
     for path, sha in (proposal, *sorted(reviews)):
         h.update(path.encode("utf-8", "surrogatepass") + b"\0" + sha)
     return h.digest()
+
+
+# Reports drawn from a ranking the cache knew whole: only the text formats (the office formats
+# carry the day's date), at most KEEP_REPORTS per call folder.
+REPORT_FORMATS = frozenset({"terminal", "csv", "json", "markdown"})
+KEEP_REPORTS = 8
+
+
+def _build_stamp() -> str:
+    """The package's files' count and latest modification time: in an editable install, a
+    changed module or catalogue is a new build even under the same version number."""
+    root = os.path.dirname(os.path.abspath(__file__))
+    latest, count = 0, 0
+    stack = [root]
+    while stack:
+        with os.scandir(stack.pop()) as it:
+            for entry in it:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != "__pycache__":
+                        stack.append(entry.path)
+                elif entry.name.endswith((".py", ".po", ".j2", ".html", ".css", ".yaml", ".json")):
+                    latest = max(latest, entry.stat().st_mtime_ns)
+                    count += 1
+    return f"{count}:{latest}"
+
+
+def ranking_fingerprint(store: CallCache, options: str) -> bytes | None:
+    """What a ranking was made from: the cache's scope (version, rubric), the call's listing
+    (every file's path, size and times), the build and the options of the run."""
+    if store.listing is None or not store.listed:
+        return None
+    h = hashlib.sha256(store.scope + store.listing)
+    h.update(f"{_build_stamp()}\0{store.call}\0{options}".encode("utf-8", "surrogatepass"))
+    return h.digest()
+
+
+class Reports:
+    """The reports of rankings made from an unchanged call: drawn once, then read back."""
+
+    def __init__(self, ranking: Any, fmt: str, render: Callable[..., bytes]):
+        self.ranking = ranking
+        self.fmt = fmt
+        self.render = render
+
+    @staticmethod
+    def wrap(view: Any, fmt: str, render: Callable[..., bytes]) -> Callable[..., bytes]:
+        """``render`` itself, or one that keeps its reports when ``view`` is a ranking the
+        cache knew whole (and no statistics were added to it)."""
+        ranking = getattr(view, "ranking", None)
+        if (
+            fmt not in REPORT_FORMATS
+            or getattr(ranking, "fingerprint", None) is None
+            or getattr(ranking, "stats", None) is not None
+        ):
+            return render
+        return Reports(ranking, fmt, render)
+
+    def __call__(self, view: Any, *, lang: str, width: int | None = None, color: bool = False) -> bytes:
+        fp = self.ranking.fingerprint
+        # with colours, what the terminal says it can show picks the colour codes
+        shown = [os.environ.get(v) for v in ("TERM", "COLORTERM", "NO_COLOR", "FORCE_COLOR")] if color else []
+        key = digest(fp + f"\0{self.fmt}\0{lang}\0{width}\0{color}\0{shown}".encode())
+        call = os.path.abspath(self.ranking.call_dir)
+        db = None
+        try:
+            db = sqlite3.connect(os.fspath(cache_dir() / DB_NAME), timeout=0.5, isolation_level=None)
+            if db.execute("PRAGMA user_version").fetchone()[0] == FORMAT:
+                found = db.execute(
+                    f"SELECT data FROM reports_{FORMAT} WHERE call = ? AND key = ?", (call, key)
+                ).fetchone()
+                if found is not None:
+                    return bytes(found[0])
+            else:
+                db.close()
+                db = None
+        except sqlite3.Error:
+            if db is not None:
+                db.close()
+            db = None
+        data = self.render(view, lang=lang, width=width, color=color)
+        if db is None:
+            return data
+        try:
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("BEGIN IMMEDIATE")
+            db.execute(
+                f"INSERT OR REPLACE INTO reports_{FORMAT} VALUES (?, ?, ?, ?, ?)",
+                (call, fp, key, time.time_ns(), data),
+            )
+            # reports of what the call was before, and all but the latest few of what it is
+            db.execute(f"DELETE FROM reports_{FORMAT} WHERE call = ? AND ranking != ?", (call, fp))
+            db.execute(
+                f"DELETE FROM reports_{FORMAT} WHERE call = ? AND key NOT IN (SELECT key FROM"
+                f" reports_{FORMAT} WHERE call = ? ORDER BY written DESC LIMIT ?)",
+                (call, call, KEEP_REPORTS),
+            )
+            db.execute("COMMIT")
+        except sqlite3.Error:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+        finally:
+            db.close()
+        return data

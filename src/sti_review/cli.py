@@ -608,6 +608,10 @@ def _show(view: object, fmt: Format, lang: str, output: Path | None, force: bool
 
     _available(view.kind, fmt, lang, output)  # type: ignore[attr-defined]
     render = registry.renderer(view.kind, fmt)  # type: ignore[attr-defined]
+    if getattr(view, "kind", None) == "ranking":  # a ranking of an unchanged call: drawn once
+        from .cache import Reports
+
+        render = Reports.wrap(view, fmt.value, render)
     if output is None:
         width, color = None, False
         if fmt is Format.terminal:
@@ -786,7 +790,9 @@ def rank(
                 progress=progress,  # type: ignore[arg-type]
                 workers=jobs,
                 cache=not no_cache,
-                warn=lambda text: _err(_say("cli.cache_warning", text=_render(text, language))),
+                warn=lambda why: _err(
+                    _say(f"cli.cache_unusable.{why.reason}", folder=why.folder, detail=why.detail)
+                ),
                 by=by,  # type: ignore[arg-type]
                 stage=stage,
                 interview=interview,

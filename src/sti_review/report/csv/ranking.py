@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from ...i18n import Lang
 from ...ranking import Ranking
 from ...sanitize import printable
+from ...scoring import Reason
 from ..views.ranking import outcome_label, reasons_text, status_text
 from . import headings
 
@@ -34,6 +36,24 @@ def _n(x: Fraction | float | None, places: int = 4) -> str:
         return ""
     value = round(float(x), places)
     return f"{value:.{places}f}".rstrip("0").rstrip(".") or "0"
+
+
+def _number_cell() -> Callable[[Fraction | float | None], str]:
+    """``_n`` with four places, remembered by value: a call's 150,000 number cells hold a few
+    thousand distinct values. ``float(Fraction)`` is numerator / denominator (true division,
+    correctly rounded), done here without the property and ``numbers`` calls."""
+    seen: dict[float, str] = {}
+
+    def cell(x: Fraction | float | None) -> str:
+        if x is None:
+            return ""
+        f = x.numerator / x.denominator if type(x) is Fraction else float(x)
+        text = seen.get(f)
+        if text is None:
+            text = seen[f] = _n(f)
+        return text
+
+    return cell
 
 
 def _money(x: float | None) -> str:
@@ -84,7 +104,13 @@ def render_text(ranking: Ranking, lang: Lang) -> str:
     cols = columns(ranking)
     writer.writerow(headings(cols, lang))
     sections = [s.id for s in ranking.rubric.sections]
+    n = _number_cell()
+    reasons: dict[tuple[Reason, ...], str] = {}  # rows share a few combinations of reasons
     for r in ranking.rows:
+        key = tuple(r.reasons)
+        why = reasons.get(key)
+        if why is None:
+            why = reasons[key] = _text(reasons_text(r, ranking, lang))
         row = {
             "rank": r.rank if r.rank is not None else "",
             "position": r.position if r.position is not None else "",
@@ -99,11 +125,11 @@ def render_text(ranking: Ranking, lang: Lang) -> str:
             "border_zone": "yes" if r.border else "no",
             "rereview": "yes" if r.rereview else "no",
             "marks": " ".join(r.marks),
-            "weighted_percent": _n(r.weighted_percent),
-            "weighted_total": _n(r.weighted_total),
-            "weighted_maximum": _n(r.weighted_maximum),
-            "unweighted_total": _n(r.total),
-            "maximum": _n(r.maximum),
+            "weighted_percent": n(r.weighted_percent),
+            "weighted_total": n(r.weighted_total),
+            "weighted_maximum": n(r.weighted_maximum),
+            "unweighted_total": n(r.total),
+            "maximum": n(r.maximum),
             "budget": _money(r.budget),
             "cumulative_budget": _money(r.cumulative_budget),
             "reviews": len(r.reviewers),
@@ -111,14 +137,14 @@ def render_text(ranking: Ranking, lang: Lang) -> str:
             "consensus": _text(r.consensus or ""),
             "disagreements": " ".join(r.disagreements),
             "unresolved": " ".join(r.unresolved),
-            "reasons": _text(reasons_text(r, ranking, lang)),
+            "reasons": why,
             "problems": _text("\n".join(str(p) for p in r.problems)),
             "file": _text(r.path),
         }
         for s in sections:
-            row[f"section_{s}"] = _n(r.sections.get(s))
+            row[f"section_{s}"] = n(r.sections.get(s))
         for i, v in enumerate(r.tie_values):
-            row[f"tie_break_{i + 1}"] = _n(v)
+            row[f"tie_break_{i + 1}"] = n(v)
         writer.writerow([row.get(c, "") for c in cols])
     return BOM + out.getvalue()
 
