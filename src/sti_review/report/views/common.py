@@ -19,6 +19,17 @@ def num(x: Fraction | float | None, places: int = 2) -> str:
     return text or "0"
 
 
+def signed(x: float, places: int = 2) -> str:
+    """-0.53 -> '−0.53' with a real minus sign (U+2212), so a range never reads as '-0.53–-0.11'."""
+    text = f"{x:.{places}f}"
+    return "\u2212" + text[1:] if text.startswith("-") and text.strip("-0.") else text.lstrip("-")
+
+
+def value_range(lo: float, hi: float, places: int, lang: Lang) -> str:
+    """An interval in words: '−0.53 〜 −0.11' (ja), '−0.53 to −0.11' (en)."""
+    return t("value_range", lang, lo=signed(lo, places), hi=signed(hi, places))
+
+
 def score_text(r: CriterionResult, rubric: Rubric, lang: Lang) -> str:
     if r.status == "na":
         return t("na", lang)

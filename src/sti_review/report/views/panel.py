@@ -6,7 +6,7 @@ from ...i18n import Lang, catalog
 from ...panel import AnswerLike, Consolidation, CriterionPanel
 from ...rubric import Criterion, Rubric
 from ...scoring import Outcome
-from ..views.common import num
+from ..views.common import num, value_range
 
 OUTCOME_MARK = {
     Outcome.PASS: "✅",
@@ -131,7 +131,7 @@ def agreement_lines(c: Consolidation, lang: Lang) -> list[str]:
         "agreement_line",
         lang,
         alpha=f(r.alpha),
-        ci=T("agreement_none", lang) if ci is None else f"{ci[0]:.2f}–{ci[1]:.2f}",
+        ci=T("agreement_none", lang) if ci is None else value_range(ci[0], ci[1], 2, lang),
         icc=f(r.icc),
         k=f"{r.k:.0f}",
         icc_k=f(r.icc_k),

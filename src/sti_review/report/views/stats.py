@@ -12,6 +12,7 @@ from ...i18n import Lang, catalog
 from ...sanitize import printable
 from ...stats.call import CallStats
 from ...stats.reliability import MEANING
+from .common import signed, value_range
 
 T = catalog(
     {
@@ -89,11 +90,11 @@ T = catalog(
 
 
 def _f(x: float | None, nd: int = 2) -> str:
-    return "–" if x is None else f"{x:.{nd}f}"
+    return "–" if x is None else signed(x, nd)
 
 
-def _iv(iv: tuple[float, float] | None, nd: int = 0) -> str:
-    return "–" if iv is None else f"{iv[0]:.{nd}f}–{iv[1]:.{nd}f}"
+def _iv(iv: tuple[float, float] | None, lang: Lang, nd: int = 0) -> str:
+    return "–" if iv is None else value_range(iv[0], iv[1], nd, lang)
 
 
 def tables(
@@ -130,8 +131,8 @@ def tables(
                     p.proposal,
                     _f(p.mean_grade),
                     _f(p.expected_rank),
-                    _iv(p.rank_interval),
-                    _iv(p.rank_interval_90) + (" ⚑" if p.line_in_90 else ""),
+                    _iv(p.rank_interval, lang),
+                    _iv(p.rank_interval_90, lang) + (" ⚑" if p.line_in_90 else ""),
                     _f(p.pcer, 1),
                     _f(p.sucra),
                     lot,
@@ -169,8 +170,8 @@ def tables(
             note = T("flat", lang) if r.flat else ""
             if r.effect is None:
                 note = T("alone", lang)
-            eff = "–" if r.effect is None else f"{r.effect:+.2f}"
-            rows.append([r.reviewer, str(r.grades), _f(r.mean), eff, _iv(r.ci, 2), note])
+            eff = "–" if r.effect is None else ("+" if r.effect >= 0 else "") + signed(r.effect, 2)
+            rows.append([r.reviewer, str(r.grades), _f(r.mean), eff, _iv(r.ci, lang, 2), note])
         out.append((T("fx_title", lang), notes, T("fx_cols", lang).split("|"), rows, []))
         adj = [
             [a.proposal, str(a.reviews), _f(a.raw), _f(a.adjusted), _f(a.se)]
@@ -185,7 +186,7 @@ def tables(
                 str(r.proposals),
                 str(r.grades),
                 _f(r.alpha),
-                _iv(r.alpha_ci, 2),
+                _iv(r.alpha_ci, lang, 2),
                 _f(r.icc),
                 _f(r.icc_k),
             ]
