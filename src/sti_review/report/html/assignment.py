@@ -15,20 +15,23 @@ def render_text(a: Assignment, lang: Lang) -> str:
     out = [
         "<!DOCTYPE html>",
         f'<html lang="{lang}"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(t('assignment_title', lang))}</title>",
         "<style>body{font-family:sans-serif;max-width:70rem;margin:auto}table{border-collapse:collapse}"
-        "td,th{border:1px solid #ccc;padding:.3rem .5rem;vertical-align:top}</style></head><body>",
+        "td,th{border:1px solid #ccc;padding:.3rem .5rem;vertical-align:top;overflow-wrap:anywhere}"
+        "caption{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}"
+        "</style></head><body><main>",
         f"<h1>{escape(t('assignment_title', lang))}</h1>",
         f"<p>{escape(assignment_summary(a, lang))}</p>",
     ]
     for heading, header, rows in sections(a, lang):
-        out.append(f"<h2>{escape(heading)}</h2><table><thead><tr>")
-        out += [f"<th>{escape(h)}</th>" for h in header]
+        out.append(f"<h2>{escape(heading)}</h2><table><caption>{escape(heading)}</caption><thead><tr>")
+        out += [f'<th scope="col">{escape(h)}</th>' for h in header]
         out.append("</tr></thead><tbody>")
         for row in rows:
             out.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>")
         out.append("</tbody></table>")
-    out.append("</body></html>\n")
+    out.append("</main></body></html>\n")
     return "\n".join(out)
 
 
