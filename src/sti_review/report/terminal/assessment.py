@@ -176,7 +176,11 @@ def _outcome(a: Assessment, lang: Lang) -> Panel:
 
 def renderables(a: Assessment, lang: Lang, findings: Sequence[Finding] | None = None) -> list[RenderableType]:
     """The report; with ``findings`` (the pre-checks of the proposal) a section of its own."""
-    out: list[RenderableType] = [_header(a, lang), Text("")]
+    from ..views.lead import assessment_lead
+    from .lead import lead_panel
+
+    # The decision first (issue 16): outcome, its reasons and the total against the threshold.
+    out: list[RenderableType] = [lead_panel(assessment_lead(a, lang)), Text(""), _header(a, lang), Text("")]
     out += [_section(s, a, lang) for s in a.sections]
     if a.gates:
         out += [_gates(a, lang), Text("")]
@@ -186,7 +190,6 @@ def renderables(a: Assessment, lang: Lang, findings: Sequence[Finding] | None = 
         from ..views.findings import t as findings_t
 
         out += [findings_table(findings, a.rubric, lang, title=findings_t("findings_title", lang)), Text("")]
-    out.append(_outcome(a, lang))
     return out
 
 

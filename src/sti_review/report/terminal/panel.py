@@ -354,7 +354,12 @@ def _spread_view(c: Consolidation, lang: Lang, width: int) -> RenderableType:
 
 
 def renderables(c: Consolidation, lang: Lang, width: int = 110) -> list[RenderableType]:
-    return [
+    from ..views.lead import panel_lead
+    from .lead import lead_panel
+
+    return [  # the decision first (issue 16): outcome, reasons, total, split, open points
+        lead_panel(panel_lead(c, lang), basis_text(c, lang)),
+        Text(""),
         _header(c, lang),
         Text(""),
         _spread_view(c, lang, width),
@@ -366,7 +371,6 @@ def renderables(c: Consolidation, lang: Lang, width: int = 110) -> list[Renderab
         Text(""),
         *_process(c, lang),
         *_agreement(c, lang),
-        _outcome(c, lang),
     ]
 
 
