@@ -226,7 +226,7 @@ def test_assess_terminal_shows_the_findings(invoke):
     assert result.exit_code == 0
     out = result.stdout
     assert "Pre-checks" in out
-    assert out.index("Pre-checks") < out.index("Outcome: conditional")
+    assert out.index("Outcome: conditional") < out.index("Pre-checks")  # the decision leads (issue 16)
     assert "lacks a data-management plan" in out
 
 
