@@ -180,7 +180,8 @@ def renderables(a: Assessment, lang: Lang, findings: Sequence[Finding] | None = 
     from .lead import lead_panel
 
     # The decision first (issue 16): outcome, its reasons and the total against the threshold.
-    out: list[RenderableType] = [lead_panel(assessment_lead(a, lang)), Text(""), _header(a, lang), Text("")]
+    out: list[RenderableType] = [lead_panel(assessment_lead(a, lang), OUTCOME_STYLE[a.outcome]), Text("")]
+    out += [_header(a, lang), Text("")]
     out += [_section(s, a, lang) for s in a.sections]
     if a.gates:
         out += [_gates(a, lang), Text("")]

@@ -12,15 +12,15 @@ from rich.text import Text
 from ...sanitize import printable
 from ...text.richwrap import JapaneseText
 from ..views.lead import Lead
-from .assessment import OUTCOME_STYLE
 
 
 def _line(text: str, style: str = "", indent: str = "") -> RenderableType:
     return JapaneseText(Text(indent + printable(text), style=style))
 
 
-def lead_panel(lead: Lead, basis: str = "") -> Panel:
-    """The outcome as a heavy box: reasons, total, then (a panel) the split and open points."""
+def lead_panel(lead: Lead, style: str, basis: str = "") -> Panel:
+    """The outcome as a heavy box: reasons, total, then (a panel) the split and open points;
+    ``style``: the outcome's colours (the caller's OUTCOME_STYLE, so no import cycle)."""
     lines: list[RenderableType] = []
     if basis:
         lines.append(_line(basis, "dim"))
@@ -38,7 +38,6 @@ def lead_panel(lead: Lead, basis: str = "") -> Panel:
             for v in point.voices:
                 comment = f" — {v.comment}" if v.comment else ""  # clipped in views/lead.py
                 lines.append(_line(f"• {v.who}: {v.answer}{comment}", indent="  "))
-    style = OUTCOME_STYLE[lead.outcome]
     return Panel(
         Group(*lines),
         title=Text(f" {printable(lead.heading)} ", style=style),

@@ -358,7 +358,7 @@ def renderables(c: Consolidation, lang: Lang, width: int = 110) -> list[Renderab
     from .lead import lead_panel
 
     return [  # the decision first (issue 16): outcome, reasons, total, split, open points
-        lead_panel(panel_lead(c, lang), basis_text(c, lang)),
+        lead_panel(panel_lead(c, lang), OUTCOME_STYLE[c.assessment.outcome], basis_text(c, lang)),
         Text(""),
         _header(c, lang),
         Text(""),
