@@ -18,9 +18,10 @@ scipy is installed (``reviewers`` has no HTML format). Then, with headless Chrom
 
 The measures run on a copy of the page with a probe script added (the report itself carries no
 script and a Content-Security-Policy that forbids one). Floors printed beside the figures: 0
-overflowing pages, chart text >= 8 pt on A4, 0 axe violations of impact serious/critical.
-Exit status 1 when a page overflows at either width (or chart text prints below 8 pt); 0
-otherwise. Without Chromium the HTML is written and the rest is skipped with a message (exit 0).
+overflowing pages, chart text >= 8 pt on A4, 0 axe violations (of any impact).
+Exit status 1 when a page overflows at either width, chart text prints below 8 pt, axe-core finds
+a violation, a page is not written or a probe fails (each named in the summary); 0 otherwise.
+Without Chromium the HTML is written and the rest is skipped with a message (exit 0).
 On Debian: ``apt-get install chromium fonts-noto-cjk poppler-utils``.
 """
 
@@ -288,19 +289,25 @@ def main() -> int:
     if chromium is not None:
         print(f"axe-core: {axe}" if axe else "axe-core: not found (npm pack axe-core; --axe PATH): skipped")
     overflowing, small_print, serious, pages_total = [], [], 0, 0
+    axe_found: list[str] = []  # every violation, any impact: the next engineer sees regressions
+    broken: list[str] = []  # pages not written or probes that failed
     start = time.perf_counter()
     for lang in (x.strip() for x in args.lang.split(",")):
         for name, cli_args in jobs(lang):
             if args.only not in name:
                 continue
             page = args.out / f"{name}.html"
-            if not render_html(cli_args, lang, page) or chromium is None:
+            if not render_html(cli_args, lang, page):
+                broken.append(f"{name}: not written")
+                continue
+            if chromium is None:
                 continue
             line = [name]
             for width in WIDTHS:
                 got = probe(chromium, page, width, axe if width == WIDTHS[0] else None)
                 if got is None:
                     line.append(f"{width}: probe failed")
+                    broken.append(f"{name} at {width}px: probe failed")
                     continue
                 if got["scroll"] > got["width"]:
                     overflowing.append(
@@ -313,6 +320,7 @@ def main() -> int:
                     line.append(f"chart text {got['minText']:.1f}px")
                 for v in got.get("axe", []):
                     serious += v["impact"] in ("serious", "critical")
+                    axe_found.append(f"{name}: {v['impact']} {v['id']} x{v['n']} ({v['first']})")
                     line.append(f"axe {v['impact']} {v['id']} x{v['n']} ({v['first']})")
                 height = min(6000, max(900, got["height"]))
                 screenshot(chromium, page, page.with_name(f"{name}.{width}.png"), width, height)
@@ -325,15 +333,21 @@ def main() -> int:
                     small_print.append(f"{name}: {pt:.1f} pt")
             print("  ".join(line), flush=True)
     if chromium is None:
-        return 0
+        return 1 if broken else 0
     print(f"\noverflowing pages: {len(overflowing)} (floor 0)")
     for o in overflowing:
         print("  " + o)
     print(f"chart text on A4 below {MIN_PRINT_PT:g} pt: {len(small_print)} (floor 0) {small_print}")
     if axe:
-        print(f"axe-core violations, serious or critical: {serious} (floor 0)")
+        print(f"axe-core violations: {len(axe_found)}, of them serious or critical: {serious} (floor 0)")
+        for v in axe_found:
+            print("  " + v)
+    print(f"pages not written or probes failed: {len(broken)} (floor 0) {broken}")
     print(f"A4 pages printed: {pages_total}; {time.perf_counter() - start:.0f} s")
-    return 1 if overflowing or small_print else 0
+    failed = overflowing or small_print or axe_found or broken
+    if failed:
+        print("FAILED: see the figures above (floors: 0 overflow, 8 pt, 0 axe violations)", file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -174,3 +174,16 @@ def test_intervals_read_as_ranges_not_subtractions(invoke, call):
         assert res.exit_code == 0, res.output
         assert between in res.stdout
         assert "–-" not in res.stdout and "-0." not in res.stdout
+
+
+@pytest.mark.parametrize("lang,sep", [("ja", " 〜 "), ("en", " to ")])
+def test_intervals_read_as_ranges_with_a_real_minus_sign(invoke, call, lang, sep):
+    """'-0.53–-0.11' reads as a subtraction: intervals say 〜 / to, negatives carry U+2212 (issue 16)."""
+    import re
+
+    for fmt in ("terminal", "markdown"):
+        res = invoke("reviewers", call, "-f", fmt, "--lang", lang, env={"COLUMNS": "120"})
+        assert res.exit_code == 0, res.output
+        assert sep in res.stdout
+        assert not re.search(r"\d–[-−]\d|[-−]\d\.\d+–", res.stdout)  # no "-0.53–-0.11" left
+        assert not re.search(r"(?<![\w.])-\d\.\d\d", res.stdout)  # no hyphen as a minus sign

@@ -145,7 +145,9 @@ def _render(con: Consolidation, *, lang: Lang) -> bytes:
         rows.append(["", T("section_score", lang), *per, "", "", "", "", num(section.score), ""])
         fills.append(None)
         head = [T("id", lang), T("criterion", lang), *keys[:cols], *stats]
-        c.table(doc, head, rows, row_fills=fills)
+        c.table(
+            doc, head, rows, row_fills=fills, widths_mm=_widths(len(keys[:cols]), [11.0] * 4 + [16.0, 15.0])
+        )
 
     gates = [cp for cp in con.criteria if cp.criterion.kind == "gate"]
     if gates:
@@ -157,9 +159,17 @@ def _render(con: Consolidation, *, lang: Lang) -> bytes:
             cells += [panel_text(cp, rubric, lang), flag_text(cp, lang)]
             rows.append(cells)
         head = [T("id", lang), T("criterion", lang), *keys[:cols], T("panel", lang), T("flag", lang)]
-        c.table(doc, head, rows)
+        c.table(doc, head, rows, widths_mm=_widths(len(keys[:cols]), [18.0, 15.0], answer=18.0))
     c.para(doc, f"{T('rubric', lang)}: {rubric.ref}　{T('generated_by', lang, version=__version__)}")
     return c.to_bytes(doc)
+
+
+def _widths(reviewers: int, rest: list[float], answer: float = 13.0) -> list[float]:
+    """Column widths on A4 (170 mm between the margins): the criterion name takes what the id,
+    the reviewers' answers and the figures leave, never under 30 mm (issue 16: with equal
+    columns LibreOffice wrapped the names every 3 characters)."""
+    fixed = 10.0 + answer * reviewers + sum(rest)
+    return [10.0, max(30.0, 170.0 - fixed), *[answer] * reviewers, *rest]
 
 
 def render(view: PanelView, *, lang: Lang, width: int | None = None, color: bool = False) -> bytes:

@@ -62,7 +62,6 @@ def render_text(c: Consolidation, lang: Lang) -> str:
     return render_page(
         "panel.html.j2",
         lang,
-        body_class="wide-print",  # the criteria grid prints on landscape A4 (report.css)
         page_title=heading,
         heading=heading,
         meta=meta,

@@ -159,7 +159,7 @@ def renderables(a: Assessment, lang: Lang, findings: Sequence[Finding] | None = 
     from .lead import lead_panel
 
     # the decision first (issue 16), then the detail it rests on
-    out: list[RenderableType] = [_header(a, lang), Text(""), lead_panel(assessment_lead(a, lang)), Text("")]
+    out: list[RenderableType] = [lead_panel(assessment_lead(a, lang)), Text(""), _header(a, lang), Text("")]
     out += [_section(s, a, lang) for s in a.sections]
     if a.gates:
         out += [_gates(a, lang), Text("")]

@@ -53,7 +53,9 @@ def _need(col: Column, cells: list[Text]) -> int:
     """Cells a column needs so nothing in it is cut (key) or it still reads (text)."""
     if col.kind == "key":
         lines = [line for c in cells for line in c.plain.split("\n")]
-        return max([text_width(line) for line in lines] + [min_width(col.header)])
+        # rich never wraps a no_wrap column's header either: it needs its full width (issue 16:
+        # at 80 columns a panel table dropped its last column and its titles went 1 cell wide).
+        return max([text_width(line) for line in lines] + [text_width(col.header)])
     widest_piece = max([min_width(c.plain) for c in cells] + [min_width(col.header), 1])
     widest = max([max_width(c.plain) for c in cells] + [1])
     return max(widest_piece, min(widest, READABLE))
@@ -106,7 +108,7 @@ def table_or_stack(
                     style=col.style or None,
                 )
             else:
-                table.add_column(JapaneseText(col.header), ratio=1, style=col.style or None)
+                table.add_column(JapaneseText(col.header), ratio=1, min_width=need, style=col.style or None)
         for n, row in enumerate(texts):
             cells: list[RenderableType] = [
                 c if col.kind == "key" else JapaneseText(c) for col, c in zip(columns, row, strict=True)

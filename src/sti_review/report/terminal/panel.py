@@ -345,9 +345,9 @@ def renderables(c: Consolidation, lang: Lang, width: int = 110) -> list[Renderab
     # the decision first (issue 16): outcome, reasons, total, the split and the open
     # disagreements in the reviewers' words; then the detail
     return [
-        _header(c, lang),
-        Text(""),
         lead_panel(panel_lead(c, lang), basis_text(c, lang)),
+        Text(""),
+        _header(c, lang),
         Text(""),
         _spread_view(c, lang, width),
         Text(""),
