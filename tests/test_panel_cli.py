@@ -223,7 +223,10 @@ def test_portfolio_of_the_programmes(invoke):
     assert result.exit_code == 0, result.stderr
     out = result.stdout
     assert "C.rule_making Working together on international rule-making: all" in out
-    assert "ORF + KAKEN-ILR (outbound mobility): A.quality × postdoc" in out
+    assert (
+        "ORF + KAKEN-ILR (outbound mobility): Creating high-quality research outcomes × postdoc"
+        in " ".join(out.split())
+    )
     assert (
         "B.implementation Social implementation and roll-out of research results: Europe, North America"
         in out

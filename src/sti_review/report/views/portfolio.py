@@ -116,7 +116,7 @@ def overlap_text(m: PortfolioMap, matrix: Matrix, group: OverlapGroup, lang: Lan
             where = T("all_columns", lang) if matrix.axis == "career_stage" else T("all_regions", lang)
         else:
             where = "/".join(column_text(matrix, c, lang) for c in cols)  # words, not codes
-        parts.append(f"{obj} × {where}")
+        parts.append(f"{objective_title(m.rubric, obj, lang)} × {where}")  # the objective in words
     return T(
         "overlap_line",
         lang,
