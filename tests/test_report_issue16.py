@@ -168,3 +168,21 @@ def test_the_panel_grid_prints_on_landscape_a4(invoke, examples):
     assert "@page spread { size: A4 landscape; }" in res.stdout and "table.spread" in res.stdout
     res = invoke("rank", call, "-f", "html")
     assert "<body>" in res.stdout  # other reports stay portrait
+
+
+def test_terminal_lead_bullets_hang(invoke, examples):
+    """A wrapped reason or voice in the decision box continues under its text, not at the edge."""
+    call = examples / "call-2026"
+    res = invoke(
+        "consolidate",
+        call / "proposals" / "CALL26-JR-05.yaml",
+        call / "reviews" / "CALL26-JR-05",
+        "--lang",
+        "ja",
+        env={"COLUMNS": "80"},
+    )
+    box = res.stdout[: res.stdout.index("┗")].splitlines()
+    at = next(i for i, line in enumerate(box) if "条件付き適 2 人（R1、" in line)
+    assert box[at + 1].startswith("┃   R3）")
+    voice = next(i for i, line in enumerate(box) if line.startswith("┃   R2 林 直樹"))
+    assert box[voice + 1].startswith("┃   ") and not box[voice + 1].startswith("┃   R")

@@ -6,18 +6,34 @@ Word; the detail (sections, gates, totals) follows below."""
 from __future__ import annotations
 
 from rich import box
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.panel import Panel
 from rich.text import Text
 
 from ...sanitize import printable
 from ...text.richwrap import JapaneseText
 from ..views.lead import Lead
+from .layout import paragraph
 from .styles import OUTCOME_STYLE
 
 
+class _Hanging:
+    """A paragraph wrapped by the shared breaker whose continuation lines start under the text
+    after its leading spaces and bullet ("• …", "  R2 …"), not at the box's edge."""
+
+    def __init__(self, text: Text):
+        self.text = text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield paragraph(self.text, options.max_width)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return JapaneseText(self.text).__rich_measure__(console, options)
+
+
 def _flow(text: Text) -> RenderableType:
-    return JapaneseText(text)
+    return _Hanging(text)
 
 
 def lead_panel(lead: Lead, basis: str = "") -> Panel:
