@@ -246,29 +246,22 @@ class Session:
                 clashes.append(cid)
             if choice is not None:
                 merged[cid] = choice
-        reviewer = mine.reviewer
-        if mine.reviewer != theirs.reviewer:
-            if mine.reviewer == base.reviewer:
-                reviewer = theirs.reviewer
-                taken.append("reviewer")
-            elif theirs.reviewer != base.reviewer:
-                clashes.append("reviewer")
-        overall = mine.overall
-        if mine.overall != theirs.overall:
-            if mine.overall == base.overall:
-                overall = theirs.overall
-                taken.append("overall")
-            elif theirs.overall != base.overall:
-                clashes.append("overall")
+        # the fields beside the answers follow the same rule (one questionnaire must not drop
+        # another's name or overall grade)
+        fields = {name: getattr(mine, name) for name in _MERGED_FIELDS}
+        for name in _MERGED_FIELDS:
+            b, m, t = getattr(base, name), getattr(mine, name), getattr(theirs, name)
+            if m != t and m == b:
+                fields[name] = t
+                taken.append(name)
+            elif m != t and t != b:
+                clashes.append(name)
         for cid in clashes:
             if self.resolve is None:
                 raise self._problem(Text("err.save_clash", ids=", ".join(clashes)))
-            if cid == "reviewer":
-                pick = self.resolve(cid, mine.reviewer, theirs.reviewer)
-                reviewer = mine.reviewer if pick == "mine" else theirs.reviewer
-            elif cid == "overall":
-                pick = self.resolve(cid, mine.overall, theirs.overall)
-                overall = mine.overall if pick == "mine" else theirs.overall
+            if cid in _MERGED_FIELDS:
+                pick = self.resolve(cid, getattr(mine, cid), getattr(theirs, cid))
+                fields[cid] = getattr(mine if pick == "mine" else theirs, cid)
             else:
                 pick = self.resolve(cid, mine.answers.get(cid), theirs.answers.get(cid))
                 answer = mine.answers.get(cid) if pick == "mine" else theirs.answers.get(cid)
@@ -278,8 +271,8 @@ class Session:
             if pick != "mine":
                 taken.append(cid)
         self.review.answers = merged
-        self.review.reviewer = reviewer
-        self.review.overall = overall
+        for name, value in fields.items():
+            setattr(self.review, name, value)
         self.merged = taken
 
     def _verify(self) -> None:
@@ -300,6 +293,9 @@ class Session:
             detail = Text.concat(*parts) if problems else Text("err.answers_differ")
             raise self._problem(Text("err.save_not_read_back", detail=detail))
 
+
+# Beside the answers, merged by the same rule: the reviewer's name and the overall grade.
+_MERGED_FIELDS = ("reviewer", "overall")
 
 Resolver = Callable[[str, object, object], Literal["mine", "theirs"]]
 
