@@ -313,3 +313,20 @@ def test_stale_temporary_files_are_cleaned_on_the_next_save(tmp_path):
     removed = clean_stale_temporaries(target)
     assert sorted(removed) == sorted([of_dead.name, old.name])
     assert live.exists() and other.exists()
+
+
+def test_a_declaration_saved_by_another_session_is_kept(proposal):
+    """The confidentiality pledge and conflict answer follow the answers' merge rule: a session
+    opened earlier that saves an answer does not remove a declaration made meanwhile."""
+    import datetime as dt
+
+    from sti_review.review import Declaration
+
+    started(proposal)
+    first, second = session(proposal), session(proposal)
+    first.set_declaration(Declaration(confidential=True, conflict="none", date=dt.date(2026, 11, 28)))
+    second.set_answer("B1", Answer(score=5))
+    data = yaml.safe_load(review_of(proposal).read_text(encoding="utf-8"))
+    assert data["declaration"]["conflict"] == "none"
+    assert data["answers"]["B1"]["score"] == 5
+    assert "declaration" in second.merged

@@ -294,8 +294,8 @@ class Session:
             raise self._problem(Text("err.save_not_read_back", detail=detail))
 
 
-# Beside the answers, merged by the same rule: the reviewer's name and the overall grade.
-_MERGED_FIELDS = ("reviewer", "overall")
+# Beside the answers, merged by the same rule: the reviewer's name, the declaration, the overall grade.
+_MERGED_FIELDS = ("reviewer", "declaration", "overall")
 
 Resolver = Callable[[str, object, object], Literal["mine", "theirs"]]
 
