@@ -256,12 +256,6 @@ def _lang(choice: str | None) -> str:
     return _RUN_LANG[0]
 
 
-def _render(text: object, lang: str) -> str:
-    from .errors import render
-
-    return render(text, lang)
-
-
 def _err(text: str) -> None:
     from .sanitize import printable
 
