@@ -259,7 +259,16 @@ def _lang(choice: str | None) -> str:
 def _err(text: str) -> None:
     from .sanitize import printable
 
-    sys.stderr.write(printable(text) + "\n")
+    text = printable(text)
+    if sys.stderr.isatty():  # at a terminal, broken where Japanese and English may break
+        import shutil
+
+        from .text.linebreak import text_width, wrap
+
+        width = shutil.get_terminal_size().columns
+        if text_width(text) > width:
+            text = "\n".join(wrap(text, width))
+    sys.stderr.write(text + "\n")
 
 
 @contextlib.contextmanager

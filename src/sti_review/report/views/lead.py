@@ -73,8 +73,15 @@ def sentences(parts: list[str], lang: Lang) -> str:
 def total_text(a: Assessment, lang: Lang) -> str:
     """The total against what a pass needs, in one or two sentences."""
     percent = num(a.weighted_percent, 1) if a.weighted_percent is not None else "–"
-    parts = [T("total", lang, total=num(a.total), maximum=num(a.maximum), percent=percent)]
-    if a.required_total is not None:
+    if a.outcome is Outcome.INCOMPLETE:
+        # a total over part of the criteria meets or misses nothing yet: say what it is
+        if not a.maximum:
+            parts = [T("total_none", lang)]
+        else:
+            parts = [T("total_so_far", lang, total=num(a.total), maximum=num(a.maximum), percent=percent)]
+    else:
+        parts = [T("total", lang, total=num(a.total), maximum=num(a.maximum), percent=percent)]
+    if a.required_total is not None and a.outcome is not Outcome.INCOMPLETE:
         key = "total_met" if a.total >= a.required_total else "total_below"
         parts.append(T(key, lang, required=num(a.required_total)))
     smin = a.rubric.thresholds.section_min
