@@ -9,6 +9,7 @@ from typing import Any
 
 from ... import __version__
 from ...checks import Finding
+from ...countries import partner_text
 from ...i18n import Lang, t
 from ...limits import MAX_CONDITIONS, MAX_TEXT, capped_lines, clip
 from ...rubric import objective_title
@@ -67,9 +68,10 @@ def _render(assessment: Assessment, *, lang: Lang, findings: Sequence[Finding] |
         info.append(
             [t("lead", lang), p.lead.name + (f" ({p.lead.institution})" if p.lead.institution else "")]
         )
-    info.append([t("partners", lang), "\n".join(f"{x.country} {x.institution}".strip() for x in p.partners)])
+    partners = "\n".join(partner_text(x.country, x.institution, lang) for x in p.partners)
+    info.append([t("partners", lang), partners])
     if p.objectives:
-        objs = "\n".join(f"{o} {objective_title(rubric, o, lang)}" for o in p.objectives)
+        objs = "\n".join(objective_title(rubric, o, lang) for o in p.objectives)
         info.append([t("objectives", lang), objs])
     info.append([t("reviewer", lang), a.review.reviewer or "—"])
     info.append([t("rubric", lang), rubric.ref])

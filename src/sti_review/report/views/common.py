@@ -90,6 +90,7 @@ def programme_text(rubric: Rubric, programme: str, lang: Lang) -> str:
 
 def proposal_rows(a: Assessment, lang: Lang) -> list[tuple[str, str, str | list[str]]]:
     """The proposal at the head of every assessment report: (key, label, value or lines)."""
+    from ...countries import partner_text
     from ...rubric import objective_title
 
     p = a.proposal
@@ -102,10 +103,10 @@ def proposal_rows(a: Assessment, lang: Lang) -> list[tuple[str, str, str | list[
         lead = p.lead.name + (f" ({p.lead.institution})" if p.lead.institution else "")
         rows.append(("lead", t("lead", lang), lead))
     rows.append(
-        ("partners", t("partners", lang), [f"{x.country} {x.institution}".strip() for x in p.partners])
+        ("partners", t("partners", lang), [partner_text(x.country, x.institution, lang) for x in p.partners])
     )
     if p.objectives:
-        objectives = [f"{o} {objective_title(a.rubric, o, lang)}" for o in p.objectives]
+        objectives = [objective_title(a.rubric, o, lang) for o in p.objectives]  # words, not ids
         rows.append(("objectives", t("objectives", lang), objectives))
     rows.append(("reviewer", t("reviewer", lang), a.review.reviewer or "—"))
     rows.append(("rubric", t("rubric", lang), a.rubric.ref))
