@@ -62,11 +62,18 @@ def rubric_reason_text(reason: Reason, rubric: Rubric, lang: Lang) -> str:
         lang,
         criterion=reason.criterion or "",
         title=title,
-        section=reason.section or "",
+        section=section_label(rubric, reason.section, lang) if reason.section else "",
         value=num(reason.value),
         required=num(reason.required),
         items=sep.join(reason.items),
     )
+
+
+def section_label(rubric: Rubric, section: str, lang: Lang) -> str:
+    """A section as a reason names it: a purpose as 「目的 A」, any other (cross-cutting,
+    programme, plan) as 「大項目 X」: X, BC or P are not purposes (docs/ja-wording-review.md R3)."""
+    kind = next((s.kind for s in rubric.sections if s.id == section), "purpose")
+    return t("section_label_purpose" if kind == "purpose" else "section_label_other", lang, id=section)
 
 
 def grade_text(assessment: Assessment, lang: Lang) -> str | None:
