@@ -273,12 +273,14 @@ def test_portfolio_page_has_two_heat_tables(invoke, lang):
     assert len(heats) == 2
     from sti_review.rubric import load_rubric
 
-    objectives = list(load_rubric().objectives)
+    rubric = load_rubric()
+    objectives = list(rubric.objectives)
     assert len(objectives) == 16
     for heat in heats:
         text = "".join(heat.itertext())
-        for obj in objectives:
-            assert obj in text
+        for obj in objectives:  # every objective labelled in words, not by its id
+            assert rubric.objectives[obj].title(lang) in text
+            assert obj not in text
         assert ("不足" if lang == "ja" else "gap") in text
     assert "⚠" in "".join(heats[0].itertext())  # overlaps are marked
     assert {"matrix-career_stage", "matrix-region", "programmes"} <= parsed.ids

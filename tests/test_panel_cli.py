@@ -222,13 +222,13 @@ def test_portfolio_of_the_programmes(invoke):
     result = invoke("portfolio", "--programmes", PROGRAMMES, "--lang", "en", env={"COLUMNS": "120"})
     assert result.exit_code == 0, result.stderr
     out = result.stdout
-    assert "C.rule_making Working together on international rule-making: all" in out
+    assert "C Working together on international rule-making: all" in out
     assert (
-        "ORF + KAKEN-ILR (outbound mobility): Creating high-quality research outcomes × postdoc"
+        "ORF + KAKEN-ILR (outbound mobility): A Creating high-quality research outcomes × postdoc"
         in " ".join(out.split())
     )
     assert (
-        "B.implementation Social implementation and roll-out of research results: Europe, North America"
+        "B Social implementation and roll-out of research results: Europe, North America"
         in out
     )
 
@@ -239,7 +239,7 @@ def test_portfolio_markdown_with_a_call(invoke):
     out = result.stdout
     assert "## 目的 × 対象（キャリア段階）" in out and "## 目的 × 相手国・地域" in out
     assert "### 既存事業の不足を埋める提案" in out
-    assert "- CALL26-OT-01: C.rule\\_making × OC" in out
+    assert "- CALL26-OT-01: C 国際ルール策定等での協働 × オセアニア" in out
 
 
 def test_portfolio_json(invoke):

@@ -21,6 +21,8 @@ from ..views.portfolio import (
     objective_text,
     overlap_groups,
     overlap_text,
+    place_text,
+    places_text,
     regions_text,
 )
 from . import common as c
@@ -80,7 +82,7 @@ def _matrix(doc: Any, m: PortfolioMap, matrix: Matrix, lang: Lang) -> None:
             ids = ", ".join(p.id for p in cell.proposals[:10]) + (" …" if len(cell.proposals) > 10 else "")
             c.para(
                 doc,
-                f"{cell.objective} × {column_text(matrix, cell.column, lang)}: {len(cell.proposals)} ({ids})",
+                f"{place_text(m, matrix, cell.objective, cell.column, lang)}: {len(cell.proposals)} ({ids})",
                 style="List Bullet",
             )
         if m.programmes:
@@ -89,7 +91,7 @@ def _matrix(doc: Any, m: PortfolioMap, matrix: Matrix, lang: Lang) -> None:
             if not found:
                 c.para(doc, T("none", lang), style="List Bullet")
             for pid, cells in list(found.items())[:LIST_LIMIT]:
-                where = ", ".join(f"{x.objective} × {column_short(matrix, x.column, lang)}" for x in cells)
+                where = places_text(m, matrix, cells, lang)
                 c.para(doc, f"{pid}: {where}", style="List Bullet")
 
 

@@ -20,6 +20,8 @@ from ..views.portfolio import (
     objective_text,
     overlap_groups,
     overlap_text,
+    place_text,
+    places_text,
     proposals_text,
     regions_text,
 )
@@ -96,7 +98,7 @@ def _programmes(m: PortfolioMap, lang: Lang) -> list[dict[str, str]]:
 
 
 def _tooltip(m: PortfolioMap, cell: Cell, matrix: Matrix, lang: Lang) -> str:
-    parts = [f"{cell.objective} × {column_text(matrix, cell.column, lang)}"]
+    parts = [place_text(m, matrix, cell.objective, cell.column, lang)]
     if cell.programmes:
         parts.append(_w("programmes_in", lang, codes=" ".join(p.label for p in cell.programmes)))
     if cell.proposals:
@@ -167,15 +169,14 @@ def _matrix(m: PortfolioMap, matrix: Matrix, lang: Lang) -> dict[str, Any]:
         view["crowded_title"] = f"{T('crowded', lang)} ({axis_title(matrix, lang)})"
         crowded = sorted(matrix.crowded, key=lambda c: -len(c.proposals))[:LIST_LIMIT]
         view["crowded"] = [
-            f"{c.objective} × {column_text(matrix, c.column, lang)}: {len(c.proposals)} "
+            f"{place_text(m, matrix, c.objective, c.column, lang)}: {len(c.proposals)} "
             f"({', '.join(p.id for p in c.proposals[:10])}{' …' if len(c.proposals) > 10 else ''})"
             for c in crowded
         ]
         if m.programmes:
             view["fillers_title"] = f"{T('fillers', lang)} ({axis_title(matrix, lang)})"
             view["fillers"] = [
-                f"{pid}: "
-                + ", ".join(f"{c.objective} × {column_short(matrix, c.column, lang)}" for c in cells)
+                f"{pid}: " + places_text(m, matrix, cells, lang)
                 for pid, cells in list(fillers(matrix).items())[:LIST_LIMIT]
             ]
     return view

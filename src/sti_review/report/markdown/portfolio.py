@@ -19,6 +19,8 @@ from ..views.portfolio import (
     objective_text,
     overlap_groups,
     overlap_text,
+    place_text,
+    places_text,
     regions_text,
 )
 from .table import row as _row
@@ -69,7 +71,7 @@ def _matrix(m: PortfolioMap, matrix: Matrix, lang: Lang) -> list[str]:
             ids = ", ".join(p.id for p in cell.proposals[:10])
             more = " …" if len(cell.proposals) > 10 else ""
             lines.append(
-                f"- {esc(cell.objective)} × {esc(column_text(matrix, cell.column, lang))}: "
+                f"- {esc(place_text(m, matrix, cell.objective, cell.column, lang))}: "
                 f"{len(cell.proposals)} ({esc(ids)}{more})"
             )
         lines.append("")
@@ -79,7 +81,7 @@ def _matrix(m: PortfolioMap, matrix: Matrix, lang: Lang) -> list[str]:
             if not found:
                 lines.append(f"- {T('none', lang)}")
             for pid, cells in list(found.items())[:LIST_LIMIT]:
-                where = ", ".join(f"{c.objective} × {column_short(matrix, c.column, lang)}" for c in cells)
+                where = places_text(m, matrix, cells, lang)
                 lines.append(f"- {esc(pid)}: {esc(where)}")
             lines.append("")
     return lines

@@ -20,8 +20,11 @@ from ..views.portfolio import (
     column_text,
     fillers,
     gap_lines,
+    objective_text,
     overlap_groups,
     overlap_text,
+    place_text,
+    places_text,
 )
 from .layout import Column, emit, table_or_stack
 
@@ -55,7 +58,7 @@ def _matrix(m: PortfolioMap, matrix: Matrix, lang: Lang, width: int) -> list[Ren
     columns = [Column(T("objective", lang), "text", style="cyan")]
     columns += [Column(column_short(matrix, col, lang), "text" if codes else "key") for col in matrix.columns]
     rows = [
-        [f"{obj} {m.rubric.objectives[obj].title(lang)}"]
+        [objective_text(m, obj, lang)]
         + [_cell(matrix.cells[(obj, c)], matrix, m, lang) for c in matrix.columns]
         for obj in matrix.rows
     ]
@@ -94,7 +97,10 @@ def _matrix(m: PortfolioMap, matrix: Matrix, lang: Lang, width: int) -> list[Ren
         for cell in crowded[:LIST_LIMIT]:
             out.append(
                 Text(
-                    f"  • {cell.objective} × {column_text(matrix, cell.column, lang)}: {len(cell.proposals)}"
+                    printable(
+                        f"  • {place_text(m, matrix, cell.objective, cell.column, lang)}: "
+                        f"{len(cell.proposals)}"
+                    )
                 )
             )
         if m.programmes:
@@ -103,7 +109,7 @@ def _matrix(m: PortfolioMap, matrix: Matrix, lang: Lang, width: int) -> list[Ren
             if not found:
                 out.append(Text("  " + T("none", lang), style="dim"))
             for pid, cells in list(found.items())[:LIST_LIMIT]:
-                where = ", ".join(f"{c.objective} × {column_short(matrix, c.column, lang)}" for c in cells)
+                where = places_text(m, matrix, cells, lang)
                 out.append(Text("  • " + printable(f"{pid}: {where}")))
     out.append(Text(""))
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ...i18n import Lang, catalog
@@ -25,7 +26,15 @@ def axis_title(matrix: Matrix, lang: Lang) -> str:
 
 
 def objective_text(m: PortfolioMap, objective: str, lang: Lang) -> str:
-    return f"{objective} {objective_title(m.rubric, objective, lang)}"
+    """A row of the map: the purpose's letter, then the objective in words (「A 良質な研究成果の創出」);
+    the objective's id (``A.quality``) is a key of the YAML file, not a word of the report."""
+    section = objective.split(".", 1)[0]
+    return f"{section} {objective_title(m.rubric, objective, lang)}"
+
+
+def place_text(m: PortfolioMap, matrix: Matrix, objective: str, column: str, lang: Lang) -> str:
+    """A cell of the map in words, for the lists under it: 「A 良質な研究成果の創出 × 博士課程」."""
+    return f"{objective_text(m, objective, lang)} × {column_text(matrix, column, lang)}"
 
 
 def proposals_text(cell: Cell, lang: Lang) -> str:
@@ -105,10 +114,12 @@ def overlap_groups(matrix: Matrix) -> list[OverlapGroup]:
     return list(groups.values())
 
 
-def overlap_text(m: PortfolioMap, matrix: Matrix, group: OverlapGroup, lang: Lang) -> str:
+def places_text(m: PortfolioMap, matrix: Matrix, cells: Iterable[Cell], lang: Lang) -> str:
+    """Cells of the map in words, one objective once with its columns: 「A 戦略的な技術の確保 ×
+    博士課程/ポスドク、B 研究成果の社会実装や展開 × すべての対象」."""
     sep = _t("list_sep", lang)
     by_obj: dict[str, list[str]] = {}
-    for cell in group.cells:
+    for cell in cells:
         by_obj.setdefault(cell.objective, []).append(cell.column)
     parts = []
     for obj, cols in by_obj.items():
@@ -116,13 +127,17 @@ def overlap_text(m: PortfolioMap, matrix: Matrix, group: OverlapGroup, lang: Lan
             where = T("all_columns", lang) if matrix.axis == "career_stage" else T("all_regions", lang)
         else:
             where = "/".join(column_text(matrix, c, lang) for c in cols)  # words, not codes
-        parts.append(f"{objective_title(m.rubric, obj, lang)} × {where}")  # the objective in words
+        parts.append(f"{objective_text(m, obj, lang)} × {where}")  # the objective in words
+    return sep.join(parts)
+
+
+def overlap_text(m: PortfolioMap, matrix: Matrix, group: OverlapGroup, lang: Lang) -> str:
     return T(
         "overlap_line",
         lang,
         codes=" + ".join(p.label for p in group.programmes),
         means=m.rubric.label("means", group.means, lang),
-        cells=sep.join(parts),
+        cells=places_text(m, matrix, group.cells, lang),
     )
 
 
