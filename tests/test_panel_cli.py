@@ -227,10 +227,7 @@ def test_portfolio_of_the_programmes(invoke):
         "ORF + KAKEN-ILR (outbound mobility): A Creating high-quality research outcomes × postdoc"
         in " ".join(out.split())
     )
-    assert (
-        "B Social implementation and roll-out of research results: Europe, North America"
-        in out
-    )
+    assert "B Social implementation and roll-out of research results: Europe, North America" in out
 
 
 def test_portfolio_markdown_with_a_call(invoke):

@@ -147,9 +147,12 @@ def test_terminal_reports_lead_with_the_decision(invoke, examples):
     out = res.stdout
     top = out.index("パネルとしての判定結果")
     assert (
-        top < out.index("審査員の判断の分かれ方") < out.index("未解決の意見の相違") < out.index("評点の分布")
+        top
+        < out.index("審査委員の判断の分かれ方")
+        < out.index("未解決の意見の相違")
+        < out.index("評点の分布")
     )
-    assert "不適 1 人（R2）" in out[top : out.index("評点の分布")]
+    assert "不適 1名（R2）" in out[top : out.index("評点の分布")]
     assert out.count("パネルとしての判定結果") == 1
     # the open disagreement is not repeated in the disagreements box
     assert "冒頭の判定欄" in out
@@ -182,7 +185,7 @@ def test_terminal_lead_bullets_hang(invoke, examples):
         env={"COLUMNS": "80"},
     )
     box = res.stdout[: res.stdout.index("┗")].splitlines()
-    at = next(i for i, line in enumerate(box) if "条件付き適 2 人（R1、" in line)
+    at = next(i for i, line in enumerate(box) if "条件付き適 2名（R1、" in line)
     assert box[at + 1].startswith("┃   R3）")
     voice = next(i for i, line in enumerate(box) if line.startswith("┃   R2 林 直樹"))
     assert box[voice + 1].startswith("┃   ") and not box[voice + 1].startswith("┃   R")

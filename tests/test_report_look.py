@@ -51,7 +51,7 @@ def test_terminal_panel_leads_with_the_decision_split_and_open_points(invoke, la
     assert first in out and later in out
     assert out.index(first) < out.index(later)  # the decision before the proposal's details
     top = out[: out.index(later)]
-    assert "合格に必要な合計" in top  # the total against the threshold
+    assert "採択候補に必要な合計" in top  # the total against the threshold
     assert "R2" in top and "不適" in top  # who failed the gate, in the lead
     assert out.count(first) == 1  # shown once, not again at the end
     assert all(len(line) <= 80 for line in out.splitlines())
