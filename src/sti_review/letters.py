@@ -132,18 +132,26 @@ def build_letters(
         for stage in rubric.stages[1:]:
             later = load_panel(row.path, row.review_files, rubric_path, stage=stage.id)
             counted += list(later.reviews) + ([later.consensus] if later.consensus else [])
+        # grouped by criterion in the rubric's order (the overall grade's last), each criterion's
+        # texts in the reviewers' order: an applicant reads what was said about A2 together
+        order = {cid: i for i, cid in enumerate(rubric.criteria)}
+        said: list[tuple[int, str]] = []
         for r in counted:
             review = r.review
-            texts = [a.feedback for a in review.answers.values() if getattr(a, "feedback", None)]
+            said += [
+                (order.get(cid, len(order)), a.feedback)
+                for cid, a in review.answers.items()
+                if getattr(a, "feedback", None)
+            ]
             overall = getattr(review, "overall", None)
             if overall is not None and overall.feedback:
-                texts.append(overall.feedback)
-            letter.feedback += [
-                x.strip() for x in texts if x and x.strip() and x.strip() not in letter.feedback
-            ]
+                said.append((len(order) + 1, overall.feedback))
             gaps = missing_feedback(review, rubric) if hasattr(review, "declaration") else []
             if gaps:
                 warnings.append((r.source, ", ".join(gaps)))
+        for _, text in sorted(said, key=lambda x: x[0]):
+            if text and text.strip() and text.strip() not in letter.feedback:
+                letter.feedback.append(text.strip())
         letters.append(letter)
     return letters, warnings
 
