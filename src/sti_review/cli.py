@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer.core import TyperGroup
 
 from . import __version__
 from .errors import InputError, StiReviewError, UsageError
@@ -115,7 +116,17 @@ def _say(key: str, **kwargs: object) -> str:
     return t(key, _RUN_LANG[0], **kwargs)
 
 
+class _Root(TyperGroup):
+    """The root command: before anything is parsed, this run's language is read from its own
+    arguments (--lang), so that even a usage error (a missing option, a bad value) is in it."""
+
+    def make_context(self, info_name, args, parent=None, **extra):  # type: ignore[no-untyped-def]
+        _RUN_LANG[0] = _help_lang(list(args))
+        return super().make_context(info_name, args, parent=parent, **extra)
+
+
 app = typer.Typer(
+    cls=_Root,
     name="sti-review",
     help=_h("cli.app"),
     add_completion=False,
@@ -241,9 +252,7 @@ def _main(
     ] = False,
 ) -> None:
     """Review international STI cooperation proposals against a rubric."""
-    from .i18n import detect_lang
-
-    _RUN_LANG[0] = detect_lang(None)
+    # _RUN_LANG was set from this run's arguments and environment (_Root.make_context)
 
 
 def _lang(choice: str | None) -> str:
@@ -269,6 +278,15 @@ def _err(text: str) -> None:
         if text_width(text) > width:
             text = "\n".join(wrap(text, width))
     sys.stderr.write(text + "\n")
+
+
+def _install_usage_errors() -> None:
+    from .usage import install
+
+    install(lambda: _RUN_LANG[0], _err)  # typer's usage errors in the user's language
+
+
+_install_usage_errors()
 
 
 @contextlib.contextmanager

@@ -26,14 +26,14 @@ def axis_title(matrix: Matrix, lang: Lang) -> str:
 
 
 def objective_text(m: PortfolioMap, objective: str, lang: Lang) -> str:
-    """A row of the map: the purpose's letter, then the objective in words (「A 良質な研究成果の創出」);
-    the objective's id (``A.quality``) is a key of the YAML file, not a word of the report."""
+    """A row of the map: the section's letter, then the objective in words; the objective's id
+    (``<section>.<name>``) is a key of the YAML file, not a word of the report."""
     section = objective.split(".", 1)[0]
     return f"{section} {objective_title(m.rubric, objective, lang)}"
 
 
 def place_text(m: PortfolioMap, matrix: Matrix, objective: str, column: str, lang: Lang) -> str:
-    """A cell of the map in words, for the lists under it: 「A 良質な研究成果の創出 × 博士課程」."""
+    """A cell of the map in words, for the lists under it: the objective × the column."""
     return f"{objective_text(m, objective, lang)} × {column_text(matrix, column, lang)}"
 
 
@@ -115,8 +115,8 @@ def overlap_groups(matrix: Matrix) -> list[OverlapGroup]:
 
 
 def places_text(m: PortfolioMap, matrix: Matrix, cells: Iterable[Cell], lang: Lang) -> str:
-    """Cells of the map in words, one objective once with its columns: 「A 戦略的な技術の確保 ×
-    博士課程/ポスドク、B 研究成果の社会実装や展開 × すべての対象」."""
+    """Cells of the map in words, one objective once with its columns ("A title × column/column,
+    B title × every column")."""
     sep = _t("list_sep", lang)
     by_obj: dict[str, list[str]] = {}
     for cell in cells:
