@@ -18,7 +18,7 @@ PROPOSAL = str(EXAMPLES / "other-ocean-data-ph.yaml")
 CASES = [
     # (arguments, what the Japanese message must say, what the English one must say)
     (["assess"], "'proposal' を指定してください", "Missing argument 'proposal'."),
-    (["assign", CALL], "'--reviewers' を指定してください", "Missing option '--reviewers'."),
+    (["rank"], "'call_dir' を指定してください", "Missing argument 'call_dir'."),
     (
         ["rank", CALL, "--fund", "abc"],
         "'--fund' の値が正しくありません: 整数で指定してください",
@@ -58,10 +58,10 @@ def test_usage_errors_in_both_languages(args, ja, en):
 
 
 def test_the_usage_line_and_the_hint_are_translated():
-    _, out = _run(["assign", CALL], "ja")
-    assert "使い方: sti-review assign" in out and "'sti-review assign -h' で使い方を表示できます。" in out
-    _, out = _run(["assign", CALL], "en")
-    assert "Usage: sti-review assign" in out and "Try 'sti-review assign -h' for help." in out
+    _, out = _run(["rank"], "ja")
+    assert "使い方: sti-review rank" in out and "'sti-review rank -h' で使い方を表示できます。" in out
+    _, out = _run(["rank"], "en")
+    assert "Usage: sti-review rank" in out and "Try 'sti-review rank -h' for help." in out
 
 
 def test_the_language_comes_from_the_environment_too():

@@ -58,9 +58,12 @@ class Affinity:
     _p: Any
     _r: Any
     _terms: Any
+    _docs: Sequence[str] = ()  # the proposals' texts, then the reviewers', as vectorised
 
     def top_terms(self, i: int, j: int, n: int = 5) -> list[str]:
-        """The n-grams that contribute most to the pair's similarity."""
+        """The words the pair shares that contribute most to its similarity: each n-gram grown to
+        what both texts have around it (a whole word in English, the longest run of Japanese
+        both share), so the report shows 「若手研究者」 and "postdoc", never "ostd"."""
         import numpy as np
 
         if self._p is None:
@@ -73,14 +76,78 @@ class Affinity:
         bv = dict(zip(b.indices, b.data, strict=True))
         ranked = sorted(common, key=lambda k: -(av[k] * bv[k]))
         out: list[str] = []
+        n_p = self._p.shape[0]
+        ptext, rtext = (self._docs[i], self._docs[n_p + j]) if self._docs else ("", "")
         for k in ranked:
             term = str(self._terms[k]).strip()
+            if ptext and rtext:
+                grown = shared_word(term, ptext, rtext)
+                if grown is None:
+                    continue  # a piece of two different words ("tion" in two nouns): no evidence
+                term = grown
             if len(term) < (2 if _JA.search(term) else 3) or any(term in t for t in out):
                 continue
             out = [t for t in out if t not in term] + [term]
             if len(out) == n:
                 break
         return out
+
+
+_WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
+
+
+# English function words: shared by every two texts, evidence of nothing
+_STOP = frozenset(
+    "and the for with from into that this these those are was were its their our your has have "
+    "will can not but also which who such than then".split()
+)
+_KANJI = re.compile("[\u3400-\u9fff\u3005]+")
+_KATAKANA = re.compile("[\u30a0-\u30ff]+")
+
+
+def _longest_core(term: str) -> tuple[str, re.Pattern[str]] | None:
+    """The longest stretch of one script (kanji, or katakana) in a Japanese n-gram: 「の若手」
+    gives 若手; kana particles and punctuation are no evidence of expertise."""
+    best: tuple[str, re.Pattern[str]] | None = None
+    for pattern in (_KANJI, _KATAKANA):
+        for piece in pattern.findall(term):
+            if best is None or len(piece) > len(best[0]):
+                best = (piece, pattern)
+    return best
+
+
+def shared_word(term: str, ptext: str, rtext: str) -> str | None:
+    """What the proposal and the reviewer share around an n-gram, or None when the n-gram is only
+    a piece of different words ("tion" in two nouns, 「レーシ」 in two katakana words):
+    - English: the whole word both texts use;
+    - katakana: the whole katakana word both use (「ゲノム」);
+    - kanji (compounds have no boundary to find): the longest run of kanji around the n-gram
+      that both texts contain (「若手研究者」, 「数理科学」)."""
+    if _JA.search(term):
+        core = _longest_core(term)
+        if core is None or len(core[0]) < 2:
+            return None
+        piece, pattern = core
+        mine = [w for w in pattern.findall(ptext) if piece in w]
+        theirs = [w for w in pattern.findall(rtext) if piece in w]
+        if pattern is _KATAKANA:
+            common = set(mine) & set(theirs)
+            return min(common, key=lambda w: (-len(w), w)) if common else None
+        best = piece if theirs else None
+        for run in set(mine):
+            at = run.find(piece)
+            for lo in range(at + 1):
+                for hi in range(len(run), at + len(piece) - 1, -1):
+                    grown = run[lo:hi]
+                    if best is not None and len(grown) <= len(best):
+                        break
+                    if piece in grown and any(grown in r for r in theirs):
+                        best = grown
+                        break
+        return best
+    mine_words = {w for w in _WORD.findall(ptext) if term in w and w not in _STOP}
+    common_words = mine_words & {w for w in _WORD.findall(rtext) if term in w}
+    return min(common_words, key=lambda w: (-len(w), w)) if common_words else None
 
 
 def compute(proposals: Sequence[Proposal], reviewers: Sequence[Reviewer]) -> Affinity:
@@ -103,4 +170,4 @@ def compute(proposals: Sequence[Proposal], reviewers: Sequence[Reviewer]) -> Aff
     matrix.sort_indices()
     p, r = matrix[: len(proposals)], matrix[len(proposals) :]
     scores = np.asarray((p @ r.T).todense(), dtype=np.float32)
-    return Affinity(scores, p, r, vec.get_feature_names_out())
+    return Affinity(scores, p, r, vec.get_feature_names_out(), docs)

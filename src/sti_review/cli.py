@@ -1064,7 +1064,21 @@ def run() -> None:
 
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help=_h("cli.opt.output_format"))]
-ReviewersOpt = Annotated[Path, typer.Option("--reviewers", help=_h("cli.opt.reviewers"), show_default=False)]
+ReviewersOpt = Annotated[
+    Path | None, typer.Option("--reviewers", help=_h("cli.opt.reviewers"), show_default=False)
+]
+
+
+def _pool(call_dir: Path, reviewers: Path | None) -> Path:
+    """--reviewers, else the call's own reviewers.yaml."""
+    if reviewers is not None:
+        return reviewers
+    beside = call_dir / "reviewers.yaml"
+    if beside.is_file():
+        return beside
+    raise UsageError(_say("cli.reviewers_needed", path=beside))
+
+
 YearsOpt = Annotated[int | None, typer.Option("--years", min=0, help=_h("cli.opt.years"), show_default=False)]
 YearOpt = Annotated[
     int | None, typer.Option("--year", min=1900, max=2200, help=_h("cli.opt.year"), show_default=False)
@@ -1084,7 +1098,7 @@ def _call_conflicts(call_dir, reviewers, rubric, years, year, aliases):  # type:
 @app.command(help=_h("cli.cmd.conflicts"))
 def conflicts(
     call_dir: Annotated[Path, typer.Argument(help=_h("cli.arg.call_dir_proposals"))],
-    reviewers: ReviewersOpt,
+    reviewers: ReviewersOpt = None,
     years: YearsOpt = None,
     year: YearOpt = None,
     aliases: AliasesOpt = None,
@@ -1099,6 +1113,7 @@ def conflicts(
 
         language = _lang(lang)
         _available("conflicts", format, language, output)
+        reviewers = _pool(call_dir, reviewers)
         _refuse_existing(output, force, call_dir, reviewers, aliases, rubric)
         _, report = _call_conflicts(call_dir, reviewers, rubric, years, year, aliases)
         _show(ConflictsView(report), format, language, output, force)
@@ -1107,7 +1122,7 @@ def conflicts(
 @app.command(help=_h("cli.cmd.assign"))
 def assign(
     call_dir: Annotated[Path, typer.Argument(help=_h("cli.arg.call_dir_proposals"))],
-    reviewers: ReviewersOpt,
+    reviewers: ReviewersOpt = None,
     per_proposal: Annotated[
         int, typer.Option("--per-proposal", "-k", min=1, help=_h("cli.opt.per_proposal"))
     ] = 3,
@@ -1139,6 +1154,7 @@ def assign(
 
         language = _lang(lang)
         _available("assignment", format, language, output)
+        reviewers = _pool(call_dir, reviewers)
         _refuse_existing(output, force, call_dir, reviewers, aliases, rubric)
         if packets is not None:  # its copies of proposals and reviews would join the call
             from .fileio import refuse_folder_inside
