@@ -15,6 +15,7 @@ from ...errors import Problem
 from ...i18n import Lang
 from ...rubric import Rubric
 from ...sanitize import printable
+from ...text.richwrap import JapaneseText
 from ..views.findings import criterion_text, severity_text, summary_text, t, verdict_text
 
 if TYPE_CHECKING:
@@ -44,7 +45,8 @@ def findings_table(
         where = Text(printable(f.where), style="dim")
         if f.field:
             where.append(f"  {printable(f.field)}", style="dim")
-        parts += [line, Padding(where, (0, 0, 0, 4)), Padding(Text(printable(f.message(lang))), (0, 0, 0, 4))]
+        message = JapaneseText(printable(f.message(lang)))  # broken by the shared rules, not rich's
+        parts += [line, Padding(where, (0, 0, 0, 4)), Padding(message, (0, 0, 0, 4))]
     return Group(*parts)
 
 
