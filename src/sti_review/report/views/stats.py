@@ -9,6 +9,7 @@ import html
 from typing import Any
 
 from ...i18n import Lang, catalog
+from ...i18n import t as _t
 from ...sanitize import printable
 from ...stats.call import CallStats
 from .common import number_range, signed
@@ -88,8 +89,9 @@ def tables(
     if fx is not None:
         notes = [T("fx_note", lang)]
         if not fx.connected:
-            pieces = "; ".join(
-                f"{c.index}: {', '.join(c.reviewers)} / {len(c.proposals)} proposal(s)" for c in fx.components
+            pieces = _t("list_sep", lang).join(
+                T("piece", lang, index=c.index, reviewers=", ".join(c.reviewers), n=len(c.proposals))
+                for c in fx.components
             )
             notes.append(T("pieces", lang, n=len(fx.components), pieces=pieces))
         rows = []
@@ -145,18 +147,20 @@ def renderables(stats: CallStats, lang: Lang) -> list[Any]:
     from rich.table import Table
     from rich.text import Text
 
+    from ...text.richwrap import JapaneseText
+
     out: list[Any] = []
     for title, before, header, rows, after in tables(stats, lang):
         if title:
             out += [Text(""), Text(title, style="bold")]
-        out += [Text(printable(n)) for n in before]
+        out += [JapaneseText(printable(n)) for n in before]  # broken by the shared rules
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
         for i, h in enumerate(header):
             table.add_column(h, justify="left" if i == 0 or i == len(header) - 1 else "right", no_wrap=i == 0)
         for row in rows:
             table.add_row(*(Text(printable(c)) for c in row))
         out.append(table)
-        out += [Text(printable(n), style="dim") for n in after]
+        out += [JapaneseText(printable(n), style="dim") for n in after]
     return out
 
 
