@@ -66,8 +66,16 @@ def rank_interval_plot(er: ExpectedRanking, lang: Lang) -> Svg:
         colour = COLOUR.get(p.lottery, ACCENT)
         g = _with_title(
             _el(root, "g"),
-            f"{p.proposal}: ER {p.expected_rank:.2f}, 50% {p.rank_interval[0]:.0f}–{p.rank_interval[1]:.0f}, "
-            f"90% {p.rank_interval_90[0]:.0f}–{p.rank_interval_90[1]:.0f}"
+            T(
+                "ri_point",
+                lang,
+                id=p.proposal,
+                er=f"{p.expected_rank:.2f}",
+                lo=f"{p.rank_interval[0]:.0f}",
+                hi=f"{p.rank_interval[1]:.0f}",
+                lo90=f"{p.rank_interval_90[0]:.0f}",
+                hi90=f"{p.rank_interval_90[1]:.0f}",
+            )
             + (f", {p.lottery}" if p.lottery else ""),
         )
         _text(g, label_w - 6, y + 4, fit(p.proposal, label_w - 10, 11), size=11, text_anchor="end", fill=INK)
@@ -97,7 +105,8 @@ def leniency_plot(fx: ReviewerEffects, lang: Lang) -> Svg:
     _text(root, label_w + plot_w, 14, T("lenient", lang), size=10, text_anchor="end", fill=MUTED)
     for i, r in enumerate(rows):
         y = top + row_h * i + row_h / 2
-        g = _with_title(_el(root, "g"), f"{r.reviewer}: {r.effect:+.2f}" + (" (flat)" if r.flat else ""))
+        flat = T("flat_mark", lang) if r.flat else ""
+        g = _with_title(_el(root, "g"), f"{r.reviewer}: {r.effect:+.2f}{flat}")
         _text(g, label_w - 6, y + 4, fit(r.reviewer, label_w - 10, 11), size=11, text_anchor="end", fill=INK)
         if r.ci is not None:
             _el(g, "line", x1=x(r.ci[0]), x2=x(r.ci[1]), y1=y, y2=y, stroke=ACCENT, stroke_width=2.0)
