@@ -238,7 +238,7 @@ def test_the_start_shows_the_proposal_and_what_is_to_be_scored(proposal):
     text = prompter.transcript
     assert "OTH-2026-009" in text
     assert "Philippines–Japan workshop series" in text
-    assert "PH Central Visayas Marine Science Institute" in text
+    assert "Philippines Central Visayas Marine Science Institute" in text  # the country in words
     assert "B.public_goods" in text
     assert "Criteria to answer: 17 (A 3 · B 4 · C 4 · X 6)" in text
     assert "X3 (Gaps and overlaps with existing programmes) is a portfolio criterion" in text

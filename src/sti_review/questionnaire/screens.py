@@ -17,6 +17,7 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
+from ..countries import partner_text
 from ..i18n import Lang
 from ..rubric import GUIDANCE_LEVELS, Criterion
 from ..sanitize import printable
@@ -214,9 +215,8 @@ class Screens:
         grid.add_row(_("programme", lang), Text(self.s.rubric.label("programmes", p.programme, lang)))
         if p.lead:
             grid.add_row(_("lead", lang), _u(_person(p.lead.name, p.lead.institution)))
-        grid.add_row(
-            _("partners", lang), _u("\n".join(f"{x.country} {x.institution}".strip() for x in p.partners))
-        )
+        partners = "\n".join(partner_text(x.country, x.institution, lang) for x in p.partners)
+        grid.add_row(_("partners", lang), _u(partners))
         if p.objectives:
             grid.add_row(_("objectives", lang), self._objectives(p.objectives))
         if p.summary:
