@@ -50,11 +50,12 @@ from typing import Any, NamedTuple
 from . import __version__
 from .collector import no_gc
 
-FORMAT = 6  # bump when what is pickled or the tables change shape (kept in PRAGMA user_version)
+FORMAT = 7  # bump when what is pickled or the tables change shape (kept in PRAGMA user_version)
 DB_NAME = "calls.sqlite3"
 KEEP_SCOPES = 3  # scopes (tool version x rubric) whose entries are kept
 # An entry for a file changed this close to when it was cached is confirmed by hash.
 RACY_NS = 2_000_000_000
+FEW_ROWS = 500  # up to this many cached rows are looked up one by one, more by one scan
 
 Stamp = tuple[int, int, int]  # (size, mtime_ns, ctime_ns): a chmod or a rename changes ctime
 
@@ -251,6 +252,7 @@ class CallCache:
         self.call = ""  # the call folder the files and rows added belong to ("" when unknown)
         self.listing: bytes | None = None  # the digest of the call's listing, when it has one
         self.listed = False  # the call was served from, or stored as, a snapshot
+        self._base: bytes | None = None  # the call's previous snapshot, when its listing differs
         self.cwd = os.getcwd()
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -372,8 +374,12 @@ class CallCache:
         return found[0] if found else None
 
     def load_call(self, call: str, listing: bytes | None) -> Any:
-        """What reading the call gave last time, when its listing is the same (else None)."""
-        if self.db is None or listing is None:
+        """What reading the call gave last time, when its listing is the same (else None).
+
+        When the listing differs (files changed, added or deleted), the previous snapshot is
+        kept as the *base* of this run: its rows whose files are unchanged are taken from it
+        (``base_rows``) instead of one cached row at a time."""
+        if self.db is None:
             return None
         try:
             found = self.db.execute(
@@ -383,21 +389,40 @@ class CallCache:
         except sqlite3.Error as exc:
             self._fail(exc)
             return None
-        if found is None or found[0] != listing:
+        if found is None:
+            return None
+        if listing is None or found[0] != listing:
+            self._base = found[1]
             return None
         try:
             with no_gc(keep=True):  # a million objects, no cycles: collections would only cost
-                result = pickle.loads(found[1])
+                result, _ = pickle.loads(found[1])
         except Exception:
             return None
         self.listed = True
         return result
 
-    def add_call(self, call: str, listing: bytes | None, result: Any) -> None:
-        """Keep ``result`` as the call's snapshot (one per call folder and scope)."""
-        if self.db is None or listing is None:
+    def base_rows(self) -> dict[bytes, Any]:
+        """The rows of the call's previous snapshot (see ``load_call``) by their row key: those
+        that are exactly what their files gave (no routing repaired, no duplicate merged)."""
+        blob, self._base = self._base, None
+        if blob is None:
+            return {}
+        try:
+            with no_gc(keep=True):
+                (rows, _, _), keys = pickle.loads(blob)
+            return {k: row for row, k in zip(rows, keys, strict=True) if k is not None}
+        except Exception:
+            return {}
+
+    def add_call(self, call: str, listing: bytes | None, result: Any, keys: list[bytes | None]) -> None:
+        """Keep ``result`` as the call's snapshot (one per call folder and scope), with each
+        row's key (None: not a row of its files alone). A call whose listing could not be
+        digested (a file changed just now) is kept too, never served whole (its listing is
+        NULL), but its rows are the base of the next run."""
+        if self.db is None:
             return
-        self._pending_call = (self.scope, call, listing, dumps(result))
+        self._pending_call = (self.scope, call, listing, dumps((result, keys)))
 
     @staticmethod
     def _trusted(st: Stamp) -> Stamp:
@@ -419,9 +444,16 @@ class CallCache:
             return {}
         wanted = set(keys)
         out: dict[bytes, Any] = {}
+        if not wanted:
+            return out
         try:
-            query = f"SELECT key, result FROM rows_{FORMAT} WHERE scope = ?"
-            for key, blob in self.db.execute(query, (self.scope,)):
+            if len(wanted) <= FEW_ROWS:  # one lookup each, not a scan of the scope's rows
+                query = f"SELECT key, result FROM rows_{FORMAT} WHERE scope = ? AND key = ?"
+                found = [x for k in wanted for x in self.db.execute(query, (self.scope, k))]
+            else:
+                query = f"SELECT key, result FROM rows_{FORMAT} WHERE scope = ?"
+                found = self.db.execute(query, (self.scope,))  # type: ignore[assignment]
+            for key, blob in found:
                 if key in wanted:
                     try:
                         out[key] = pickle.loads(blob)
