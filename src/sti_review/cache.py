@@ -248,7 +248,8 @@ class CallCache:
         self._pending_rows: list[tuple[Any, ...]] = []
         self._pending_call: tuple[Any, ...] | None = None
         self._restamped: list[tuple[Any, ...]] = []
-        self._live: tuple[list[str], list[bytes]] | None = None
+        self._live: list[bytes] | None = None  # the rows the call has now (see keep_only)
+        self._stale_files: list[str] = []  # cached files of the call it no longer lists
         self.call = ""  # the call folder the files and rows added belong to ("" when unknown)
         self.listing: bytes | None = None  # the digest of the call's listing, when it has one
         self.listed = False  # the call was served from, or stored as, a snapshot
@@ -326,38 +327,42 @@ class CallCache:
         """(hits, misses) for the files of one call. A hit's result is not read here (see
         ``LazyResults`` and ``file_result``): an unchanged proposal needs only its row."""
         hits: dict[str, Hit] = {}
-        misses: list[str] = []
         wanted = list(paths)
-        stored: dict[str, tuple[int, int, int, bytes, str, str | None]] = {}
+        # entries whose stamp differs (or was stored as racy): confirmed by hash below
+        doubtful: list[tuple[str, str, Stamp, bytes, str, str | None]] = []
+        stale: list[str] = []  # entries of this call for files it no longer lists
         if self.db is not None:
             try:
                 cur = self.db.execute(
-                    f"SELECT path, size, mtime, ctime, sha, kind, about FROM files_{FORMAT} WHERE scope = ?",
+                    f"SELECT path, call, size, mtime, ctime, sha, kind, about FROM files_{FORMAT}"
+                    " WHERE scope = ?",
                     (self.scope,),
                 )
-                keys = {self._path_key(p): p for p in wanted}
-                for key, *entry in cur:
+                isabs, relative = os.path.isabs, self.cwd + "\0"
+                keys = {(p if isabs(p) else relative + p): p for p in wanted}
+                call = self.call
+                for key, of, size, mtime, ctime, sha, kind, about in cur:
                     p = keys.get(key)
-                    if p is not None:
-                        stored[p] = tuple(entry)  # type: ignore[assignment]
+                    if p is None:
+                        if call and of == call:
+                            stale.append(key)
+                        continue
+                    st = stamps.get(p)
+                    if st is None:
+                        continue
+                    if mtime >= 0 and st == (size, mtime, ctime):
+                        hits[p] = Hit(kind, about, sha)
+                    else:
+                        doubtful.append((p, key, st, sha, kind, about))
             except sqlite3.Error as exc:
                 self._fail(exc)
-                stored = {}
-        for p in wanted:
-            entry = stored.get(p)
-            st = stamps.get(p)
-            if entry is None or st is None:
-                misses.append(p)
-                continue
-            size, mtime, ctime, sha, kind, about = entry
-            if (size, mtime, ctime) != st or mtime < 0:
-                now = file_digest(p)
-                if now != sha:
-                    misses.append(p)
-                    continue
-                self._restamped.append((*self._trusted(st), self.scope, self._path_key(p)))
-            hits[p] = Hit(kind, about, sha)
-        return hits, misses
+                hits, doubtful, stale = {}, [], []
+        for p, key, st, sha, kind, about in doubtful:
+            if file_digest(p) == sha:
+                self._restamped.append((*self._trusted(st), self.scope, key))
+                hits[p] = Hit(kind, about, sha)
+        self._stale_files = stale
+        return hits, [p for p in wanted if p not in hits]
 
     def file_result(self, path: str) -> bytes | None:
         """The pickled ``FileResult`` of a file found by ``load_files`` (None: not there)."""
@@ -469,11 +474,12 @@ class CallCache:
             return
         self._pending_rows.append((self.scope, key, self.call, dumps(result)))
 
-    def keep_only(self, paths: Iterable[str], keys: Iterable[bytes]) -> None:
-        """The files and rows the call (``self.call``) has now: when this run writes, entries of
-        this call and scope for other files (gone) or other rows (their files changed) go."""
+    def keep_only(self, keys: Iterable[bytes]) -> None:
+        """The rows the call (``self.call``) has now: when this run writes, entries of this
+        call and scope for other rows (their files changed) go, and so do those for files
+        ``load_files`` found the call no longer lists."""
         if self.call:
-            self._live = ([self._path_key(p) for p in paths], list(keys))
+            self._live = list(keys)
 
     def commit(self) -> None:
         """Write what this run learnt; drop what the call no longer has (``keep_only``) and
@@ -503,6 +509,7 @@ class CallCache:
                 self.db.execute("ROLLBACK")
             self._fail(exc)
         self._live = None
+        self._stale_files = []
         self._pending_files.clear()
         self._pending_rows.clear()
         self._restamped.clear()
@@ -515,23 +522,22 @@ class CallCache:
         db = self.db
         dropped = 0
         if self._live is not None:
-            paths, keys = self._live
-            db.execute("CREATE TEMP TABLE IF NOT EXISTS live_paths (path TEXT PRIMARY KEY)")
-            db.execute("CREATE TEMP TABLE IF NOT EXISTS live_keys (key BLOB PRIMARY KEY)")
-            db.execute("DELETE FROM live_paths")
-            db.execute("DELETE FROM live_keys")
-            db.executemany("INSERT OR IGNORE INTO live_paths VALUES (?)", ((p,) for p in paths))
-            db.executemany("INSERT OR IGNORE INTO live_keys VALUES (?)", ((k,) for k in keys))
-            dropped += db.execute(
-                f"DELETE FROM files_{FORMAT} WHERE scope = ? AND call = ?"
-                " AND path NOT IN (SELECT path FROM live_paths)",
-                (self.scope, self.call),
-            ).rowcount
-            dropped += db.execute(
-                f"DELETE FROM rows_{FORMAT} WHERE scope = ? AND call = ?"
-                " AND key NOT IN (SELECT key FROM live_keys)",
-                (self.scope, self.call),
-            ).rowcount
+            live = set(self._live)
+            gone = [
+                (self.scope, k)
+                for (k,) in db.execute(
+                    f"SELECT key FROM rows_{FORMAT} WHERE scope = ? AND call = ?", (self.scope, self.call)
+                )
+                if k not in live
+            ]
+            stale = [(self.scope, self.call, p) for p in self._stale_files]
+            # one by one by primary key: a few entries change per run, the call has thousands
+            if gone:
+                cur = db.executemany(f"DELETE FROM rows_{FORMAT} WHERE scope = ? AND key = ?", gone)
+                dropped += max(0, cur.rowcount)
+            if stale:
+                where = "scope = ? AND call = ? AND path = ?"
+                dropped += max(0, db.executemany(f"DELETE FROM files_{FORMAT} WHERE {where}", stale).rowcount)
         db.execute(f"INSERT OR REPLACE INTO scopes_{FORMAT} VALUES (?, ?)", (self.scope, time.time_ns()))
         old = [
             s

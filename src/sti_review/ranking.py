@@ -539,7 +539,7 @@ def read_call(
                 if id(row) not in from_base:
                     _share_answers(row, seen, numbers=True)
             cache.add_call(call_id, listing, result, [pristine.get(id(row)) for row in rows])
-        cache.keep_only(paths, keys.values())
+        cache.keep_only(keys.values())
         cache.commit()
     if progress:
         progress("read", total, total)
