@@ -42,6 +42,7 @@ import os
 import pickle
 import sqlite3
 import time
+import zlib
 from collections.abc import Callable, Iterable
 from fractions import Fraction
 from pathlib import Path
@@ -253,7 +254,11 @@ class CallCache:
         self.call = ""  # the call folder the files and rows added belong to ("" when unknown)
         self.listing: bytes | None = None  # the digest of the call's listing, when it has one
         self.listed = False  # the call was served from, or stored as, a snapshot
-        self._base: bytes | None = None  # the call's previous snapshot, when its listing differs
+        # the call's previous snapshot, when its listing differs: its segments as stored, then
+        # (``base_rows``) the keys each held, and the generation of the snapshot read
+        self._base: list[tuple[int, bytes]] | None = None
+        self._base_keys: dict[int, tuple[bytes, ...]] = {}
+        self._generation: int | None = None
         self.cwd = os.getcwd()
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -288,7 +293,11 @@ class CallCache:
             )
             db.execute(
                 f"CREATE TABLE calls_{FORMAT} (scope BLOB, call TEXT, listing BLOB,"
-                " result BLOB, PRIMARY KEY (scope, call))"
+                " result BLOB, generation INTEGER, PRIMARY KEY (scope, call))"
+            )
+            db.execute(
+                f"CREATE TABLE segments_{FORMAT} (scope BLOB, call TEXT, segment INTEGER,"
+                " result BLOB, PRIMARY KEY (scope, call, segment))"
             )
             db.execute(f"CREATE TABLE scopes_{FORMAT} (scope BLOB PRIMARY KEY, written INTEGER)")
             db.execute(
@@ -381,53 +390,117 @@ class CallCache:
     def load_call(self, call: str, listing: bytes | None) -> Any:
         """What reading the call gave last time, when its listing is the same (else None).
 
+        A snapshot is a *head* (the loose problems, the count of reviews and the rows that are
+        not the row of their own files alone) and up to ``SEGMENTS`` segments holding the other
+        rows by their row key, each proposal in the segment its path hashes to: after a few
+        files changed, only the segments of their proposals are pickled and written again.
+
         When the listing differs (files changed, added or deleted), the previous snapshot is
         kept as the *base* of this run: its rows whose files are unchanged are taken from it
         (``base_rows``) instead of one cached row at a time."""
         if self.db is None:
             return None
+        db = self.db
         try:
-            found = self.db.execute(
-                f"SELECT listing, result FROM calls_{FORMAT} WHERE scope = ? AND call = ?",
-                (self.scope, call),
-            ).fetchone()
+            db.execute("BEGIN")  # the head and its segments as one writer left them
+            try:
+                found = db.execute(
+                    f"SELECT listing, result, generation FROM calls_{FORMAT} WHERE scope = ? AND call = ?",
+                    (self.scope, call),
+                ).fetchone()
+                segments = (
+                    []
+                    if found is None
+                    else db.execute(
+                        f"SELECT segment, result FROM segments_{FORMAT} WHERE scope = ? AND call = ?",
+                        (self.scope, call),
+                    ).fetchall()
+                )
+            finally:
+                db.execute("COMMIT")
         except sqlite3.Error as exc:
             self._fail(exc)
             return None
         if found is None:
             return None
+        self._generation = found[2]
         if listing is None or found[0] != listing:
-            self._base = found[1]
+            self._base = segments
             return None
         try:
             with no_gc(keep=True):  # a million objects, no cycles: collections would only cost
-                result, _ = pickle.loads(found[1])
+                loose, reviews, rows = pickle.loads(found[1])
+                for _, blob in segments:
+                    rows += [row for _, row in pickle.loads(blob)]
         except Exception:
             return None
         self.listed = True
-        return result
+        return rows, loose, reviews
 
     def base_rows(self) -> dict[bytes, Any]:
         """The rows of the call's previous snapshot (see ``load_call``) by their row key: those
         that are exactly what their files gave (no routing repaired, no duplicate merged)."""
-        blob, self._base = self._base, None
-        if blob is None:
-            return {}
-        try:
-            with no_gc(keep=True):
-                (rows, _, _), keys = pickle.loads(blob)
-            return {k: row for row, k in zip(rows, keys, strict=True) if k is not None}
-        except Exception:
-            return {}
+        segments, self._base = self._base, None
+        out: dict[bytes, Any] = {}
+        with no_gc(keep=True):
+            for segment, blob in segments or ():
+                try:
+                    pairs = pickle.loads(blob)
+                except Exception:
+                    continue  # a damaged segment: its rows are computed and it is written again
+                self._base_keys[segment] = tuple(k for k, _ in pairs)
+                out.update(pairs)
+        return out
 
     def add_call(self, call: str, listing: bytes | None, result: Any, keys: list[bytes | None]) -> None:
         """Keep ``result`` as the call's snapshot (one per call folder and scope), with each
         row's key (None: not a row of its files alone). A call whose listing could not be
         digested (a file changed just now) is kept too, never served whole (its listing is
-        NULL), but its rows are the base of the next run."""
+        NULL), but its rows are the base of the next run. A segment holding the same rows as
+        the base's is not pickled again."""
         if self.db is None:
             return
-        self._pending_call = (self.scope, call, listing, dumps((result, keys)))
+        rows, loose, reviews = result
+        others: list[Any] = []
+        segments: dict[int, list[tuple[bytes, Any]]] = {}
+        for row, key in zip(rows, keys, strict=True):
+            if key is None:
+                others.append(row)
+            else:
+                segments.setdefault(segment_of(row.path), []).append((key, row))
+        blobs: dict[int, bytes | None] = {}
+        for segment, pairs in segments.items():
+            pairs.sort(key=_first)
+            same = self._base_keys.get(segment) == tuple(k for k, _ in pairs)
+            blobs[segment] = None if same else dumps(pairs)
+        head = dumps((loose, reviews, others))
+        self._pending_call = (call, listing, head, blobs, segments)
+
+    def _write_call(self) -> None:
+        """Inside the write: the pending snapshot's head and its changed segments. When another
+        process wrote the call's snapshot since this run read it, every segment is written."""
+        assert self.db is not None and self._pending_call is not None
+        db = self.db
+        call, listing, head, blobs, segments = self._pending_call
+        found = db.execute(
+            f"SELECT generation FROM calls_{FORMAT} WHERE scope = ? AND call = ?", (self.scope, call)
+        ).fetchone()
+        now = found[0] if found is not None else None
+        if now is None or now != self._generation:
+            blobs = {s: b if b is not None else dumps(segments[s]) for s, b in blobs.items()}
+        db.execute(
+            f"INSERT OR REPLACE INTO calls_{FORMAT} VALUES (?, ?, ?, ?, ?)",
+            (self.scope, call, listing, head, (now or 0) + 1),
+        )
+        db.executemany(
+            f"INSERT OR REPLACE INTO segments_{FORMAT} VALUES (?, ?, ?, ?)",
+            [(self.scope, call, s, b) for s, b in blobs.items() if b is not None],
+        )
+        kept = ",".join(str(int(s)) for s in blobs) or "-1"
+        db.execute(
+            f"DELETE FROM segments_{FORMAT} WHERE scope = ? AND call = ? AND segment NOT IN ({kept})",
+            (self.scope, call),
+        )
 
     @staticmethod
     def _trusted(st: Stamp) -> Stamp:
@@ -497,8 +570,7 @@ class CallCache:
             restamp = f"UPDATE files_{FORMAT} SET size = ?, mtime = ?, ctime = ? WHERE scope = ? AND path = ?"
             self.db.executemany(restamp, self._restamped)
             if self._pending_call is not None:
-                insert = f"INSERT OR REPLACE INTO calls_{FORMAT} VALUES (?, ?, ?, ?)"
-                self.db.execute(insert, self._pending_call)
+                self._write_call()
                 self.listed = True
             freed = self._evict()
             self.db.execute("COMMIT")
@@ -546,7 +618,7 @@ class CallCache:
             )
         ]
         for s in old:
-            for table in ("files", "rows", "calls", "scopes"):
+            for table in ("files", "rows", "calls", "segments", "scopes"):
                 dropped += db.execute(f"DELETE FROM {table}_{FORMAT} WHERE scope = ?", (s,)).rowcount
         return dropped
 
@@ -563,6 +635,18 @@ class CallCache:
             with contextlib.suppress(sqlite3.Error):
                 self.db.close()
             self.db = None
+
+
+SEGMENTS = 64  # a call snapshot's rows are kept in this many segments (see load_call)
+
+
+def segment_of(path: str) -> int:
+    """The snapshot segment of a proposal's row: from its path, so it stays put when it changes."""
+    return zlib.crc32(path.encode("utf-8", "surrogatepass")) % SEGMENTS
+
+
+def _first(pair: tuple[bytes, Any]) -> bytes:
+    return pair[0]
 
 
 def row_key(
