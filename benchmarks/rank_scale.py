@@ -226,16 +226,24 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of the waited-for child processes and their children."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def time_rank(
     call: Path, fund: int, *extra: str, cache: Path | None = None
-) -> tuple[float, float, float, int]:
-    """Run the ranking command; (seconds, peak total MB, largest process MB, exit code)."""
+) -> tuple[float, float, float, int, float]:
+    """Run the ranking command; (seconds, peak total MB, largest process MB, exit code, CPU
+    seconds of the command and its workers)."""
     cmd = [sys.executable, "-m", "sti_review", "rank", str(call), "--fund", str(fund), "--format", "csv"]
     cmd += extra
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     if cache is not None:
         env["STI_REVIEW_CACHE"] = str(cache)
     peak = 0
+    cpu = _children_cpu()
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     stop = threading.Event()
@@ -255,7 +263,7 @@ def time_rank(
     if proc.returncode not in (0,):
         sys.stderr.write(err.decode("utf-8", "replace")[-2000:])
     largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return elapsed, peak / 1024, largest, proc.returncode
+    return elapsed, peak / 1024, largest, proc.returncode, _children_cpu() - cpu
 
 
 FLOOR = """
@@ -274,11 +282,13 @@ else:
 """
 
 
-def parse_floor(call: Path, procs: int) -> float:
-    """Whole-process time of merely parsing every file with PyYAML's C loader."""
+def parse_floor(call: Path, procs: int) -> tuple[float, float]:
+    """Whole-process time of merely parsing every file with PyYAML's C loader: (wall seconds,
+    CPU seconds of the process and its workers)."""
+    cpu = _children_cpu()
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", FLOOR, str(call), str(procs)], check=True)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _children_cpu() - cpu
 
 
 def edit_reviews(call: Path, count: int) -> None:
@@ -300,10 +310,13 @@ def main() -> None:
     parser.add_argument("--reviews", type=int, default=3)
     parser.add_argument("--jobs", type=int, nargs="+", default=[0], help="--jobs values (0: default)")
     parser.add_argument("--keep", type=Path, help="generate into DIR/<size> and keep the files")
+    parser.add_argument("--cold-only", action="store_true", help="no cached runs (fill, warm, edit10)")
     args = parser.parse_args()
+    print(f"load average at start: {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores)")
     print(
         f"{'proposals':>10} {'files':>8} {'MB':>5} {'jobs':>4} {'floor1':>7} {'floor2':>7} "
-        f"{'cold':>7} {'c/f2':>5} {'fill':>6} {'warm':>6} {'edit10':>6} {'peak MB':>8} {'max proc MB':>11}"
+        f"{'cold':>7} {'c/f2':>5} {'f2 cpu':>7} {'cold cpu':>8} {'cpu c/f2':>8} {'fill':>6} {'warm':>6} "
+        f"{'edit10':>6} {'peak MB':>8} {'max proc MB':>11}"
     )
     for n in args.sizes:
         base = Path(tempfile.mkdtemp(prefix=f"sti-call-{n}-")) if args.keep is None else args.keep / str(n)
@@ -315,19 +328,22 @@ def main() -> None:
             else:
                 files, size = generate(base, n, args.reviews)
             fund = max(1, n // 10)
-            floor1 = parse_floor(base, 1)
-            floor2 = parse_floor(base, 2)
+            floor1, _ = parse_floor(base, 1)
+            floor2, floor2_cpu = parse_floor(base, 2)
             for jobs in args.jobs:
                 extra = ("--jobs", str(jobs)) if jobs else ()
-                cold, peak, largest, code = time_rank(base, fund, "--no-cache", *extra)
+                cold, peak, largest, code, cold_cpu = time_rank(base, fund, "--no-cache", *extra)
                 shutil.rmtree(cache, ignore_errors=True)
-                fill, _, _, _ = time_rank(base, fund, *extra, cache=cache)
-                warm, _, _, _ = time_rank(base, fund, *extra, cache=cache)
-                edit_reviews(base, 10)
-                edited, _, _, _ = time_rank(base, fund, *extra, cache=cache)
+                fill = warm = edited = float("nan")
+                if not args.cold_only:
+                    fill, *_ = time_rank(base, fund, *extra, cache=cache)
+                    warm, *_ = time_rank(base, fund, *extra, cache=cache)
+                    edit_reviews(base, 10)
+                    edited, *_ = time_rank(base, fund, *extra, cache=cache)
                 print(
                     f"{n:>10,} {files:>8,} {size / 1e6:>5.0f} {jobs or 'all':>4} {floor1:>7.2f} "
-                    f"{floor2:>7.2f} {cold:>7.2f} {cold / floor2:>5.2f} {fill:>6.2f} {warm:>6.2f} "
+                    f"{floor2:>7.2f} {cold:>7.2f} {cold / floor2:>5.2f} {floor2_cpu:>7.2f} {cold_cpu:>8.2f} "
+                    f"{cold_cpu / floor2_cpu:>8.2f} {fill:>6.2f} {warm:>6.2f} "
                     f"{edited:>6.2f} {peak:>8.0f} {largest:>11.0f}"
                     + ("" if code == 0 else f"  (exit {code})"),
                     flush=True,

@@ -42,6 +42,7 @@ import os
 import pickle
 import sqlite3
 import time
+import zlib
 from collections.abc import Callable, Iterable
 from fractions import Fraction
 from pathlib import Path
@@ -50,11 +51,12 @@ from typing import Any, NamedTuple
 from . import __version__
 from .collector import no_gc
 
-FORMAT = 6  # bump when what is pickled or the tables change shape (kept in PRAGMA user_version)
+FORMAT = 7  # bump when what is pickled or the tables change shape (kept in PRAGMA user_version)
 DB_NAME = "calls.sqlite3"
 KEEP_SCOPES = 3  # scopes (tool version x rubric) whose entries are kept
 # An entry for a file changed this close to when it was cached is confirmed by hash.
 RACY_NS = 2_000_000_000
+FEW_ROWS = 500  # up to this many cached rows are looked up one by one, more by one scan
 
 Stamp = tuple[int, int, int]  # (size, mtime_ns, ctime_ns): a chmod or a rename changes ctime
 
@@ -247,10 +249,16 @@ class CallCache:
         self._pending_rows: list[tuple[Any, ...]] = []
         self._pending_call: tuple[Any, ...] | None = None
         self._restamped: list[tuple[Any, ...]] = []
-        self._live: tuple[list[str], list[bytes]] | None = None
+        self._live: list[bytes] | None = None  # the rows the call has now (see keep_only)
+        self._stale_files: list[str] = []  # cached files of the call it no longer lists
         self.call = ""  # the call folder the files and rows added belong to ("" when unknown)
         self.listing: bytes | None = None  # the digest of the call's listing, when it has one
         self.listed = False  # the call was served from, or stored as, a snapshot
+        # the call's previous snapshot, when its listing differs: its segments as stored, then
+        # (``base_rows``) the keys each held, and the generation of the snapshot read
+        self._base: list[tuple[int, bytes]] | None = None
+        self._base_keys: dict[int, tuple[bytes, ...]] = {}
+        self._generation: int | None = None
         self.cwd = os.getcwd()
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -285,7 +293,11 @@ class CallCache:
             )
             db.execute(
                 f"CREATE TABLE calls_{FORMAT} (scope BLOB, call TEXT, listing BLOB,"
-                " result BLOB, PRIMARY KEY (scope, call))"
+                " result BLOB, generation INTEGER, PRIMARY KEY (scope, call))"
+            )
+            db.execute(
+                f"CREATE TABLE segments_{FORMAT} (scope BLOB, call TEXT, segment INTEGER,"
+                " result BLOB, PRIMARY KEY (scope, call, segment))"
             )
             db.execute(f"CREATE TABLE scopes_{FORMAT} (scope BLOB PRIMARY KEY, written INTEGER)")
             db.execute(
@@ -324,38 +336,42 @@ class CallCache:
         """(hits, misses) for the files of one call. A hit's result is not read here (see
         ``LazyResults`` and ``file_result``): an unchanged proposal needs only its row."""
         hits: dict[str, Hit] = {}
-        misses: list[str] = []
         wanted = list(paths)
-        stored: dict[str, tuple[int, int, int, bytes, str, str | None]] = {}
+        # entries whose stamp differs (or was stored as racy): confirmed by hash below
+        doubtful: list[tuple[str, str, Stamp, bytes, str, str | None]] = []
+        stale: list[str] = []  # entries of this call for files it no longer lists
         if self.db is not None:
             try:
                 cur = self.db.execute(
-                    f"SELECT path, size, mtime, ctime, sha, kind, about FROM files_{FORMAT} WHERE scope = ?",
+                    f"SELECT path, call, size, mtime, ctime, sha, kind, about FROM files_{FORMAT}"
+                    " WHERE scope = ?",
                     (self.scope,),
                 )
-                keys = {self._path_key(p): p for p in wanted}
-                for key, *entry in cur:
+                isabs, relative = os.path.isabs, self.cwd + "\0"
+                keys = {(p if isabs(p) else relative + p): p for p in wanted}
+                call = self.call
+                for key, of, size, mtime, ctime, sha, kind, about in cur:
                     p = keys.get(key)
-                    if p is not None:
-                        stored[p] = tuple(entry)  # type: ignore[assignment]
+                    if p is None:
+                        if call and of == call:
+                            stale.append(key)
+                        continue
+                    st = stamps.get(p)
+                    if st is None:
+                        continue
+                    if mtime >= 0 and st == (size, mtime, ctime):
+                        hits[p] = Hit(kind, about, sha)
+                    else:
+                        doubtful.append((p, key, st, sha, kind, about))
             except sqlite3.Error as exc:
                 self._fail(exc)
-                stored = {}
-        for p in wanted:
-            entry = stored.get(p)
-            st = stamps.get(p)
-            if entry is None or st is None:
-                misses.append(p)
-                continue
-            size, mtime, ctime, sha, kind, about = entry
-            if (size, mtime, ctime) != st or mtime < 0:
-                now = file_digest(p)
-                if now != sha:
-                    misses.append(p)
-                    continue
-                self._restamped.append((*self._trusted(st), self.scope, self._path_key(p)))
-            hits[p] = Hit(kind, about, sha)
-        return hits, misses
+                hits, doubtful, stale = {}, [], []
+        for p, key, st, sha, kind, about in doubtful:
+            if file_digest(p) == sha:
+                self._restamped.append((*self._trusted(st), self.scope, key))
+                hits[p] = Hit(kind, about, sha)
+        self._stale_files = stale
+        return hits, [p for p in wanted if p not in hits]
 
     def file_result(self, path: str) -> bytes | None:
         """The pickled ``FileResult`` of a file found by ``load_files`` (None: not there)."""
@@ -372,32 +388,119 @@ class CallCache:
         return found[0] if found else None
 
     def load_call(self, call: str, listing: bytes | None) -> Any:
-        """What reading the call gave last time, when its listing is the same (else None)."""
-        if self.db is None or listing is None:
+        """What reading the call gave last time, when its listing is the same (else None).
+
+        A snapshot is a *head* (the loose problems, the count of reviews and the rows that are
+        not the row of their own files alone) and up to ``SEGMENTS`` segments holding the other
+        rows by their row key, each proposal in the segment its path hashes to: after a few
+        files changed, only the segments of their proposals are pickled and written again.
+
+        When the listing differs (files changed, added or deleted), the previous snapshot is
+        kept as the *base* of this run: its rows whose files are unchanged are taken from it
+        (``base_rows``) instead of one cached row at a time."""
+        if self.db is None:
             return None
+        db = self.db
         try:
-            found = self.db.execute(
-                f"SELECT listing, result FROM calls_{FORMAT} WHERE scope = ? AND call = ?",
-                (self.scope, call),
-            ).fetchone()
+            db.execute("BEGIN")  # the head and its segments as one writer left them
+            try:
+                found = db.execute(
+                    f"SELECT listing, result, generation FROM calls_{FORMAT} WHERE scope = ? AND call = ?",
+                    (self.scope, call),
+                ).fetchone()
+                segments = (
+                    []
+                    if found is None
+                    else db.execute(
+                        f"SELECT segment, result FROM segments_{FORMAT} WHERE scope = ? AND call = ?",
+                        (self.scope, call),
+                    ).fetchall()
+                )
+            finally:
+                db.execute("COMMIT")
         except sqlite3.Error as exc:
             self._fail(exc)
             return None
-        if found is None or found[0] != listing:
+        if found is None:
+            return None
+        self._generation = found[2]
+        if listing is None or found[0] != listing:
+            self._base = segments
             return None
         try:
             with no_gc(keep=True):  # a million objects, no cycles: collections would only cost
-                result = pickle.loads(found[1])
+                loose, reviews, rows = pickle.loads(found[1])
+                for _, blob in segments:
+                    rows += [row for _, row in pickle.loads(blob)]
         except Exception:
             return None
         self.listed = True
-        return result
+        return rows, loose, reviews
 
-    def add_call(self, call: str, listing: bytes | None, result: Any) -> None:
-        """Keep ``result`` as the call's snapshot (one per call folder and scope)."""
-        if self.db is None or listing is None:
+    def base_rows(self) -> dict[bytes, Any]:
+        """The rows of the call's previous snapshot (see ``load_call``) by their row key: those
+        that are exactly what their files gave (no routing repaired, no duplicate merged)."""
+        segments, self._base = self._base, None
+        out: dict[bytes, Any] = {}
+        with no_gc(keep=True):
+            for segment, blob in segments or ():
+                try:
+                    pairs = pickle.loads(blob)
+                except Exception:
+                    continue  # a damaged segment: its rows are computed and it is written again
+                self._base_keys[segment] = tuple(k for k, _ in pairs)
+                out.update(pairs)
+        return out
+
+    def add_call(self, call: str, listing: bytes | None, result: Any, keys: list[bytes | None]) -> None:
+        """Keep ``result`` as the call's snapshot (one per call folder and scope), with each
+        row's key (None: not a row of its files alone). A call whose listing could not be
+        digested (a file changed just now) is kept too, never served whole (its listing is
+        NULL), but its rows are the base of the next run. A segment holding the same rows as
+        the base's is not pickled again."""
+        if self.db is None:
             return
-        self._pending_call = (self.scope, call, listing, dumps(result))
+        rows, loose, reviews = result
+        others: list[Any] = []
+        segments: dict[int, list[tuple[bytes, Any]]] = {}
+        for row, key in zip(rows, keys, strict=True):
+            if key is None:
+                others.append(row)
+            else:
+                segments.setdefault(segment_of(row.path), []).append((key, row))
+        blobs: dict[int, bytes | None] = {}
+        for segment, pairs in segments.items():
+            pairs.sort(key=_first)
+            same = self._base_keys.get(segment) == tuple(k for k, _ in pairs)
+            blobs[segment] = None if same else dumps(pairs)
+        head = dumps((loose, reviews, others))
+        self._pending_call = (call, listing, head, blobs, segments)
+
+    def _write_call(self) -> None:
+        """Inside the write: the pending snapshot's head and its changed segments. When another
+        process wrote the call's snapshot since this run read it, every segment is written."""
+        assert self.db is not None and self._pending_call is not None
+        db = self.db
+        call, listing, head, blobs, segments = self._pending_call
+        found = db.execute(
+            f"SELECT generation FROM calls_{FORMAT} WHERE scope = ? AND call = ?", (self.scope, call)
+        ).fetchone()
+        now = found[0] if found is not None else None
+        if now is None or now != self._generation:
+            blobs = {s: b if b is not None else dumps(segments[s]) for s, b in blobs.items()}
+        db.execute(
+            f"INSERT OR REPLACE INTO calls_{FORMAT} VALUES (?, ?, ?, ?, ?)",
+            (self.scope, call, listing, head, (now or 0) + 1),
+        )
+        db.executemany(
+            f"INSERT OR REPLACE INTO segments_{FORMAT} VALUES (?, ?, ?, ?)",
+            [(self.scope, call, s, b) for s, b in blobs.items() if b is not None],
+        )
+        kept = ",".join(str(int(s)) for s in blobs) or "-1"
+        db.execute(
+            f"DELETE FROM segments_{FORMAT} WHERE scope = ? AND call = ? AND segment NOT IN ({kept})",
+            (self.scope, call),
+        )
 
     @staticmethod
     def _trusted(st: Stamp) -> Stamp:
@@ -419,9 +522,16 @@ class CallCache:
             return {}
         wanted = set(keys)
         out: dict[bytes, Any] = {}
+        if not wanted:
+            return out
         try:
-            query = f"SELECT key, result FROM rows_{FORMAT} WHERE scope = ?"
-            for key, blob in self.db.execute(query, (self.scope,)):
+            if len(wanted) <= FEW_ROWS:  # one lookup each, not a scan of the scope's rows
+                query = f"SELECT key, result FROM rows_{FORMAT} WHERE scope = ? AND key = ?"
+                found = [x for k in wanted for x in self.db.execute(query, (self.scope, k))]
+            else:
+                query = f"SELECT key, result FROM rows_{FORMAT} WHERE scope = ?"
+                found = self.db.execute(query, (self.scope,))  # type: ignore[assignment]
+            for key, blob in found:
                 if key in wanted:
                     try:
                         out[key] = pickle.loads(blob)
@@ -437,11 +547,12 @@ class CallCache:
             return
         self._pending_rows.append((self.scope, key, self.call, dumps(result)))
 
-    def keep_only(self, paths: Iterable[str], keys: Iterable[bytes]) -> None:
-        """The files and rows the call (``self.call``) has now: when this run writes, entries of
-        this call and scope for other files (gone) or other rows (their files changed) go."""
+    def keep_only(self, keys: Iterable[bytes]) -> None:
+        """The rows the call (``self.call``) has now: when this run writes, entries of this
+        call and scope for other rows (their files changed) go, and so do those for files
+        ``load_files`` found the call no longer lists."""
         if self.call:
-            self._live = ([self._path_key(p) for p in paths], list(keys))
+            self._live = list(keys)
 
     def commit(self) -> None:
         """Write what this run learnt; drop what the call no longer has (``keep_only``) and
@@ -459,8 +570,7 @@ class CallCache:
             restamp = f"UPDATE files_{FORMAT} SET size = ?, mtime = ?, ctime = ? WHERE scope = ? AND path = ?"
             self.db.executemany(restamp, self._restamped)
             if self._pending_call is not None:
-                insert = f"INSERT OR REPLACE INTO calls_{FORMAT} VALUES (?, ?, ?, ?)"
-                self.db.execute(insert, self._pending_call)
+                self._write_call()
                 self.listed = True
             freed = self._evict()
             self.db.execute("COMMIT")
@@ -471,6 +581,7 @@ class CallCache:
                 self.db.execute("ROLLBACK")
             self._fail(exc)
         self._live = None
+        self._stale_files = []
         self._pending_files.clear()
         self._pending_rows.clear()
         self._restamped.clear()
@@ -483,23 +594,22 @@ class CallCache:
         db = self.db
         dropped = 0
         if self._live is not None:
-            paths, keys = self._live
-            db.execute("CREATE TEMP TABLE IF NOT EXISTS live_paths (path TEXT PRIMARY KEY)")
-            db.execute("CREATE TEMP TABLE IF NOT EXISTS live_keys (key BLOB PRIMARY KEY)")
-            db.execute("DELETE FROM live_paths")
-            db.execute("DELETE FROM live_keys")
-            db.executemany("INSERT OR IGNORE INTO live_paths VALUES (?)", ((p,) for p in paths))
-            db.executemany("INSERT OR IGNORE INTO live_keys VALUES (?)", ((k,) for k in keys))
-            dropped += db.execute(
-                f"DELETE FROM files_{FORMAT} WHERE scope = ? AND call = ?"
-                " AND path NOT IN (SELECT path FROM live_paths)",
-                (self.scope, self.call),
-            ).rowcount
-            dropped += db.execute(
-                f"DELETE FROM rows_{FORMAT} WHERE scope = ? AND call = ?"
-                " AND key NOT IN (SELECT key FROM live_keys)",
-                (self.scope, self.call),
-            ).rowcount
+            live = set(self._live)
+            gone = [
+                (self.scope, k)
+                for (k,) in db.execute(
+                    f"SELECT key FROM rows_{FORMAT} WHERE scope = ? AND call = ?", (self.scope, self.call)
+                )
+                if k not in live
+            ]
+            stale = [(self.scope, self.call, p) for p in self._stale_files]
+            # one by one by primary key: a few entries change per run, the call has thousands
+            if gone:
+                cur = db.executemany(f"DELETE FROM rows_{FORMAT} WHERE scope = ? AND key = ?", gone)
+                dropped += max(0, cur.rowcount)
+            if stale:
+                where = "scope = ? AND call = ? AND path = ?"
+                dropped += max(0, db.executemany(f"DELETE FROM files_{FORMAT} WHERE {where}", stale).rowcount)
         db.execute(f"INSERT OR REPLACE INTO scopes_{FORMAT} VALUES (?, ?)", (self.scope, time.time_ns()))
         old = [
             s
@@ -508,7 +618,7 @@ class CallCache:
             )
         ]
         for s in old:
-            for table in ("files", "rows", "calls", "scopes"):
+            for table in ("files", "rows", "calls", "segments", "scopes"):
                 dropped += db.execute(f"DELETE FROM {table}_{FORMAT} WHERE scope = ?", (s,)).rowcount
         return dropped
 
@@ -525,6 +635,18 @@ class CallCache:
             with contextlib.suppress(sqlite3.Error):
                 self.db.close()
             self.db = None
+
+
+SEGMENTS = 64  # a call snapshot's rows are kept in this many segments (see load_call)
+
+
+def segment_of(path: str) -> int:
+    """The snapshot segment of a proposal's row: from its path, so it stays put when it changes."""
+    return zlib.crc32(path.encode("utf-8", "surrogatepass")) % SEGMENTS
+
+
+def _first(pair: tuple[bytes, Any]) -> bytes:
+    return pair[0]
 
 
 def row_key(

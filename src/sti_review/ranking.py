@@ -16,10 +16,12 @@ written in an unusual way) is put right afterwards, in the main process, from th
 
 from __future__ import annotations
 
+import copy
 import math
+import operator
 import os
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
@@ -53,6 +55,49 @@ Status = Literal["funded", "tie_at_line", "not_funded", "eligible", "ineligible"
 ELIGIBLE = (Outcome.PASS, Outcome.CONDITIONAL)
 
 
+class PackedAnswers(Mapping[str, LightAnswer]):
+    """One review's answers as a row keeps them: {criterion id: answer} as a read-only mapping
+    over two tuples, the criterion ids (one tuple shared by every review with the same ids)
+    and the answers. A dict of twenty answers costs ~1.1 KB; this ~0.2 KB (issue 17: 100,000
+    proposals of three reviews each)."""
+
+    __slots__ = ("ids", "given")
+
+    def __init__(self, ids: tuple[str, ...], values: tuple[LightAnswer, ...]):
+        self.ids = ids
+        self.given = values
+
+    @classmethod
+    def of(cls, answers: Mapping[str, LightAnswer]) -> PackedAnswers:
+        ids = tuple(answers)
+        return cls(_IDS.setdefault(ids, ids), tuple(answers.values()))
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return PackedAnswers, (self.ids, self.given)
+
+    def _index(self) -> dict[str, int]:
+        index = _INDEX.get(self.ids)
+        if index is None:
+            index = _INDEX[self.ids] = {cid: i for i, cid in enumerate(self.ids)}
+        return index
+
+    def __getitem__(self, key: str) -> LightAnswer:
+        return self.given[self._index()[key]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __repr__(self) -> str:
+        return f"PackedAnswers({dict(self)!r})"
+
+
+_IDS: dict[tuple[str, ...], tuple[str, ...]] = {}  # each distinct tuple of criterion ids, once
+_INDEX: dict[tuple[str, ...], dict[str, int]] = {}
+
+
 @dataclass(slots=True)  # 100,000 rows: no instance dict each (issue 17)
 class RankedProposal:
     """One proposal of a call: its panel outcome, scores, place in the ranking and marks."""
@@ -83,7 +128,7 @@ class RankedProposal:
     border: bool = False
     cumulative_budget: float | None = None
     # every review's own answers, (reviewer label, role, {criterion id: answer}): the raw scores
-    answers: list[tuple[str, str, dict[str, LightAnswer]]] = field(default_factory=list)
+    answers: list[tuple[str, str, Mapping[str, LightAnswer]]] = field(default_factory=list)
     # The review process (docs/formats.md): reviews left out for a declared conflict of interest
     # (reviewer label, category); fewer counted reviews than panel.min_reviews; the overall
     # grade (mean) and whether the grades are split; thresholds not met when they are advisory;
@@ -97,6 +142,12 @@ class RankedProposal:
     stage: str | None = None
     document_percent: Fraction | None = None  # interview stage: the document stage's result
     interview_candidate: bool = False
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Pickled as the constructor and its arguments in field order: one call to the
+        # generated ``__init__`` when loaded, instead of the slots dataclass's per-field
+        # ``__setstate__`` loop (a cached call of 10,000 rows loads in a fraction of the time).
+        return RankedProposal, _row_fields(self)
 
     @property
     def title(self) -> str:
@@ -151,6 +202,9 @@ class RankedProposal:
     @property
     def rereview(self) -> bool:
         return self.border or self.status == "tie_at_line" or bool(self.unresolved)
+
+
+_row_fields = operator.attrgetter(*(f.name for f in fields(RankedProposal)))
 
 
 @dataclass
@@ -259,7 +313,7 @@ def assess_proposal(
     row.disagreements = [x.criterion.id for x in c.disagreements]
     row.unresolved = [x.criterion.id for x in c.unresolved]
     row.incomplete_reviews = [r.label for r in c.incomplete_reviews]
-    row.answers = [(r.label, r.review.role, dict(r.review.answers)) for r in reviews_of(c)]
+    row.answers = [(r.label, r.review.role, PackedAnswers.of(r.review.answers)) for r in reviews_of(c)]
     return row
 
 
@@ -434,19 +488,33 @@ def read_call(
         results: list[GroupResult] = []
         todo: list[Group] = []
         keys: dict[str, bytes] = {}
+        # rows that are exactly what their group's files gave (no strays), by identity: their
+        # keys go into the snapshot, so that the next run after an edit takes them from it
+        pristine: dict[int, bytes] = {}
+        from_base: set[int] = set()  # rows taken from the previous snapshot (already shared)
         if cache is not None:
             from .cache import row_key
 
             for p, rs in groups:
                 if p in shas and all(r in shas for r in rs):
                     keys[p] = row_key((p, shas[p]), [(r, shas[r]) for r in rs], need_budget, cache.cwd)
-            cached = cache.load_rows(keys.values())
+            base = cache.base_rows()
+            cached = cache.load_rows(k for k in keys.values() if k not in base)
             for p, rs in groups:
-                hit = cached.get(keys[p]) if p in keys else None
+                key = keys.get(p)
+                row = base.get(key) if key is not None else None
+                if row is not None:
+                    hit: GroupResult | None = GroupResult(row, [], len(row.review_files))
+                    from_base.add(id(row))
+                else:
+                    hit = cached.get(key) if key is not None else None
                 if hit is not None:
                     results.append(hit)
+                    if hit.row is not None and not hit.strays:
+                        pristine[id(hit.row)] = key  # type: ignore[assignment]
                 else:
                     todo.append((p, rs))
+            del base, cached
         else:
             todo = groups
         done = total - sum(1 + len(rs) for _, rs in todo)
@@ -457,7 +525,7 @@ def read_call(
         shared: dict[Any, Any] = {}
 
         def keep(g: GroupResult, record: list[Record], group: Group) -> None:
-            _share_answers(g.row, shared)
+            _share_answers(g.row, shared, numbers=True)
             results.append(g)
             if cache is None:
                 return
@@ -470,6 +538,8 @@ def read_call(
             if p in shas and all(r in shas for r in rs):
                 keys[p] = row_key((p, shas[p]), [(r, shas[r]) for r in rs], need_budget, cache.cwd)
                 cache.add_row(keys[p], g)
+                if g.row is not None and not g.strays:
+                    pristine[id(g.row)] = keys[p]
 
         # The heavy pass: one proposal and its reviews at a time.
         if pool is not None:
@@ -502,15 +572,24 @@ def read_call(
         for path, st, sha, res in late_record or []:
             cache.add_file(path, st, sha, res)
         if call_id is not None:
+            # rows from the previous snapshot share their numbers already; the others are made
+            # to share theirs with each other and with a sample of those
             seen: dict[Any, Any] = {}
-            for row in rows:
+            sample = [row for row in rows if id(row) in from_base][:SHARE_SAMPLE]
+            for row in sample:
                 _share_answers(row, seen, numbers=True)
-            cache.add_call(call_id, listing, result)
-        cache.keep_only(paths, keys.values())
+            for row in rows:
+                if id(row) not in from_base:
+                    _share_answers(row, seen, numbers=True)
+            cache.add_call(call_id, listing, result, [pristine.get(id(row)) for row in rows])
+        cache.keep_only(keys.values())
         cache.commit()
     if progress:
         progress("read", total, total)
     return result
+
+
+SHARE_SAMPLE = 200  # rows of the previous snapshot whose values the new rows share
 
 
 def _share_answers(
@@ -524,7 +603,16 @@ def _share_answers(
     if seen is None:
         seen = {}
     row.answers = [
-        (label, role, {seen.setdefault(cid, cid): seen.setdefault(a, a) for cid, a in answers.items()})
+        (
+            label,
+            role,
+            PackedAnswers(
+                seen.setdefault(answers.ids, answers.ids),
+                tuple(seen.setdefault(a, a) for a in answers.given),
+            )
+            if type(answers) is PackedAnswers
+            else {seen.setdefault(cid, cid): seen.setdefault(a, a) for cid, a in answers.items()},
+        )
         for label, role, answers in row.answers
     ]
 
@@ -535,7 +623,11 @@ def _share_answers(
     # Fractions with a few thousand distinct values: each is then unpickled once; keyed with
     # their type, as Fraction(1) == 1 == True)
     def one(x: Any) -> Any:
-        return x if x is None else seen.setdefault((type(x), x), x)
+        if x is None:
+            return x
+        if type(x) is Fraction:  # keyed by its two integers: Fraction's own hash is slow
+            return seen.setdefault((Fraction, x.numerator, x.denominator), x)
+        return seen.setdefault((type(x), x), x)
 
     row.weighted_total = one(row.weighted_total)
     row.weighted_maximum = one(row.weighted_maximum)
@@ -594,8 +686,12 @@ def _settle(
                 rows[res.proposal.id] = RankedProposal(res.proposal.id, res.path, res.proposal)
             elif res.proposal is None:
                 label = res.about or res.path
-                rows.setdefault(label, RankedProposal(label, res.path, status="invalid"))
-                rows[label].problems = rows[label].problems + res.problems
+                # a copy: a row read (or cached) for its own files is never changed here, so
+                # that the snapshot can keep it as the row of those files
+                was = rows.get(label)
+                row = copy.copy(was) if was is not None else RankedProposal(label, res.path, status="invalid")
+                row.problems = row.problems + res.problems
+                rows[label] = row
             continue
         target = res.about
         if target in rows:

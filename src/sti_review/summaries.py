@@ -4,7 +4,7 @@ summaries (no YAML trees, no free text), so that they cross process boundaries c
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .errors import Problem
 from .proposal import Integrity, Partner, Proposal
@@ -31,7 +31,7 @@ class LightReview(NamedTuple):
     overall: float | None = None  # the overall grade
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per proposal of a call: no instance dict (issue 17)
 class ProposalInfo:
     """What the ranking and the portfolio map need of a proposal (not its text)."""
 
@@ -49,6 +49,10 @@ class ProposalInfo:
     # the lead's and team's researcher numbers
     institutions: tuple[str, ...] = ()
     researcher_numbers: tuple[str, ...] = ()
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # the constructor and its arguments: one call when loaded, not a loop of setattrs
+        return ProposalInfo, tuple(getattr(self, f) for f in _INFO_FIELDS)
 
     def as_proposal(self) -> Proposal:
         """A Proposal with what scoring needs (every field given: no default is deep-copied)."""
@@ -68,6 +72,9 @@ class ProposalInfo:
             budget=self.budget,
             purposes=list(self.purposes) if self.purposes is not None else None,
         )
+
+
+_INFO_FIELDS = tuple(ProposalInfo.__dataclass_fields__)
 
 
 @dataclass(frozen=True)

@@ -581,6 +581,7 @@ def _plain_node(loader: Any, event: Any, get: Any, depth: int, count: list[int])
         if not event.implicit:  # an explicit tag, even !!map: left to the located path
             raise _Unsure
         result: dict[Any, Any] = {}
+        inner = depth + 1
         while True:
             key_event = get()
             if type(key_event) is _MAP_END:
@@ -588,10 +589,17 @@ def _plain_node(loader: Any, event: Any, get: Any, depth: int, count: list[int])
             if type(key_event) is not _SCALAR or key_event.anchor is not None:
                 raise _Unsure
             count[0] += 1
-            key = _plain_scalar(loader, key_event, is_key=True)
+            key = _plain_scalar(loader, key_event)
             if key in result:
                 raise _Unsure  # a duplicate: reported with both lines by the located path
-            result[key] = _plain_node(loader, get(), get, depth + 1, count)
+            value_event = get()
+            if type(value_event) is _SCALAR:  # most values: the checks of _plain_node, inline
+                count[0] += 1
+                if count[0] > MAX_VALUES or inner > MAX_DEPTH or value_event.anchor is not None:
+                    raise _Unsure
+                result[key] = _plain_scalar(loader, value_event)
+            else:
+                result[key] = _plain_node(loader, value_event, get, inner, count)
     if kind is _SEQ_START:
         if not event.implicit:
             raise _Unsure
@@ -605,14 +613,34 @@ def _plain_node(loader: Any, event: Any, get: Any, depth: int, count: list[int])
 
 
 _NO_TAG = (None, "!")
+# What a short plain scalar gives, by (value, implicit, style): a call repeats the same keys
+# and values thousands of times, and the answer (an immutable str, int, float, bool or None)
+# depends on nothing else once its tag is none or "!" (issue 17).
+_SCALARS: dict[tuple[str, Any, Any], Any] = {}
+_SCALARS_CAP = 50_000
+_SCALAR_MEMO_LEN = 64
 
 
-def _plain_scalar(loader: Any, event: Any, is_key: bool = False) -> Any:
-    if event.tag not in _NO_TAG:
+def _plain_scalar(loader: Any, event: Any) -> Any:
+    tag = event.tag
+    if tag is not None and tag != "!":
         raise _Unsure
     value = event.value
-    tag = loader.resolve(yaml.ScalarNode, value, event.implicit)  # as the composer does
-    style = event.style
+    if len(value) > _SCALAR_MEMO_LEN:
+        return _scalar_value(loader, value, event.implicit, event.style)
+    key = (value, event.implicit, event.style)
+    try:
+        return _SCALARS[key]
+    except KeyError:
+        pass
+    out = _scalar_value(loader, value, event.implicit, event.style)
+    if len(_SCALARS) < _SCALARS_CAP:
+        _SCALARS[key] = out
+    return out
+
+
+def _scalar_value(loader: Any, value: str, implicit: Any, style: Any) -> Any:
+    tag = loader.resolve(yaml.ScalarNode, value, implicit)  # as the composer does
     if tag == _TAG + "str":
         return _FOLDED_JA_SPACE.sub("", value) if style == ">" else value
     if tag == _TAG + "bool":

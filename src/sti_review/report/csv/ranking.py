@@ -100,53 +100,75 @@ def columns(ranking: Ranking) -> list[str]:
 
 def render_text(ranking: Ranking, lang: Lang) -> str:
     out = io.StringIO()
+    out.write(BOM)  # first, not added to the finished text (a 100,000-row report is ~80 MB)
     writer = csv.writer(out, lineterminator="\r\n")
     cols = columns(ranking)
     writer.writerow(headings(cols, lang))
     sections = [s.id for s in ranking.rubric.sections]
+    ties = len(ranking.rubric.ranking.tie_breakers)
     n = _number_cell()
-    reasons: dict[tuple[Reason, ...], str] = {}  # rows share a few combinations of reasons
+    # what many rows share is worded once: combinations of reasons (by the reasons' identity
+    # first, then by value), outcome and status labels
+    reasons: dict[tuple[Reason, ...], str] = {}
+    reasons_by_id: dict[tuple[int, ...], str] = {}
+    outcomes: dict[object, tuple[str, str]] = {}
+    statuses: dict[str, str] = {}
+    write = writer.writerow
     for r in ranking.rows:
-        key = tuple(r.reasons)
-        why = reasons.get(key)
+        ids = tuple(map(id, r.reasons))
+        why = reasons_by_id.get(ids)
         if why is None:
-            why = reasons[key] = _text(reasons_text(r, ranking, lang))
-        row = {
-            "rank": r.rank if r.rank is not None else "",
-            "position": r.position if r.position is not None else "",
-            "id": _text(r.id),
-            "title": _text(r.title),
-            "programme": r.programme,
-            "outcome": r.outcome.key if r.outcome else "invalid",
-            "outcome_label": outcome_label(r, lang),
-            "status": r.status,
-            "status_label": status_text(r, lang),
-            "funded": "yes" if r.status == "funded" else "no",
-            "border_zone": "yes" if r.border else "no",
-            "rereview": "yes" if r.rereview else "no",
-            "marks": " ".join(r.marks),
-            "weighted_percent": n(r.weighted_percent),
-            "weighted_total": n(r.weighted_total),
-            "weighted_maximum": n(r.weighted_maximum),
-            "unweighted_total": n(r.total),
-            "maximum": n(r.maximum),
-            "budget": _money(r.budget),
-            "cumulative_budget": _money(r.cumulative_budget),
-            "reviews": len(r.reviewers),
-            "reviewers": _text("; ".join(r.reviewers)),
-            "consensus": _text(r.consensus or ""),
-            "disagreements": " ".join(r.disagreements),
-            "unresolved": " ".join(r.unresolved),
-            "reasons": why,
-            "problems": _text("\n".join(str(p) for p in r.problems)),
-            "file": _text(r.path),
-        }
-        for s in sections:
-            row[f"section_{s}"] = n(r.sections.get(s))
-        for i, v in enumerate(r.tie_values):
-            row[f"tie_break_{i + 1}"] = n(v)
-        writer.writerow([row.get(c, "") for c in cols])
-    return BOM + out.getvalue()
+            key = tuple(r.reasons)
+            why = reasons.get(key)
+            if why is None:
+                why = reasons[key] = _text(reasons_text(r, ranking, lang))
+            reasons_by_id[ids] = why
+        outcome = outcomes.get(r.outcome)
+        if outcome is None:
+            outcome = outcomes[r.outcome] = (
+                r.outcome.key if r.outcome else "invalid",
+                outcome_label(r, lang),
+            )
+        status = r.status
+        status_label = statuses.get(status)
+        if status_label is None:
+            status_label = statuses[status] = status_text(r, lang)
+        sections_of = r.sections
+        tie_values = r.tie_values
+        write(
+            [
+                r.rank if r.rank is not None else "",
+                r.position if r.position is not None else "",
+                _text(r.id),
+                _text(r.title),
+                r.programme,
+                *outcome,
+                status,
+                status_label,
+                "yes" if status == "funded" else "no",
+                "yes" if r.border else "no",
+                "yes" if r.rereview else "no",
+                " ".join(r.marks),
+                n(r.weighted_percent),
+                n(r.weighted_total),
+                n(r.weighted_maximum),
+                n(r.total),
+                n(r.maximum),
+                *[n(sections_of.get(s)) for s in sections],
+                *[n(tie_values[i]) if i < len(tie_values) else "" for i in range(ties)],
+                _money(r.budget),
+                _money(r.cumulative_budget),
+                len(r.reviewers),
+                _text("; ".join(r.reviewers)),
+                _text(r.consensus or ""),
+                " ".join(r.disagreements),
+                " ".join(r.unresolved),
+                why,
+                _text("\n".join(str(p) for p in r.problems)),
+                _text(r.path),
+            ]
+        )
+    return out.getvalue()
 
 
 def render(view: RankingView, *, lang: Lang, width: int | None = None, color: bool = False) -> bytes:
