@@ -69,7 +69,9 @@ def _exec(source: Any, globals: Any = None, locals: Any = None, /) -> None:
     builtins.exec(source, globals, locals)
 
 
-def _compile(source: Any, filename: Any, mode: str, flags: int = 0, dont_inherit: bool = False, *a: Any, **k: Any) -> Any:
+def _compile(
+    source: Any, filename: Any, mode: str, flags: int = 0, dont_inherit: bool = False, *a: Any, **k: Any
+) -> Any:
     if isinstance(source, str) and filename == "<string>" and not flags and not a and not k:
         return _compiled(source, mode)
     return builtins.compile(source, filename, mode, flags, dont_inherit, *a, **k)
