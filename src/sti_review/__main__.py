@@ -111,10 +111,13 @@ def main() -> None:
         if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
             stream.reconfigure(errors="backslashreplace")
     from . import rubric_cache
+
+    # a validated rubric is kept on disk between runs, and so are the parsed catalogues and
+    # line breaks (they look at this switch); before importing the CLI, whose help texts
+    # already need a catalogue
+    rubric_cache.enable()
     from .cli import run
     from .i18n import pin_environment
-
-    rubric_cache.enable()  # a validated rubric is kept on disk between runs
 
     pin_environment()
 
