@@ -102,9 +102,8 @@ def _file() -> Path:
     from importlib.util import find_spec
 
     from .. import __version__, rubric_cache
-    from . import linebreak
 
-    parts = [__version__, _stamp(linebreak.__file__)]
+    parts = [__version__, _stamp(os.path.join(os.path.dirname(__file__), "linebreak.py"))]
     try:
         spec = find_spec("budoux")
         origin = spec.origin if spec is not None else None
