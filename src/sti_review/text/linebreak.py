@@ -64,7 +64,9 @@ def cell_width(ch: str) -> int:
 
 def text_width(text: str) -> int:
     """Terminal cells taken by a line of text."""
-    return sum(cell_width(ch) for ch in text)
+    if text.isascii() and text.isprintable():  # one cell each (a tab or control: counted below)
+        return len(text)
+    return sum(map(cell_width, text))
 
 
 def _wordish(ch: str) -> bool:
