@@ -6,9 +6,12 @@ Floors: bare ``python -c pass`` and ``python -c "import typer, rich.console, pyd
 (the libraries sti-review cannot avoid), and an empty typer command with assess's options
 (typer_floor.py). Goals (issue 17): every single-file command within 1.2x the typer floor and
 2.0x the import floor; ``--version`` within 3x of bare Python. Runs are paired (round-robin)
-and the minimum of each is reported. The warm-up run also fills the rubric's disk cache
-(``rubric_cache``), so the figures are those of a user's second and later runs; set
-``STI_REVIEW_NO_CACHE=1`` to measure reading the rubric's YAML files every time.
+and the minimum of each is reported. The warm-up run also fills the CLI's disk caches (the
+validated rubric, ``rubric_cache``; the code ``dataclasses`` and ``typing`` compile,
+``code_cache``; the parsed catalogues; the line breaks, ``text/memo.py``), so the figures are
+those of a user's second and later runs; set ``STI_REVIEW_NO_CACHE=1`` to measure a run that
+reads and compiles everything again (the floors never use these caches). The load average
+before and after is printed: on a shared machine, read the ratios.
 """
 
 from __future__ import annotations
@@ -68,6 +71,7 @@ def main() -> None:
         "criteria": [*CLI, "criteria"],
     }
     cases = {**floors, **commands}
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     for cmd in cases.values():  # warm the file cache, .pyc files and compiled templates
         run_ms(cmd)
     # Paired runs: every round runs each case once, so a burst of load from elsewhere hits all
@@ -77,8 +81,11 @@ def main() -> None:
         for name, cmd in cases.items():
             times[name].append(run_ms(cmd))
     results = {name: min(ts) for name, ts in times.items()}
+    load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     bare, floor, typer_floor = (results[k] for k in floors)
     print(f"min of {args.runs} paired runs, {sys.executable} (Python {sys.version.split()[0]})")
+    cached = "off (STI_REVIEW_NO_CACHE)" if os.environ.get("STI_REVIEW_NO_CACHE") else "warm"
+    print(f"load average {load_before:.2f} before, {load_after:.2f} after; CLI disk caches {cached}")
     print(f"{'command':<28}{'ms':>8}{'x bare':>8}{'x import':>10}{'x typer':>9}  goal")
     for name, ms in results.items():
         goal = ""

@@ -12,7 +12,9 @@ applies to a library user, who never runs ``main()``:
   the author typed it, never turned into a picture;
 - pydantic models are built on first use (``defer_build``), not at import;
 - the validated rubric is kept on disk between runs (``rubric_cache``), so a run reads the
-  rubric's YAML files only when one of them changed.
+  rubric's YAML files only when one of them changed;
+- the methods ``dataclasses`` writes and the annotations ``typing`` compiles are kept compiled
+  on disk between runs (``code_cache``).
 """
 
 from __future__ import annotations
@@ -100,16 +102,22 @@ def main() -> None:
 
     gc.disable()
     _trim_start_up()
+    from . import code_cache
+
+    code_cache.enable()  # dataclasses' and typing's compiled snippets kept on disk between runs
     # A terminal or pipe that cannot show Japanese (PYTHONIOENCODING=ascii, an old Windows code
     # page) gets \u escapes for what it cannot show, instead of a crash in the middle of a report.
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
             stream.reconfigure(errors="backslashreplace")
     from . import rubric_cache
+
+    # a validated rubric is kept on disk between runs, and so are the parsed catalogues and
+    # line breaks (they look at this switch); before importing the CLI, whose help texts
+    # already need a catalogue
+    rubric_cache.enable()
     from .cli import run
     from .i18n import pin_environment
-
-    rubric_cache.enable()  # a validated rubric is kept on disk between runs
 
     pin_environment()
 

@@ -82,6 +82,7 @@ class Catalogue:
         self.messages: dict[str, str] = {}
         self.plurals: dict[str, list[str]] = {}
         self.plural: Callable[[int], int] = _english_plural
+        self.plural_expr: str | None = None  # the Plural-Forms expression ``plural`` came from
 
 
 def _english_plural(n: int) -> int:
@@ -141,7 +142,8 @@ def parse_po(text: str, lang: str = "") -> Catalogue:
             if match:
                 import gettext
 
-                cat.plural = gettext.c2py(match.group(1).strip())
+                cat.plural_expr = match.group(1).strip()
+                cat.plural = gettext.c2py(cat.plural_expr)
             continue
         if "msgid_plural" in entry:
             forms = [str(entry[k]) for k in sorted(k for k in entry if str(k).startswith("msgstr["))]
@@ -172,7 +174,10 @@ def load(lang: str) -> Catalogue | None:
     cat = None
     if path is not None:
         try:
-            cat = parse_po(path.read_text(encoding="utf-8"), str(path))
+            cat = _parsed_before(path, lang)
+            if cat is None:
+                cat = parse_po(path.read_text(encoding="utf-8"), str(path))
+                _keep_parsed(path, lang, cat)
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             # A broken catalogue must not take the program down: its words fall back to English.
             import sys
@@ -180,6 +185,83 @@ def load(lang: str) -> Catalogue | None:
             sys.stderr.write(f"sti-review: {exc}; catalogue ignored\n")
     _LOADED[where] = cat
     return cat
+
+
+# --- parsed catalogues kept on disk by the command-line process (issue 17, start-up) -------------
+# Parsing a .po file of ~1,100 entries costs several milliseconds, twice for a Japanese run (ja,
+# and en behind it). While the CLI's disk caches are on (``rubric_cache.enable()``: sti-review's
+# main() only, never a library user; ``STI_REVIEW_NO_CACHE=1`` turns them off) the parsed entries
+# are kept with marshal in ``<cache folder>/catalogues/``, one file per catalogue file, named by
+# its path, size and modification time: an edited catalogue is parsed again. A damaged or
+# unreadable entry is ignored and rewritten; a folder that cannot be written costs only the speed.
+
+_PARSED_MAGIC = b"sti-review-catalogue-1\n"
+
+
+def _parsed_file(path: Path) -> Path | None:
+    import sys
+
+    caches = sys.modules.get("sti_review.rubric_cache")
+    if caches is None or not caches.enabled():
+        return None
+    import hashlib
+
+    st = path.stat()
+    key = f"{path.resolve()}\n{st.st_size}\n{st.st_mtime_ns}"
+    name = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+    return caches.folder().parent / "catalogues" / f"{name}.marshal"
+
+
+def _parsed_before(path: Path, lang: str) -> Catalogue | None:
+    import marshal
+
+    try:
+        file = _parsed_file(path)
+        if file is None:
+            return None
+        data = file.read_bytes()
+        if not data.startswith(_PARSED_MAGIC):
+            return None
+        messages, plurals, expr = marshal.loads(data[len(_PARSED_MAGIC) :])
+        if not (
+            isinstance(messages, dict)
+            and all(type(k) is str and type(v) is str for k, v in messages.items())
+            and isinstance(plurals, dict)
+            and all(
+                type(k) is str and type(v) is list and all(type(f) is str for f in v)
+                for k, v in plurals.items()
+            )
+            and (expr is None or type(expr) is str)
+        ):
+            return None
+        cat = Catalogue(lang)
+        cat.messages, cat.plurals, cat.plural_expr = messages, plurals, expr
+        if expr is not None:
+            import gettext
+
+            cat.plural = gettext.c2py(expr)
+        return cat
+    except Exception:  # missing, damaged, another format: parse the .po file again
+        return None
+
+
+def _keep_parsed(path: Path, lang: str, cat: Catalogue) -> None:
+    import contextlib
+    import marshal
+
+    tmp: Path | None = None
+    try:
+        file = _parsed_file(path)
+        if file is None:
+            return
+        file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = file.with_name(f"{file.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(_PARSED_MAGIC + marshal.dumps((cat.messages, cat.plurals, cat.plural_expr)))
+        os.replace(tmp, file)
+    except Exception:  # a read-only or full disk costs only the speed-up
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
 
 
 # --- looking words up --------------------------------------------------------------------------

@@ -16,10 +16,11 @@ def bytecode_cache() -> Any | None:
     """A FileSystemBytecodeCache in the cache folder, or None when it cannot be used."""
     import jinja2
 
-    from . import __version__
-    from .cache import cache_dir
+    from . import __version__, rubric_cache
 
-    folder = cache_dir() / "jinja"
+    # the cache folder (the same rules as cache.cache_dir, without importing cache.py and the
+    # sqlite3 it brings: an HTML report has no use for it)
+    folder = rubric_cache.folder().parent / "jinja"
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if not os.access(folder, os.W_OK | os.X_OK):

@@ -21,8 +21,10 @@ in a non-CJK locale and rich count it.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from functools import lru_cache
+from typing import Protocol
 
 __all__ = ["NO_END", "NO_START", "cell_width", "fit", "min_width", "text_width", "wrap", "wrap_spans"]
 
@@ -62,7 +64,9 @@ def cell_width(ch: str) -> int:
 
 def text_width(text: str) -> int:
     """Terminal cells taken by a line of text."""
-    return sum(cell_width(ch) for ch in text)
+    if text.isascii() and text.isprintable():  # one cell each (a tab or control: counted below)
+        return len(text)
+    return sum(map(cell_width, text))
 
 
 def _wordish(ch: str) -> bool:
@@ -103,9 +107,54 @@ def _phrase_starts(para: str) -> set[int]:
     return starts
 
 
+class BreakMemo(Protocol):
+    """Where break classes computed in earlier runs are kept (``sti_review.text.memo``)."""
+
+    def get(self, para: str) -> bytes | None: ...
+
+    def put(self, para: str, classes: bytes) -> None: ...
+
+
+_UNSET: BreakMemo = object()  # type: ignore[assignment]
+_memo: BreakMemo | None = _UNSET
+
+
+def set_memo(memo: BreakMemo | None) -> None:
+    """Consult ``memo`` before computing a paragraph's breaks, and tell it what was computed."""
+    global _memo
+    _memo = memo
+    _breaks.cache_clear()
+
+
+def _current_memo() -> BreakMemo | None:
+    """The disk memo when the command-line process's disk caches are on (``rubric_cache``,
+    enabled by ``sti-review`` only, so a library user never gets one), else none."""
+    global _memo
+    if _memo is _UNSET:
+        _memo = None
+        caches = sys.modules.get("sti_review.rubric_cache")
+        if caches is not None and caches.enabled():
+            from .memo import disk_memo
+
+            _memo = disk_memo()
+    return _memo
+
+
 @lru_cache(maxsize=4096)
 def _breaks(para: str) -> tuple[int, ...]:
-    """For each offset 1..len-1, how good a break before ``para[i]`` is (0 = forbidden)."""
+    """For each offset 0..len, how good a break before ``para[i]`` is (0 = forbidden)."""
+    memo = _current_memo()
+    if memo is None:
+        return _compute_breaks(para)
+    known = memo.get(para)
+    if known is not None and len(known) == len(para) + 1 and max(known, default=0) <= _PREFER:
+        return tuple(known)
+    cls = _compute_breaks(para)
+    memo.put(para, bytes(cls))
+    return cls
+
+
+def _compute_breaks(para: str) -> tuple[int, ...]:
     n = len(para)
     cls = [_CHAR] * (n + 1)
     cls[0] = cls[n] = 0
