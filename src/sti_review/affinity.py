@@ -63,7 +63,7 @@ class Affinity:
     def top_terms(self, i: int, j: int, n: int = 5) -> list[str]:
         """The words the pair shares that contribute most to its similarity: each n-gram grown to
         what both texts have around it (a whole word in English, the longest run of Japanese
-        both share), so the report shows 「若手研究者」 and "postdoc", never "ostd"."""
+        both share), so the report shows whole words, never a piece such as "ostd"."""
         import numpy as np
 
         if self._p is None:
