@@ -982,6 +982,52 @@ case("prompt-escape-in-comment")(
 )
 
 
+def _held(kind: str) -> Callable[[World], Case]:
+    """A questionnaire on a review whose lock (.NAME.lock) is something hostile: it must neither
+    block nor write over what another process may be saving."""
+
+    def build(w: World) -> Case:
+        review = w.tmp / "partial.review.yaml"
+        shutil.copy(PARTIAL, review)
+        lock = w.tmp / ".partial.review.yaml.lock"
+        if kind == "fifo":
+            os.mkfifo(lock)
+        elif kind == "dir":
+            lock.mkdir()
+        elif kind == "garbage":
+            lock.write_bytes(b"\xff\x00 not a lock")
+        elif kind == "loop":
+            lock.symlink_to(lock)
+        else:  # held by a live process on this host: the one that started the tests
+            import json
+
+            info = {
+                "user": "誰か",
+                "host": socket.gethostname(),
+                "pid": os.getppid(),
+                "started": "2026-01-01T00:00:00",
+            }
+            lock.write_text(json.dumps(info), encoding="utf-8")
+        return Case(
+            ["assess", w.proposal, "--review", review, "--interactive", "--lang", "ja"],
+            codes=(0, 1, 2, 3, 130),
+            input="4\n4\n4\n",
+            after=w.unchanged(review),
+        )
+
+    return build
+
+
+many("prompt-lock", {k: _held(k) for k in ["fifo", "dir", "garbage", "loop", "live"]})
+case("onto-review-case-variant")(
+    lambda w: Case(
+        ["assess", w.proposal, "--review", w.review, "-o", w.tmp / "P.REVIEW.YAML", "-f", "markdown"],
+        codes=(0,),
+        after=w.unchanged(w.review, w.proposal),
+    )
+)
+
+
 def _readable(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert "\\udc" not in text.lower()
