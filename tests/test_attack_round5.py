@@ -1096,6 +1096,116 @@ for fmt in ["terminal", "markdown"]:
         case(f"huge-reviewers-consolidate-{fmt}-{lang}")(_many_reviewers(fmt, lang))
 
 
+def _poison(node: object) -> object:
+    if isinstance(node, dict):
+        return {
+            k: (HOSTILE + v if k in ("ja", "en") and isinstance(v, str) else _poison(v))
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [_poison(v) for v in node]
+    return node
+
+
+def _poisoned_rubric(w: World) -> Path:
+    """The shipped rubric with control sequences before every title, question, label and guidance."""
+    rubric = w.rubric()
+    for path in [rubric, *sorted((rubric.parent / "sections").glob("*.yaml"))]:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        path.write_text(yaml.safe_dump(_poison(data), allow_unicode=False), encoding="utf-8")
+    return rubric
+
+
+OFFICE = {"docx": "docx", "xlsx": "openpyxl"}
+for fmt in ["terminal", "markdown", "html", "json", "docx"]:  # what assess writes
+    for lang in ["ja", "en"]:
+
+        def _rubric_assess(w: World, fmt=fmt, lang=lang) -> Case:
+            if fmt in OFFICE:
+                pytest.importorskip(OFFICE[fmt])
+            out = ["-o", w.tmp / f"r.{fmt}"] if fmt in ("docx", "xlsx", "html") else []
+            args = ["assess", w.proposal, "--review", w.review, "--rubric", _poisoned_rubric(w), "-f", fmt]
+            return Case([*args, *out, "--lang", lang], codes=(0, 1, 3))
+
+        case(f"ctl-rubric-assess-{fmt}-{lang}")(_rubric_assess)
+for command in [
+    "criteria",
+    "criteria-one",
+    "schema",
+    "init",
+    "check",
+    "consolidate",
+    "consolidate-md",
+    "validate",
+]:
+
+    def _rubric_cmd(w: World, command=command) -> Case:
+        rubric = _poisoned_rubric(w)
+        args = {
+            "criteria": ["criteria", "--rubric", rubric],
+            "criteria-one": ["criteria", "A1", "--rubric", rubric],
+            "schema": ["schema", "review", "--rubric", rubric],
+            "init": ["init", "review", "--rubric", rubric, "-o", w.tmp / "new.review.yaml"],
+            "check": ["check", w.proposal, "--rubric", rubric],
+            "consolidate": ["consolidate", w.proposal, w.review, "--rubric", rubric],
+            "consolidate-md": ["consolidate", w.proposal, w.review, "--rubric", rubric, "-f", "markdown"],
+            "validate": [
+                "validate",
+                w.file("x.review.yaml", "proposal: X\nanswers: {ZZ9: {score: 3}}\n"),
+                "--rubric",
+                rubric,
+            ],
+        }[command]
+        return Case([*args, "--lang", "ja"] if command != "schema" else args, codes=(0, 1, 2, 3))
+
+    case(f"ctl-rubric-{command}")(_rubric_cmd)
+for fmt in ["docx", "xlsx", "json", "csv"]:
+
+    def _title_office(w: World, fmt=fmt) -> Case:
+        if fmt in OFFICE:
+            pytest.importorskip(OFFICE[fmt])
+        _hostile_call_title(w)
+        return Case(["rank", w.call, "-f", fmt, "-o", w.tmp / f"r.{fmt}"], codes=(0, 1, 2, 3, 4))
+
+    case(f"ctl-call-title-rank-{fmt}")(_title_office)
+for name, env in {"home": {"HOME": "/tmp/\x1b[2J\u202e"}, "columns-text": {"COLUMNS": "\x1b[2Jabc"}}.items():
+    for command in ["validate", "criteria", "consolidate", "check", "portfolio", "consolidate-md"]:
+
+        def _env_more(w: World, env=env, command=command) -> Case:
+            args = {
+                "validate": ["validate", w.proposal, w.review],
+                "criteria": ["criteria"],
+                "consolidate": ["consolidate", w.proposal, w.review],
+                "consolidate-md": ["consolidate", w.proposal, w.review, "-f", "markdown"],
+                "check": ["check", w.proposal],
+                "portfolio": ["portfolio", w.call],
+            }[command]
+            return Case(args, codes=(0, 1, 3), env=env)
+
+        case(f"ctl-env-{name}-{command}")(_env_more)
+case("huge-conditions-terminal-ja")(
+    lambda w: (
+        w.edit(
+            w.review,
+            lambda d: d["answers"]["A2"].update(
+                verdict="conditional", conditions=[f"条件{i}" for i in range(45_000)]
+            ),
+        ),
+        Case(
+            ["assess", w.proposal, "--review", w.review, "--lang", "ja"],
+            codes=(0, 1, 3),
+            named=("ほか 44,950 件",),
+        ),
+    )[1]
+)
+case("number-proposal-budget-json")(
+    lambda w: (
+        w.edit(w.proposal, lambda d: d.update(budget=1e308)),
+        Case(["assess", w.proposal, "--review", w.review, "-f", "json"], codes=(0, 1, 2, 3)),
+    )[1]
+)
+
+
 # --- the runner ---------------------------------------------------------------------------------
 CASE_IDS = sorted(CASES)
 
