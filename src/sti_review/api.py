@@ -61,7 +61,9 @@ def open_job(
     rubric = load_rubric(rubric_path)
     proposal = load_proposal(proposal_path, rubric)
     path = Path(review_path) if review_path is not None else default_review_path(proposal_path)
-    exists = path.exists()
+    from .fileio import file_exists
+
+    exists = file_exists(path)
     if exists:
         loaded, problems = read_review(path, rubric, proposal.proposal)
         if problems or loaded is None:

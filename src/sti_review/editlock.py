@@ -30,10 +30,31 @@ MAX_LOCK_BYTES = 4096
 def content_hash(path: str | os.PathLike[str]) -> str | None:
     """SHA-256 of the file's bytes, or None when there is no file."""
     try:
-        with open(path, "rb") as fh:
+        with _open_regular(path) as fh:
             return hashlib.sha256(fh.read()).hexdigest()
     except FileNotFoundError:
         return None
+    except _NotRegular as exc:  # a pipe or a folder where the file was: differs from any hash
+        return f"not a regular file ({exc.mode:o})"
+
+
+class _NotRegular(OSError):
+    def __init__(self, mode: int):
+        super().__init__(f"not a regular file ({mode:o})")
+        self.mode = mode
+
+
+def _open_regular(path: str | os.PathLike[str]):  # type: ignore[no-untyped-def]
+    """``open(path, "rb")`` that never blocks: a named pipe or device put where a review or its
+    lock should be is refused (_NotRegular) instead of waiting for a writer forever."""
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise _NotRegular(mode)
+    return os.fdopen(fd, "rb")
 
 
 def lock_path(target: str | os.PathLike[str]) -> Path:
@@ -78,7 +99,7 @@ class Locked(Exception):
 def _read(path: Path) -> LockInfo | None:
     """The holder named in a lock file, or None when it cannot be read as one."""
     try:
-        with open(path, "rb") as fh:
+        with _open_regular(path) as fh:
             data = json.loads(fh.read(MAX_LOCK_BYTES).decode("utf-8"))
         return LockInfo(str(data["user"]), str(data["host"]), int(data["pid"]), str(data["started"]))
     except (OSError, ValueError, KeyError, TypeError):

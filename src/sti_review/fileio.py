@@ -22,45 +22,45 @@ from pathlib import Path
 
 from .errors import InputError, Problem, Text
 
+# Why an OS call on a path failed, in the user's words: catalogue key err.reason.<NAME>.
 _REASONS = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is used up",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
-    errno.EROFS: "the file system is read-only",
-    errno.ENOENT: "the folder does not exist",
-    errno.ENOTDIR: "a part of the path is not a folder",
-    errno.EISDIR: "it is a directory",
-    errno.ENAMETOOLONG: "the name is too long",
+    errno.ENOSPC: "ENOSPC",
+    errno.EDQUOT: "EDQUOT",
+    errno.EACCES: "EACCES",
+    errno.EPERM: "EACCES",
+    errno.EROFS: "EROFS",
+    errno.ENOENT: "ENOENT",
+    errno.ENOTDIR: "ENOTDIR",
+    errno.EISDIR: "EISDIR",
+    errno.ENAMETOOLONG: "ENAMETOOLONG",
+    errno.ELOOP: "ELOOP",
 }
 
 
-def _kind(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return "a named pipe"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "not a regular file"
+def _reason(exc: OSError) -> str:
+    name = _REASONS.get(exc.errno or 0)
+    return Text(f"err.reason.{name}") if name else Text("err.reason.other", why=exc.strerror or str(exc))
 
 
 def _not_regular(shown: str, mode: int) -> InputError:
     if stat.S_ISDIR(mode):
-        return _error(shown, "is a directory, expected a YAML file")
-    what = _kind(mode)
-    what = what if what.startswith("not") else f"{what}, not a regular file"
-    return _error(shown, f"is {what}; sti-review reads only regular files")
+        return _error(shown, Text("err.read_directory"))
+    if stat.S_ISFIFO(mode):
+        return _error(shown, Text("err.read_fifo"))
+    if stat.S_ISSOCK(mode):
+        return _error(shown, Text("err.read_socket"))
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return _error(shown, Text("err.read_device"))
+    return _error(shown, Text("err.read_not_regular"))
 
 
 def read_reason(exc: OSError) -> str:
-    """Why a file could not be read, in words."""
+    """Why a file could not be read, in words (a Text)."""
     if isinstance(exc, FileNotFoundError):
         return Text("err.no_such_file")
     if isinstance(exc, PermissionError):
         return Text("err.permission_denied")
-    reason = _REASONS.get(exc.errno or 0)
-    return reason if reason else f"cannot be read ({exc.strerror or exc})"
+    return _reason(exc)
 
 
 def read_regular(path: str | os.PathLike[str], limit: int, shown: str | None = None) -> bytes:
@@ -91,9 +91,22 @@ def read_regular(path: str | os.PathLike[str], limit: int, shown: str | None = N
             os.close(fd)
     except OSError as exc:
         message = read_reason(exc)
-        if message in ("no such file", "permission denied") or message.startswith("cannot be read"):
+        if getattr(message, "key", "") in ("err.no_such_file", "err.permission_denied", "err.reason.other"):
             raise _error(shown, message) from None
         raise _error(shown, Text("err.cannot_read", reason=message)) from None
+
+
+def file_exists(path: str | os.PathLike[str]) -> bool:
+    """Whether a file is at ``path``: False only when nothing is there (a file to create, such
+    as a review not yet begun). A path that cannot be looked at (a symbolic-link loop, a part
+    of it that is a file, a name too long) is an InputError naming it, never "not there"."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise _error(os.fspath(path), Text("err.cannot_read", reason=read_reason(exc))) from None
+    return True
 
 
 def _error(shown: str, message: str) -> InputError:
@@ -101,8 +114,7 @@ def _error(shown: str, message: str) -> InputError:
 
 
 def _cannot_write(shown: str, exc: OSError) -> InputError:
-    reason = _REASONS.get(exc.errno or 0, exc.strerror or str(exc))
-    return _error(shown, Text("err.cannot_write", reason=reason))
+    return _error(shown, Text("err.cannot_write", reason=_reason(exc)))
 
 
 def _existing(path: Path, shown: str) -> os.stat_result | None:
@@ -129,11 +141,11 @@ def refuse_existing(path: str | Path, force: bool) -> None:
     st = _existing(Path(path), shown)
     if st is None and os.path.islink(path) and not force:
         target = os.readlink(path)
-        raise _error(shown, f"is a symbolic link to {target}, which does not exist; use --force to create it")
+        raise _error(shown, Text("err.dangling_link", target=target))
     if st is None or _is_stream(st):
         return
     if stat.S_ISDIR(st.st_mode):
-        raise _error(shown, "is a directory")
+        raise _error(shown, Text("err.write_directory"))
     if not stat.S_ISREG(st.st_mode):
         raise _error(shown, Text("err.not_regular_written"))
     if not force:

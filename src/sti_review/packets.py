@@ -203,12 +203,37 @@ class Collection:
         return bool(self.problems) or any(f.status in ("refused", "invalid", "exists") for f in self.files)
 
 
+def _problems_text(problems: list[Problem]) -> Text:
+    """Problems of one returned file as one message, each said in the run's language when shown."""
+    parts: list[object] = []
+    for i, p in enumerate(problems):
+        where = str(Problem(p.file, p.line, p.column, None, "")).rstrip()
+        field = f" {p.field}:" if p.field else ""
+        parts += ["; " if i else "", f"{where}{field} ", p.message]
+    return Text.concat(*parts)
+
+
 def _read_manifest(path: Path) -> dict:  # type: ignore[type-arg]
+    from .fileio import read_regular
+    from .yamlio import MAX_BYTES
+
+    raw = read_regular(path, MAX_BYTES)  # a regular file or refused, never blocking
     try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        reason = Text("err.not_unicode")
         raise InputError(
-            [Problem(str(path), None, None, None, Text("err.not_manifest_reason", reason=str(exc)))]
+            [Problem(str(path), None, None, None, Text("err.not_manifest_reason", reason=reason))]
+        ) from None
+    except json.JSONDecodeError as exc:
+        reason = Text("err.manifest_not_json")
+        raise InputError(
+            [Problem(str(path), exc.lineno, exc.colno, None, Text("err.not_manifest_reason", reason=reason))]
+        ) from None
+    except (ValueError, RecursionError):
+        reason = Text("err.manifest_not_json")
+        raise InputError(
+            [Problem(str(path), None, None, None, Text("err.not_manifest_reason", reason=reason))]
         ) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise InputError(
@@ -283,21 +308,27 @@ def collect(
             try:
                 doc = load_file(path)
             except InputError as exc:
-                files.append(Returned(str(path), rid, "", "invalid", "; ".join(str(p) for p in exc.problems)))
+                files.append(Returned(str(path), rid, "", "invalid", _problems_text(exc.problems)))
                 continue
             pid = doc.data.get("proposal") if isinstance(doc.data, dict) else None
             pid = str(pid) if pid is not None else ""
             if pid not in assigned:
                 files.append(
-                    Returned(str(path), rid, pid, "refused", f"{pid or '?'} was not assigned to {rid}")
+                    Returned(
+                        str(path), rid, pid, "refused", Text("collect.not_assigned", pid=pid or "?", rid=rid)
+                    )
                 )
                 continue
             if pid not in proposals:
-                files.append(Returned(str(path), rid, pid, "refused", f"{pid} is not in {call}"))
+                files.append(
+                    Returned(
+                        str(path), rid, pid, "refused", Text("collect.not_in_call", pid=pid, call=str(call))
+                    )
+                )
                 continue
             loaded, problems = review_from_document(doc, rubric, proposals[pid])
             if loaded is None or problems:
-                files.append(Returned(str(path), rid, pid, "invalid", "; ".join(str(p) for p in problems)))
+                files.append(Returned(str(path), rid, pid, "invalid", _problems_text(problems)))
                 continue
             review = loaded.review
             # A declared conflict is collected even without answers (the questionnaire stops
@@ -317,9 +348,7 @@ def collect(
                     status = "unchanged" if not missing else "incomplete"
                 elif not force:
                     files.append(
-                        Returned(
-                            str(path), rid, pid, "exists", f"{dest} holds a different review; use --force"
-                        )
+                        Returned(str(path), rid, pid, "exists", Text("collect.dest_differs", dest=str(dest)))
                     )
                     continue
             if status != "unchanged":

@@ -521,13 +521,17 @@ def _review_files(
         p = Path(proposal_path)
         return sorted((q, None) for q in p.parent.glob(f"{p.stem}.review*.y*ml") if q.is_file())
     out: list[tuple[Path, str | None]] = []
+    empty: list[Problem] = []
     for item in given:
         path = Path(item)
         if not path.is_dir():
             out.append((path, None))
             continue
+        before = len(out)
         for q in sorted(path.rglob("*.y*ml")):
-            if not q.is_file() or any(part.startswith((".", "_")) for part in q.relative_to(path).parts):
+            # only folders are passed over: a named pipe, a socket or a link loop named like a
+            # review is read, refused and reported, never dropped without a word
+            if q.is_dir() or any(part.startswith((".", "_")) for part in q.relative_to(path).parts):
                 continue
             try:
                 text = read_text(q)
@@ -536,6 +540,10 @@ def _review_files(
                 continue
             if proposal_of(text) == proposal_id:
                 out.append((q, text))
+        if len(out) == before:  # a folder given for its reviews that holds none is a mistake
+            empty.append(Problem(str(path), None, None, None, Text("err.folder_no_reviews", id=proposal_id)))
+    if empty:
+        raise InputError(empty)
     return out
 
 

@@ -7,10 +7,11 @@ import re
 from fractions import Fraction
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     RootModel,
@@ -26,6 +27,16 @@ from .errors import Text as Message
 from .texts import Kind, Lang, Text, pick
 from .validation import validate
 from .yamlio import Document, load_file
+
+
+def _no_bool(v: Any) -> Any:
+    """A number field of the rubric: YAML's `true`/`yes` is not 1 (pydantic would take it)."""
+    if isinstance(v, bool):
+        raise ValueError(Message("err.not_number", value=repr(v)))
+    return v
+
+
+Weight = Annotated[float, BeforeValidator(_no_bool)]
 
 Verdict = Literal["pass", "conditional", "fail"]
 VERDICTS: tuple[Verdict, ...] = ("pass", "conditional", "fail")
@@ -270,7 +281,7 @@ class ProgrammeTerm(Term):
     """A programme a proposal applies under: its label, its section and its ranking weights."""
 
     section: str | None = Field(None, description="the section of kind programme that applies to it")
-    weights: dict[str, float] = Field({}, description="section id -> weight, for ranking only")
+    weights: dict[str, Weight] = Field({}, description="section id -> weight, for ranking only")
 
     @model_validator(mode="before")
     @classmethod
@@ -468,7 +479,7 @@ class Rubric(_Model):
     vocabularies: Vocabularies = Vocabularies()
     # The effective ranking weights per programme: the programmes' own `weights` merged over
     # this table (which older rubrics write at the top level).
-    weights: dict[str, dict[str, float]] = {}
+    weights: dict[str, dict[str, Weight]] = {}
     sections: list[Section] = Field(min_length=1)
     panel: PanelRules = PanelRules()
     # The review process: conflict-of-interest categories, where feedback to the applicant is
@@ -518,7 +529,7 @@ class Rubric(_Model):
             data["ranking"] = {**(ranking or {}), "tie_breakers": ["programme_weighted_section", *purposes]}
         return data
 
-    @field_validator("version")
+    @field_validator("version", mode="before")  # before: `true` would already be the int 1
     @classmethod
     def _version(cls, v: int | str) -> int | str:
         # "1 2" or "" would make an id@version that no review can name (issue 11).

@@ -63,7 +63,9 @@ def open_for_walk(
     rubric = load_rubric(rubric_path)
     proposal = load_proposal(proposal_path, rubric)
     path = Path(review_path) if review_path is not None else default_review_path(proposal_path)
-    if not path.exists():
+    from ..fileio import file_exists
+
+    if not file_exists(path):
         review = Review(proposal=proposal.proposal.id, rubric=rubric.ref)
         return ReviewJob(rubric, proposal, LoadedReview(review, None, str(path)), path, False), None
     loaded, problems = read_review(path, rubric, proposal.proposal)

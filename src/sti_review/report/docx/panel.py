@@ -71,7 +71,7 @@ def _render(con: Consolidation, *, lang: Lang) -> bytes:
     for point in lead.open:
         c.para(doc, f"{point.id} {point.title} — {point.why}", bold=True)
         for v in point.voices:
-            para = c.para(doc, f"{v.who}: {v.answer}", style="List Bullet")
+            para = c.para(doc, f"{v.who}: {v.answer}" if v.who else v.answer, style="List Bullet")
             if v.comment:
                 c.add_text(para, "\n" + v.comment)
 

@@ -43,7 +43,7 @@ def render_text(assessment: Assessment, lang: Lang, findings: Sequence[Finding] 
         if key == "title":
             continue  # the heading says it
         cell = esc(value) if isinstance(value, str) else "<br>".join(esc(v) for v in value)
-        lines.append(_row(label, value if key == "programme" else cell))
+        lines.append(_row(label, cell))
     lines.append("")
 
     smin = rubric.thresholds.section_min

@@ -26,6 +26,8 @@ def lead_lines(lead: Lead, heading: str, basis: str = "") -> list[str]:
             lines.append(f"- **{esc(point.id)} {esc(point.title)}** — {esc(point.why)}")
             for v in point.voices:
                 comment = f" — {esc(v.comment)}" if v.comment else ""
-                lines.append(f"  - {esc(v.who)}: **{esc(v.answer)}**{comment}")
+                who = f"{esc(v.who)}: " if v.who else ""
+                answer = f"**{esc(v.answer)}**" if v.who else esc(v.answer)
+                lines.append(f"  - {who}{answer}{comment}")
         lines.append("")
     return lines

@@ -44,7 +44,7 @@ def render_text(c: Consolidation, lang: Lang) -> str:
     lines += lead_lines(panel_lead(c, lang), heading, basis_text(c, lang))
     lines += [_row(T("proposal", lang), ""), "|---|---|"]
     lines.append(_row(T("id", lang), esc(p.id)))
-    lines.append(_row(T("programme", lang), programme_text(rubric, p.programme, lang)))
+    lines.append(_row(T("programme", lang), esc(programme_text(rubric, p.programme, lang))))
     for key, r, ind in zip(keys, c.reviews, c.individual, strict=False):
         state = T("complete" if ind.complete else "incomplete", lang)
         lines.append(_row(f"{T('reviewer', lang)} {key}", f"{esc(r.label)} ({state})"))

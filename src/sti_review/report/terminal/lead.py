@@ -59,8 +59,8 @@ def lead_panel(lead: Lead, basis: str = "") -> Panel:
             head.append(f"  {printable(point.why)}", style="yellow")
             lines.append(_flow(head))
             for v in point.voices:
-                line = Text(f"  {printable(v.who)}: ")
-                line.append(printable(v.answer), style="bold")
+                line = Text(f"  {printable(v.who)}: " if v.who else "  ")
+                line.append(printable(v.answer), style="bold" if v.who else "dim")
                 if v.comment:
                     line.append(" — ")
                     line.append(printable(v.comment), style="dim")

@@ -8,6 +8,7 @@ from typing import Any
 
 from ...assignment import Assignment, Shortfall
 from ...conflicts import ConflictReport, Reason
+from ...errors import render
 from ...i18n import Lang, catalog
 from ...packets import Collection
 from ...sanitize import printable
@@ -151,7 +152,7 @@ def collection_lines(c: Collection, lang: Lang) -> list[str]:
     lines = [f"# {t('collect_title', lang)}"]
     for f in c.files:
         extra = (
-            f" — {f.message}"
+            f" — {render(f.message, lang)}"
             if f.message and f.status not in ("collected", "unchanged", "incomplete")
             else ""
         )

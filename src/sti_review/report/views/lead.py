@@ -30,7 +30,8 @@ class LeadReason:
 
 @dataclass(frozen=True)
 class Voice:
-    """One reviewer on an open point: who, what they answered, their words."""
+    """One reviewer on an open point: who, what they answered, their words. ``who`` is empty on
+    the line that counts the reviewers left out ("… and N more"), which renderers print alone."""
 
     who: str
     answer: str
@@ -170,7 +171,7 @@ def open_points(c: Consolidation, lang: Lang) -> tuple[OpenPoint, ...]:
         )
         if len(c.reviews) > MAX_REVIEWERS:  # every format shows the same first reviewers, then the count
             more = more_text(len(c.reviews) - MAX_REVIEWERS, lang)
-            voices += (Voice(who="…", answer=more.removeprefix("… ")),)
+            voices += (Voice(who="", answer=more),)  # "… and N more" alone: no "who:" before it
         points.append(
             OpenPoint(cp.criterion.id, cp.criterion.title(lang), why_text(cp, c.rubric, lang), voices)
         )
