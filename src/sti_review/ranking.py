@@ -61,7 +61,7 @@ class PackedAnswers(Mapping[str, LightAnswer]):
     and the answers. A dict of twenty answers costs ~1.1 KB; this ~0.2 KB (issue 17: 100,000
     proposals of three reviews each)."""
 
-    __slots__ = ("ids", "given")
+    __slots__ = ("given", "ids")
 
     def __init__(self, ids: tuple[str, ...], values: tuple[LightAnswer, ...]):
         self.ids = ids
