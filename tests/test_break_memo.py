@@ -153,3 +153,13 @@ def test_warm_assess_prints_the_same_without_budoux(tmp_path):
     second, err2 = run()
     assert plain == first == second and "洪水" in second
     assert "BUDOUX=True" in err1 and "BUDOUX=False" in err2
+
+
+def test_files_of_another_line_breaker_are_removed_on_save(disk):
+    disk.parent.mkdir(parents=True)
+    stale = disk.parent / "written-by-an-older-linebreak.marshal"
+    stale.write_bytes(b"sti-review-breaks-1\n" + marshal.dumps({}))
+    m = _fresh(disk)
+    linebreak.wrap(JA, 13)
+    m.save()
+    assert disk.exists() and not stale.exists()

@@ -51,12 +51,14 @@ def test_cached_catalogue_says_the_same_words(locales, tmp_path, monkeypatch):
 
 def test_edited_catalogue_is_read_again(locales, tmp_path, monkeypatch):
     i18n.load("ja")
+    (entry,) = _entries(tmp_path)
     po = locales / "ja" / "LC_MESSAGES" / "sti_review.po"
     text = po.read_text(encoding="utf-8")
     old = i18n.load("ja").messages["outcome_pass"]
     po.write_text(text.replace(f'msgstr "{old}"', 'msgstr "合格（編集後）"', 1), encoding="utf-8")
     _reload(monkeypatch)
     assert i18n.t("outcome_pass", "ja") == "合格（編集後）"
+    assert _entries(tmp_path) == [entry]  # the entry is replaced, not joined by another
 
 
 @pytest.mark.parametrize(
@@ -67,15 +69,20 @@ def test_edited_catalogue_is_read_again(locales, tmp_path, monkeypatch):
         MAGIC + b"\x00\xff" * 40,
         b"garbage" * 100,
         MAGIC + marshal.dumps([1, 2, 3]),
-        MAGIC + marshal.dumps(({"outcome_pass": 5}, {}, None)),  # a word that is not text
-        MAGIC + marshal.dumps(({}, {"k": "not a list"}, None)),
-        MAGIC + marshal.dumps(({}, {}, 42)),  # a plural rule that is not text
-        MAGIC + marshal.dumps(({"outcome_pass": "x"}, {}, "n ==")),  # a broken plural rule
+        MAGIC + marshal.dumps((None, {"outcome_pass": "x"}, {}, None)),  # no stamp
+        # the file's own stamp, with damaged contents:
+        ({"outcome_pass": 5}, {}, None),  # a word that is not text
+        ({}, {"k": "not a list"}, None),
+        ({}, {}, 42),  # a plural rule that is not text
+        ({"outcome_pass": "x"}, {}, "n =="),  # a broken plural rule
     ],
 )
 def test_damaged_entry_is_ignored_and_rewritten(locales, tmp_path, monkeypatch, content):
     good = dict(i18n.load("ja").messages)
     (entry,) = _entries(tmp_path)
+    if isinstance(content, tuple):
+        stamp = marshal.loads(entry.read_bytes()[len(MAGIC) :])[0]
+        content = MAGIC + marshal.dumps((stamp, *content))
     entry.write_bytes(content)
     _reload(monkeypatch)
     assert i18n.load("ja").messages == good

@@ -192,13 +192,16 @@ def load(lang: str) -> Catalogue | None:
 # and en behind it). While the CLI's disk caches are on (``rubric_cache.enable()``: sti-review's
 # main() only, never a library user; ``STI_REVIEW_NO_CACHE=1`` turns them off) the parsed entries
 # are kept with marshal in ``<cache folder>/catalogues/``, one file per catalogue file, named by
-# its path, size and modification time: an edited catalogue is parsed again. A damaged or
+# its path and used only while its size and modification time are those stored in it: an
+# edited catalogue is parsed again and its entry replaced. A damaged or
 # unreadable entry is ignored and rewritten; a folder that cannot be written costs only the speed.
 
 _PARSED_MAGIC = b"sti-review-catalogue-1\n"
 
 
-def _parsed_file(path: Path) -> Path | None:
+def _parsed_file(path: Path) -> tuple[Path, tuple[int, int]] | None:
+    """The entry of ``path`` (named by its resolved path: an edited catalogue replaces its own
+    entry) and the (size, mtime_ns) stamp the entry must carry to be used."""
     import sys
 
     caches = sys.modules.get("sti_review.rubric_cache")
@@ -207,23 +210,23 @@ def _parsed_file(path: Path) -> Path | None:
     import hashlib
 
     st = path.stat()
-    key = f"{path.resolve()}\n{st.st_size}\n{st.st_mtime_ns}"
-    name = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:24]
-    return caches.folder().parent / "catalogues" / f"{name}.marshal"
+    name = hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:24]
+    return caches.folder().parent / "catalogues" / f"{name}.marshal", (st.st_size, st.st_mtime_ns)
 
 
 def _parsed_before(path: Path, lang: str) -> Catalogue | None:
     import marshal
 
     try:
-        file = _parsed_file(path)
-        if file is None:
+        found = _parsed_file(path)
+        if found is None:
             return None
+        file, stamp = found
         data = file.read_bytes()
         if not data.startswith(_PARSED_MAGIC):
             return None
-        messages, plurals, expr = marshal.loads(data[len(_PARSED_MAGIC) :])
-        if not (
+        stored, messages, plurals, expr = marshal.loads(data[len(_PARSED_MAGIC) :])
+        if stored != stamp or not (
             isinstance(messages, dict)
             and all(type(k) is str and type(v) is str for k, v in messages.items())
             and isinstance(plurals, dict)
@@ -251,12 +254,13 @@ def _keep_parsed(path: Path, lang: str, cat: Catalogue) -> None:
 
     tmp: Path | None = None
     try:
-        file = _parsed_file(path)
-        if file is None:
+        found = _parsed_file(path)
+        if found is None:
             return
+        file, stamp = found
         file.parent.mkdir(parents=True, exist_ok=True)
         tmp = file.with_name(f"{file.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(_PARSED_MAGIC + marshal.dumps((cat.messages, cat.plurals, cat.plural_expr)))
+        tmp.write_bytes(_PARSED_MAGIC + marshal.dumps((stamp, cat.messages, cat.plurals, cat.plural_expr)))
         os.replace(tmp, file)
     except Exception:  # a read-only or full disk costs only the speed-up
         if tmp is not None:

@@ -80,6 +80,10 @@ class DiskMemo:
             tmp = self.file.with_name(f"{self.file.name}.{os.getpid()}.tmp")
             tmp.write_bytes(_MAGIC + marshal.dumps(table))
             os.replace(tmp, self.file)
+            # files of another linebreak.py or BudouX are never read again
+            for other in self.file.parent.glob("*.marshal"):
+                if other.name != self.file.name:
+                    other.unlink(missing_ok=True)
         except Exception:  # a read-only or full disk costs only the speed-up
             if tmp is not None:
                 with contextlib.suppress(OSError):
