@@ -160,7 +160,7 @@ def _render(con: Consolidation, *, lang: Lang) -> bytes:
             rows.append(cells)
         head = [T("id", lang), T("criterion", lang), *keys[:cols], T("panel", lang), T("flag", lang)]
         c.table(doc, head, rows, widths_mm=_widths(len(keys[:cols]), [18.0, 15.0], answer=18.0))
-    c.para(doc, f"{T('rubric', lang)}: {rubric.ref}　{T('generated_by', lang, version=__version__)}")
+    c.closing(doc, f"{T('rubric', lang)}: {rubric.ref}　{T('generated_by', lang, version=__version__)}")
     return c.to_bytes(doc)
 
 

@@ -136,7 +136,7 @@ def _render(m: PortfolioMap, *, lang: Lang) -> bytes:
         for reason, ids in m.unplaced.items():
             shown = ", ".join(ids[:20]) + (" …" if len(ids) > 20 else "")
             c.para(doc, f"{T('unplaced_' + reason, lang)}: {shown}", style="List Bullet")
-    c.para(doc, T("generated_by", lang, version=__version__))
+    c.closing(doc, T("generated_by", lang, version=__version__))
     return c.to_bytes(doc)
 
 
