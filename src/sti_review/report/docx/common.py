@@ -181,6 +181,8 @@ def closing(doc: Any, text: str) -> Any:
     tail = [el for el in body if el.tag != qn("w:sectPr")]
     if tail and tail[-1].tag == qn("w:p") and not "".join(tail[-1].itertext()).strip():
         body.remove(tail[-1])
+    elif tail and tail[-1].tag == qn("w:p"):  # a last list item goes with it to a new page
+        tail[-1].get_or_add_pPr().keepNext_val = True
     p = para(doc, text)
     p.paragraph_format.space_before = Pt(0)
     for run in p.runs:
