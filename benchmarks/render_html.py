@@ -1,6 +1,7 @@
 """Render every HTML report in both languages, look at it as a reader would, and measure overflow.
 
     python benchmarks/render_html.py [--out DIR] [--lang ja,en] [--only NAME] [--no-pdf] [--axe PATH]
+                                     [--html-validate PATH]
 
 For each language it writes the HTML of: ``assess`` of every example proposal (with its review),
 ``check`` of the example proposals, ``consolidate`` of CALL26-JR-03 and CALL26-JR-05 (reviewers
@@ -15,12 +16,16 @@ scipy is installed (``reviewers`` has no HTML format). Then, with headless Chrom
   the number of pages and the smallest chart text on paper in points (SVG text, scaled as printed);
 - **axe-core**, when its ``axe.min.js`` is found (``--axe PATH``, ``$AXE_CORE``,
   ``node_modules/axe-core`` or ``npm pack axe-core`` unpacked in /tmp/axe): its violations.
+- **html-validate** (the W3C-like checker; needs no browser), when found (``--html-validate PATH``,
+  ``$HTML_VALIDATE``, ``node_modules/.bin``, ``npm install html-validate`` in /tmp/hv, or on
+  ``$PATH``): every page written, with ``html-validate:recommended``; its errors.
 
 The measures run on a copy of the page with a probe script added (the report itself carries no
 script and a Content-Security-Policy that forbids one). Floors printed beside the figures: 0
-overflowing pages, chart text >= 8 pt on A4, 0 axe violations (of any impact).
-Exit status 1 when a page overflows at either width, chart text prints below 8 pt, axe-core finds
-a violation, a page is not written or a probe fails (each named in the summary); 0 otherwise.
+overflowing pages, chart text >= 8 pt on A4, 0 axe violations (of any impact), 0 html-validate
+errors. Exit status 1 when a page overflows at either width, chart text prints below 8 pt, axe-core
+finds a violation, html-validate finds an error, a page is not written or a probe fails (each named
+in the summary); 0 otherwise.
 Without Chromium the HTML is written and the rest is skipped with a message (exit 0).
 On Debian: ``apt-get install chromium fonts-noto-cjk poppler-utils``.
 """
@@ -158,6 +163,42 @@ def find_axe(explicit: Path | None) -> Path | None:
     return next((c for c in candidates if c and c.is_file()), None)
 
 
+def find_html_validate(explicit: Path | None) -> str | None:
+    candidates = [str(explicit)] if explicit else []
+    if os.environ.get("HTML_VALIDATE"):
+        candidates.append(os.environ["HTML_VALIDATE"])
+    candidates += [
+        str(ROOT / "node_modules" / ".bin" / "html-validate"),
+        "/tmp/hv/node_modules/.bin/html-validate",
+        shutil.which("html-validate") or "",
+    ]
+    return next((c for c in candidates if c and Path(c).is_file()), None)
+
+
+def html_validate(tool: str, pages: list[Path]) -> list[str] | None:
+    """html-validate's errors on ``pages`` ("page line:col rule: message"); None when it fails."""
+    with tempfile.TemporaryDirectory(prefix="sti-hv-") as tmp:
+        config = Path(tmp) / "htmlvalidate.json"
+        config.write_text('{"extends": ["html-validate:recommended"]}', encoding="utf-8")
+        try:
+            proc = subprocess.run(
+                [tool, "-c", str(config), "-f", "json", *map(str, pages)],
+                capture_output=True,
+                text=True,
+                timeout=600,
+                check=False,
+            )
+            results = json.loads(proc.stdout or "[]")
+        except (OSError, subprocess.TimeoutExpired, ValueError):
+            return None
+    return [
+        f"{Path(r['filePath']).name} {m['line']}:{m['column']} {m['ruleId']}: {m['message']}"
+        for r in results
+        for m in r["messages"]
+        if m.get("severity", 2) >= 2
+    ]
+
+
 def render_html(args: list[str], lang: str, target: Path) -> bool:
     cmd = [
         sys.executable,
@@ -280,6 +321,7 @@ def main() -> int:
     parser.add_argument("--only", default="", help="only pages whose name contains this")
     parser.add_argument("--no-pdf", action="store_true", help="skip printing to A4")
     parser.add_argument("--axe", type=Path, default=None, help="axe.min.js of axe-core")
+    parser.add_argument("--html-validate", type=Path, default=None, help="the html-validate command")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     chromium = find_chromium()
@@ -291,6 +333,7 @@ def main() -> int:
     overflowing, small_print, serious, pages_total = [], [], 0, 0
     axe_found: list[str] = []  # every violation, any impact: the next engineer sees regressions
     broken: list[str] = []  # pages not written or probes that failed
+    written: list[Path] = []
     start = time.perf_counter()
     for lang in (x.strip() for x in args.lang.split(",")):
         for name, cli_args in jobs(lang):
@@ -300,6 +343,7 @@ def main() -> int:
             if not render_html(cli_args, lang, page):
                 broken.append(f"{name}: not written")
                 continue
+            written.append(page)
             if chromium is None:
                 continue
             line = [name]
@@ -332,8 +376,20 @@ def main() -> int:
                 if pt is not None and pt < MIN_PRINT_PT:
                     small_print.append(f"{name}: {pt:.1f} pt")
             print("  ".join(line), flush=True)
+    validator = find_html_validate(args.html_validate)
+    hv_errors: list[str] | None = None
+    if validator is None:
+        print("html-validate: not found (npm install html-validate; --html-validate PATH): skipped")
+    elif written:
+        hv_errors = html_validate(validator, written)
+        if hv_errors is None:
+            broken.append("html-validate: did not run")
+        else:
+            print(f"html-validate (recommended) errors on {len(written)} pages: {len(hv_errors)} (floor 0)")
+            for e in hv_errors:
+                print("  " + e)
     if chromium is None:
-        return 1 if broken else 0
+        return 1 if broken or hv_errors else 0
     print(f"\noverflowing pages: {len(overflowing)} (floor 0)")
     for o in overflowing:
         print("  " + o)
@@ -344,9 +400,13 @@ def main() -> int:
             print("  " + v)
     print(f"pages not written or probes failed: {len(broken)} (floor 0) {broken}")
     print(f"A4 pages printed: {pages_total}; {time.perf_counter() - start:.0f} s")
-    failed = overflowing or small_print or axe_found or broken
+    failed = overflowing or small_print or axe_found or broken or hv_errors
     if failed:
-        print("FAILED: see the figures above (floors: 0 overflow, 8 pt, 0 axe violations)", file=sys.stderr)
+        print(
+            "FAILED: see the figures above"
+            " (floors: 0 overflow, 8 pt, 0 axe violations, 0 html-validate errors)",
+            file=sys.stderr,
+        )
     return 1 if failed else 0
 
 

@@ -60,7 +60,6 @@ def _render(assessment: Assessment, *, lang: Lang, findings: Sequence[Finding] |
     for row, s in zip(tbl.rows[1:], a.sections, strict=True):
         c.bar(row.cells[3], s.score, rubric.scale.max)
 
-    doc.add_page_break()
     c.heading(doc, t("proposal", lang), 1)
     info = [[t("id", lang), p.id], [t("title", lang), p.title]]
     info.append([t("programme", lang), programme_text(rubric, p.programme, lang)])
@@ -85,12 +84,13 @@ def _render(assessment: Assessment, *, lang: Lang, findings: Sequence[Finding] |
             comment = clip(r.answer.comment, MAX_TEXT, lang) if r.answer else ""
             rows.append([r.criterion.id, r.criterion.title(lang), score_text(r, rubric, lang), comment])
         if rows:
-            c.table(
+            tbl = c.table(
                 doc,
                 [t("id", lang), t("criterion", lang), t("score", lang), t("comment", lang)],
                 rows,
                 widths_mm=[15, 55, 30, 70],
             )
+            c.keep_row_together(tbl)  # a criterion's comment is not split over two pages
 
     if a.gates:
         c.heading(doc, t("gates", lang), 2)
@@ -103,7 +103,7 @@ def _render(assessment: Assessment, *, lang: Lang, findings: Sequence[Finding] |
             rows.append(
                 [g.criterion.id, g.criterion.title(lang), score_text(g, rubric, lang), conditions, comment]
             )
-        c.table(
+        tbl = c.table(
             doc,
             [
                 t("id", lang),
@@ -113,8 +113,9 @@ def _render(assessment: Assessment, *, lang: Lang, findings: Sequence[Finding] |
                 t("comment", lang),
             ],
             rows,
-            widths_mm=[15, 45, 25, 40, 45],
+            widths_mm=[10, 28, 22, 50, 60],  # the comment and the conditions are the long texts
         )
+        c.keep_row_together(tbl)
 
     if findings is not None:
         from ..views.findings import t as findings_t
@@ -126,7 +127,7 @@ def _render(assessment: Assessment, *, lang: Lang, findings: Sequence[Finding] |
     if a.missing:
         c.heading(doc, t("missing", lang), 2)
         c.para(doc, ", ".join(a.missing))
-    c.para(doc, t("generated_by", lang, version=__version__))
+    c.closing(doc, t("generated_by", lang, version=__version__))
     return c.to_bytes(doc)
 
 

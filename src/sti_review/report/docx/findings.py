@@ -29,13 +29,14 @@ def findings_table(doc: Any, findings: Sequence[Finding], rubric: Rubric, lang: 
         [severity_text(f.severity, lang), criterion_text(f, rubric, lang), where_text(f), f.message(lang)]
         for f in findings
     ]
-    c.table(
+    tbl = c.table(
         doc,
         [t("severity", lang), t("criterion", lang), t("where", lang), t("finding", lang)],
         rows,
         widths_mm=[20, 45, 30, 75],
         row_fills=[FILL[f.severity] for f in findings],
     )
+    c.keep_row_together(tbl)  # a finding is not split over two pages
 
 
 def _render(
@@ -82,7 +83,7 @@ def _render(
         c.heading(doc, f"{path}: {t('unreadable', lang)}", 1)
         for problem in problems:
             c.para(doc, str(problem), style="List Bullet")
-    c.para(doc, f"{t('informs_note', lang)} {t('generated_by', lang, version=__version__)}")
+    c.closing(doc, f"{t('informs_note', lang)} {t('generated_by', lang, version=__version__)}")
     return c.to_bytes(doc)
 
 

@@ -106,7 +106,7 @@ def _render(con: Consolidation, *, lang: Lang) -> bytes:
     for cp in con.disagreements:
         crit = cp.criterion
         c.heading(doc, f"{crit.id} {crit.title(lang)}", 2)
-        c.para(doc, why_text(cp, rubric, lang))
+        c.para(doc, why_text(cp, rubric, lang)).paragraph_format.keep_with_next = True  # with its table
         rows = []
         for key, r, ans in list(zip(keys, con.reviews, cp.answers, strict=True))[:MAX_REVIEWERS]:
             comment = ans.comment if ans is not None and ans.comment else ""
@@ -120,7 +120,6 @@ def _render(con: Consolidation, *, lang: Lang) -> bytes:
         if cp.consensus is not None and cp.consensus.comment:
             c.para(doc, f"{T('panel_comment', lang)}: {cp.consensus.comment}")
 
-    doc.add_page_break()
     cols = min(MAX_REVIEWERS, WORD_COLUMNS)
     if len(keys) > cols:
         left = f"{len(keys) - cols:,}"
@@ -160,7 +159,7 @@ def _render(con: Consolidation, *, lang: Lang) -> bytes:
             rows.append(cells)
         head = [T("id", lang), T("criterion", lang), *keys[:cols], T("panel", lang), T("flag", lang)]
         c.table(doc, head, rows, widths_mm=_widths(len(keys[:cols]), [18.0, 15.0], answer=18.0))
-    c.para(doc, f"{T('rubric', lang)}: {rubric.ref}　{T('generated_by', lang, version=__version__)}")
+    c.closing(doc, f"{T('rubric', lang)}: {rubric.ref}　{T('generated_by', lang, version=__version__)}")
     return c.to_bytes(doc)
 
 

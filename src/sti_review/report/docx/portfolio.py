@@ -54,9 +54,18 @@ def _matrix(doc: Any, m: PortfolioMap, matrix: Matrix, lang: Lang) -> None:
             )
         rows.append(cells)
         shades.append(fills)
-    first = 55
+    first = 55 if len(matrix.columns) <= 6 else 40  # nine regions: the codes need the room
     rest = (170 - first) / max(1, len(matrix.columns))
     tbl = c.table(doc, head, rows, widths_mm=[first] + [rest] * len(matrix.columns))
+    c.keep_row_together(tbl)
+    if len(matrix.columns) > 6:  # programme codes (SATREPS) fit a 14 mm column whole at 7 pt
+        from docx.shared import Pt
+
+        for row in tbl.rows[1:]:
+            for cell in row.cells[1:]:
+                for para in cell.paragraphs:
+                    for run in para.runs:
+                        run.font.size = Pt(7)
     for row, fills in zip(tbl.rows[1:], shades, strict=True):
         for cell, fill in zip(row.cells, fills, strict=True):
             if fill:
@@ -138,7 +147,7 @@ def _render(m: PortfolioMap, *, lang: Lang) -> bytes:
         for reason, ids in m.unplaced.items():
             shown = ", ".join(ids[:20]) + (" …" if len(ids) > 20 else "")
             c.para(doc, f"{T('unplaced_' + reason, lang)}: {shown}", style="List Bullet")
-    c.para(doc, T("generated_by", lang, version=__version__))
+    c.closing(doc, T("generated_by", lang, version=__version__))
     return c.to_bytes(doc)
 
 

@@ -128,7 +128,9 @@ def _render(ranking: Ranking, *, lang: Lang) -> bytes:
         from .stats import add_section
 
         add_section(doc, stats, lang)
-    c.para(doc, f"{T('rubric', lang)}: {ranking.rubric.ref}　{T('generated_by', lang, version=__version__)}")
+    c.closing(
+        doc, f"{T('rubric', lang)}: {ranking.rubric.ref}　{T('generated_by', lang, version=__version__)}"
+    )
     return c.to_bytes(doc)
 
 

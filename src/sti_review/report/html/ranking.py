@@ -37,6 +37,18 @@ CHART_LIMIT = 60  # rows in the chart; the table lists every proposal
 _w = catalog("html.ranking")  # the one HTML word lookup: i18n.catalog
 
 
+def _programme_legend(ranking: Ranking, lang: Lang) -> list[tuple[str, str]]:
+    """The programme column shows a section id (BC, JR): each one's name in words, in a legend."""
+    from ..views.common import programme_text
+
+    seen: dict[str, str] = {}
+    for r in ranking.rows:
+        short = programme_short(ranking.rubric, r.programme)
+        if short not in ("—", "") and short not in seen:
+            seen[short] = programme_text(ranking.rubric, r.programme, lang)
+    return [(k, v) for k, v in seen.items() if v and v != k]
+
+
 def render_text(ranking: Ranking, lang: Lang) -> str:
     heading = f"{T('rank_title', lang)}: {call_name(ranking, lang)}"
     budgets = any(r.budget is not None for r in ranking.rows)
@@ -60,6 +72,7 @@ def render_text(ranking: Ranking, lang: Lang) -> str:
         else "",
         budgets=budgets,
         rows=_rows(ranking, lang, budgets),
+        programmes=_programme_legend(ranking, lang),
         rereview=[{"id": r.id, "title": r.title, "why": rereview_text(r, lang)} for r in ranking.rereview],
         ineligible=[
             {
