@@ -373,12 +373,12 @@ def _compose(text: str, shown: str, lines: LineMap | None = None) -> tuple[yaml.
         return loader.get_single_node(), loader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        context = exc.context
-        if context and exc.context_mark and mark and exc.context_mark.line != mark.line:
+        began = None
+        if exc.context and exc.context_mark and mark and exc.context_mark.line != mark.line:
             # "while scanning a quoted scalar on line 4, found unexpected end of stream": where
             # the unclosed quote or bracket began is what the reader needs
-            context = f"{context} on line {mark_position(exc.context_mark, lines)[0]},"
-        message = " ".join(str(m) for m in (context, exc.problem) if m) or "invalid YAML"
+            began = mark_position(exc.context_mark, lines)[0]
+        message = syntax_detail(exc.context, exc.problem, began)
         line, column = mark_position(mark, lines) if mark else (None, None)
         raise InputError(
             [
@@ -404,6 +404,87 @@ def _compose(text: str, shown: str, lines: LineMap | None = None) -> tuple[yaml.
         raise InputError([Problem(shown, None, None, None, Text("err.too_deep", max=MAX_DEPTH))]) from None
     finally:
         loader.dispose()
+
+
+# PyYAML's (libyaml's) words for what it was reading and what it found, and their catalogue
+# keys: a syntax error is said in the user's language; a phrase not listed stays as PyYAML
+# wrote it, inside the translated frame.
+_YAML_CONTEXTS = (
+    "while parsing a block mapping",
+    "while parsing a flow mapping",
+    "while parsing a flow sequence",
+    "while parsing a block collection",
+    "while parsing a block node",
+    "while parsing a flow node",
+    "while parsing a node",
+    "while parsing a quoted scalar",
+    "while scanning a quoted scalar",
+    "while scanning a plain scalar",
+    "while scanning a block scalar",
+    "while scanning an anchor",
+    "while scanning an alias",
+    "while scanning a tag",
+    "while parsing a tag",
+    "while scanning a simple key",
+    "while scanning for the next token",
+    "while scanning a directive",
+    "while scanning a %YAML directive",
+    "while scanning a %TAG directive",
+    "while parsing implicit document start",
+    "expected a single document in the stream",
+)
+_YAML_PROBLEMS = (
+    "mapping values are not allowed in this context",
+    "mapping values are not allowed here",
+    "did not find expected key",
+    "found unexpected end of stream",
+    "did not find expected ',' or ']'",
+    "did not find expected ',' or '}'",
+    "did not find expected '-' indicator",
+    "found character that cannot start any token",
+    "found undefined alias",
+    "did not find expected alphabetic or numeric character",
+    "found undefined tag handle",
+    "found unknown escape character",
+    "found duplicate %YAML directive",
+    "did not find expected <document start>",
+    "found a tab character where an indentation space is expected",
+    "found a tab character that violates indentation",
+    "but found another document",
+    "did not find expected hexdecimal number",
+    "did not find expected comment or line break",
+    "could not find expected ':'",
+    "block sequence entries are not allowed in this context",
+    "did not find expected node content",
+    "found unexpected ':'",
+    "found an indentation indicator equal to 0",
+    "found unexpected document indicator",
+)
+
+
+def _phrase_key(kind: str, phrase: str | None, known: tuple[str, ...]) -> str | None:
+    if phrase not in known:
+        return None
+    named = phrase.lower().translate(_MARK_NAMES)  # type: ignore[union-attr]
+    return f"yaml.{kind}." + re.sub(r"[^a-z0-9]+", "_", named).strip("_")
+
+
+_MARK_NAMES = str.maketrans({"]": " bracket ", "}": " brace ", ":": " colon ", "-": " dash "})
+
+
+def syntax_detail(context: str | None, problem: str | None, began: int | None = None) -> str:
+    """What PyYAML said, as a Text of ours wherever its words are known."""
+    ctx_key = _phrase_key("ctx", context, _YAML_CONTEXTS)
+    prob_key = _phrase_key("problem", problem, _YAML_PROBLEMS)
+    ctx: str | None = Text(ctx_key) if ctx_key else context
+    prob: str = Text(prob_key) if prob_key else (problem or "")
+    if not ctx or not prob:
+        return ctx or prob or Text("yaml.invalid")
+    if began is not None and context == "expected a single document in the stream":
+        return Text("yaml.detail_second_document", line=began, problem=prob)
+    if began is not None:
+        return Text("yaml.detail_began", context=ctx, line=began, problem=prob)
+    return Text("yaml.detail", context=ctx, problem=prob)
 
 
 def _reader_position(text: str, position: int) -> tuple[int, int]:

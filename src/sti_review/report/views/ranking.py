@@ -8,7 +8,7 @@ from ...money import MAX_YEN, format_yen
 from ...ranking import RankedProposal, Ranking
 from ...rubric import Rubric
 from ...scoring import Reason
-from ..views.common import num, rubric_reason_text
+from ..views.common import num, rubric_reason_text, section_label
 
 T = catalog("ranking")
 
@@ -30,15 +30,16 @@ def money(x: float | None, lang: Lang | None = None) -> str:
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
 
 
-def rule_text(rule: str, lang: Lang) -> str:
+def rule_text(rule: str, lang: Lang, rubric: Rubric | None = None) -> str:
     if rule in ("programme_weighted_section", "programme_section", "unweighted_total"):
         return T(f"rule_{rule}", lang)
-    return T("rule_section", lang, id=rule)
+    section = section_label(rubric, rule, lang) if rubric is not None else rule
+    return T("rule_section", lang, id=rule, section=section)
 
 
 def order_text(ranking: Ranking, lang: Lang) -> str:
     sep = _t("list_sep", lang)
-    rules = sep.join(rule_text(r, lang) for r in ranking.rubric.ranking.tie_breakers)
+    rules = sep.join(rule_text(r, lang, ranking.rubric) for r in ranking.rubric.ranking.tie_breakers)
     text = T("order", lang, rules=rules)
     return process_text(ranking, lang) + text
 
