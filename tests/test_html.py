@@ -163,7 +163,7 @@ def test_assessment_page_has_every_section_and_criterion(invoke, name, lang):
 def test_assessment_page_words_follow_the_language(invoke):
     ja = parse(html_of(invoke, "assess", EXAMPLES / "satreps-flood-ews-th.yaml", lang="ja")).all_text
     en = parse(html_of(invoke, "assess", EXAMPLES / "satreps-flood-ews-th.yaml", lang="en")).all_text
-    assert "判定結果: 採択候補" in ja and "目的別評点" in ja
+    assert "判定結果: 採択候補" in ja and "大項目の評点" in ja
     assert "Outcome: pass" in en and "Section score" in en
     title = "タイ・チャオプラヤ川流域における自治体協働型洪水早期警戒システムの開発と社会実装"
     assert title in ja and title in en  # what applicants wrote is shown as written

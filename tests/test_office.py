@@ -42,7 +42,7 @@ def test_assess_docx_leads_with_the_outcome_and_keeps_japanese(invoke, tmp_path)
     assert heads[0][0] == "Title" and "タイ・チャオプラヤ川流域" in heads[0][1]
     assert heads[1] == ("Heading1", "判定結果: 採択候補")
     text = doc_text(out)
-    assert "全ての要件が「適」であり、各目的別評点及び合計点が基準点以上である" in text
+    assert "全ての要件が「適」であり、各大項目の評点及び合計点が基準点以上である" in text
     # page 1 (before the first page break) holds the outcome and the total against its threshold
     first_page = text.split("提案\n")[0]
     assert "合計点（重み付けなし）" in first_page and "20.3 / 25" in first_page and "16.67" in first_page
