@@ -619,6 +619,19 @@ def _available(kind: str, fmt: Format, lang: str, output: Path | None = None) ->
     _binary_output(fmt, output)
 
 
+def _write_stdout(data: bytes) -> None:
+    """A report's UTF-8 bytes to stdout: as they are when stdout is UTF-8 (no decoded copy of a
+    100,000-row ranking in memory), else through the text layer, which escapes what it cannot
+    show."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is not None and (getattr(sys.stdout, "encoding", "") or "").lower().replace("-", "") == "utf8":
+        sys.stdout.flush()
+        buffer.write(data)
+        buffer.flush()
+        return
+    sys.stdout.write(data.decode("utf-8"))
+
+
 def _show(view: object, fmt: Format, lang: str, output: Path | None, force: bool) -> None:
     """The one place a report is drawn: the registry picks the renderer for (view.kind, fmt).
 
@@ -638,7 +651,7 @@ def _show(view: object, fmt: Format, lang: str, output: Path | None, force: bool
         if fmt is Format.terminal:
             console = _console()
             width, color = console.width, console.is_terminal
-        sys.stdout.write(render(view, lang=lang, width=width, color=color).decode("utf-8"))
+        _write_stdout(render(view, lang=lang, width=width, color=color))
         return
     from .fileio import atomic_write
 
