@@ -145,7 +145,13 @@ def _render(con: Consolidation, *, lang: Lang) -> bytes:
         fills.append(None)
         head = [T("id", lang), T("criterion", lang), *keys[:cols], *stats]
         c.table(
-            doc, head, rows, row_fills=fills, widths_mm=_widths(len(keys[:cols]), [11.0] * 4 + [16.0, 15.0])
+            doc,
+            head,
+            rows,
+            row_fills=fills,
+            # min, median, max, spread, panel ("4.5（導出）"), flag: wide enough that their
+            # Japanese heads (最小, 中央値, 評点の幅) do not stand one character a line
+            widths_mm=_widths(len(keys[:cols]), [12.0, 15.0, 12.0, 16.0, 20.0, 15.0], answer=11.0),
         )
 
     gates = [cp for cp in con.criteria if cp.criterion.kind == "gate"]
@@ -167,6 +173,8 @@ def _widths(reviewers: int, rest: list[float], answer: float = 13.0) -> list[flo
     """Column widths on A4 (170 mm between the margins): the criterion name takes what the id,
     the reviewers' answers and the figures leave, never under 30 mm (issue 16: with equal
     columns LibreOffice wrapped the names every 3 characters)."""
+    if reviewers and 10.0 + 30.0 + answer * reviewers + sum(rest) > 170.0:  # many reviewers: narrower
+        answer = max(7.0, (170.0 - 10.0 - 30.0 - sum(rest)) / reviewers)
     fixed = 10.0 + answer * reviewers + sum(rest)
     return [10.0, max(30.0, 170.0 - fixed), *[answer] * reviewers, *rest]
 
