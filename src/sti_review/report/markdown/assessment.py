@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from ... import __version__
 from ...checks import Finding
 from ...i18n import Lang, t
+from ...i18n import t as _t
 from ...limits import MAX_TEXT, clip
 from ...sanitize import markdown_inline as esc
 from ...scoring import Assessment, Outcome
@@ -71,7 +72,9 @@ def render_text(assessment: Assessment, lang: Lang, findings: Sequence[Finding] 
         else:
             mark = "" if s.meets_threshold is None else (" ✅" if s.meets_threshold else " ❌")
             provisional = t("provisional", lang) if s.count("missing") else ""
-            thr = f" ({t('threshold', lang)} {num(smin)})" if smin is not None else ""
+            thr = (
+                _t("paren_note", lang, text=f"{t('threshold', lang)} {num(smin)}") if smin is not None else ""
+            )
             lines.append(
                 f"**{t('section_score', lang)}:** {num(s.score)} / "
                 f"{num(rubric.scale.max)}{thr}{mark}{provisional}"
