@@ -41,7 +41,7 @@ def test_consolidate_markdown_shows_both_individual_and_consensus(invoke):
     result = invoke("consolidate", JR03, CALL / "reviews/CALL26-JR-03", "-f", "markdown", "--lang", "ja")
     assert result.exit_code == 0, result.stderr
     out = result.stdout
-    assert "## パネルとしての判定結果: ⚠️ **条件付採択候補** (確定)" in out
+    assert "## パネルとしての判定結果: ⚠️ **条件付採択候補**（確定）" in out
     assert (
         "| B3 | 社会実装への道筋 | 3.5 | 4.5 | 2 | 2 | 3.5 | 3.33 | 4.5 | 2.5 | **3.5** (合議) | 合議済 |"
         in out

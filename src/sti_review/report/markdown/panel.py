@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from ... import __version__
 from ...i18n import Lang, t
+from ...i18n import t as _t
 from ...limits import MAX_REVIEWERS, MAX_TEXT, clip, more_text
 from ...panel import Consolidation
 from ...sanitize import markdown_inline as esc
@@ -40,7 +41,8 @@ def render_text(c: Consolidation, lang: Lang) -> str:
     more = len(all_keys) - len(keys)
     lines = [f"# {T('panel_title', lang)}: {esc(p.title)}", ""]
     mark = OUTCOME_MARK[a.outcome]
-    heading = f"{T('panel_outcome', lang)}: {mark} **{outcome_text(a, lang)}** ({outcome_state(c, lang)})"
+    state = _t("paren_note", lang, text=outcome_state(c, lang))
+    heading = f"{T('panel_outcome', lang)}: {mark} **{outcome_text(a, lang)}**{state}"
     lines += lead_lines(panel_lead(c, lang), heading, basis_text(c, lang))
     lines += [_row(T("proposal", lang), ""), "|---|---|"]
     lines.append(_row(T("id", lang), esc(p.id)))

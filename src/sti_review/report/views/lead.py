@@ -183,7 +183,8 @@ def panel_lead(c: Consolidation, lang: Lang) -> Lead:
     from .panel import outcome_state
 
     a = c.assessment
-    heading = f"{PT('panel_outcome', lang)}: {outcome_text(a, lang)} ({outcome_state(c, lang)})"
+    state = _t("paren_note", lang, text=outcome_state(c, lang))
+    heading = f"{PT('panel_outcome', lang)}: {outcome_text(a, lang)}{state}"
     points = open_points(c, lang)
     return Lead(
         outcome=a.outcome,
