@@ -124,9 +124,6 @@ def _render(assessment: Assessment, *, lang: Lang, findings: Sequence[Finding] |
         c.heading(doc, findings_t("findings_title", lang), 2)
         findings_table(doc, findings, rubric, lang)
 
-    if a.missing:
-        c.heading(doc, t("missing", lang), 2)
-        c.para(doc, ", ".join(a.missing))
     c.closing(doc, t("generated_by", lang, version=__version__))
     return c.to_bytes(doc)
 

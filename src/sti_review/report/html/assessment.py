@@ -41,7 +41,6 @@ def render_text(assessment: Assessment, lang: Lang, findings: Sequence[Finding] 
         gates=[_gate(g, a, lang) for g in a.gates],
         totals=_totals(a, lang),
         findings=findings_view(findings, rubric, lang),
-        missing=", ".join(a.missing),
         maximum=num(rubric.scale.max),
         words=_words(lang),
     )
@@ -60,7 +59,6 @@ def _words(lang: Lang) -> dict[str, str]:
         "conditions",
         "totals",
         "required",
-        "missing",
     ]
     words = {k: t(k, lang) for k in keys}
     words["at_a_glance"] = T("at_a_glance", lang)

@@ -122,8 +122,6 @@ def render_text(assessment: Assessment, lang: Lang, findings: Sequence[Finding] 
         lines += markdown_table(findings, rubric, lang)
         lines.append("")
 
-    if a.missing:
-        lines += [f"## {t('missing', lang)}", "", ", ".join(a.missing), ""]
     lines.append(f"<sub>{t('generated_by', lang, version=__version__)}</sub>")
     return "\n".join(lines) + "\n"
 
