@@ -5,14 +5,13 @@ same lines as computing them, a damaged or stale memo never changes a line, and 
 from __future__ import annotations
 
 import marshal
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from sti_review.text import linebreak, memo
+
+from .test_startup import loaded_modules
 
 ROOT = Path(__file__).resolve().parent.parent
 JA = (
@@ -117,42 +116,16 @@ def test_library_user_gets_no_disk_memo():
         linebreak.set_memo(linebreak._UNSET)
 
 
-PROBE = """
-import sys
-sys.argv = {argv!r}
-from sti_review.__main__ import main
-try:
-    main()
-except SystemExit:
-    pass
-sys.stdout.flush()
-sys.stderr.write('BUDOUX=%s\\n' % ('budoux' in sys.modules))
-"""
-
-
 def test_warm_assess_prints_the_same_without_budoux(tmp_path):
     proposal = ROOT / "examples" / "satreps-flood-ews-th.yaml"
     review = proposal.with_name("satreps-flood-ews-th.review.yaml")
     argv = ["sti-review", "assess", str(proposal), "--review", str(review), "--lang", "ja"]
-    env = {**os.environ, "STI_REVIEW_CACHE": str(tmp_path / "c"), "STI_REVIEW_NO_CACHE": "", "COLUMNS": "80"}
-
-    def run(**extra: str) -> tuple[str, str]:
-        proc = subprocess.run(
-            [sys.executable, "-c", PROBE.format(argv=argv)],
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            timeout=120,
-            check=False,
-            env={**env, **extra},
-        )
-        return proc.stdout, proc.stderr
-
-    plain, _ = run(STI_REVIEW_NO_CACHE="1")
-    first, err1 = run()
-    second, err2 = run()
+    env = {"STI_REVIEW_CACHE": str(tmp_path / "c"), "STI_REVIEW_NO_CACHE": "", "COLUMNS": "80"}
+    plain, _ = loaded_modules(argv, {**env, "STI_REVIEW_NO_CACHE": "1"})
+    first, modules1 = loaded_modules(argv, env)
+    second, modules2 = loaded_modules(argv, env)
     assert plain == first == second and "洪水" in second
-    assert "BUDOUX=True" in err1 and "BUDOUX=False" in err2
+    assert "budoux" in modules1 and "budoux" not in modules2
 
 
 def test_files_of_another_line_breaker_are_removed_on_save(disk):

@@ -80,6 +80,7 @@ def loaded_modules(argv: list[str], env: dict[str, str] | None = None) -> tuple[
         [sys.executable, "-c", MODULES_PROBE.format(argv=argv)],
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=120,
         check=False,
         env={**os.environ, **(env or {})},
