@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import re
 import stat
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -29,7 +28,7 @@ from .errors import InputError, Problem, Text
 from .fileio import read_reason, read_regular
 from .panel import locate, proposal_of
 from .rubric import Rubric, load_rubric
-from .rules import file_kind, looks_like_review
+from .rules import ID_LINE, PROPOSAL_LINE, TopKey, file_kind, looks_like_review
 from .summaries import FileResult, LightAnswer, LightReview, ProposalInfo, ReviewInfo
 
 PARALLEL_FROM = 400  # files; below this a worker pool costs more than it saves
@@ -38,16 +37,10 @@ PARALLEL_FROM = 400  # files; below this a worker pool costs more than it saves
 ROUTE_BYTES = 8192  # routing reads the head of each file: ids and `answers:` come first
 
 
-_ID_LINE = re.compile(r"^id:[ \t]*['\"]?([A-Za-z0-9._-]+)['\"]?[ \t]*(?:#.*)?$", re.M)
-
-
-_REVIEW_KEYS = re.compile(r"^(?:answers|reviewer):", re.M)
-
-
-_PROGRAMMES_KEY = re.compile(r"^(?:programmes|reviewers):", re.M)  # reviewers: a pool file
-
-
-_CALL_DATA_KEY = re.compile(r"^(?:reviewers|decisions|call):", re.M)  # reviewers, decisions, call.yaml
+_REVIEW_KEYS = TopKey("(?:answers|reviewer):")
+_PROGRAMMES_KEY = TopKey("(?:programmes|reviewers):")  # reviewers: a pool file
+_CALL_DATA_KEY = TopKey("(?:reviewers|decisions|call):")  # reviewers, decisions, call.yaml
+_BOM = b"\xef\xbb\xbf"
 
 
 Progress = Callable[[str, int, int], None]
@@ -119,23 +112,24 @@ def discover(call_dir: str | Path) -> tuple[list[str], list[Problem]]:
 
 
 def _id_of(text: str) -> str | None:
-    m = _ID_LINE.search(text)
-    return m.group(1) if m else None
+    return ID_LINE.value(text)
 
 
 def route_file(path: str) -> tuple[str, str, str | None]:
     """(path, kind, id) guessed from the raw text, without parsing: for grouping only."""
     try:
-        text = read_regular(path, ROUTE_BYTES)[:ROUTE_BYTES].decode("utf-8-sig", "ignore")
+        head = read_regular(path, ROUTE_BYTES)[:ROUTE_BYTES]
     except InputError:  # reported, located, by the real read
         return path, "review" if looks_like_review(path) else "proposal", None
-    if _REVIEW_KEYS.search(text) or (looks_like_review(path) and "programme:" not in text):
-        return path, "review", proposal_of(text)
-    if _PROGRAMMES_KEY.search(text):
+    if head.startswith(_BOM):
+        head = head[len(_BOM) :]
+    if _REVIEW_KEYS.search(head) or (looks_like_review(path) and b"programme:" not in head):
+        return path, "review", PROPOSAL_LINE.value(head)
+    if _PROGRAMMES_KEY.search(head):
         return path, "programmes", None
-    if _CALL_DATA_KEY.search(text):
+    if _CALL_DATA_KEY.search(head):
         return path, "call-data", None
-    return path, "proposal", _id_of(text)
+    return path, "proposal", ID_LINE.value(head)
 
 
 # What reading a file gave, for the cache: (path, (size, mtime_ns, ctime_ns) before reading, SHA-256 of
@@ -179,11 +173,10 @@ def _read_call_file(path: str, rubric: Rubric, sink: list[bytes] | None) -> File
     if kind not in ("proposal", "review"):
         kind = "review" if looks_like_review(path) else "proposal"
     if kind == "proposal":
-        about = _id_of(text)
         try:
             p = from_document(doc, rubric).proposal
         except InputError as exc:
-            return FileResult(path, kind, None, None, exc.problems, about)
+            return FileResult(path, kind, None, None, exc.problems, _id_of(text))
         info = ProposalInfo(
             path,
             p.id,
@@ -215,10 +208,8 @@ def _read_call_file(path: str, rubric: Rubric, sink: list[bytes] | None) -> File
         )
         return FileResult(path, kind, info, None, [], p.id)
     loaded, problems = review_from_document(doc, rubric, None)
-    about = proposal_of(text)
     if loaded is None or problems:
-        if loaded is not None:
-            about = loaded.review.proposal
+        about = loaded.review.proposal if loaded is not None else proposal_of(text)
         return FileResult(path, "review", None, None, problems, about)
     r = loaded.review
     answers = {

@@ -28,7 +28,7 @@ from typing import Any, Literal, Protocol
 from .errors import InputError, Problem, Text
 from .identity import reviewer_key
 from .proposal import LoadedProposal, Proposal, load_proposal
-from .review import Answer, Review, read_review
+from .review import Answer, Review, made_answer, read_review
 from .rubric import Criterion, Rubric, load_rubric
 from .rules import conflict_of, grade_of, is_answered, stage_of
 from .scoring import Assessment, assess, required_criteria
@@ -247,9 +247,7 @@ class Consolidation:
 def _as_answer(a: AnswerLike) -> Answer:
     if isinstance(a, Answer):
         return a
-    return Answer.model_construct(
-        score=a.score, verdict=a.verdict, conditions=list(a.conditions), na=a.na, comment=a.comment
-    )
+    return made_answer(a.score, a.verdict, list(a.conditions), a.na, a.comment)
 
 
 def _as_review(r: ReviewLike, rubric: Rubric) -> Review:
@@ -277,16 +275,14 @@ def _derive(crit: Criterion, answers: Sequence[AnswerLike]) -> Answer | None:
             for a in answers:
                 if a.verdict == "conditional":
                     conditions += [c for c in a.conditions if c not in conditions]
-        return Answer.model_construct(
-            score=None, verdict=worst, conditions=conditions, na=False, comment=None
-        )
+        return made_answer(None, worst, conditions, False)
     scores = sorted(a.score for a in answers if a.score is not None and not a.na)
     na = sum(1 for a in answers if a.na)
     if na * 2 > len(answers) or not scores:
         if not na:
             return None
-        return Answer.model_construct(score=None, verdict=None, conditions=[], na=True, comment=None)
-    return Answer.model_construct(score=_median(scores), verdict=None, conditions=[], na=False, comment=None)
+        return made_answer(None, None, [], True)
+    return made_answer(_median(scores), None, [], False)
 
 
 def _median(ordered: list[float]) -> float:
@@ -549,7 +545,6 @@ def _review_files(
 
 def proposal_of(text: str) -> str | None:
     """The proposal id a review names, read from its text without parsing (for sorting files)."""
-    import re
+    from .rules import PROPOSAL_LINE
 
-    m = re.search(r"^proposal:[ \t]*['\"]?([A-Za-z0-9._-]+)['\"]?[ \t]*(?:#.*)?$", text, re.M)
-    return m.group(1) if m else None
+    return PROPOSAL_LINE.value(text)

@@ -34,7 +34,9 @@ class Answer(_Model):
 
     score: float | None = None
     verdict: Verdict | None = None
-    conditions: list[str] = []
+    # a factory, not ``= []``: pydantic deep-copies a mutable default for every answer that
+    # leaves it out (most do), which cost a quarter of validating a review (issue 17)
+    conditions: list[str] = Field(default_factory=list, json_schema_extra={"default": []})
     na: StrictBool = False
     comment: str | None = Field(None, description="for the committee only; never reaches the applicant")
     feedback: str | None = Field(None, description="may be shown to the applicant (feedback letters)")
@@ -49,16 +51,16 @@ class Answer(_Model):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Answer:
-        given = [
-            name
-            for name, present in (
-                ("score", self.score is not None),
-                ("verdict", self.verdict is not None),
-                ("na", self.na),
-            )
-            if present
-        ]
-        if len(given) != 1:
+        if (self.score is not None) + (self.verdict is not None) + bool(self.na) != 1:
+            given = [
+                name
+                for name, present in (
+                    ("score", self.score is not None),
+                    ("verdict", self.verdict is not None),
+                    ("na", self.na),
+                )
+                if present
+            ]
             what = "none" if not given else " and ".join(given)
             raise ValueError(Text("err.answer_exactly_one", given=what))
         if self.conditions and self.verdict != "conditional":
@@ -72,6 +74,26 @@ class Answer(_Model):
     @property
     def has_feedback(self) -> bool:
         return bool(self.feedback and self.feedback.strip())
+
+
+_ANSWER_SET = frozenset({"score", "verdict", "conditions", "na", "comment"})
+
+
+def made_answer(
+    score: float | None, verdict: str | None, conditions: list[str], na: bool, comment: str | None = None
+) -> Answer:
+    """An Answer from values that are valid already (the panel's own answers), exactly as
+    ``Answer.model_construct`` with these five fields makes it, without its per-field default
+    lookups: the panel makes one for every criterion of every proposal of a call (issue 17)."""
+    answer = object.__new__(Answer)
+    values = {"score": score, "verdict": verdict, "conditions": conditions, "na": na}
+    values["comment"] = comment
+    values["feedback"] = None
+    object.__setattr__(answer, "__dict__", values)
+    object.__setattr__(answer, "__pydantic_fields_set__", set(_ANSWER_SET))
+    object.__setattr__(answer, "__pydantic_extra__", None)
+    object.__setattr__(answer, "__pydantic_private__", None)
+    return answer
 
 
 class Declaration(_Model):

@@ -4,7 +4,8 @@
 - which answers need a comment, and why (``comment_required``);
 - "did you mean" for a near miss (``suggestion``);
 - the kind of a file, from its content (``file_kind``) or, when the content cannot be read,
-  from its place (``looks_like_review``).
+  from its place (``looks_like_review``);
+- a top-level ``key:`` line found without parsing (``TopKey``: ids, for routing files).
 
 A leaf module: it imports nothing of sti-review at run time, so that every layer may use it.
 """
@@ -161,3 +162,42 @@ def looks_like_review(path: str | PurePath) -> bool:
     or lying under a ``reviews`` folder."""
     p = PurePath(path)
     return bool(_REVIEW_NAME.search(p.name)) or "reviews" in (part.lower() for part in p.parent.parts)
+
+
+class TopKey:
+    """A top-level ``key:`` line of a YAML text, found without parsing: at the start of the text
+    or after a line break (as ``^`` in multi-line mode). Searched for as ``\\n`` + the key, which
+    the regular-expression engine finds by a fast literal scan instead of trying ``^`` at every
+    character; in bytes for routing (no decoding of each file's head) and in text."""
+
+    def __init__(self, pattern: str):
+        self.pattern = pattern
+        self._compiled: dict[type, tuple[re.Pattern[Any], re.Pattern[Any]]] = {}
+
+    def _patterns(self, kind: type) -> tuple[re.Pattern[Any], re.Pattern[Any]]:
+        # compiled when first used: most commands never route a call's files
+        if kind not in self._compiled:
+            if kind is bytes:
+                raw = self.pattern.encode("ascii")
+                pair = (re.compile(raw, re.M), re.compile(b"\n" + raw, re.M))
+            else:
+                pair = (re.compile(self.pattern, re.M), re.compile("\n" + self.pattern, re.M))
+            self._compiled[kind] = pair
+        return self._compiled[kind]
+
+    def search(self, text: str | bytes) -> re.Match[Any] | None:
+        at_start, after_break = self._patterns(type(text))
+        return at_start.match(text) or after_break.search(text)
+
+    def value(self, text: str | bytes) -> str | None:
+        m = self.search(text)
+        if m is None:
+            return None
+        found = m.group(1)
+        return found.decode("ascii") if isinstance(found, bytes) else found
+
+
+_ID_VALUE = r"[ \t]*['\"]?([A-Za-z0-9._-]+)['\"]?[ \t]*(?:#.*)?$"
+# A proposal's ``id:`` line and the ``proposal:`` line by which a review names its proposal.
+ID_LINE = TopKey("id:" + _ID_VALUE)
+PROPOSAL_LINE = TopKey("proposal:" + _ID_VALUE)

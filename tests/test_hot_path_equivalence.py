@@ -1,0 +1,69 @@
+"""The cheaper forms on the ranking's hot path give what the plain forms give (issue 17).
+
+- ``made_answer`` builds the panel's answers as ``Answer.model_construct`` does;
+- ``TopKey`` finds a top-level ``key:`` line, in text or in bytes, exactly where the regular
+  expression with ``^`` in multi-line mode does;
+- routing a file reads its head as bytes: a byte-order mark and a CRLF file route as before.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sti_review.callfolder import route_file
+from sti_review.review import Answer, made_answer
+from sti_review.rules import ID_LINE, PROPOSAL_LINE, TopKey
+
+
+def test_made_answer_is_model_construct() -> None:
+    for score, verdict, conditions, na, comment in [
+        (3.5, None, [], False, None),
+        (None, "conditional", ["法令遵守の確認"], False, "条件付き"),
+        (None, None, [], True, None),
+    ]:
+        fast = made_answer(score, verdict, conditions, na, comment)
+        slow = Answer.model_construct(
+            score=score, verdict=verdict, conditions=conditions, na=na, comment=comment
+        )
+        assert fast == slow
+        assert fast.model_dump() == slow.model_dump()
+        assert fast.model_fields_set == slow.model_fields_set
+        assert repr(fast) == repr(slow)
+        fast.comment = "changed"  # a model of its own: setting a field works as on any Answer
+        assert fast.comment == "changed" and slow.comment == comment
+
+
+_PIECES = ["id:", "id: X-1", "\n", "proposal: 'P-1'", " # c", "answers:", "reviewer:", "\r\n", "x", "  id: Y"]
+_PIECES += ["\nid:\tZ9 #k", "é", "#", "'", '"', "\t", "proposal:", "programmes:", "日本"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=12).map("".join))
+def test_top_key_finds_what_caret_finds(text: str) -> None:
+    for key, pattern in [
+        (ID_LINE, ID_LINE.pattern),
+        (PROPOSAL_LINE, PROPOSAL_LINE.pattern),
+        (TopKey("(?:answers|reviewer):"), "(?:answers|reviewer):"),
+    ]:
+        m = re.search("^" + pattern, text, re.M)
+        expected = (m.group(1) if m.groups() else m.group()) if m else None
+        found = key.search(text)
+        assert (found is None) == (m is None)
+        if m and m.groups():
+            assert key.value(text) == expected == key.value(text.encode("utf-8"))
+        assert (key.search(text.encode("utf-8")) is None) == (m is None)
+
+
+def test_route_reads_heads_as_bytes(tmp_path) -> None:
+    bom = tmp_path / "p.yaml"
+    bom.write_bytes(b"\xef\xbb\xbfid: P-001\nprogramme: general\n")
+    assert route_file(str(bom))[1:] == ("proposal", "P-001")
+    review = tmp_path / "r.yaml"
+    review.write_bytes("# 審査\r\nproposal: P-001\nreviewer: 山田\n".encode())
+    assert route_file(str(review))[1:] == ("review", "P-001")
+    latin = tmp_path / "q.yaml"
+    latin.write_bytes(b"title: \xff\xfe\nid: Q-2\n")  # not UTF-8: still routed by its id line
+    assert route_file(str(latin))[1:] == ("proposal", "Q-2")
