@@ -67,3 +67,17 @@ def test_route_reads_heads_as_bytes(tmp_path) -> None:
     latin = tmp_path / "q.yaml"
     latin.write_bytes(b"title: \xff\xfe\nid: Q-2\n")  # not UTF-8: still routed by its id line
     assert route_file(str(latin))[1:] == ("proposal", "Q-2")
+
+
+_WIDE_PIECES = ["日本", "語", " ", "  ", "a", "。", "ア", "x y", "（", "\n", "全角　", "𠀋"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_WIDE_PIECES), max_size=14).map("".join))
+def test_folded_japanese_space_rule_unchanged(text: str) -> None:
+    """Folding removes the space between two Japanese characters and no other (the rule as
+    first written, with the look-behind before the space)."""
+    from sti_review.yamlio import _FOLDED_JA_SPACE, _WIDE
+
+    as_first_written = re.compile(f"(?<=[{_WIDE}]) (?=[{_WIDE}])")
+    assert _FOLDED_JA_SPACE.sub("", text) == as_first_written.sub("", text)
