@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
 
@@ -124,6 +123,8 @@ def markdown_inline(text: str) -> str:
     Newlines become ``<br>``, so only the very start of the text could open a block (a heading
     or a list inside a list item): that start is escaped too.
     """
+    import html  # here, not at the top: its entity table costs ~2 ms of every command's start-up
+
     text = printable(text).replace("\r\n", "\n").replace("\r", "\n")
     text = html.escape(text, quote=False)
     text = _MD_SPECIAL.sub(r"\\\1", text)
