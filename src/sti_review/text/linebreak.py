@@ -78,8 +78,11 @@ def _wordish(ch: str) -> bool:
     return any(lo <= ch <= hi for lo, hi in _RANGES_WORD_FULLWIDTH)
 
 
-def _is_japanese(ch: str) -> bool:
-    return "\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+_JAPANESE_CHAR = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")  # kana, kanji
+
+
+def _has_japanese(para: str) -> bool:
+    return _JAPANESE_CHAR.search(para) is not None
 
 
 @lru_cache(maxsize=1)
@@ -94,7 +97,7 @@ def _parser():  # type: ignore[no-untyped-def]
 
 def _phrase_starts(para: str) -> set[int]:
     """Offsets where BudouX starts a new phrase (only worth asking for text with Japanese in it)."""
-    if not any(_is_japanese(ch) for ch in para):
+    if not _has_japanese(para):
         return set()
     parser = _parser()
     if parser is None:  # pragma: no cover

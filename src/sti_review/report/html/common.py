@@ -8,6 +8,7 @@ Charts come in as :class:`svg.Svg`, which the engine inserts as it is (it was es
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from contextvars import ContextVar
 from functools import cache
@@ -49,10 +50,13 @@ def _finalize(value: object) -> object:
 _PAGE_LANG: ContextVar[str] = ContextVar("page_lang", default="ja")
 
 
+# kana, CJK ideographs, full-width forms: one regular-expression scan instead of a Python loop over
+# every character of every cell (a ranking page of 10,000 proposals has ~50,000 cells)
+_JAPANESE_CHAR = re.compile("[\u3040-\u30ff\u4e00-\u9fff\uff01-\uff5e]")
+
+
 def _japanese(text: str) -> bool:
-    return any(
-        "\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" or "\uff01" <= ch <= "\uff5e" for ch in text
-    )
+    return _JAPANESE_CHAR.search(text) is not None
 
 
 def other_language(value: object) -> object:
