@@ -460,3 +460,43 @@ def test_a_kept_report_is_not_drawn_again(invoke, call, cache_env, monkeypatch):
     # another option is another ranking: drawn (and here refused by the stub)
     r = invoke("rank", call, "--format", "csv", "--fund", "1", env=cache_env)
     assert r.exit_code != 0 or r.stdout != cold
+
+
+def test_racy_window_follows_the_file_systems_resolution():
+    """A file changed just before it is cached is confirmed by hash next time: within 100 ms
+    where times have sub-second digits, within two seconds where they are whole seconds."""
+    from sti_review.cache import racy
+
+    now = 1_700_000_000_123_456_789
+    assert racy(now - 50_000_000, now)  # fine times, 50 ms ago
+    assert not racy(now - 150_000_000, now)
+    whole = 1_700_000_000_000_000_000
+    assert racy(whole, whole + 1_500_000_000)  # whole seconds, 1.5 s ago
+    assert not racy(whole, whole + 2_500_000_000)
+    assert racy(now + 10_000_000_000, now)  # a time in the future is never trusted
+
+
+def test_call_edited_moments_ago_is_snapshotted_on_a_fine_grained_file_system(
+    invoke, call, cache_env, monkeypatch
+):
+    """Ranked a moment after an edit (as a panel does), the call is stored whole, so the next
+    run reads no file; on a file system with whole-second times the wait would be two seconds."""
+    import time
+
+    _age(call)
+    review = call / "reviews" / "P-3" / "r0.yaml"
+    review.write_text(
+        review.read_text(encoding="utf-8").replace("score: 2,", "score: 5,", 1), encoding="utf-8"
+    )
+    if os.stat(review).st_mtime_ns % 1_000_000_000 == 0:
+        pytest.skip("this file system keeps whole seconds")
+    time.sleep(0.2)  # past the 100 ms in which the file could change again unseen
+    cold = assert_same_as_cold(invoke, call, cache_env)
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("a file was read although the call did not change")
+
+    monkeypatch.setattr(callfolder, "read_call_file", no_reading)
+    monkeypatch.setattr("sti_review.ranking.read_call_file", no_reading)
+    monkeypatch.setattr("sti_review.cache.CallCache.load_files", no_reading)
+    assert ranked(invoke, call, cache_env) == (0, cold, "")

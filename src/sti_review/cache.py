@@ -16,8 +16,10 @@ Where: ``$STI_REVIEW_CACHE``, else ``$XDG_CACHE_HOME/sti-review``, else ``~/.cac
 Every key includes a *scope*: the tool's version, this cache's format version and a
 fingerprint of the rubric (a hash of every rubric file), so a new version or a changed rubric
 never reads an old entry. A file is trusted from its size and modification time only when both
-are unchanged and it was not modified within two seconds of being cached (a file written twice
-within the clock's resolution keeps its time: such entries are always confirmed by hash);
+are unchanged and it was not modified just before being cached (a file written twice within
+the clock's resolution keeps its time: such entries are always confirmed by hash; "just before"
+is 100 ms where the file system keeps sub-second times, two seconds where it keeps whole
+seconds, see ``racy``);
 otherwise it is read and hashed, and an entry is used only when the hash is the same.
 
 The cache must never fail a command: a database that is corrupt, locked, read-only or missing
@@ -54,8 +56,23 @@ from .collector import no_gc
 FORMAT = 7  # bump when what is pickled or the tables change shape (kept in PRAGMA user_version)
 DB_NAME = "calls.sqlite3"
 KEEP_SCOPES = 3  # scopes (tool version x rubric) whose entries are kept
-# An entry for a file changed this close to when it was cached is confirmed by hash.
+# An entry for a file changed this close to when it was cached is confirmed by hash: two
+# seconds on a file system that keeps whole seconds (FAT keeps even seconds; HFS+ and some
+# network file systems whole ones), 100 ms on one that keeps finer times (the kernel stamps a
+# file from a clock that moves one tick, 1-10 ms, at a time).
 RACY_NS = 2_000_000_000
+FINE_RACY_NS = 100_000_000
+
+
+def racy(mtime_ns: int, now_ns: int) -> bool:
+    """Whether a file modified at ``mtime_ns`` could still be modified again, as seen at
+    ``now_ns``, without its modification time changing. A time on a whole second is taken to
+    come from a coarse file system (on a fine one that happens once in a billion files, and
+    then only costs a hash)."""
+    window = RACY_NS if mtime_ns % 1_000_000_000 == 0 else FINE_RACY_NS
+    return now_ns - mtime_ns <= window
+
+
 FEW_ROWS = 500  # up to this many cached rows are looked up one by one, more by one scan
 
 Stamp = tuple[int, int, int]  # (size, mtime_ns, ctime_ns): a chmod or a rename changes ctime
@@ -209,13 +226,13 @@ def stamp(path: str) -> Stamp | None:
 def stamps_and_listing(paths: Iterable[str], *extra: str) -> tuple[dict[str, Stamp | None], bytes | None]:
     """Each file's stamp, and a digest of the whole listing for the call snapshot: the working
     folder, ``extra``, and every file's path, size, modification and change times and inode.
-    The digest is None when a file cannot be stat'ed or was modified within RACY_NS of now
+    The digest is None when a file cannot be stat'ed or was modified just before now (``racy``)
     (such a call is never served from, nor stored as, a snapshot). The change time is compared,
     not checked for being recent: it moves on a chmod, a rename, or an edit whose old
     modification time was put back."""
     stamps: dict[str, Stamp | None] = {}
     h: Any = hashlib.sha256(f"{os.getcwd()}\0{chr(0).join(extra)}\0".encode("utf-8", "surrogatepass"))
-    recent = time.time_ns() - RACY_NS
+    now = time.time_ns()
     parts: list[str] = []
     for p in paths:
         try:
@@ -226,7 +243,7 @@ def stamps_and_listing(paths: Iterable[str], *extra: str) -> tuple[dict[str, Sta
             continue
         stamps[p] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
         if h is not None:
-            if st.st_mtime_ns > recent:
+            if racy(st.st_mtime_ns, now):
                 h = None
                 continue
             parts.append(f"{p}\0{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino}\0")
@@ -504,9 +521,9 @@ class CallCache:
 
     @staticmethod
     def _trusted(st: Stamp) -> Stamp:
-        """The stamp to store: a file changed within RACY_NS of now is always re-hashed."""
+        """The stamp to store: a file changed just before now (``racy``) is always re-hashed."""
         size, mtime, ctime = st
-        return (size, mtime, ctime) if time.time_ns() - mtime > RACY_NS else (size, -1, ctime)
+        return (size, -1, ctime) if racy(mtime, time.time_ns()) else (size, mtime, ctime)
 
     def add_file(self, path: str, st: Stamp | None, sha: bytes | None, result: Any) -> None:
         if self.db is None or st is None or sha is None:
