@@ -81,3 +81,25 @@ def test_folded_japanese_space_rule_unchanged(text: str) -> None:
 
     as_first_written = re.compile(f"(?<=[{_WIDE}]) (?=[{_WIDE}])")
     assert _FOLDED_JA_SPACE.sub("", text) == as_first_written.sub("", text)
+
+
+def test_pinned_lookups_give_the_same_words(monkeypatch) -> None:
+    """Once the CLI pins its environment, words come from a memo: the same words for every
+    key of both catalogues, for a scoped catalogue, and the key itself for a missing one."""
+    from sti_review import i18n
+
+    monkeypatch.setattr(i18n, "_PINNED", [])
+    monkeypatch.setattr(i18n, "_WORDS", {})
+    keys = sorted({k for lang in ("ja", "en") for k in (i18n.load(lang) or i18n.Catalogue()).messages})
+    panel = i18n.catalog("panel")
+    scoped = sorted({k.removeprefix("panel.") for k in keys if k.startswith("panel.")}) + [
+        "totals",
+        "no.such",
+    ]
+    before = {(k, lang): i18n.t(k, lang) for k in [*keys, "no.such.key"] for lang in ("ja", "en")}
+    before_panel = {(k, lang): panel(k, lang) for k in scoped for lang in ("ja", "en")}
+    i18n.pin_environment()
+    for _ in range(2):  # the first pass fills the memo, the second reads it
+        assert {(k, lang): i18n.t(k, lang) for k in [*keys, "no.such.key"] for lang in ("ja", "en")} == before
+        assert {(k, lang): panel(k, lang) for k in scoped for lang in ("ja", "en")} == before_panel
+    assert i18n.t("no.such.key", "ja") == "no.such.key"

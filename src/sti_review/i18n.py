@@ -163,6 +163,7 @@ def pin_environment() -> None:
     not change while it runs (a ranking of 10,000 proposals looks words up ~100,000 times).
     Library callers and tests that change the environment in-process never call this."""
     _PINNED[:] = [os.environ.get("STI_REVIEW_LOCALES")]
+    _WORDS.clear()
 
 
 def load(lang: str) -> Catalogue | None:
@@ -271,11 +272,21 @@ def _keep_parsed(path: Path, lang: str, cat: Catalogue) -> None:
 # --- looking words up --------------------------------------------------------------------------
 
 
+_WORDS: dict[tuple[str, str], str] = {}  # (key, lang) -> text, once the environment is pinned
+
+
 def _lookup(key: str, lang: str) -> str:
+    if _PINNED:  # the catalogues cannot change any more: a report's ~100,000 look-ups, one dict each
+        found = _WORDS.get((key, lang))
+        if found is not None:
+            return found
     for candidate in (lang, DEFAULT):
         cat = load(candidate)
         if cat is not None and key in cat.messages:
-            return cat.messages[key]
+            text = cat.messages[key]
+            if _PINNED:  # only words found: a key in no catalogue is looked for again
+                _WORDS[(key, lang)] = text
+            return text
     return key
 
 
@@ -308,14 +319,24 @@ def catalog(scope: str):  # type: ignore[no-untyped-def]
     ``catalog("panel")`` looks ``key`` up as ``panel.key`` first, then as ``key``.
     """
     prefix = scope + "."
+    chosen: dict[tuple[str, str, str | None], str] = {}  # -> the key to look up, once pinned
 
-    def translate(key: str, lang: Lang, **kwargs: object) -> str:
+    def choose(key: str, lang: str) -> str:
         scoped = prefix + key
         for candidate in (lang, DEFAULT):
             cat = load(candidate)
             if cat is not None and scoped in cat.messages:
-                return t(scoped, lang, **kwargs)
-        return t(key, lang, **kwargs)
+                return scoped
+        return key
+
+    def translate(key: str, lang: Lang, **kwargs: object) -> str:
+        if not _PINNED:
+            return t(choose(key, lang), lang, **kwargs)
+        memo = (key, lang, _PINNED[0])
+        use = chosen.get(memo)
+        if use is None:
+            use = chosen[memo] = choose(key, lang)
+        return t(use, lang, **kwargs)
 
     return translate
 
