@@ -41,9 +41,10 @@ import io
 import os
 import pickle
 import sqlite3
+import tempfile
 import time
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -719,11 +720,95 @@ class Reports:
             return render
         return Reports(ranking, fmt, render)
 
-    def __call__(self, view: Any, *, lang: str, width: int | None = None, color: bool = False) -> bytes:
+    @staticmethod
+    def wrap_chunks(
+        view: Any, fmt: str, chunks: Callable[..., Iterable[bytes]]
+    ) -> Callable[..., Iterable[bytes]]:
+        """``wrap`` for a renderer that hands its report on in pieces (``render_chunks``): a
+        kept report is read back, and a new one kept, a piece at a time (issue 17: the report
+        of 100,000 proposals is never whole in memory)."""
+        plain = Reports.wrap(view, fmt, chunks)  # type: ignore[arg-type]
+        return plain if plain is chunks else plain.pieces  # type: ignore[union-attr]
+
+    def _key(self, lang: str, width: int | None, color: bool) -> bytes:
         fp = self.ranking.fingerprint
         # with colours, what the terminal says it can show picks the colour codes
         shown = [os.environ.get(v) for v in ("TERM", "COLORTERM", "NO_COLOR", "FORCE_COLOR")] if color else []
-        key = digest(fp + f"\0{self.fmt}\0{lang}\0{width}\0{color}\0{shown}".encode())
+        return digest(fp + f"\0{self.fmt}\0{lang}\0{width}\0{color}\0{shown}".encode())
+
+    def pieces(
+        self, view: Any, *, lang: str, width: int | None = None, color: bool = False
+    ) -> Iterator[bytes]:
+        """The report in pieces: read back when kept, else drawn (``self.render`` gives pieces),
+        passed on and copied to a temporary file, then kept from it."""
+        key = self._key(lang, width, color)
+        call = os.path.abspath(self.ranking.call_dir)
+        path = os.fspath(cache_dir() / DB_NAME)
+        try:
+            db = sqlite3.connect(path, timeout=0.5, isolation_level=None)
+        except sqlite3.Error:
+            yield from self.render(view, lang=lang, width=width, color=color)
+            return
+        try:
+            found = None
+            with contextlib.suppress(sqlite3.Error):
+                if db.execute("PRAGMA user_version").fetchone()[0] == FORMAT:
+                    found = db.execute(
+                        f"SELECT rowid FROM reports_{FORMAT} WHERE call = ? AND key = ?", (call, key)
+                    ).fetchone()
+            blob = None
+            if found is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    blob = db.blobopen(f"reports_{FORMAT}", "data", found[0], readonly=True)
+            if blob is not None:
+                with blob:
+                    while piece := blob.read(BLOB_PIECE):
+                        yield piece
+                return
+            with tempfile.TemporaryFile(dir=cache_dir()) as copy:
+                size = 0
+                for piece in self.render(view, lang=lang, width=width, color=color):
+                    copy.write(piece)
+                    size += len(piece)
+                    yield piece
+                self._keep(db, call, key, copy, size)
+        finally:
+            db.close()
+
+    def _keep(self, db: sqlite3.Connection, call: str, key: bytes, copy: Any, size: int) -> None:
+        """Keep the report written to ``copy`` (``size`` bytes), as ``__call__`` keeps one."""
+        try:
+            if db.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
+                return
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("BEGIN IMMEDIATE")
+            cur = db.execute(
+                f"INSERT OR REPLACE INTO reports_{FORMAT} VALUES (?, ?, ?, ?, zeroblob(?))",
+                (call, self.ranking.fingerprint, key, time.time_ns(), size),
+            )
+            copy.seek(0)
+            with db.blobopen(f"reports_{FORMAT}", "data", cur.lastrowid) as blob:
+                while piece := copy.read(BLOB_PIECE):
+                    blob.write(piece)
+            self._trim(db, call)
+            db.execute("COMMIT")
+        except (sqlite3.Error, OSError):
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+
+    def _trim(self, db: sqlite3.Connection, call: str) -> None:
+        # reports of what the call was before, and all but the latest few of what it is
+        fp = self.ranking.fingerprint
+        db.execute(f"DELETE FROM reports_{FORMAT} WHERE call = ? AND ranking != ?", (call, fp))
+        db.execute(
+            f"DELETE FROM reports_{FORMAT} WHERE call = ? AND key NOT IN (SELECT key FROM"
+            f" reports_{FORMAT} WHERE call = ? ORDER BY written DESC LIMIT ?)",
+            (call, call, KEEP_REPORTS),
+        )
+
+    def __call__(self, view: Any, *, lang: str, width: int | None = None, color: bool = False) -> bytes:
+        fp = self.ranking.fingerprint
+        key = self._key(lang, width, color)
         call = os.path.abspath(self.ranking.call_dir)
         db = None
         try:
@@ -751,13 +836,7 @@ class Reports:
                 f"INSERT OR REPLACE INTO reports_{FORMAT} VALUES (?, ?, ?, ?, ?)",
                 (call, fp, key, time.time_ns(), data),
             )
-            # reports of what the call was before, and all but the latest few of what it is
-            db.execute(f"DELETE FROM reports_{FORMAT} WHERE call = ? AND ranking != ?", (call, fp))
-            db.execute(
-                f"DELETE FROM reports_{FORMAT} WHERE call = ? AND key NOT IN (SELECT key FROM"
-                f" reports_{FORMAT} WHERE call = ? ORDER BY written DESC LIMIT ?)",
-                (call, call, KEEP_REPORTS),
-            )
+            self._trim(db, call)
             db.execute("COMMIT")
         except sqlite3.Error:
             with contextlib.suppress(sqlite3.Error):
@@ -765,3 +844,6 @@ class Reports:
         finally:
             db.close()
         return data
+
+
+BLOB_PIECE = 1 << 20  # a kept report is read and written this many bytes at a time

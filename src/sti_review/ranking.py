@@ -717,7 +717,7 @@ def _settle(
         paths = sorted(set(row.review_files) | {r.path for r in added})
         g = compute_group(rubric, row.path, paths, need_budget, stage, known, record)
         if g.row is not None:
-            g.row.problems = sorted(set(g.row.problems + row.problems), key=problem_order)
+            g.row.problems = sorted(dict.fromkeys([*g.row.problems, *row.problems]), key=problem_order)
             if g.row.problems:
                 g.row.status = "invalid"
             rows[pid] = g.row
@@ -962,8 +962,9 @@ def rank_call(
     if interview is not None:
         for r in ordered:
             r.interview_candidate = r.rank is not None and r.rank <= interview
+    # each problem once, in the order found (a set's order changes from run to run), by place
     problems = sorted(
-        {p for r in ordered for p in r.problems} | set(loose) | set(unlisted), key=problem_order
+        dict.fromkeys([*(p for r in ordered for p in r.problems), *loose, *unlisted]), key=problem_order
     )
     title = call_file.title if call_file is not None else None
     fingerprint = None
