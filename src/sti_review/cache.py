@@ -58,6 +58,7 @@ KEEP_SCOPES = 3  # scopes (tool version x rubric) whose entries are kept
 # An entry for a file changed this close to when it was cached is confirmed by hash.
 RACY_NS = 2_000_000_000
 FEW_ROWS = 500  # up to this many cached rows are looked up one by one, more by one scan
+FLUSH_EVERY = 4000  # files learnt (a quarter as many rows) written at a time, see _flush
 
 Stamp = tuple[int, int, int]  # (size, mtime_ns, ctime_ns): a chmod or a rename changes ctime
 
@@ -249,6 +250,7 @@ class CallCache:
         self._pending_files: list[tuple[Any, ...]] = []
         self._pending_rows: list[tuple[Any, ...]] = []
         self._pending_call: tuple[Any, ...] | None = None
+        self.flushed = False  # files or rows were written before ``commit`` (see ``_flush``)
         self._restamped: list[tuple[Any, ...]] = []
         self._live: list[bytes] | None = None  # the rows the call has now (see keep_only)
         self._stale_files: list[str] = []  # cached files of the call it no longer lists
@@ -431,8 +433,9 @@ class CallCache:
         try:
             with no_gc(keep=True):  # a million objects, no cycles: collections would only cost
                 loose, reviews, rows = pickle.loads(found[1])
-                for _, blob in segments:
-                    rows += [row for _, row in pickle.loads(blob)]
+                segments.reverse()
+                while segments:  # each blob let go once read (100,000 rows: ~80 MB of them)
+                    rows += [row for _, row in pickle.loads(segments.pop()[1])]
         except Exception:
             return None
         self.listed = True
@@ -517,6 +520,36 @@ class CallCache:
         self._pending_files.append(
             (self.scope, key, self.call, *self._trusted(st), sha, result.kind, result.about, blob)
         )
+        if len(self._pending_files) >= FLUSH_EVERY:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Write the files and rows learnt so far in a short transaction of their own, so that a
+        large call's first run does not hold them all until ``commit`` (issue 17: 400,000
+        pickled files). Each entry stands alone (a file's result, a row by its files' hashes),
+        so one written before the run ends is as true as one written at its end."""
+        if self.db is None:
+            return
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self._insert_pending()
+            self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+            self._fail(exc)
+            self._pending_files.clear()
+            self._pending_rows.clear()
+
+    def _insert_pending(self) -> None:
+        assert self.db is not None
+        insert = f"INSERT OR REPLACE INTO files_{FORMAT} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        self.db.executemany(insert, self._pending_files)
+        insert = f"INSERT OR REPLACE INTO rows_{FORMAT} VALUES (?, ?, ?, ?)"
+        self.db.executemany(insert, self._pending_rows)
+        self._pending_files.clear()
+        self._pending_rows.clear()
+        self.flushed = True
 
     def load_rows(self, keys: Iterable[bytes]) -> dict[bytes, Any]:
         if self.db is None:
@@ -547,6 +580,8 @@ class CallCache:
         if self.db is None:
             return
         self._pending_rows.append((self.scope, key, self.call, dumps(result)))
+        if len(self._pending_rows) >= FLUSH_EVERY // 4:
+            self._flush()
 
     def keep_only(self, keys: Iterable[bytes]) -> None:
         """The rows the call (``self.call``) has now: when this run writes, entries of this
@@ -560,14 +595,12 @@ class CallCache:
         the oldest scopes (see the module's note on size)."""
         if self.db is None:
             return
-        if not (self._pending_files or self._pending_rows or self._restamped or self._pending_call):
+        learnt = self._pending_files or self._pending_rows or self._restamped or self._pending_call
+        if not (learnt or self.flushed):
             return  # nothing learnt (an unchanged call): no write, no lock
         try:
             self.db.execute("BEGIN IMMEDIATE")
-            insert = f"INSERT OR REPLACE INTO files_{FORMAT} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            self.db.executemany(insert, self._pending_files)
-            insert = f"INSERT OR REPLACE INTO rows_{FORMAT} VALUES (?, ?, ?, ?)"
-            self.db.executemany(insert, self._pending_rows)
+            self._insert_pending()
             restamp = f"UPDATE files_{FORMAT} SET size = ?, mtime = ?, ctime = ? WHERE scope = ? AND path = ?"
             self.db.executemany(restamp, self._restamped)
             if self._pending_call is not None:

@@ -529,11 +529,12 @@ def read_call(
             results.append(g)
             if cache is None:
                 return
+            # a file's result is not kept here (issue 17: 400,000 of them): the few that routing
+            # put in the wrong group are read again by _settle
             for path, st, sha, res in record:
                 cache.add_file(path, st, sha, res)
                 if sha is not None:
                     shas[path] = sha
-                    known[path] = res
             p, rs = group
             if p in shas and all(r in shas for r in rs):
                 keys[p] = row_key((p, shas[p]), [(r, shas[r]) for r in rs], need_budget, cache.cwd)
