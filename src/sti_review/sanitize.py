@@ -171,8 +171,13 @@ def _indented(data: Any, base: int = 0) -> str:
         else:
             raise _Unusual
 
-    dump(data, base)
-    return "".join(out)
+    try:
+        dump(data, base)
+        return "".join(out)
+    finally:
+        # ``dump`` refers to itself: without this, each call left a cycle holding its pieces
+        # for the collector, which the CLI runs rarely (a ranking encodes one per proposal)
+        dump = None  # type: ignore[assignment]
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
