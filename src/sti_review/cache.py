@@ -393,7 +393,7 @@ class CallCache:
             return None
         return found[0] if found else None
 
-    def load_call(self, call: str, listing: bytes | None) -> Any:
+    def load_call(self, call: str, listing: bytes | None, on_hit: Callable[[], None] | None = None) -> Any:
         """What reading the call gave last time, when its listing is the same (else None).
 
         A snapshot is a *head* (the loose problems, the count of reviews and the rows that are
@@ -403,10 +403,12 @@ class CallCache:
 
         When the listing differs (files changed, added or deleted), the previous snapshot is
         kept as the *base* of this run: its rows whose files are unchanged are taken from it
-        (``base_rows``) instead of one cached row at a time."""
+        (``base_rows``) instead of one cached row at a time. ``on_hit`` is called before a
+        snapshot is loaded (the caller lets go of what it then no longer needs)."""
         if self.db is None:
             return None
         db = self.db
+        query = f"SELECT segment, result FROM segments_{FORMAT} WHERE scope = ? AND call = ?"
         try:
             db.execute("BEGIN")  # the head and its segments as one writer left them
             try:
@@ -414,35 +416,24 @@ class CallCache:
                     f"SELECT listing, result, generation FROM calls_{FORMAT} WHERE scope = ? AND call = ?",
                     (self.scope, call),
                 ).fetchone()
-                segments = (
-                    []
-                    if found is None
-                    else db.execute(
-                        f"SELECT segment, result FROM segments_{FORMAT} WHERE scope = ? AND call = ?",
-                        (self.scope, call),
-                    ).fetchall()
-                )
+                if found is None:
+                    return None
+                self._generation = found[2]
+                if listing is None or found[0] != listing:
+                    self._base = db.execute(query, (self.scope, call)).fetchall()
+                    return None
+                if on_hit is not None:
+                    on_hit()
+                # the segments one at a time, each let go once read (100,000 rows: ~65 MB)
+                result = _load_snapshot(found[1], db.execute(query, (self.scope, call)))
             finally:
                 db.execute("COMMIT")
         except sqlite3.Error as exc:
             self._fail(exc)
             return None
-        if found is None:
-            return None
-        self._generation = found[2]
-        if listing is None or found[0] != listing:
-            self._base = segments
-            return None
-        try:
-            with no_gc(keep=True):  # a million objects, no cycles: collections would only cost
-                loose, reviews, rows = pickle.loads(found[1])
-                segments.reverse()
-                while segments:  # each blob let go once read (100,000 rows: ~80 MB of them)
-                    rows += [row for _, row in pickle.loads(segments.pop()[1])]
-        except Exception:
-            return None
-        self.listed = True
-        return rows, loose, reviews
+        if result is not None:
+            self.listed = True
+        return result
 
     def base_rows(self) -> dict[bytes, Any]:
         """The rows of the call's previous snapshot (see ``load_call``) by their row key: those
@@ -675,6 +666,21 @@ class CallCache:
 
 
 SEGMENTS = 64  # a call snapshot's rows are kept in this many segments (see load_call)
+
+
+def _load_snapshot(head: bytes, segments: Iterable[tuple[int, bytes]]) -> Any:
+    """A call's snapshot from its head and segments (None when one cannot be read)."""
+    try:
+        with no_gc(keep=True):  # a million objects, no cycles: collections would only cost
+            loose, reviews, rows = pickle.loads(head)
+            for _, blob in segments:
+                rows += [row for _, row in pickle.loads(blob)]
+                del blob
+    except sqlite3.Error:
+        raise
+    except Exception:
+        return None
+    return rows, loose, reviews
 
 
 def segment_of(path: str) -> int:

@@ -649,11 +649,15 @@ def read_call(
         if call_id is None:
             listing = None
         cache.listing = listing
-        snapshot = cache.load_call(call_id, listing) if call_id is not None else None
+        # a snapshot found, the files' stamps are not needed: let go before the rows are loaded
+        # (issue 17: 400,000 of them), made again if the snapshot cannot be read after all
+        snapshot = cache.load_call(call_id, listing, stamps.clear) if call_id is not None else None
         if snapshot is not None:
             if progress:
                 progress("read", total, total)
             return snapshot  # type: ignore[no-any-return]
+        if not stamps and paths:
+            stamps, _ = stamps_and_listing(paths)
         hits, _ = cache.load_files(paths, stamps)
         del stamps  # 400,000 of them in a large call
         known = LazyResults(hits, cache.file_result)
@@ -1122,6 +1126,7 @@ def rank_call(
     if interview is not None and later:
         raise UsageError(Text("err.interview_first_stage"))
     paths, unlisted = discover(call_dir)
+    files = len(paths)
     if not paths and not unlisted:
         raise InputError([Problem(str(call_dir), None, None, None, Text("err.no_yaml_files"))])
     store = None
@@ -1146,7 +1151,6 @@ def rank_call(
             store.close()
     if later:
         first, _, _ = read_call(paths, rubric, rubric_path, workers=workers, stage=rubric.first_stage)
-    files = len(paths)
     del paths  # the call's file names (400,000 in a large call): the rows keep their own
     if later:
         earlier = {r.id: r.weighted_percent for r in first}
