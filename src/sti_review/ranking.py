@@ -716,7 +716,9 @@ def read_call(
 
         def keep(g: GroupResult, record: list[Record], group: Group) -> None:
             _share_answers(g.row, shared, numbers=True)
-            results.append(g)
+            if g.row is not None:
+                _same_paths(g.row, group)
+            results.append(g if g.strays else GroupResult(g.row, EMPTY, g.reviews))
             if cache is None:
                 return
             # a file's result is not kept here (issue 17: 400,000 of them): the few that routing
@@ -780,6 +782,19 @@ def read_call(
     if progress:
         progress("read", total, total)
     return result
+
+
+def _same_paths(row: RankedProposal, group: Group) -> None:
+    """The row's file names as the very strings of the call's listing, not the copies a worker
+    sent back (issue 17: four names of ~100 bytes a proposal)."""
+    p, rs = group
+    if row.path == p:
+        row.path = p
+    if row.review_files and row.review_files == rs:
+        row.review_files = rs
+    elif row.review_files:
+        names = {r: r for r in rs}
+        row.review_files = [names.get(r, r) for r in row.review_files]
 
 
 SHARE_SAMPLE = 200  # rows of the previous snapshot whose values the new rows share
