@@ -30,6 +30,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RUBRIC_REF = "mext-sti-international-2021@1"
@@ -206,24 +207,25 @@ def generate(root: Path, n: int, reviews: int, seed: int = 2026) -> tuple[int, i
     return files, size
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident size of a process and all its descendants, in KiB (Linux /proc)."""
-    total = 0
+def _tree_rss_kb(pid: int, field: str = "VmRSS:", combine: Any = sum) -> int:
+    """Resident size of a process and all its descendants, in KiB (Linux /proc): their sum, or
+    with ``combine=max`` the largest; ``field="VmHWM:"`` for each one's peak so far."""
+    sizes = [0]
     stack = [pid]
     while stack:
         p = stack.pop()
         try:
             with open(f"/proc/{p}/status") as fh:
                 for line in fh:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
+                    if line.startswith(field):
+                        sizes.append(int(line.split()[1]))
                         break
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as fh:
                     stack += [int(c) for c in fh.read().split()]
         except (FileNotFoundError, ProcessLookupError, PermissionError, ValueError):
             continue
-    return total
+    return int(combine(sizes))
 
 
 def _children_cpu() -> float:
@@ -233,25 +235,28 @@ def _children_cpu() -> float:
 
 
 def time_rank(
-    call: Path, fund: int, *extra: str, cache: Path | None = None
+    call: Path, fund: int, *extra: str, cache: Path | None = None, fmt: str = "csv"
 ) -> tuple[float, float, float, int, float]:
     """Run the ranking command; (seconds, peak total MB, largest process MB, exit code, CPU
-    seconds of the command and its workers)."""
-    cmd = [sys.executable, "-m", "sti_review", "rank", str(call), "--fund", str(fund), "--format", "csv"]
+    seconds of the command and its workers). The largest process is this run's own (the
+    script's other runs are not counted): /proc's VmHWM of each process, read while it runs."""
+    cmd = [sys.executable, "-m", "sti_review", "rank", str(call), "--fund", str(fund), "--format", fmt]
     cmd += extra
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     if cache is not None:
         env["STI_REVIEW_CACHE"] = str(cache)
     peak = 0
+    largest = 0
     cpu = _children_cpu()
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     stop = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, largest
         while not stop.is_set():
             peak = max(peak, _tree_rss_kb(proc.pid))
+            largest = max(largest, _tree_rss_kb(proc.pid, "VmHWM:", max))
             stop.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -262,8 +267,7 @@ def time_rank(
     sampler.join()
     if proc.returncode not in (0,):
         sys.stderr.write(err.decode("utf-8", "replace")[-2000:])
-    largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return elapsed, peak / 1024, largest, proc.returncode, _children_cpu() - cpu
+    return elapsed, peak / 1024, largest / 1024, proc.returncode, _children_cpu() - cpu
 
 
 FLOOR = """
@@ -311,6 +315,14 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, nargs="+", default=[0], help="--jobs values (0: default)")
     parser.add_argument("--keep", type=Path, help="generate into DIR/<size> and keep the files")
     parser.add_argument("--cold-only", action="store_true", help="no cached runs (fill, warm, edit10)")
+    parser.add_argument(
+        "--formats",
+        nargs="+",
+        default=["csv"],
+        choices=["csv", "json", "terminal", "markdown", "html"],
+        help="report formats, each ranked cold; cached runs in the first only, then a warm run in each",
+    )
+    parser.add_argument("--no-floor", action="store_true", help="skip the parse floor (0 in the table)")
     args = parser.parse_args()
     print(f"load average at start: {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores)")
     print(
@@ -328,26 +340,41 @@ def main() -> None:
             else:
                 files, size = generate(base, n, args.reviews)
             fund = max(1, n // 10)
-            floor1, _ = parse_floor(base, 1)
-            floor2, floor2_cpu = parse_floor(base, 2)
+            floor1, _, floor2, floor2_cpu = (
+                (float("nan"),) * 4 if args.no_floor else (*parse_floor(base, 1), *parse_floor(base, 2))
+            )
+            memory: list[str] = []
             for jobs in args.jobs:
                 extra = ("--jobs", str(jobs)) if jobs else ()
-                cold, peak, largest, code, cold_cpu = time_rank(base, fund, "--no-cache", *extra)
-                shutil.rmtree(cache, ignore_errors=True)
-                fill = warm = edited = float("nan")
-                if not args.cold_only:
-                    fill, *_ = time_rank(base, fund, *extra, cache=cache)
-                    warm, *_ = time_rank(base, fund, *extra, cache=cache)
-                    edit_reviews(base, 10)
-                    edited, *_ = time_rank(base, fund, *extra, cache=cache)
-                print(
-                    f"{n:>10,} {files:>8,} {size / 1e6:>5.0f} {jobs or 'all':>4} {floor1:>7.2f} "
-                    f"{floor2:>7.2f} {cold:>7.2f} {cold / floor2:>5.2f} {floor2_cpu:>7.2f} {cold_cpu:>8.2f} "
-                    f"{cold_cpu / floor2_cpu:>8.2f} {fill:>6.2f} {warm:>6.2f} "
-                    f"{edited:>6.2f} {peak:>8.0f} {largest:>11.0f}"
-                    + ("" if code == 0 else f"  (exit {code})"),
-                    flush=True,
-                )
+                for fmt in args.formats:
+                    cold, peak, largest, code, cold_cpu = time_rank(base, fund, "--no-cache", *extra, fmt=fmt)
+                    memory.append(
+                        f"cold {fmt} (jobs {jobs or 'all'}): {peak:.0f} MB, largest {largest:.0f} MB"
+                    )
+                    if fmt != args.formats[0]:
+                        continue
+                    shutil.rmtree(cache, ignore_errors=True)
+                    fill = warm = edited = float("nan")
+                    if not args.cold_only:
+                        fill, fpeak, flargest, *_ = time_rank(base, fund, *extra, cache=cache, fmt=fmt)
+                        memory.append(f"first cached {fmt}: {fpeak:.0f} MB, largest {flargest:.0f} MB")
+                        warm, *_ = time_rank(base, fund, *extra, cache=cache, fmt=fmt)
+                        for other in args.formats:  # the report drawn from the warm call
+                            _, wpeak, wlargest, *_ = time_rank(base, fund, *extra, cache=cache, fmt=other)
+                            memory.append(f"warm {other}: {wpeak:.0f} MB, largest {wlargest:.0f} MB")
+                        edit_reviews(base, 10)
+                        edited, *_ = time_rank(base, fund, *extra, cache=cache, fmt=fmt)
+                    print(
+                        f"{n:>10,} {files:>8,} {size / 1e6:>5.0f} {jobs or 'all':>4} {floor1:>7.2f} "
+                        f"{floor2:>7.2f} {cold:>7.2f} {cold / floor2:>5.2f} {floor2_cpu:>7.2f} "
+                        f"{cold_cpu:>8.2f} "
+                        f"{cold_cpu / floor2_cpu:>8.2f} {fill:>6.2f} {warm:>6.2f} "
+                        f"{edited:>6.2f} {peak:>8.0f} {largest:>11.0f}"
+                        + ("" if code == 0 else f"  (exit {code})"),
+                        flush=True,
+                    )
+            for line in memory:  # peak: the sum over the process tree; largest: one process
+                print(f"    {n:,} proposals, {line}", flush=True)
         finally:
             shutil.rmtree(cache, ignore_errors=True)
             if args.keep is None:

@@ -43,9 +43,10 @@ import io
 import os
 import pickle
 import sqlite3
+import tempfile
 import time
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -74,6 +75,7 @@ def racy(mtime_ns: int, now_ns: int) -> bool:
 
 
 FEW_ROWS = 500  # up to this many cached rows are looked up one by one, more by one scan
+FLUSH_EVERY = 4000  # files learnt (a quarter as many rows) written at a time, see _flush
 
 Stamp = tuple[int, int, int]  # (size, mtime_ns, ctime_ns): a chmod or a rename changes ctime
 
@@ -247,6 +249,9 @@ def stamps_and_listing(paths: Iterable[str], *extra: str) -> tuple[dict[str, Sta
                 h = None
                 continue
             parts.append(f"{p}\0{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino}\0")
+            if len(parts) == 4096:  # hashed as it goes: 400,000 files' lines are ~50 MB of text
+                h.update("".join(parts).encode("utf-8", "surrogatepass"))
+                parts.clear()
     if h is None:
         return stamps, None
     h.update("".join(parts).encode("utf-8", "surrogatepass"))
@@ -265,6 +270,7 @@ class CallCache:
         self._pending_files: list[tuple[Any, ...]] = []
         self._pending_rows: list[tuple[Any, ...]] = []
         self._pending_call: tuple[Any, ...] | None = None
+        self.flushed = False  # files or rows were written before ``commit`` (see ``_flush``)
         self._restamped: list[tuple[Any, ...]] = []
         self._live: list[bytes] | None = None  # the rows the call has now (see keep_only)
         self._stale_files: list[str] = []  # cached files of the call it no longer lists
@@ -404,7 +410,7 @@ class CallCache:
             return None
         return found[0] if found else None
 
-    def load_call(self, call: str, listing: bytes | None) -> Any:
+    def load_call(self, call: str, listing: bytes | None, on_hit: Callable[[], None] | None = None) -> Any:
         """What reading the call gave last time, when its listing is the same (else None).
 
         A snapshot is a *head* (the loose problems, the count of reviews and the rows that are
@@ -414,10 +420,12 @@ class CallCache:
 
         When the listing differs (files changed, added or deleted), the previous snapshot is
         kept as the *base* of this run: its rows whose files are unchanged are taken from it
-        (``base_rows``) instead of one cached row at a time."""
+        (``base_rows``) instead of one cached row at a time. ``on_hit`` is called before a
+        snapshot is loaded (the caller lets go of what it then no longer needs)."""
         if self.db is None:
             return None
         db = self.db
+        query = f"SELECT segment, result FROM segments_{FORMAT} WHERE scope = ? AND call = ?"
         try:
             db.execute("BEGIN")  # the head and its segments as one writer left them
             try:
@@ -425,34 +433,24 @@ class CallCache:
                     f"SELECT listing, result, generation FROM calls_{FORMAT} WHERE scope = ? AND call = ?",
                     (self.scope, call),
                 ).fetchone()
-                segments = (
-                    []
-                    if found is None
-                    else db.execute(
-                        f"SELECT segment, result FROM segments_{FORMAT} WHERE scope = ? AND call = ?",
-                        (self.scope, call),
-                    ).fetchall()
-                )
+                if found is None:
+                    return None
+                self._generation = found[2]
+                if listing is None or found[0] != listing:
+                    self._base = db.execute(query, (self.scope, call)).fetchall()
+                    return None
+                if on_hit is not None:
+                    on_hit()
+                # the segments one at a time, each let go once read (100,000 rows: ~65 MB)
+                result = _load_snapshot(found[1], db.execute(query, (self.scope, call)))
             finally:
                 db.execute("COMMIT")
         except sqlite3.Error as exc:
             self._fail(exc)
             return None
-        if found is None:
-            return None
-        self._generation = found[2]
-        if listing is None or found[0] != listing:
-            self._base = segments
-            return None
-        try:
-            with no_gc(keep=True):  # a million objects, no cycles: collections would only cost
-                loose, reviews, rows = pickle.loads(found[1])
-                for _, blob in segments:
-                    rows += [row for _, row in pickle.loads(blob)]
-        except Exception:
-            return None
-        self.listed = True
-        return rows, loose, reviews
+        if result is not None:
+            self.listed = True
+        return result
 
     def base_rows(self) -> dict[bytes, Any]:
         """The rows of the call's previous snapshot (see ``load_call``) by their row key: those
@@ -533,6 +531,36 @@ class CallCache:
         self._pending_files.append(
             (self.scope, key, self.call, *self._trusted(st), sha, result.kind, result.about, blob)
         )
+        if len(self._pending_files) >= FLUSH_EVERY:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Write the files and rows learnt so far in a short transaction of their own, so that a
+        large call's first run does not hold them all until ``commit`` (issue 17: 400,000
+        pickled files). Each entry stands alone (a file's result, a row by its files' hashes),
+        so one written before the run ends is as true as one written at its end."""
+        if self.db is None:
+            return
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self._insert_pending()
+            self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+            self._fail(exc)
+            self._pending_files.clear()
+            self._pending_rows.clear()
+
+    def _insert_pending(self) -> None:
+        assert self.db is not None
+        insert = f"INSERT OR REPLACE INTO files_{FORMAT} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        self.db.executemany(insert, self._pending_files)
+        insert = f"INSERT OR REPLACE INTO rows_{FORMAT} VALUES (?, ?, ?, ?)"
+        self.db.executemany(insert, self._pending_rows)
+        self._pending_files.clear()
+        self._pending_rows.clear()
+        self.flushed = True
 
     def load_rows(self, keys: Iterable[bytes]) -> dict[bytes, Any]:
         if self.db is None:
@@ -563,6 +591,8 @@ class CallCache:
         if self.db is None:
             return
         self._pending_rows.append((self.scope, key, self.call, dumps(result)))
+        if len(self._pending_rows) >= FLUSH_EVERY // 4:
+            self._flush()
 
     def keep_only(self, keys: Iterable[bytes]) -> None:
         """The rows the call (``self.call``) has now: when this run writes, entries of this
@@ -576,14 +606,12 @@ class CallCache:
         the oldest scopes (see the module's note on size)."""
         if self.db is None:
             return
-        if not (self._pending_files or self._pending_rows or self._restamped or self._pending_call):
+        learnt = self._pending_files or self._pending_rows or self._restamped or self._pending_call
+        if not (learnt or self.flushed):
             return  # nothing learnt (an unchanged call): no write, no lock
         try:
             self.db.execute("BEGIN IMMEDIATE")
-            insert = f"INSERT OR REPLACE INTO files_{FORMAT} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            self.db.executemany(insert, self._pending_files)
-            insert = f"INSERT OR REPLACE INTO rows_{FORMAT} VALUES (?, ?, ?, ?)"
-            self.db.executemany(insert, self._pending_rows)
+            self._insert_pending()
             restamp = f"UPDATE files_{FORMAT} SET size = ?, mtime = ?, ctime = ? WHERE scope = ? AND path = ?"
             self.db.executemany(restamp, self._restamped)
             if self._pending_call is not None:
@@ -655,6 +683,21 @@ class CallCache:
 
 
 SEGMENTS = 64  # a call snapshot's rows are kept in this many segments (see load_call)
+
+
+def _load_snapshot(head: bytes, segments: Iterable[tuple[int, bytes]]) -> Any:
+    """A call's snapshot from its head and segments (None when one cannot be read)."""
+    try:
+        with no_gc(keep=True):  # a million objects, no cycles: collections would only cost
+            loose, reviews, rows = pickle.loads(head)
+            for _, blob in segments:
+                rows += [row for _, row in pickle.loads(blob)]
+                del blob
+    except sqlite3.Error:
+        raise
+    except Exception:
+        return None
+    return rows, loose, reviews
 
 
 def segment_of(path: str) -> int:
@@ -736,11 +779,95 @@ class Reports:
             return render
         return Reports(ranking, fmt, render)
 
-    def __call__(self, view: Any, *, lang: str, width: int | None = None, color: bool = False) -> bytes:
+    @staticmethod
+    def wrap_chunks(
+        view: Any, fmt: str, chunks: Callable[..., Iterable[bytes]]
+    ) -> Callable[..., Iterable[bytes]]:
+        """``wrap`` for a renderer that hands its report on in pieces (``render_chunks``): a
+        kept report is read back, and a new one kept, a piece at a time (issue 17: the report
+        of 100,000 proposals is never whole in memory)."""
+        plain = Reports.wrap(view, fmt, chunks)  # type: ignore[arg-type]
+        return plain if plain is chunks else plain.pieces  # type: ignore[union-attr]
+
+    def _key(self, lang: str, width: int | None, color: bool) -> bytes:
         fp = self.ranking.fingerprint
         # with colours, what the terminal says it can show picks the colour codes
         shown = [os.environ.get(v) for v in ("TERM", "COLORTERM", "NO_COLOR", "FORCE_COLOR")] if color else []
-        key = digest(fp + f"\0{self.fmt}\0{lang}\0{width}\0{color}\0{shown}".encode())
+        return digest(fp + f"\0{self.fmt}\0{lang}\0{width}\0{color}\0{shown}".encode())
+
+    def pieces(
+        self, view: Any, *, lang: str, width: int | None = None, color: bool = False
+    ) -> Iterator[bytes]:
+        """The report in pieces: read back when kept, else drawn (``self.render`` gives pieces),
+        passed on and copied to a temporary file, then kept from it."""
+        key = self._key(lang, width, color)
+        call = os.path.abspath(self.ranking.call_dir)
+        path = os.fspath(cache_dir() / DB_NAME)
+        try:
+            db = sqlite3.connect(path, timeout=0.5, isolation_level=None)
+        except sqlite3.Error:
+            yield from self.render(view, lang=lang, width=width, color=color)
+            return
+        try:
+            found = None
+            with contextlib.suppress(sqlite3.Error):
+                if db.execute("PRAGMA user_version").fetchone()[0] == FORMAT:
+                    found = db.execute(
+                        f"SELECT rowid FROM reports_{FORMAT} WHERE call = ? AND key = ?", (call, key)
+                    ).fetchone()
+            blob = None
+            if found is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    blob = db.blobopen(f"reports_{FORMAT}", "data", found[0], readonly=True)
+            if blob is not None:
+                with blob:
+                    while piece := blob.read(BLOB_PIECE):
+                        yield piece
+                return
+            with tempfile.TemporaryFile(dir=cache_dir()) as copy:
+                size = 0
+                for piece in self.render(view, lang=lang, width=width, color=color):
+                    copy.write(piece)
+                    size += len(piece)
+                    yield piece
+                self._keep(db, call, key, copy, size)
+        finally:
+            db.close()
+
+    def _keep(self, db: sqlite3.Connection, call: str, key: bytes, copy: Any, size: int) -> None:
+        """Keep the report written to ``copy`` (``size`` bytes), as ``__call__`` keeps one."""
+        try:
+            if db.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
+                return
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("BEGIN IMMEDIATE")
+            cur = db.execute(
+                f"INSERT OR REPLACE INTO reports_{FORMAT} VALUES (?, ?, ?, ?, zeroblob(?))",
+                (call, self.ranking.fingerprint, key, time.time_ns(), size),
+            )
+            copy.seek(0)
+            with db.blobopen(f"reports_{FORMAT}", "data", cur.lastrowid) as blob:
+                while piece := copy.read(BLOB_PIECE):
+                    blob.write(piece)
+            self._trim(db, call)
+            db.execute("COMMIT")
+        except (sqlite3.Error, OSError):
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+
+    def _trim(self, db: sqlite3.Connection, call: str) -> None:
+        # reports of what the call was before, and all but the latest few of what it is
+        fp = self.ranking.fingerprint
+        db.execute(f"DELETE FROM reports_{FORMAT} WHERE call = ? AND ranking != ?", (call, fp))
+        db.execute(
+            f"DELETE FROM reports_{FORMAT} WHERE call = ? AND key NOT IN (SELECT key FROM"
+            f" reports_{FORMAT} WHERE call = ? ORDER BY written DESC LIMIT ?)",
+            (call, call, KEEP_REPORTS),
+        )
+
+    def __call__(self, view: Any, *, lang: str, width: int | None = None, color: bool = False) -> bytes:
+        fp = self.ranking.fingerprint
+        key = self._key(lang, width, color)
         call = os.path.abspath(self.ranking.call_dir)
         db = None
         try:
@@ -768,13 +895,7 @@ class Reports:
                 f"INSERT OR REPLACE INTO reports_{FORMAT} VALUES (?, ?, ?, ?, ?)",
                 (call, fp, key, time.time_ns(), data),
             )
-            # reports of what the call was before, and all but the latest few of what it is
-            db.execute(f"DELETE FROM reports_{FORMAT} WHERE call = ? AND ranking != ?", (call, fp))
-            db.execute(
-                f"DELETE FROM reports_{FORMAT} WHERE call = ? AND key NOT IN (SELECT key FROM"
-                f" reports_{FORMAT} WHERE call = ? ORDER BY written DESC LIMIT ?)",
-                (call, call, KEEP_REPORTS),
-            )
+            self._trim(db, call)
             db.execute("COMMIT")
         except sqlite3.Error:
             with contextlib.suppress(sqlite3.Error):
@@ -782,3 +903,6 @@ class Reports:
         finally:
             db.close()
         return data
+
+
+BLOB_PIECE = 1 << 20  # a kept report is read and written this many bytes at a time

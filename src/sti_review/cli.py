@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -619,17 +619,20 @@ def _available(kind: str, fmt: Format, lang: str, output: Path | None = None) ->
     _binary_output(fmt, output)
 
 
-def _write_stdout(data: bytes) -> None:
-    """A report's UTF-8 bytes to stdout: as they are when stdout is UTF-8 (no decoded copy of a
-    100,000-row ranking in memory), else through the text layer, which escapes what it cannot
-    show."""
+def _write_stdout(data: bytes | Iterable[bytes]) -> None:
+    """A report's UTF-8 bytes (or its pieces, see ``_show``) to stdout: as they are when stdout
+    is UTF-8 (no decoded copy of a 100,000-row ranking in memory), else through the text layer,
+    which escapes what it cannot show."""
+    pieces = [data] if isinstance(data, bytes) else data
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is not None and (getattr(sys.stdout, "encoding", "") or "").lower().replace("-", "") == "utf8":
         sys.stdout.flush()
-        buffer.write(data)
+        for piece in pieces:
+            buffer.write(piece)
         buffer.flush()
         return
-    sys.stdout.write(data.decode("utf-8"))
+    for piece in pieces:  # each piece is whole characters
+        sys.stdout.write(piece.decode("utf-8"))
 
 
 def _show(view: object, fmt: Format, lang: str, output: Path | None, force: bool) -> None:
@@ -642,19 +645,28 @@ def _show(view: object, fmt: Format, lang: str, output: Path | None, force: bool
 
     _available(view.kind, fmt, lang, output)  # type: ignore[attr-defined]
     render = registry.renderer(view.kind, fmt)  # type: ignore[attr-defined]
+    # a renderer that can hand its report on in pieces (a large ranking's JSON and CSV) is
+    # written piece by piece: the whole report is never in memory (issue 17)
+    pieces = getattr(sys.modules.get(render.__module__), "render_chunks", None)
     if getattr(view, "kind", None) == "ranking":  # a ranking of an unchanged call: drawn once
         from .cache import Reports
 
         render = Reports.wrap(view, fmt.value, render)
+        if pieces is not None:
+            pieces = Reports.wrap_chunks(view, fmt.value, pieces)
     if output is None:
         width, color = None, False
         if fmt is Format.terminal:
             console = _console()
             width, color = console.width, console.is_terminal
-        _write_stdout(render(view, lang=lang, width=width, color=color))
+        _write_stdout((pieces or render)(view, lang=lang, width=width, color=color))
         return
     from .fileio import atomic_write
 
+    if pieces is not None:
+        atomic_write(output, pieces(view, lang=lang), force=force)
+        _err(_say("cli.wrote", path=output))
+        return
     data = render(view, lang=lang)
     atomic_write(output, data if fmt in registry.BINARY else data.decode("utf-8"), force=force)
     _err(_say("cli.wrote", path=output))

@@ -177,8 +177,10 @@ def refuse_own_input(output: str | Path, inputs: Iterable[str | Path | None]) ->
             raise _error(shown, Text("err.is_input", path=str(path)))
 
 
-def atomic_write(path: str | Path, text: str | bytes, *, force: bool = True) -> None:
+def atomic_write(path: str | Path, text: str | bytes | Iterable[bytes], *, force: bool = True) -> None:
     """Replace ``path`` with ``text`` so that a crash leaves either the old or the new file.
+    ``text`` may be an iterable of byte pieces (a large report made as it is written): an error
+    while they are made leaves the old file too.
 
     With ``force=False`` an existing file is never replaced. A symbolic link is followed (the
     file it points to is replaced, the link stays). A terminal, /dev/null or a pipe is simply
@@ -186,13 +188,15 @@ def atomic_write(path: str | Path, text: str | bytes, *, force: bool = True) -> 
     """
     shown = str(path)
     refuse_existing(path, force)
-    data = text if isinstance(text, bytes) else text.encode("utf-8")
+    data: bytes | Iterable[bytes] = text.encode("utf-8") if isinstance(text, str) else text
+    pieces = [data] if isinstance(data, bytes) else data
     target = Path(path)
     st = _existing(target, shown)
     if st is not None and _is_stream(st):
         try:
             with open(target, "wb") as fh:
-                fh.write(data)
+                for piece in pieces:
+                    fh.write(piece)
         except OSError as exc:
             raise _cannot_write(shown, exc) from None
         return
@@ -204,7 +208,8 @@ def atomic_write(path: str | Path, text: str | bytes, *, force: bool = True) -> 
         clean_stale_temporaries(target)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=folder)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for piece in pieces:
+                fh.write(piece)
             fh.flush()
             os.fsync(fh.fileno())
         # mkstemp makes the file 0600: a new file gets what the umask gives, a replaced file

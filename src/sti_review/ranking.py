@@ -97,6 +97,187 @@ class PackedAnswers(Mapping[str, LightAnswer]):
 _IDS: dict[tuple[str, ...], tuple[str, ...]] = {}  # each distinct tuple of criterion ids, once
 _INDEX: dict[tuple[str, ...], dict[str, int]] = {}
 
+# Every distinct answer this process has seen, once: a row keeps its answers as positions in
+# this table (issue 17: 100,000 rows of ~70 answers each).
+_ANSWERS: list[LightAnswer] = []
+_ANSWER_AT: dict[LightAnswer, int] = {}
+
+
+def _answer_code(a: LightAnswer) -> int:
+    code = _ANSWER_AT.get(a)
+    if code is None:
+        code = _ANSWER_AT[a] = len(_ANSWERS)
+        _ANSWERS.append(a)
+    return code
+
+
+class _Table:
+    """The answers table as a pickle carries it (once per pickle, however many rows refer to
+    it): loaded, it becomes the translation from the writer's positions to this process's."""
+
+    __slots__ = ("codes",)
+
+    def __init__(self, codes: tuple[int, ...] | None):
+        self.codes = codes  # None: the writer's positions are this process's
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return _load_table, (tuple(_ANSWERS),)
+
+
+_THIS_TABLE = _Table(None)
+
+
+def _load_table(answers: tuple[LightAnswer, ...]) -> _Table:
+    codes = tuple(map(_answer_code, answers))
+    return _Table(None if codes == tuple(range(len(codes))) else codes)
+
+
+class AnswerSet(Sequence[tuple[str, str, Mapping[str, LightAnswer]]]):
+    """A row's reviews' answers, as ``[(reviewer label, role, {criterion id: answer}), ...]``:
+    the labels and roles, each review's criterion ids (tuples shared across the call) and
+    one string of positions in the process's table of distinct answers. ~0.25 KB for three
+    reviews of twenty answers, where tuples of answers took ~1 KB (issue 17)."""
+
+    __slots__ = ("codes", "ids", "labels", "roles")
+
+    def __init__(
+        self, labels: tuple[str, ...], roles: tuple[str, ...], ids: tuple[tuple[str, ...], ...], codes: Any
+    ):
+        self.labels = labels
+        self.roles = roles
+        self.ids = ids
+        self.codes = codes  # bytes while the table is small, else an array of positions
+
+    @classmethod
+    def of(cls, reviews: Sequence[tuple[str, str, Mapping[str, LightAnswer]]]) -> AnswerSet:
+        codes = [_answer_code(a) for _, _, answers in reviews for a in answers.values()]
+        return cls(
+            tuple(label for label, _, _ in reviews),
+            _shared(tuple(role for _, role, _ in reviews)),
+            _shared(tuple(_shared(tuple(answers)) for _, _, answers in reviews)),
+            _packed(codes),
+        )
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return _load_answers, (
+            self.labels,
+            self.roles,
+            self.ids,
+            bytes(self.codes),
+            self.codes.__class__ is bytes,
+            _THIS_TABLE,
+        )
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        start = sum(len(x) for x in self.ids[:i])
+        ids = self.ids[i]
+        given = tuple(_ANSWERS[c] for c in self.codes[start : start + len(ids)])
+        return self.labels[i], self.roles[i], PackedAnswers(ids, given)
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"AnswerSet({list(self)!r})"
+
+
+def _shared(x: Any) -> Any:
+    return _IDS.setdefault(x, x)
+
+
+def _packed(codes: list[int]) -> Any:
+    if not codes or max(codes) < 256:
+        return bytes(codes)
+    import array
+
+    return array.array("I", codes)
+
+
+def _load_answers(
+    labels: tuple[str, ...],
+    roles: tuple[str, ...],
+    ids: tuple[tuple[str, ...], ...],
+    raw: bytes,
+    small: bool,
+    table: _Table,
+) -> AnswerSet:
+    if small:
+        codes: Any = raw
+    else:
+        import array
+
+        codes = array.array("I")
+        codes.frombytes(raw)
+    if table.codes is not None:
+        codes = _packed([table.codes[c] for c in codes])
+    return AnswerSet(labels, _shared(roles), _shared(ids), codes)
+
+
+class _Empty(list):  # type: ignore[type-arg]
+    """The one empty list every row shares for what it has none of (problems, reasons,
+    excluded reviews, ...): 100,000 rows of eight empty lists each would hold ~45 MB of
+    them. It compares and reads as ``[]``; ``+=`` makes a new list; it cannot be changed."""
+
+    __slots__ = ()
+    __hash__ = object.__hash__  # type: ignore[assignment]
+
+    def __iadd__(self, other: Any) -> list[Any]:  # type: ignore[override]
+        return [*other]
+
+    def _refuse(self, *args: Any) -> Any:
+        raise TypeError("the shared empty list of a row cannot be changed; assign a new list")
+
+    append = extend = insert = remove = pop = clear = sort = reverse = _refuse  # type: ignore[assignment]
+    __setitem__ = __delitem__ = __imul__ = _refuse  # type: ignore[assignment]
+
+    def __reduce__(self) -> str:
+        return "EMPTY"
+
+    def __copy__(self) -> _Empty:
+        return self
+
+    def __deepcopy__(self, memo: Any) -> _Empty:
+        return self
+
+
+EMPTY: list[Any] = _Empty()
+_LIST_FIELDS = (
+    "reasons",
+    "reviewers",
+    "review_files",
+    "disagreements",
+    "unresolved",
+    "incomplete_reviews",
+    "problems",
+    "answers",
+    "excluded",
+    "advisories",
+    "conflict_flags",
+)
+
+
+def compact(row: RankedProposal | None) -> None:
+    """Empty lists become the shared ``EMPTY``; answers an ``AnswerSet`` (see both)."""
+    if row is None:
+        return
+    for name in _LIST_FIELDS:
+        value = getattr(row, name)
+        if not value and value is not EMPTY:
+            setattr(row, name, EMPTY)
+    if row.answers and type(row.answers) is not AnswerSet:
+        row.answers = AnswerSet.of(row.answers)
+
 
 @dataclass(slots=True)  # 100,000 rows: no instance dict each (issue 17)
 class RankedProposal:
@@ -106,7 +287,7 @@ class RankedProposal:
     path: str
     info: ProposalInfo | None = None
     outcome: Outcome | None = None  # None: invalid
-    reasons: list[Reason] = field(default_factory=list)
+    reasons: list[Reason] = EMPTY
     weighted_total: Fraction | None = None
     weighted_maximum: Fraction | None = None
     weighted_percent: Fraction | None = None
@@ -114,13 +295,13 @@ class RankedProposal:
     maximum: Fraction | None = None
     sections: dict[str, Fraction | None] = field(default_factory=dict)
     tie_values: tuple[Fraction | None, ...] = ()
-    reviewers: list[str] = field(default_factory=list)
-    review_files: list[str] = field(default_factory=list)
+    reviewers: list[str] = EMPTY
+    review_files: list[str] = EMPTY
     consensus: str | None = None
-    disagreements: list[str] = field(default_factory=list)
-    unresolved: list[str] = field(default_factory=list)
-    incomplete_reviews: list[str] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    disagreements: list[str] = EMPTY
+    unresolved: list[str] = EMPTY
+    incomplete_reviews: list[str] = EMPTY
+    problems: list[Problem] = EMPTY
     rank: int | None = None
     position: int | None = None
     tied: bool = False
@@ -128,17 +309,17 @@ class RankedProposal:
     border: bool = False
     cumulative_budget: float | None = None
     # every review's own answers, (reviewer label, role, {criterion id: answer}): the raw scores
-    answers: list[tuple[str, str, Mapping[str, LightAnswer]]] = field(default_factory=list)
+    answers: Sequence[tuple[str, str, Mapping[str, LightAnswer]]] = EMPTY
     # The review process (docs/formats.md): reviews left out for a declared conflict of interest
     # (reviewer label, category); fewer counted reviews than panel.min_reviews; the overall
     # grade (mean) and whether the grades are split; thresholds not met when they are advisory;
     # possible undeclared conflicts (reviewer label, what matches); the stage ranked.
-    excluded: list[tuple[str, str]] = field(default_factory=list)
+    excluded: list[tuple[str, str]] = EMPTY
     needs_reviewer: bool = False
     overall: Fraction | None = None
     split_grades: bool = False
-    advisories: list[Reason] = field(default_factory=list)
-    conflict_flags: list[tuple[str, str]] = field(default_factory=list)
+    advisories: list[Reason] = EMPTY
+    conflict_flags: list[tuple[str, str]] = EMPTY
     stage: str | None = None
     document_percent: Fraction | None = None  # interview stage: the document stage's result
     interview_candidate: bool = False
@@ -313,7 +494,8 @@ def assess_proposal(
     row.disagreements = [x.criterion.id for x in c.disagreements]
     row.unresolved = [x.criterion.id for x in c.unresolved]
     row.incomplete_reviews = [r.label for r in c.incomplete_reviews]
-    row.answers = [(r.label, r.review.role, PackedAnswers.of(r.review.answers)) for r in reviews_of(c)]
+    row.answers = AnswerSet.of([(r.label, r.review.role, r.review.answers) for r in reviews_of(c)])
+    compact(row)
     return row
 
 
@@ -395,6 +577,7 @@ def compute_group(
             row.status = "invalid"
             row.outcome = None
     row.review_files = belonging
+    compact(row)
     return GroupResult(row, strays, seen)
 
 
@@ -466,12 +649,17 @@ def read_call(
         if call_id is None:
             listing = None
         cache.listing = listing
-        snapshot = cache.load_call(call_id, listing) if call_id is not None else None
+        # a snapshot found, the files' stamps are not needed: let go before the rows are loaded
+        # (issue 17: 400,000 of them), made again if the snapshot cannot be read after all
+        snapshot = cache.load_call(call_id, listing, stamps.clear) if call_id is not None else None
         if snapshot is not None:
             if progress:
                 progress("read", total, total)
             return snapshot  # type: ignore[no-any-return]
+        if not stamps and paths:
+            stamps, _ = stamps_and_listing(paths)
         hits, _ = cache.load_files(paths, stamps)
+        del stamps  # 400,000 of them in a large call
         known = LazyResults(hits, cache.file_result)
         shas = {p: h.sha for p, h in hits.items()}
         route_of = {p: (p, h.kind, h.about) for p, h in hits.items()}
@@ -515,6 +703,8 @@ def read_call(
                 else:
                     todo.append((p, rs))
             del base, cached
+            # only the files still to read need their hashes (400,000 of them in a large call)
+            shas = {f: shas[f] for p, rs in todo for f in (p, *rs) if f in shas}
         else:
             todo = groups
         done = total - sum(1 + len(rs) for _, rs in todo)
@@ -526,20 +716,25 @@ def read_call(
 
         def keep(g: GroupResult, record: list[Record], group: Group) -> None:
             _share_answers(g.row, shared, numbers=True)
-            results.append(g)
+            if g.row is not None:
+                _same_paths(g.row, group)
+            results.append(g if g.strays else GroupResult(g.row, EMPTY, g.reviews))
             if cache is None:
                 return
+            # a file's result is not kept here (issue 17: 400,000 of them): the few that routing
+            # put in the wrong group are read again by _settle
             for path, st, sha, res in record:
                 cache.add_file(path, st, sha, res)
                 if sha is not None:
                     shas[path] = sha
-                    known[path] = res
             p, rs = group
             if p in shas and all(r in shas for r in rs):
                 keys[p] = row_key((p, shas[p]), [(r, shas[r]) for r in rs], need_budget, cache.cwd)
                 cache.add_row(keys[p], g)
                 if g.row is not None and not g.strays:
                     pristine[id(g.row)] = keys[p]
+            for f in (p, *rs):  # the group's key is made: its files' hashes are done with
+                shas.pop(f, None)
 
         # The heavy pass: one proposal and its reviews at a time.
         if pool is not None:
@@ -589,6 +784,19 @@ def read_call(
     return result
 
 
+def _same_paths(row: RankedProposal, group: Group) -> None:
+    """The row's file names as the very strings of the call's listing, not the copies a worker
+    sent back (issue 17: four names of ~100 bytes a proposal)."""
+    p, rs = group
+    if row.path == p:
+        row.path = p
+    if row.review_files and row.review_files == rs:
+        row.review_files = rs
+    elif row.review_files:
+        names = {r: r for r in rs}
+        row.review_files = [names.get(r, r) for r in row.review_files]
+
+
 SHARE_SAMPLE = 200  # rows of the previous snapshot whose values the new rows share
 
 
@@ -602,20 +810,8 @@ def _share_answers(
         return
     if seen is None:
         seen = {}
-    row.answers = [
-        (
-            label,
-            role,
-            PackedAnswers(
-                seen.setdefault(answers.ids, answers.ids),
-                tuple(seen.setdefault(a, a) for a in answers.given),
-            )
-            if type(answers) is PackedAnswers
-            else {seen.setdefault(cid, cid): seen.setdefault(a, a) for cid, a in answers.items()},
-        )
-        for label, role, answers in row.answers
-    ]
-
+    if type(row.answers) is not AnswerSet:  # an AnswerSet's answers are shared already
+        row.answers = _shared_answers(row, seen)
     if not numbers:
         return
 
@@ -638,8 +834,24 @@ def _share_answers(
     row.document_percent = one(row.document_percent)
     row.sections = {k: one(v) for k, v in row.sections.items()}
     row.tie_values = tuple(one(v) for v in row.tie_values)
-    row.reasons = [one(r) for r in row.reasons]
-    row.advisories = [one(r) for r in row.advisories]
+    row.reasons = [one(r) for r in row.reasons] if row.reasons else EMPTY
+    row.advisories = [one(r) for r in row.advisories] if row.advisories else EMPTY
+
+
+def _shared_answers(row: RankedProposal, seen: dict[Any, Any]) -> list[Any]:
+    return [
+        (
+            label,
+            role,
+            PackedAnswers(
+                seen.setdefault(answers.ids, answers.ids),
+                tuple(seen.setdefault(a, a) for a in answers.given),
+            )
+            if type(answers) is PackedAnswers
+            else {seen.setdefault(cid, cid): seen.setdefault(a, a) for cid, a in answers.items()},
+        )
+        for label, role, answers in row.answers
+    ]
 
 
 def _settle(
@@ -690,7 +902,7 @@ def _settle(
                 # that the snapshot can keep it as the row of those files
                 was = rows.get(label)
                 row = copy.copy(was) if was is not None else RankedProposal(label, res.path, status="invalid")
-                row.problems = row.problems + res.problems
+                row.problems = [*row.problems, *res.problems]
                 rows[label] = row
             continue
         target = res.about
@@ -717,7 +929,7 @@ def _settle(
         paths = sorted(set(row.review_files) | {r.path for r in added})
         g = compute_group(rubric, row.path, paths, need_budget, stage, known, record)
         if g.row is not None:
-            g.row.problems = sorted(set(g.row.problems + row.problems), key=problem_order)
+            g.row.problems = sorted(dict.fromkeys([*g.row.problems, *row.problems]), key=problem_order)
             if g.row.problems:
                 g.row.status = "invalid"
             rows[pid] = g.row
@@ -879,7 +1091,7 @@ def flag_conflicts(call_dir: str | Path, rows: list[RankedProposal]) -> None:
             continue
         for who in row.reviewers + ([row.consensus] if row.consensus else []):
             for what in matcher.flags(who, row.info.institutions, row.info.researcher_numbers):
-                row.conflict_flags.append((who, what))
+                row.conflict_flags = [*row.conflict_flags, (who, what)]
 
 
 def rank_call(
@@ -929,6 +1141,7 @@ def rank_call(
     if interview is not None and later:
         raise UsageError(Text("err.interview_first_stage"))
     paths, unlisted = discover(call_dir)
+    files = len(paths)
     if not paths and not unlisted:
         raise InputError([Problem(str(call_dir), None, None, None, Text("err.no_yaml_files"))])
     store = None
@@ -953,6 +1166,8 @@ def rank_call(
             store.close()
     if later:
         first, _, _ = read_call(paths, rubric, rubric_path, workers=workers, stage=rubric.first_stage)
+    del paths  # the call's file names (400,000 in a large call): the rows keep their own
+    if later:
         earlier = {r.id: r.weighted_percent for r in first}
         rows = [r for r in rows if r.status == "invalid" or r.reviewers or r.consensus or r.excluded]
         for r in rows:
@@ -962,8 +1177,9 @@ def rank_call(
     if interview is not None:
         for r in ordered:
             r.interview_candidate = r.rank is not None and r.rank <= interview
+    # each problem once, in the order found (a set's order changes from run to run), by place
     problems = sorted(
-        {p for r in ordered for p in r.problems} | set(loose) | set(unlisted), key=problem_order
+        dict.fromkeys([*(p for r in ordered for p in r.problems), *loose, *unlisted]), key=problem_order
     )
     title = call_file.title if call_file is not None else None
     fingerprint = None
@@ -984,7 +1200,7 @@ def rank_call(
         ordered,
         line,
         problems,
-        len(paths),
+        files,
         reviews,
         stage,
         by,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 # C0 and C1 controls except tab and newline, plus DEL, the bidi overrides that can reorder
@@ -43,11 +44,73 @@ class _Unusual(Exception):
     pass
 
 
-def _indented(data: Any) -> str:
+class Streamed:
+    """A list in data given to ``json_chunks`` whose items are made one at a time (a ranking's
+    100,000 proposals): each is encoded and handed on before the next is made."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: Iterable[Any]):
+        self.items = items
+
+
+STREAM_BATCH = 256  # items of a Streamed list encoded per chunk
+
+
+def json_chunks(data: dict[str, Any]) -> Iterator[str]:
+    """``json_text(data)`` in pieces, where the values of ``data`` may be ``Streamed`` lists
+    (issue 17: a large ranking is written without its whole text, or its whole data, in
+    memory). The pieces joined are exactly ``json_text`` of the same data with lists."""
+    import json
+
+    def safe(text: str) -> str:
+        return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+    def item(o: Any, level: int) -> str:
+        try:
+            return _indented(o, level)
+        except _Unusual:  # as json.dumps would have it at this depth (it never writes a raw newline)
+            return json.dumps(o, ensure_ascii=False, indent=2, allow_nan=False).replace("\n", _pad(level))
+
+    if not data:
+        yield "{}\n"
+        return
+    head: list[str] = ["{"]
+    first = True
+    for k, v in data.items():
+        head.append(_pad(1) if first else "," + _pad(1))
+        first = False
+        head.append(item(k, 1) + ": ")
+        if not isinstance(v, Streamed):
+            head.append(item(v, 1))
+            continue
+        started = False
+        for x in v.items:
+            head.append(("," if started else "[") + _pad(2) + item(x, 2))
+            started = True
+            if len(head) >= STREAM_BATCH:
+                yield safe("".join(head))
+                head = []
+        head.append(_pad(1) + "]" if started else "[]")
+    head.append("\n}")
+    yield safe("".join(head)) + "\n"
+
+
+_PADS = ["\n"]
+
+
+def _pad(level: int) -> str:
+    while len(_PADS) <= level:
+        _PADS.append("\n" + "  " * len(_PADS))
+    return _PADS[level]
+
+
+def _indented(data: Any, base: int = 0) -> str:
     """Exactly ``json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)`` for plain data
     (dicts with str keys, lists, tuples, str, int, float, bool, None), about three times faster:
     with an indent the standard library falls back to its pure-Python generator encoder, which
-    was most of a large ranking's JSON report. Anything else raises _Unusual."""
+    was most of a large ranking's JSON report. Anything else raises _Unusual. ``base``: the
+    depth the text is nested at (its line breaks indented as deep)."""
     from json.encoder import encode_basestring  # the C string encoder (ensure_ascii=False)
 
     out: list[str] = []
@@ -107,8 +170,13 @@ def _indented(data: Any) -> str:
         else:
             raise _Unusual
 
-    dump(data, 0)
-    return "".join(out)
+    try:
+        dump(data, base)
+        return "".join(out)
+    finally:
+        # ``dump`` refers to itself: without this, each call left a cycle holding its pieces
+        # for the collector, which the CLI runs rarely (a ranking encodes one per proposal)
+        dump = None  # type: ignore[assignment]
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -99,8 +99,17 @@ def columns(ranking: Ranking) -> list[str]:
 
 
 def render_text(ranking: Ranking, lang: Lang) -> str:
+    return "".join(text_chunks(ranking, lang))
+
+
+CHUNK_ROWS = 512  # rows handed on at a time (see text_chunks)
+
+
+def text_chunks(ranking: Ranking, lang: Lang) -> Iterator[str]:
+    """The report's text, ``CHUNK_ROWS`` rows at a time (issue 17: a 100,000-row report is
+    ~80 MB, never held whole when it is written)."""
     out = io.StringIO()
-    out.write(BOM)  # first, not added to the finished text (a 100,000-row report is ~80 MB)
+    out.write(BOM)
     writer = csv.writer(out, lineterminator="\r\n")
     cols = columns(ranking)
     writer.writerow(headings(cols, lang))
@@ -114,7 +123,11 @@ def render_text(ranking: Ranking, lang: Lang) -> str:
     outcomes: dict[object, tuple[str, str]] = {}
     statuses: dict[str, str] = {}
     write = writer.writerow
-    for r in ranking.rows:
+    for i, r in enumerate(ranking.rows):
+        if i % CHUNK_ROWS == CHUNK_ROWS - 1:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
         ids = tuple(map(id, r.reasons))
         why = reasons_by_id.get(ids)
         if why is None:
@@ -168,8 +181,16 @@ def render_text(ranking: Ranking, lang: Lang) -> str:
                 _text(r.path),
             ]
         )
-    return out.getvalue()
+    yield out.getvalue()
 
 
 def render(view: RankingView, *, lang: Lang, width: int | None = None, color: bool = False) -> bytes:
     return render_text(view.ranking, lang).encode()
+
+
+def render_chunks(
+    view: RankingView, *, lang: Lang, width: int | None = None, color: bool = False
+) -> Iterator[bytes]:
+    """``render`` in pieces of ``CHUNK_ROWS`` rows."""
+    for text in text_chunks(view.ranking, lang):
+        yield text.encode()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ... import __version__
 from ...i18n import Lang
 from ...ranking import RankedProposal, Ranking
-from ...sanitize import json_text
+from ...sanitize import Streamed, json_chunks, json_text
 from ..views.ranking import outcome_label, reason_line, status_text
 from .numbers import number as _n
 
@@ -86,7 +87,9 @@ def _row(r: RankedProposal, ranking: Ranking, lang: Lang) -> dict[str, Any]:
     }
 
 
-def to_data(ranking: Ranking, lang: Lang) -> dict[str, Any]:
+def to_data(ranking: Ranking, lang: Lang, *, streamed: bool = False) -> dict[str, Any]:
+    """The report as data; with ``streamed`` its proposals are a ``Streamed`` list, each row
+    made when it is written (see ``render_chunks``)."""
     line = ranking.line
     rubric = ranking.rubric
     return {
@@ -120,7 +123,11 @@ def to_data(ranking: Ranking, lang: Lang) -> dict[str, Any]:
                 },
             }
         ),
-        "proposals": [_row(r, ranking, lang) for r in ranking.rows],
+        "proposals": (
+            Streamed(_row(r, ranking, lang) for r in ranking.rows)
+            if streamed
+            else [_row(r, ranking, lang) for r in ranking.rows]
+        ),
         "problems": [_problem(p) for p in ranking.problems],
     }
 
@@ -137,3 +144,16 @@ def render_text(ranking: Ranking, lang: Lang) -> str:
 
 def render(view: RankingView, *, lang: Lang, width: int | None = None, color: bool = False) -> bytes:
     return render_text(view.ranking, lang).encode()
+
+
+def render_chunks(
+    view: RankingView, *, lang: Lang, width: int | None = None, color: bool = False
+) -> Iterator[bytes]:
+    """``render`` in pieces, one batch of proposals at a time (issue 17: 100,000 proposals are
+    written without the whole report, its text or its data, in memory)."""
+    ranking = view.ranking
+    if getattr(ranking, "stats", None) is not None:  # the statistics go into every row
+        yield render(view, lang=lang, width=width, color=color)
+        return
+    for text in json_chunks(to_data(ranking, lang, streamed=True)):
+        yield text.encode()
