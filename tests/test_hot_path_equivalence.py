@@ -105,3 +105,32 @@ def test_pinned_lookups_give_the_same_words(monkeypatch) -> None:
         assert {(k, lang): i18n.t(k, lang) for k in [*keys, "no.such.key"] for lang in ("ja", "en")} == before
         assert {(k, lang): panel(k, lang) for k in scoped for lang in ("ja", "en")} == before_panel
     assert i18n.t("no.such.key", "ja") == "no.such.key"
+
+
+_JSON_LEAVES = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12)
+)
+_JSON_DATA = st.recursive(
+    _JSON_LEAVES,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_JSON_DATA, st.integers(min_value=0, max_value=3))
+def test_native_json_is_json_dumps(data, base) -> None:
+    """orjson's text, when used, is json.dumps's to the byte (numbers, escapes, indentation,
+    nesting); where it could differ the Python writer is used instead."""
+    import json
+
+    from sti_review.sanitize import _native, _pad
+
+    fast = _native(data, base)
+    expected = json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False).replace("\n", _pad(base))
+    if fast is not None:
+        assert fast == expected

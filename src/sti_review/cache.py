@@ -156,6 +156,16 @@ def _reduce_fraction(x: Fraction) -> tuple[Any, tuple[int, int]]:
 _DISPATCH = {**copyreg.dispatch_table, Fraction: _reduce_fraction}
 
 
+class PickledResult(NamedTuple):
+    """A file's result already pickled for the cache, by the worker that read the file: the main
+    process stores the bytes as they are (issue 17: it pickled 40,000 results itself, one after
+    another, while the workers waited on it)."""
+
+    kind: str
+    about: str | None
+    blob: bytes
+
+
 def dumps(obj: Any) -> bytes:
     """Pickle ``obj`` for the cache (fractions as two integers)."""
     out = io.BytesIO()
@@ -526,7 +536,7 @@ class CallCache:
     def add_file(self, path: str, st: Stamp | None, sha: bytes | None, result: Any) -> None:
         if self.db is None or st is None or sha is None:
             return
-        blob = dumps(result)
+        blob = result.blob if isinstance(result, PickledResult) else dumps(result)
         key = self._path_key(path)
         self._pending_files.append(
             (self.scope, key, self.call, *self._trusted(st), sha, result.kind, result.about, blob)

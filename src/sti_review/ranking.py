@@ -590,10 +590,23 @@ def _group_chunk(
     groups, need_budget, known, recording, stage = args
     rubric = worker_rubric()
     out = []
+    if recording:
+        from .cache import PickledResult, dumps
     with no_gc():
         for p, rs in groups:
             record: list[Record] | None = [] if recording else None
-            out.append((compute_group(rubric, p, rs, need_budget, stage, known, record), record or []))
+            g = compute_group(rubric, p, rs, need_budget, stage, known, record)
+            if record:  # pickled here, in parallel, for the main process to store as it is
+                record = [
+                    (
+                        path,
+                        st,
+                        sha,
+                        PickledResult(res.kind, res.about, dumps(res)) if sha is not None else res,
+                    )
+                    for path, st, sha, res in record
+                ]
+            out.append((g, record or []))
     return out
 
 
