@@ -597,10 +597,11 @@ class CallCache:
             return {}
         return out
 
-    def add_row(self, key: bytes, result: Any) -> None:
+    def add_row(self, key: bytes, result: Any, blob: bytes | None = None) -> None:
+        """A proposal's row by its files' key; ``blob``: the row pickled already (by a worker)."""
         if self.db is None:
             return
-        self._pending_rows.append((self.scope, key, self.call, dumps(result)))
+        self._pending_rows.append((self.scope, key, self.call, dumps(result) if blob is None else blob))
         if len(self._pending_rows) >= FLUSH_EVERY // 4:
             self._flush()
 

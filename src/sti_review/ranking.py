@@ -586,7 +586,7 @@ Group = tuple[str, list[str]]  # a proposal file and the review files routed to 
 
 def _group_chunk(
     args: tuple[list[Group], bool, dict[str, FileResult] | None, bool, str | None],
-) -> list[tuple[GroupResult, list[Record]]]:
+) -> list[tuple[GroupResult, list[Record], bytes | None]]:
     groups, need_budget, known, recording, stage = args
     rubric = worker_rubric()
     out = []
@@ -606,7 +606,7 @@ def _group_chunk(
                     )
                     for path, st, sha, res in record
                 ]
-            out.append((g, record or []))
+            out.append((g, record or [], dumps(g) if recording else None))
     return out
 
 
@@ -727,7 +727,7 @@ def read_call(
         # answers, and 100,000 rows would otherwise keep ~10 KB each of duplicates (issue 17).
         shared: dict[Any, Any] = {}
 
-        def keep(g: GroupResult, record: list[Record], group: Group) -> None:
+        def keep(g: GroupResult, record: list[Record], group: Group, blob: bytes | None = None) -> None:
             _share_answers(g.row, shared, numbers=True)
             if g.row is not None:
                 _same_paths(g.row, group)
@@ -743,7 +743,7 @@ def read_call(
             p, rs = group
             if p in shas and all(r in shas for r in rs):
                 keys[p] = row_key((p, shas[p]), [(r, shas[r]) for r in rs], need_budget, cache.cwd)
-                cache.add_row(keys[p], g)
+                cache.add_row(keys[p], g, blob)
                 if g.row is not None and not g.strays:
                     pristine[id(g.row)] = keys[p]
             for f in (p, *rs):  # the group's key is made: its files' hashes are done with
@@ -758,8 +758,8 @@ def read_call(
                 sent = {f: r for f in files if (r := known.get(f)) is not None} or None
                 tasks.append((chunk, need_budget, sent, recording, stage))
             for task, chunk_results in zip(tasks, pool.imap(_group_chunk, tasks), strict=True):
-                for group, (g, record) in zip(task[0], chunk_results, strict=True):
-                    keep(g, record, group)
+                for group, (g, record, blob) in zip(task[0], chunk_results, strict=True):
+                    keep(g, record, group, blob)
                 done += sum(1 + len(rs) for _, rs in task[0])
                 if progress:
                     progress("read", min(done, total), total)
