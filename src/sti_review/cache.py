@@ -493,35 +493,37 @@ class CallCache:
                 others.append(row)
             else:
                 segments.setdefault(segment_of(row.path), []).append((key, row))
-        blobs: dict[int, bytes | None] = {}
+        # which segments hold the same rows as the base's; the others are pickled when written,
+        # one at a time (100,000 rows: ~65 MB of pickles never held at once)
+        same: set[int] = set()
         for segment, pairs in segments.items():
             pairs.sort(key=_first)
-            same = self._base_keys.get(segment) == tuple(k for k, _ in pairs)
-            blobs[segment] = None if same else dumps(pairs)
+            if self._base_keys.get(segment) == tuple(k for k, _ in pairs):
+                same.add(segment)
         head = dumps((loose, reviews, others))
-        self._pending_call = (call, listing, head, blobs, segments)
+        self._pending_call = (call, listing, head, same, segments)
 
     def _write_call(self) -> None:
         """Inside the write: the pending snapshot's head and its changed segments. When another
         process wrote the call's snapshot since this run read it, every segment is written."""
         assert self.db is not None and self._pending_call is not None
         db = self.db
-        call, listing, head, blobs, segments = self._pending_call
+        call, listing, head, same, segments = self._pending_call
         found = db.execute(
             f"SELECT generation FROM calls_{FORMAT} WHERE scope = ? AND call = ?", (self.scope, call)
         ).fetchone()
         now = found[0] if found is not None else None
         if now is None or now != self._generation:
-            blobs = {s: b if b is not None else dumps(segments[s]) for s, b in blobs.items()}
+            same = set()
         db.execute(
             f"INSERT OR REPLACE INTO calls_{FORMAT} VALUES (?, ?, ?, ?, ?)",
             (self.scope, call, listing, head, (now or 0) + 1),
         )
-        db.executemany(
-            f"INSERT OR REPLACE INTO segments_{FORMAT} VALUES (?, ?, ?, ?)",
-            [(self.scope, call, s, b) for s, b in blobs.items() if b is not None],
-        )
-        kept = ",".join(str(int(s)) for s in blobs) or "-1"
+        insert = f"INSERT OR REPLACE INTO segments_{FORMAT} VALUES (?, ?, ?, ?)"
+        for segment, pairs in segments.items():
+            if segment not in same:
+                db.execute(insert, (self.scope, call, segment, dumps(pairs)))
+        kept = ",".join(str(int(s)) for s in segments) or "-1"
         db.execute(
             f"DELETE FROM segments_{FORMAT} WHERE scope = ? AND call = ? AND segment NOT IN ({kept})",
             (self.scope, call),
