@@ -69,18 +69,47 @@ def test_route_reads_heads_as_bytes(tmp_path) -> None:
     assert route_file(str(latin))[1:] == ("proposal", "Q-2")
 
 
-_WIDE_PIECES = ["日本", "語", " ", "  ", "a", "。", "ア", "x y", "（", "\n", "全角　", "𠀋"]
+_WIDE_PIECES = [
+    "日本",
+    "語",
+    " ",
+    "  ",
+    "a",
+    "。",
+    "ア",
+    "x y",
+    "（",
+    "\n",
+    "全角　",
+    "𠀋",
+    "\u3000",
+    "\uffef",
+    "\u2fff",
+    "ｱ",
+    "\u4dc0",
+]
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(_WIDE_PIECES), max_size=14).map("".join))
 def test_folded_japanese_space_rule_unchanged(text: str) -> None:
     """Folding removes the space between two Japanese characters and no other (the rule as
-    first written, with the look-behind before the space)."""
-    from sti_review.yamlio import _FOLDED_JA_SPACE, _WIDE
+    first written, with the look-behind before the space), by hand and by the compiled rule."""
+    from sti_review import yamlio
 
-    as_first_written = re.compile(f"(?<=[{_WIDE}]) (?=[{_WIDE}])")
-    assert _FOLDED_JA_SPACE.sub("", text) == as_first_written.sub("", text)
+    as_first_written = re.compile(f"(?<=[{yamlio._WIDE}]) (?=[{yamlio._WIDE}])")
+    expected = as_first_written.sub("", text)
+    saved = yamlio._FOLD_RULE[:], yamlio._FOLDS_BY_HAND
+    try:
+        yamlio._FOLD_RULE.clear()
+        yamlio._FOLDS_BY_HAND = 10
+        assert yamlio.unfold_japanese(text) == expected  # by hand
+        yamlio._FOLDS_BY_HAND = -1
+        assert yamlio.unfold_japanese(text) == expected  # the rule compiled
+        assert yamlio.unfold_japanese(text) == expected  # and kept
+    finally:
+        yamlio._FOLD_RULE[:] = saved[0]
+        yamlio._FOLDS_BY_HAND = saved[1]
 
 
 def test_pinned_lookups_give_the_same_words(monkeypatch) -> None:

@@ -76,10 +76,48 @@ _TRUE_FALSE = {"true": True, "false": False}
 # Folding (`>`) turns each line break into a space. Japanese has no spaces between words, so a
 # space that folding put between two Japanese characters is removed again.
 _WIDE = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
-# Written space first (the look-behind checks the character before it) so that the engine scans
-# for spaces by a fast literal search instead of testing the look-behind at every character:
-# six times faster on a call's folded Japanese texts, and the same matches (issue 17).
-_FOLDED_JA_SPACE = re.compile(f" (?<=[{_WIDE}] )(?=[{_WIDE}])")
+_FOLD_RULE: list[re.Pattern[str]] = []  # the rule as a regular expression, once a run needs it
+_FOLDS_BY_HAND = 200  # folded texts unfolded by hand before the regular expression is compiled
+
+
+def _wide(ch: str) -> bool:
+    return (
+        "\u3000" <= ch <= "\u30ff"
+        or "\u3400" <= ch <= "\u4dbf"
+        or "\u4e00" <= ch <= "\u9fff"
+        or "\uf900" <= ch <= "\ufaff"
+        or "\uff00" <= ch <= "\uffef"
+    )
+
+
+def unfold_japanese(text: str) -> str:
+    """``text`` without the spaces folding put between two Japanese characters (those of
+    ``_WIDE``). The regular expression of the rule is the fast way for a call's thousands of
+    texts, but compiling its ranges costs ~2.3 ms, which a single file's command would pay at
+    every start (issue 17): the first texts of a run are unfolded by splitting at spaces, and
+    the expression is compiled once a run has many. Both give the same text (a test keeps it)."""
+    if " " not in text:
+        return text
+    if _FOLD_RULE:
+        return _FOLD_RULE[0].sub("", text)
+    global _FOLDS_BY_HAND
+    _FOLDS_BY_HAND -= 1
+    if _FOLDS_BY_HAND < 0:
+        # written space first (the look-behind checks the character before it): the engine
+        # scans for spaces instead of testing the look-behind at every character
+        _FOLD_RULE.append(re.compile(f" (?<=[{_WIDE}] )(?=[{_WIDE}])"))
+        return _FOLD_RULE[0].sub("", text)
+    parts = text.split(" ")
+    out = [parts[0]]
+    for part in parts[1:]:
+        last = out[-1]
+        if last and part and _wide(last[-1]) and _wide(part[0]):
+            out[-1] = last + part
+        else:
+            out.append(part)
+    return " ".join(out)
+
+
 # YAML 1.1 reads 010 as 8 and 0x10 as 16: nobody typing a score or a budget means that.
 _RADIX_INT = re.compile(r"[-+]?0[0-9a-zA-Z_]")
 _KANA = re.compile("[\u3041-\u30ff]")
@@ -598,7 +636,7 @@ class _Builder:
         if tag == _TAG + "timestamp":
             return node.value
         if tag == _TAG + "str" and node.style == ">":
-            return _FOLDED_JA_SPACE.sub("", node.value)
+            return unfold_japanese(node.value)
         if tag in (_TAG + "int", _TAG + "float") and ":" in node.value:
             return node.value  # YAML 1.1 base-60 (1:30 -> 90) surprises everyone: keep the text
         if tag == _TAG + "int" and not node.style and _RADIX_INT.match(node.value):
@@ -726,7 +764,7 @@ def _plain_scalar(loader: Any, event: Any) -> Any:
 def _scalar_value(loader: Any, value: str, implicit: Any, style: Any) -> Any:
     tag = loader.resolve(yaml.ScalarNode, value, implicit)  # as the composer does
     if tag == _TAG + "str":
-        return _FOLDED_JA_SPACE.sub("", value) if style == ">" else value
+        return unfold_japanese(value) if style == ">" else value
     if tag == _TAG + "bool":
         return _TRUE_FALSE.get(value.lower(), value)
     if tag == _TAG + "timestamp":

@@ -78,11 +78,14 @@ def _wordish(ch: str) -> bool:
     return any(lo <= ch <= hi for lo, hi in _RANGES_WORD_FULLWIDTH)
 
 
-_JAPANESE_CHAR = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")  # kana, kanji
+def _is_japanese(ch: str) -> bool:
+    return "\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
 def _has_japanese(para: str) -> bool:
-    return _JAPANESE_CHAR.search(para) is not None
+    """Kana or kanji in ``para``; ``max`` first, in C (a regular expression of these ranges
+    costs ~2 ms to compile at every start)."""
+    return bool(para) and max(para) >= "\u3040" and any(_is_japanese(ch) for ch in para)
 
 
 @lru_cache(maxsize=1)
