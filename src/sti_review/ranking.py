@@ -593,8 +593,19 @@ def _group_chunk(
     with no_gc():
         for p, rs in groups:
             record: list[Record] | None = [] if recording else None
-            out.append((compute_group(rubric, p, rs, need_budget, stage, known, record), record or []))
+            g = compute_group(rubric, p, rs, need_budget, stage, known, record)
+            out.append((g, _packed_record(record) if record else []))
     return out
+
+
+def _packed_record(record: list[Record]) -> list[Record]:
+    """What a worker read, each result pickled for the cache here (see cache.PackedResult)."""
+    from .cache import PackedResult, dumps
+
+    return [
+        (path, st, sha, PackedResult(res.kind, res.about, dumps(res)) if sha is not None else res)
+        for path, st, sha, res in record
+    ]
 
 
 def _groups(routed: list[tuple[str, str, str | None]]) -> tuple[list[Group], list[str]]:
