@@ -89,6 +89,16 @@ class Hit(NamedTuple):
     sha: bytes
 
 
+class PackedResult(NamedTuple):
+    """A file's ``FileResult`` pickled for the cache where it was read (a worker process), with
+    what the cache indexes it by: the main process then never unpickles it only to pickle it
+    again (issue 17: 400,000 files' results made and freed between the rows it keeps)."""
+
+    kind: str
+    about: str | None
+    blob: bytes
+
+
 class CacheTrouble(NamedTuple):
     """Why the cache is not used in this run, for the warning: ``reason`` is one of corrupt,
     locked, read_only, unwritable, other (the CLI words each from its catalogue); ``detail``
@@ -154,16 +164,6 @@ def _reduce_fraction(x: Fraction) -> tuple[Any, tuple[int, int]]:
 
 
 _DISPATCH = {**copyreg.dispatch_table, Fraction: _reduce_fraction}
-
-
-class PickledResult(NamedTuple):
-    """A file's result already pickled for the cache, by the worker that read the file: the main
-    process stores the bytes as they are (issue 17: it pickled 40,000 results itself, one after
-    another, while the workers waited on it)."""
-
-    kind: str
-    about: str | None
-    blob: bytes
 
 
 def dumps(obj: Any) -> bytes:
@@ -536,9 +536,11 @@ class CallCache:
         return (size, -1, ctime) if racy(mtime, time.time_ns()) else (size, mtime, ctime)
 
     def add_file(self, path: str, st: Stamp | None, sha: bytes | None, result: Any) -> None:
+        """Keep what reading a file gave: a ``FileResult``, or a ``PackedResult`` pickled
+        already (by the worker process that read it)."""
         if self.db is None or st is None or sha is None:
             return
-        blob = result.blob if isinstance(result, PickledResult) else dumps(result)
+        blob = result.blob if type(result) is PackedResult else dumps(result)
         key = self._path_key(path)
         self._pending_files.append(
             (self.scope, key, self.call, *self._trusted(st), sha, result.kind, result.about, blob)

@@ -591,23 +591,24 @@ def _group_chunk(
     rubric = worker_rubric()
     out = []
     if recording:
-        from .cache import PickledResult, dumps
+        from .cache import dumps
     with no_gc():
         for p, rs in groups:
             record: list[Record] | None = [] if recording else None
             g = compute_group(rubric, p, rs, need_budget, stage, known, record)
-            if record:  # pickled here, in parallel, for the main process to store as it is
-                record = [
-                    (
-                        path,
-                        st,
-                        sha,
-                        PickledResult(res.kind, res.about, dumps(res)) if sha is not None else res,
-                    )
-                    for path, st, sha, res in record
-                ]
-            out.append((g, record or [], dumps(g) if recording else None))
+            # what the cache keeps, pickled here in parallel: each file's result and the row
+            out.append((g, _packed_record(record) if record else [], dumps(g) if recording else None))
     return out
+
+
+def _packed_record(record: list[Record]) -> list[Record]:
+    """What a worker read, each result pickled for the cache here (see cache.PackedResult)."""
+    from .cache import PackedResult, dumps
+
+    return [
+        (path, st, sha, PackedResult(res.kind, res.about, dumps(res)) if sha is not None else res)
+        for path, st, sha, res in record
+    ]
 
 
 def _groups(routed: list[tuple[str, str, str | None]]) -> tuple[list[Group], list[str]]:
