@@ -119,3 +119,23 @@ def test_cached_runs_match_uncached(invoke: Invoke, tmp_path: Path, monkeypatch:
     (tmp_path / "gen/reviews/P-02/r1.bak").unlink()
     base = ["rank", "gen", "--fund", "3", "--format", "json", "--lang", "en"]
     assert invoke(*base, env=env).stdout_bytes == invoke(*base, "--no-cache", env=env).stdout_bytes
+
+
+def test_pieces_that_fail_leave_the_old_file(tmp_path: Path) -> None:
+    """A report written in pieces (-o) goes through a temporary file: an error while the
+    pieces are made leaves the old file as it was, and no temporary file behind."""
+    from sti_review.fileio import atomic_write
+
+    target = tmp_path / "ranking.csv"
+    target.write_bytes(b"old report\n")
+
+    def pieces():  # type: ignore[no-untyped-def]
+        yield "順位,ID\r\n".encode()
+        raise RuntimeError("made while writing")
+
+    with pytest.raises(RuntimeError):
+        atomic_write(target, pieces())
+    assert target.read_bytes() == b"old report\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ranking.csv"]
+    atomic_write(target, iter([b"a,", "日本\r\n".encode()]))
+    assert target.read_bytes() == "a,日本\r\n".encode()
