@@ -163,3 +163,42 @@ def test_native_json_is_json_dumps(data, base) -> None:
     expected = json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False).replace("\n", _pad(base))
     if fast is not None:
         assert fast == expected
+
+
+def test_routing_by_place_gives_what_routing_by_text_gives(tmp_path, monkeypatch) -> None:
+    """A call laid out as documented (``proposals/<id>.yaml``, ``reviews/<id>/<name>.yaml``) is
+    routed without opening its files; where the layout says something the files do not (a
+    proposal file named for another id, a review filed under another proposal, a review in
+    ``proposals/``, a folder of reviews without its proposal), the ranking is the same as when
+    every file is routed by its text."""
+    from sti_review import callfolder, ranking
+    from sti_review.ranking import rank_call
+    from tests.calls import proposal_yaml, review_yaml, write_call
+
+    s = {"A": 4, "B": 3, "C": 4, "X": 4, "JR": 3}
+    call = write_call(
+        tmp_path / "call",
+        {
+            "proposals/P-1.yaml": proposal_yaml("P-1"),
+            "proposals/P-2.yaml": proposal_yaml("P-9"),  # the file's name is not its id
+            "proposals/P-3.yaml": proposal_yaml("P-3"),
+            "proposals/P-4.yaml": review_yaml("P-1", "迷子", s),  # a review among the proposals
+            "reviews/P-1/a.yaml": review_yaml("P-1", "審査委員A", s),
+            "reviews/P-1/b.yaml": review_yaml("P-3", "審査委員B", s),  # filed under P-1, names P-3
+            "reviews/P-2/c.yaml": review_yaml("P-9", "審査委員C", s),
+            "reviews/P-3/d.yaml": review_yaml("P-3", "審査委員D", s),
+            "reviews/P-4/e.yaml": review_yaml("P-1", "審査委員E", s),
+            "reviews/P-7/f.yaml": review_yaml("P-7", "審査委員F", s),  # no such proposal
+        },
+    )
+    placed = callfolder.route_by_place([str(p) for p in sorted(call.rglob("*.yaml"))])
+    assert sum(r is not None for r in placed) >= 8  # this call is routed by place
+
+    def summary() -> list[tuple[object, ...]]:
+        r = rank_call(call, fund=2)
+        rows = [(x.id, x.rank, x.status, x.weighted_percent, tuple(x.review_files)) for x in r.rows]
+        return [rows, sorted(str(p) for p in r.problems)]
+
+    by_place = summary()
+    monkeypatch.setattr(ranking, "route_by_place", lambda paths: [None] * len(paths))
+    assert summary() == by_place

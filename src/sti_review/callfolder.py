@@ -291,6 +291,42 @@ def worker_pool(n: int, total: int, rubric_path: str | Path | None) -> Iterator[
         gc.unfreeze()
 
 
+def _id_like(name: str) -> bool:
+    """Letters, digits, ``.``, ``_`` and ``-`` only: what an ``id:`` line may hold."""
+    return (
+        bool(name) and name.isascii() and name.replace(".", "a").replace("_", "a").replace("-", "a").isalnum()
+    )
+
+
+def route_by_place(paths: Sequence[str]) -> list[tuple[str, str, str | None] | None]:
+    """For each file, its route from the call folder's documented layout, without opening it, or
+    None: ``<folder>/proposals/<id>.yaml`` is taken for the proposal ``<id>`` and
+    ``<folder>/reviews/<id>/<name>.yaml`` for a review of it, when both are there side by side
+    (a proposal file and a folder of reviews of the same name). A guess, as routing by the text
+    is: the files are read and checked all the same, and one that turns out to be something
+    else, or to name another proposal, is put right as a file routed wrongly by its text is
+    (``ranking._settle``). Files that do not fit the layout are routed by their text."""
+    proposals: dict[tuple[str, str], int] = {}
+    reviews: dict[tuple[str, str], list[int]] = {}
+    for i, p in enumerate(paths):
+        folder, name = os.path.split(p)
+        parent, folder_name = os.path.split(folder)
+        if folder_name == "proposals":
+            stem, ext = os.path.splitext(name)
+            if ext.lower() in (".yaml", ".yml") and _id_like(stem):
+                proposals.setdefault((parent, stem), i)
+        elif os.path.basename(parent) == "reviews" and _id_like(folder_name):
+            reviews.setdefault((os.path.dirname(parent), folder_name), []).append(i)
+    out: list[tuple[str, str, str | None] | None] = [None] * len(paths)
+    for key, i in proposals.items():
+        mine = reviews.get(key)
+        if mine:
+            out[i] = (paths[i], "proposal", key[1])
+            for j in mine:
+                out[j] = (paths[j], "review", key[1])
+    return out
+
+
 def route(pool: Any, n: int, paths: Sequence[str]) -> list[tuple[str, str, str | None]]:
     if pool is None:
         return [route_file(p) for p in paths]

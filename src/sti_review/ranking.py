@@ -36,6 +36,7 @@ from .callfolder import (
     problem_order,
     read_call_file,
     route,
+    route_by_place,
     worker_pool,
     worker_rubric,
 )
@@ -549,7 +550,9 @@ def compute_group(
     mine: list[ReviewInfo] = []
     belonging: list[str] = []
     problems: list[Problem] = []
-    pid = res.proposal.id if res.proposal else res.about
+    # a file that is not a proposal (a review filed among the proposals) has no reviews of its
+    # own: every file routed to it is handed back, to go where it belongs
+    pid = (res.proposal.id if res.proposal else res.about) if res.kind == "proposal" else None
     for path in review_paths:
         rr = read(path)
         if rr.kind != "review" or rr.about != pid or pid is None:
@@ -681,11 +684,13 @@ def read_call(
     missing = [p for p in paths if p not in route_of]
     with worker_pool(n, len(missing), rubric_path) as pool, no_gc(keep=True):
         # Routing: which reviews name which proposal (exact for cached files, a guess from the
-        # raw text for the others).
-        routed_missing = iter(route(pool, n, missing))
-        routed = [route_of[p] if p in route_of else next(routed_missing) for p in paths]
+        # folder's layout or from the raw text for the others).
+        placed = route_by_place(missing)
+        routed_missing = iter(route(pool, n, [p for p, r in zip(missing, placed, strict=True) if r is None]))
+        by_place = iter(placed)
+        routed = [route_of[p] if p in route_of else (next(by_place) or next(routed_missing)) for p in paths]
         groups, unclaimed = _groups(routed)
-        del routed, routed_missing, route_of
+        del routed, routed_missing, route_of, placed, by_place
 
         results: list[GroupResult] = []
         todo: list[Group] = []
