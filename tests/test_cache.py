@@ -420,7 +420,7 @@ def test_the_cache_stays_bounded(call, tmp_path, monkeypatch):
     assert len(scopes) == cache_mod.KEEP_SCOPES
 
 
-@pytest.mark.parametrize("fmt", ["terminal", "csv", "json", "markdown"])
+@pytest.mark.parametrize("fmt", ["terminal", "csv", "json", "markdown", "html"])
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_every_text_format_is_the_same_warm_and_after_an_edit(invoke, call, cache_env, fmt, lang):
     """The reports of an unchanged call are kept (see cache.Reports): byte for byte the cold

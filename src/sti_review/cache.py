@@ -739,9 +739,9 @@ def row_key(
     return h.digest()
 
 
-# Reports drawn from a ranking the cache knew whole: only the text formats (the office formats
+# Reports drawn from a ranking the cache knew whole: the text formats and HTML (the office formats
 # carry the day's date), at most KEEP_REPORTS per call folder.
-REPORT_FORMATS = frozenset({"terminal", "csv", "json", "markdown"})
+REPORT_FORMATS = frozenset({"terminal", "csv", "json", "markdown", "html"})
 KEEP_REPORTS = 8
 
 
