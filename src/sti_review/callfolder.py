@@ -28,7 +28,7 @@ from .errors import InputError, Problem, Text
 from .fileio import read_reason, read_regular
 from .panel import locate, proposal_of
 from .rubric import Rubric, load_rubric
-from .rules import ID_LINE, PROPOSAL_LINE, TopKey, file_kind, looks_like_review
+from .rules import ID_LINE, PROPOSAL_LINE, TopKey, file_kind, id_like, looks_like_review
 from .summaries import FileResult, LightAnswer, LightReview, ProposalInfo, ReviewInfo
 
 PARALLEL_FROM = 400  # files; below this a worker pool costs more than it saves
@@ -291,13 +291,6 @@ def worker_pool(n: int, total: int, rubric_path: str | Path | None) -> Iterator[
         gc.unfreeze()
 
 
-def _id_like(name: str) -> bool:
-    """Letters, digits, ``.``, ``_`` and ``-`` only: what an ``id:`` line may hold."""
-    return (
-        bool(name) and name.isascii() and name.replace(".", "a").replace("_", "a").replace("-", "a").isalnum()
-    )
-
-
 def route_by_place(paths: Sequence[str]) -> list[tuple[str, str, str | None] | None]:
     """For each file, its route from the call folder's documented layout, without opening it, or
     None: ``<folder>/proposals/<id>.yaml`` is taken for the proposal ``<id>`` and
@@ -313,9 +306,9 @@ def route_by_place(paths: Sequence[str]) -> list[tuple[str, str, str | None] | N
         parent, folder_name = os.path.split(folder)
         if folder_name == "proposals":
             stem, ext = os.path.splitext(name)
-            if ext.lower() in (".yaml", ".yml") and _id_like(stem):
+            if ext.lower() in (".yaml", ".yml") and id_like(stem):
                 proposals.setdefault((parent, stem), i)
-        elif os.path.basename(parent) == "reviews" and _id_like(folder_name):
+        elif os.path.basename(parent) == "reviews" and id_like(folder_name):
             reviews.setdefault((os.path.dirname(parent), folder_name), []).append(i)
     out: list[tuple[str, str, str | None] | None] = [None] * len(paths)
     for key, i in proposals.items():

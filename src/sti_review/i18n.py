@@ -164,6 +164,7 @@ def pin_environment() -> None:
     Library callers and tests that change the environment in-process never call this."""
     _PINNED[:] = [os.environ.get("STI_REVIEW_LOCALES")]
     _WORDS.clear()
+    _SCOPED.clear()
 
 
 def load(lang: str) -> Catalogue | None:
@@ -273,6 +274,7 @@ def _keep_parsed(path: Path, lang: str, cat: Catalogue) -> None:
 
 
 _WORDS: dict[tuple[str, str], str] = {}  # (key, lang) -> text, once the environment is pinned
+_SCOPED: dict[tuple[str, str, str], str] = {}  # (scope, key, lang) -> the key ``catalog`` looks up
 
 
 def _lookup(key: str, lang: str) -> str:
@@ -319,7 +321,6 @@ def catalog(scope: str):  # type: ignore[no-untyped-def]
     ``catalog("panel")`` looks ``key`` up as ``panel.key`` first, then as ``key``.
     """
     prefix = scope + "."
-    chosen: dict[tuple[str, str, str | None], str] = {}  # -> the key to look up, once pinned
 
     def choose(key: str, lang: str) -> str:
         scoped = prefix + key
@@ -332,10 +333,10 @@ def catalog(scope: str):  # type: ignore[no-untyped-def]
     def translate(key: str, lang: Lang, **kwargs: object) -> str:
         if not _PINNED:
             return t(choose(key, lang), lang, **kwargs)
-        memo = (key, lang, _PINNED[0])
-        use = chosen.get(memo)
+        memo = (scope, key, lang)
+        use = _SCOPED.get(memo)
         if use is None:
-            use = chosen[memo] = choose(key, lang)
+            use = _SCOPED[memo] = choose(key, lang)
         return t(use, lang, **kwargs)
 
     return translate

@@ -197,7 +197,15 @@ class TopKey:
         return found.decode("ascii") if isinstance(found, bytes) else found
 
 
-_ID_VALUE = r"[ \t]*['\"]?([A-Za-z0-9._-]+)['\"]?[ \t]*(?:#.*)?$"
+_ID_CHARS = "A-Za-z0-9._-"  # what an id is made of
+_ID_VALUE = rf"[ \t]*['\"]?([{_ID_CHARS}]+)['\"]?[ \t]*(?:#.*)?$"
 # A proposal's ``id:`` line and the ``proposal:`` line by which a review names its proposal.
 ID_LINE = TopKey("id:" + _ID_VALUE)
 PROPOSAL_LINE = TopKey("proposal:" + _ID_VALUE)
+
+
+def id_like(name: str) -> bool:
+    """``name`` is made only of what an id may hold (``_ID_CHARS``), as ``ID_LINE`` reads it."""
+    return (
+        bool(name) and name.isascii() and name.replace(".", "a").replace("_", "a").replace("-", "a").isalnum()
+    )

@@ -75,19 +75,15 @@ _PLAIN_SCALARS = {_TAG + t for t in ("str", "int", "float", "null")}
 _TRUE_FALSE = {"true": True, "false": False}
 # Folding (`>`) turns each line break into a space. Japanese has no spaces between words, so a
 # space that folding put between two Japanese characters is removed again.
-_WIDE = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_WIDE_RANGES = ((0x3000, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF))
+_WIDE = "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _WIDE_RANGES)  # as a regular-expression class
 _FOLD_RULE: list[re.Pattern[str]] = []  # the rule as a regular expression, once a run needs it
 _FOLDS_BY_HAND = 200  # folded texts unfolded by hand before the regular expression is compiled
 
 
 def _wide(ch: str) -> bool:
-    return (
-        "\u3000" <= ch <= "\u30ff"
-        or "\u3400" <= ch <= "\u4dbf"
-        or "\u4e00" <= ch <= "\u9fff"
-        or "\uf900" <= ch <= "\ufaff"
-        or "\uff00" <= ch <= "\uffef"
-    )
+    code = ord(ch)
+    return any(lo <= code <= hi for lo, hi in _WIDE_RANGES)  # the first texts of a run only
 
 
 def unfold_japanese(text: str) -> str:
