@@ -26,7 +26,17 @@ import unicodedata
 from functools import lru_cache
 from typing import Protocol
 
-__all__ = ["NO_END", "NO_START", "cell_width", "fit", "min_width", "text_width", "wrap", "wrap_spans"]
+__all__ = [
+    "NO_END",
+    "NO_START",
+    "cell_width",
+    "fit",
+    "hanging_layout",
+    "min_width",
+    "text_width",
+    "wrap",
+    "wrap_spans",
+]
 
 # 禁則処理 (JIS X 4051 classes cl-02, cl-04, cl-05, cl-06, cl-07, cl-11 and their half-width forms).
 _CLOSING = ")]}）］｝〕〉》」』】〙〗〟’”｣»›"
@@ -307,3 +317,44 @@ def min_width(text: str) -> int:
 def max_width(text: str) -> int:
     """Cells of the widest line as written (the width at which nothing needs to wrap)."""
     return max((text_width(p.rstrip(" \t")) for _o, p in _paragraphs(text)), default=0)
+
+
+_BULLETS = frozenset("•◦·→–-*")
+
+
+def _lead(plain: str) -> str:
+    """A line's leading spaces and bullet with its spaces, under which its continuation lines
+    hang (``^[ \\t]*(?:[•◦·→–\\-*][ \\t]+)?``, without compiling it at every start)."""
+    i, n = 0, len(plain)
+    while i < n and plain[i] in _SPACE:
+        i += 1
+    if i + 1 < n and plain[i] in _BULLETS and plain[i + 1] in _SPACE:
+        i += 1
+        while i < n and plain[i] in _SPACE:
+            i += 1
+    return plain[:i]
+
+
+def hanging_layout(plain: str, width: int, indent: int | None = None) -> list[tuple[int, int, int]] | None:
+    """A paragraph with a hanging indent: continuation lines start under the text after the first
+    line's leading spaces and bullet ("• …", "  R2 …"), or ``indent`` cells in. The lines as
+    (start, end, indent) in ``plain``; None when the text fits on one line as it is. The one
+    rule for the terminal's rich ``paragraph`` and its plain writer."""
+    hang = indent if indent is not None else text_width(_lead(plain))
+    if hang * 2 > width:
+        hang = 0
+    if "\n" not in plain and text_width(plain) <= width:
+        return None
+    out: list[tuple[int, int, int]] = []
+    base = 0
+    for para in plain.split("\n"):
+        spans = wrap_spans(para, width)
+        if len(spans) > 1 and hang:
+            out.append((base + spans[0][0], base + spans[0][1], 0))
+            rest = para[spans[0][1] :]
+            start = base + spans[0][1] + len(rest) - len(rest.lstrip(" "))
+            out += [(start + s, start + e, hang) for s, e in wrap_spans(rest.lstrip(" "), width - hang)]
+        else:
+            out += [(base + s, base + e, 0) for s, e in spans]
+        base += len(para) + 1
+    return out

@@ -1,4 +1,6 @@
-"""The terminal report (rich). User text is passed as rich Text, never parsed as markup."""
+"""The terminal report of one assessment, in blocks (``blocks``): drawn by rich at a terminal
+(colour), by the plain writer otherwise, to the same text. User text is passed as ``Text``,
+never read as markup."""
 
 from __future__ import annotations
 
@@ -6,23 +8,25 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from rich import box
-from rich.console import Console, Group, RenderableType
-from rich.panel import Panel
-from rich.table import Table
-from rich.text import Text
-
 from ...checks import Finding
 from ...i18n import Lang, t
 from ...limits import MAX_CONDITIONS, MAX_TEXT_TERMINAL, capped_lines, clip
+from ...sanitize import printable
 from ...scoring import Assessment, SectionResult
-from ...text.richwrap import JapaneseText
 from ..views.common import grade_text, num, proposal_rows, score_text
-from .console import untrusted as _u
+from .blocks import Block, Group, Panel, Table, Text
+from .blocks import Japanese as JapaneseText
 from .styles import VERDICT_STYLE
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from ..views import AssessmentView
+
+
+def _u(text: str | None) -> Text:
+    """User text: shown literally, controls made visible (``console.untrusted``)."""
+    return Text(printable(text or ""))
 
 
 BAR_WIDTH = 20
@@ -51,16 +55,16 @@ def _header(a: Assessment, lang: Lang) -> Panel:
     for key, label, value in proposal_rows(a, lang):
         text = value if isinstance(value, str) else "\n".join(value)
         grid.add_row(label, JapaneseText(text if key == "programme" else _u(text)))
-    return Panel(grid, title=t("report_title", lang), title_align="left", box=box.ROUNDED)
+    return Panel(grid, title=Text(t("report_title", lang)), box="rounded")
 
 
-def _section(s: SectionResult, a: Assessment, lang: Lang) -> RenderableType:
+def _section(s: SectionResult, a: Assessment, lang: Lang) -> Block:
     rubric = a.rubric
     weight = f"  ×{num(s.weight)}" if s.weight != 1 else ""
     table = Table(
         title=Text(f"{s.section.id}  {s.section.title(lang)}{weight}", style="bold"),
         title_justify="left",
-        box=box.SIMPLE_HEAD,
+        box="simple_head",
         expand=True,
         show_edge=False,
     )
@@ -101,7 +105,7 @@ def _gates(a: Assessment, lang: Lang) -> Table:
     table = Table(
         title=Text(t("gates", lang), style="bold"),
         title_justify="left",
-        box=box.SIMPLE_HEAD,
+        box="simple_head",
         expand=True,
         show_edge=False,
     )
@@ -153,13 +157,13 @@ def _totals(a: Assessment, lang: Lang) -> Table:
     return grid
 
 
-def renderables(a: Assessment, lang: Lang, findings: Sequence[Finding] | None = None) -> list[RenderableType]:
+def renderables(a: Assessment, lang: Lang, findings: Sequence[Finding] | None = None) -> list[Block]:
     """The report; with ``findings`` (the pre-checks of the proposal) a section of its own."""
     from ..views.lead import assessment_lead
     from .lead import lead_panel
 
     # the decision first (issue 16), then the detail it rests on
-    out: list[RenderableType] = [lead_panel(assessment_lead(a, lang)), Text(""), _header(a, lang), Text("")]
+    out: list[Block] = [lead_panel(assessment_lead(a, lang)), Text(""), _header(a, lang), Text("")]
     out += [_section(s, a, lang) for s in a.sections]
     if a.gates:
         out += [_gates(a, lang), Text("")]
@@ -175,13 +179,23 @@ def renderables(a: Assessment, lang: Lang, findings: Sequence[Finding] | None = 
 def print_report(
     a: Assessment, lang: Lang, console: Console, findings: Sequence[Finding] | None = None
 ) -> None:
+    from .blocks import to_rich
+
     for r in renderables(a, lang, findings):
-        console.print(r)
+        console.print(to_rich(r))
 
 
 def render(view: AssessmentView, *, lang: Lang, width: int | None = None, color: bool = False) -> bytes:
+    """The report as the terminal shows it. Without colour the plain writer draws it (rich's
+    layout to the byte, without rich's import and layout costs: issue 17), unless it holds
+    something only rich draws."""
+    width = width or 100
+    if not color:
+        from .blocks import draw
+
+        text = draw(renderables(view.assessment, lang, view.findings), width)
+        if text is not None:
+            return text.encode("utf-8")
     from .console import capture
 
-    return capture(
-        lambda c: print_report(view.assessment, lang, c, view.findings), width=width or 100, color=color
-    )
+    return capture(lambda c: print_report(view.assessment, lang, c, view.findings), width=width, color=color)

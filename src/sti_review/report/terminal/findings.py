@@ -6,19 +6,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from rich.console import Console, Group, RenderableType
-from rich.padding import Padding
-from rich.text import Text
-
 from ...checks import Finding
 from ...errors import Problem
 from ...i18n import Lang
 from ...rubric import Rubric
 from ...sanitize import printable
-from ...text.richwrap import JapaneseText
 from ..views.findings import criterion_text, severity_text, summary_text, t, verdict_text
+from . import blocks
 
 if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+    from rich.text import Text
+
     from ...api import CheckedProposal
     from ..views import FindingsView
 
@@ -28,29 +27,32 @@ SEVERITY_MARK = {"error": "✗", "warning": "!", "note": "i"}
 
 def findings_table(
     findings: Sequence[Finding], rubric: Rubric, lang: Lang, title: str | None = None
-) -> RenderableType:
-    """Each finding as: severity and criterion; where in the file; what is missing."""
-    head = Text(f"{title}  " if title else "", style="bold")
+) -> blocks.Block:
+    """Each finding as: severity and criterion; where in the file; what is missing. In blocks
+    (``blocks``), as the assessment report they end is."""
+    head = blocks.Text(f"{title}  " if title else "", style="bold")
     if not findings:
         head.append(t("no_findings", lang), style="green")
         return head
-    parts: list[RenderableType] = [head] if title else []
+    parts: list[blocks.Block] = [head] if title else []
     for f in findings:
-        line = Text()
+        line = blocks.Text()
         line.append(
             f"{SEVERITY_MARK[f.severity]} {severity_text(f.severity, lang)}", style=SEVERITY_STYLE[f.severity]
         )
         line.append("  ")
         line.append(criterion_text(f, rubric, lang), style="cyan")
-        where = Text(printable(f.where), style="dim")
+        where = blocks.Text(printable(f.where), style="dim")
         if f.field:
             where.append(f"  {printable(f.field)}", style="dim")
-        message = JapaneseText(printable(f.message(lang)))  # broken by the shared rules, not rich's
-        parts += [line, Padding(where, (0, 0, 0, 4)), Padding(message, (0, 0, 0, 4))]
-    return Group(*parts)
+        message = blocks.Japanese(printable(f.message(lang)))  # broken by the shared rules, not rich's
+        parts += [line, blocks.Padding(where, 4), blocks.Padding(message, 4)]
+    return blocks.Group(*parts)
 
 
 def _summary(findings: Sequence[Finding], failed: bool, strict: bool, lang: Lang) -> Text:
+    from rich.text import Text
+
     line = Text()
     line.append(
         f"{'✗' if failed else '✓'} {verdict_text(failed, strict, lang)}",
@@ -61,6 +63,9 @@ def _summary(findings: Sequence[Finding], failed: bool, strict: bool, lang: Lang
 
 
 def proposal_block(result: CheckedProposal, rubric: Rubric, lang: Lang, strict: bool) -> RenderableType:
+    from rich.console import Group
+    from rich.text import Text
+
     p = result.proposal.proposal
     head = Text()
     head.append(printable(p.id), style="bold")
@@ -71,7 +76,7 @@ def proposal_block(result: CheckedProposal, rubric: Rubric, lang: Lang, strict: 
     head.append(rubric.label("programmes", p.programme, lang), style="dim")
     parts: list[RenderableType] = [head]
     if result.findings:
-        parts.append(findings_table(result.findings, rubric, lang))
+        parts.append(blocks.to_rich(findings_table(result.findings, rubric, lang)))
     parts += [_summary(result.findings, result.failed(strict), strict, lang), Text("")]
     return Group(*parts)
 
@@ -83,6 +88,8 @@ def renderables(
     lang: Lang,
     strict: bool,
 ) -> list[RenderableType]:
+    from rich.text import Text
+
     out: list[RenderableType] = [proposal_block(r, rubric, lang, strict) for r in results]
     for path, _ in invalid:
         line = Text(printable(path), style="bold")

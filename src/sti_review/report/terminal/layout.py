@@ -13,25 +13,30 @@ a hanging indent, so no line is wider than the terminal and none starts with 、
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from rich import box as rich_box
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.text import Text
 
-from ...text.linebreak import max_width, min_width, text_width, wrap_spans
-from ...text.richwrap import JapaneseText, wrapped_text
+from ...text.linebreak import hanging_layout, max_width, min_width, text_width
+from ...text.richwrap import JapaneseText
 
-__all__ = ["Column", "emit", "paragraph", "table_or_stack"]
+__all__ = [
+    "Column",
+    "HangingText",
+    "emit",
+    "paragraph",
+    "table_or_stack",
+]
 
 Kind = Literal["key", "text"]
 
 # A text column narrower than this reads as a column of single characters; below it, stack.
 READABLE = 12
-_LEAD = re.compile(r"^[ \t]*(?:[•◦·→–\-*][ \t]+)?")
 
 
 @dataclass(frozen=True)
@@ -179,37 +184,36 @@ def paragraph(text: Text | str, width: int, indent: int | None = None) -> Text:
     """``text`` wrapped to ``width`` by the shared breaker; continuation lines are indented like
     the first line's text (after its leading spaces and bullet), or by ``indent`` cells."""
     text = _text(text)
-    lead = _LEAD.match(text.plain)
-    hang = indent if indent is not None else text_width(lead.group() if lead else "")
-    if hang * 2 > width:
-        hang = 0
-    plain = text.plain
-    if "\n" not in plain and text_width(plain) <= width:
+    if "\t" in text.plain:  # tabs as the terminal would show them, before measuring
+        text = text.copy()
+        text.expand_tabs()
+    layout = hanging_layout(text.plain, width, indent)
+    if layout is None:
         return text
     out = Text(style=text.style, no_wrap=True, overflow="crop", end=text.end)
-    first = True
-    offset = 0
-    for para in plain.split("\n"):
-        piece = text[offset : offset + len(para)]
-        offset += len(para) + 1
-        if not first:
+    # one divide for all lines (slicing a Text copies it whole): pieces alternate gap, line, ...
+    pieces = text.divide([x for start, end, _ in layout for x in (start, end)])
+    for n, (_, _, hang) in enumerate(layout):
+        if n:
             out.append("\n")
-        spans = wrap_spans(para, width)
-        if len(spans) > 1 and hang:
-            out.append_text(piece[spans[0][0] : spans[0][1]])
-            remainder = _lstrip(piece[spans[0][1] :])
-            for line in wrapped_text(remainder, width - hang).split("\n"):
-                out.append("\n" + " " * hang)
-                out.append_text(line)
-        else:
-            out.append_text(wrapped_text(piece, width))
-        first = False
+        if hang:
+            out.append(" " * hang)
+        out.append_text(pieces[2 * n + 1])
     return out
 
 
-def _lstrip(text: Text) -> Text:
-    n = len(text.plain) - len(text.plain.lstrip(" "))
-    return text[n:]
+class HangingText:
+    """A renderable ``paragraph``: wrapped at whatever width it is given, continuation lines
+    under the text after its leading spaces and bullet ("• …", "  R2 …"), not at the edge."""
+
+    def __init__(self, text: Text):
+        self.text = text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield paragraph(self.text, options.max_width)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return JapaneseText(self.text).__rich_measure__(console, options)
 
 
 def emit(console: Console, renderable: RenderableType) -> None:

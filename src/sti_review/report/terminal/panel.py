@@ -340,12 +340,13 @@ def _spread_view(c: Consolidation, lang: Lang, width: int) -> RenderableType:
 
 def renderables(c: Consolidation, lang: Lang, width: int = 110) -> list[RenderableType]:
     from ..views.lead import panel_lead
+    from .blocks import to_rich
     from .lead import lead_panel
 
     # the decision first (issue 16): outcome, reasons, total, the split and the open
     # disagreements in the reviewers' words; then the detail
     return [
-        lead_panel(panel_lead(c, lang), basis_text(c, lang)),
+        to_rich(lead_panel(panel_lead(c, lang), basis_text(c, lang))),
         Text(""),
         _header(c, lang),
         Text(""),
