@@ -206,3 +206,18 @@ def test_problems_read_by_worker_processes_say_japanese(
     messages = [p["message"] for p in json.loads(res.stdout)["problems"]]
     assert any(JA in m for m in messages) and any(JA_ROW in m for m in messages)
     assert not any(EN in m or EN_ROW in m for m in messages)
+
+
+def test_decisions_without_conditions_are_said_in_japanese(tmp_path: Path) -> None:
+    from sti_review.errors import InputError
+    from sti_review.letters import load_decisions
+
+    (tmp_path / "decisions.yaml").write_text(
+        "decisions:\n  X: {decision: selected_on_conditions}\n", encoding="utf-8"
+    )
+    with pytest.raises(InputError) as err:
+        load_decisions(tmp_path)
+    (problem,) = err.value.problems
+    assert "条件付き採択には条件の記入が必要です" in problem.render("ja")
+    assert problem.render("en") == str(problem)
+    assert "selected on conditions needs its conditions listed" in str(problem)
