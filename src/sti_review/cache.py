@@ -54,7 +54,7 @@ from typing import Any, NamedTuple
 from . import __version__
 from .collector import no_gc
 
-FORMAT = 7  # bump when what is pickled or the tables change shape (kept in PRAGMA user_version)
+FORMAT = 8  # bump when what is pickled or the tables change shape (kept in PRAGMA user_version)
 DB_NAME = "calls.sqlite3"
 KEEP_SCOPES = 3  # scopes (tool version x rubric) whose entries are kept
 # An entry for a file changed this close to when it was cached is confirmed by hash: two

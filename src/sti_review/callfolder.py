@@ -207,7 +207,10 @@ def _read_call_file(path: str, rubric: Rubric, sink: list[bytes] | None) -> File
             ),
         )
         return FileResult(path, kind, info, None, [], p.id)
-    loaded, problems = review_from_document(doc, rubric, None)
+    try:  # a review that is not a mapping at all (``text``) is refused before it is validated
+        loaded, problems = review_from_document(doc, rubric, None)
+    except InputError as exc:
+        return FileResult(path, "review", None, None, exc.problems, proposal_of(text))
     if loaded is None or problems:
         about = loaded.review.proposal if loaded is not None else proposal_of(text)
         return FileResult(path, "review", None, None, problems, about)

@@ -39,7 +39,17 @@ class Text(str):
         return Text.concat(other, self)
 
     def __reduce__(self):  # type: ignore[no-untyped-def]
-        return (str, (str(self),))
+        # Pickled with its key and values (a worker's results, the cache's rows): a problem read
+        # back from the cache is said in the language of the run that shows it, not frozen in
+        # English. Rebuilt without looking the key up again (``_restore``).
+        return (_restore, (str(self), self.key, self.values, self.parts))
+
+
+def _restore(english: str, key: str, values: dict[str, object], parts: tuple[object, ...]) -> Text:
+    """A pickled Text, as it was (see ``Text.__reduce__``)."""
+    self = str.__new__(Text, english)
+    self.key, self.values, self.parts = key, values, parts
+    return self
 
 
 def render(text: object, lang: str) -> str:

@@ -52,7 +52,7 @@ def load_decisions(call_dir: str | Path) -> dict[str, Decision] | None:
     doc = load_file(path)
     data = validate(DecisionsFile, doc)
     problems = [
-        doc.problem(("decisions", pid, "conditions"), "selected on conditions needs its conditions listed")
+        doc.problem(("decisions", pid, "conditions"), Text("err.conditions_needed"))
         for pid, d in data.decisions.items()
         if d.decision == "selected_on_conditions" and not [c for c in d.conditions if c.strip()]
     ]

@@ -575,8 +575,7 @@ def compute_group(
         row = assess_proposal(rubric, res.proposal, mine, problems, stage)
         if need_budget and row.eligible and res.proposal.budget is None:
             # Only an eligible proposal can be funded, so only it needs its requested amount.
-            needed = "the requested amount is needed for a --budget line"
-            row.problems = [locate_field(res.path, "budget", needed)]
+            row.problems = [locate_field(res.path, "budget", Text("err.budget_needed_for_line"))]
             row.status = "invalid"
             row.outcome = None
     row.review_files = belonging
@@ -900,7 +899,11 @@ def _settle(
         row = RankedProposal(pid, files[0], status="invalid")
         row.review_files = sorted({f for r in same for f in r.review_files})
         row.problems = [
-            locate_field(f, "id", f"proposal id {pid!r} is used by {len(files)} files: {', '.join(files)}")
+            locate_field(
+                f,
+                "id",
+                Text("err.proposal_id_shared", id=repr(pid), count=len(files), files=", ".join(files)),
+            )
             for f in files
         ]
         rows[pid] = row
@@ -934,8 +937,7 @@ def _settle(
                 locate_field(
                     res.path,
                     "proposal",
-                    f"no proposal with id {target!r} in this call (is the proposal file missing, "
-                    "or the id mistyped?)",
+                    Text("err.review_of_no_proposal", id=repr(target)),
                 )
             )
     for pid, added in extra.items():

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from typing import Literal
 
+from ..errors import Text, render
 from ..i18n import Lang
 from ..review import Answer, exact_number
 from ..rubric import Criterion, OverallGrade, Rubric, Verdict
@@ -57,7 +58,7 @@ class AnswerError(ValueError):
         self.values = values
 
     def text(self, lang: Lang) -> str:
-        values = dict(self.values)
+        values = {k: render(v, lang) if isinstance(v, Text) else v for k, v in self.values.items()}
         if "na_ok" in values:
             values["na"] = _("err_na_hint", lang) if values.pop("na_ok") else ""
         return _(self.key, lang, **values)

@@ -164,7 +164,7 @@ class Session:
     def set_answer(self, cid: str, answer: Answer) -> None:
         problems = self.check(cid, answer)
         if problems:
-            raise AnswerError("err_check", problem="; ".join(problems))
+            raise AnswerError("err_check", problem=_joined(problems))
         self.review.answers[cid] = answer
         self.save()
 
@@ -173,7 +173,7 @@ class Session:
         probe = Review(proposal=self.proposal.id, rubric=self.rubric.ref, overall=overall)
         problems = [p.message for p in check_review(probe, None, self.rubric, self.proposal)]
         if problems:
-            raise AnswerError("err_check", problem="; ".join(problems))
+            raise AnswerError("err_check", problem=_joined(problems))
         self.review.overall = overall
         self.save()
 
@@ -294,6 +294,11 @@ class Session:
             ]
             detail = Text.concat(*parts) if problems else Text("err.answers_differ")
             raise self._problem(Text("err.save_not_read_back", detail=detail))
+
+
+def _joined(messages: list[str]) -> Text:
+    """Messages one after another ("a; b"), each still said in the language of the screen."""
+    return Text.concat(*[x for i, m in enumerate(messages) for x in (("; ", m) if i else (m,))])
 
 
 # Beside the answers, merged by the same rule: the reviewer's name, the declaration, the overall grade.

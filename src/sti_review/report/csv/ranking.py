@@ -177,7 +177,7 @@ def text_chunks(ranking: Ranking, lang: Lang) -> Iterator[str]:
                 " ".join(r.disagreements),
                 " ".join(r.unresolved),
                 why,
-                _text("\n".join(str(p) for p in r.problems)),
+                _text("\n".join(p.render(lang) for p in r.problems)),
                 _text(r.path),
             ]
         )

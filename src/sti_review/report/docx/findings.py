@@ -82,7 +82,7 @@ def _render(
     for path, problems in invalid:
         c.heading(doc, f"{path}: {t('unreadable', lang)}", 1)
         for problem in problems:
-            c.para(doc, str(problem), style="List Bullet")
+            c.para(doc, problem.render(lang), style="List Bullet")
     c.closing(doc, f"{t('informs_note', lang)} {t('generated_by', lang, version=__version__)}")
     return c.to_bytes(doc)
 

@@ -122,7 +122,7 @@ def _render(ranking: Ranking, *, lang: Lang) -> bytes:
         for r in ranking.invalid:
             c.para(doc, f"{r.id} ({r.path})", style="List Bullet")
         for p in ranking.problems:
-            c.para(doc, str(p), style="List Bullet")
+            c.para(doc, p.render(lang), style="List Bullet")
     stats = getattr(ranking, "stats", None)  # expected rank, reviewer effects (report/docx/stats.py)
     if stats is not None:
         from .stats import add_section

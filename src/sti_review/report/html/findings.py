@@ -49,7 +49,9 @@ def render_text(
         rubric=rubric.ref,
         note=t("informs_note", lang),
         results=rows,
-        invalid=[{"file": path, "problems": [str(p) for p in problems]} for path, problems in invalid],
+        invalid=[
+            {"file": path, "problems": [p.render(lang) for p in problems]} for path, problems in invalid
+        ],
         words={k: t(k, lang) for k in ("rubric", "id", "file", "result", "finding", "unreadable")},
     )
 

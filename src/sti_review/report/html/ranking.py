@@ -87,7 +87,7 @@ def render_text(ranking: Ranking, lang: Lang) -> str:
             if r.status == "ineligible"
         ],
         invalid=[{"id": r.id, "path": r.path} for r in ranking.invalid],
-        problems=[str(p) for p in ranking.problems],
+        problems=[p.render(lang) for p in ranking.problems],
         words=_words(lang),
         stats_html=_stats_html(ranking, lang),
     )

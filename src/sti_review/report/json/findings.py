@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ... import __version__
 from ...checks import Finding, counts
 from ...errors import Problem
+from ...errors import render as say
 from ...i18n import Lang
 from ...rubric import Rubric
 from ...sanitize import json_text
@@ -26,8 +27,17 @@ def findings_data(
     return None if findings is None else [finding_data(f, rubric, lang) for f in findings]
 
 
-def _problem_data(p: Problem) -> dict[str, Any]:
-    return {"file": p.file, "line": p.line, "column": p.column, "field": p.field, "message": p.message}
+def problem_data(p: Problem, lang: Lang) -> dict[str, Any]:
+    """A located problem for machines; its words (the message, a place described in words) are
+    in ``lang`` like every text field of the report (docs/decisions.md, "Problems in the
+    report's language")."""
+    return {
+        "file": p.file,
+        "line": p.line,
+        "column": p.column,
+        "field": say(p.field, lang) if p.field is not None else None,
+        "message": say(p.message, lang),
+    }
 
 
 def to_data(
@@ -60,7 +70,8 @@ def to_data(
             for r in results
         ],
         "invalid": [
-            {"file": path, "problems": [_problem_data(p) for p in problems]} for path, problems in invalid
+            {"file": path, "problems": [problem_data(p, lang) for p in problems]}
+            for path, problems in invalid
         ],
     }
 

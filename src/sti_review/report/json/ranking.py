@@ -10,6 +10,7 @@ from ...i18n import Lang
 from ...ranking import RankedProposal, Ranking
 from ...sanitize import Streamed, json_chunks, json_text
 from ..views.ranking import outcome_label, reason_line, status_text
+from .findings import problem_data
 from .numbers import number as _n
 
 if TYPE_CHECKING:
@@ -17,10 +18,6 @@ if TYPE_CHECKING:
 
 
 SCHEMA = "sti-review/ranking@1"
-
-
-def _problem(p: Any) -> dict[str, Any]:
-    return {"file": p.file, "line": p.line, "column": p.column, "field": p.field, "message": p.message}
 
 
 def _row(r: RankedProposal, ranking: Ranking, lang: Lang) -> dict[str, Any]:
@@ -73,7 +70,7 @@ def _row(r: RankedProposal, ranking: Ranking, lang: Lang) -> dict[str, Any]:
         },
         "disagreements": r.disagreements,
         "unresolved": r.unresolved,
-        "problems": [_problem(p) for p in r.problems],
+        "problems": [problem_data(p, lang) for p in r.problems],
         # the review process (additive): stage, exclusions, flags, overall grade, advisories
         "stage": r.stage,
         "excluded": [{"reviewer": who, "conflict": why} for who, why in r.excluded],
@@ -128,7 +125,7 @@ def to_data(ranking: Ranking, lang: Lang, *, streamed: bool = False) -> dict[str
             if streamed
             else [_row(r, ranking, lang) for r in ranking.rows]
         ),
-        "problems": [_problem(p) for p in ranking.problems],
+        "problems": [problem_data(p, lang) for p in ranking.problems],
     }
 
 

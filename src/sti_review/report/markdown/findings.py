@@ -72,7 +72,7 @@ def render_markdown(
         lines.append("")
     for path, problems in invalid:
         lines += [f"## {esc(path)}: {t('unreadable', lang)}", ""]
-        lines += [f"- {esc(str(p))}" for p in problems]
+        lines += [f"- {esc(p.render(lang))}" for p in problems]
         lines.append("")
     lines.append(f"<sub>{esc(t('informs_note', lang))} {t('generated_by', lang, version=__version__)}</sub>")
     return "\n".join(lines) + "\n"

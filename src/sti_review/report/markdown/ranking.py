@@ -113,7 +113,7 @@ def render_text(ranking: Ranking, lang: Lang) -> str:
         for r in ranking.invalid:
             lines.append(f"- **{esc(r.id)}** ({esc(r.path)})")
         lines.append("")
-        lines += [f"- {esc(str(p))}" for p in ranking.problems]
+        lines += [f"- {esc(p.render(lang))}" for p in ranking.problems]
         lines.append("")
     lines.append(f"<sub>{T('generated_by', lang, version=__version__)}</sub>")
     stats = getattr(ranking, "stats", None)

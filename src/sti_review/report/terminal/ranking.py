@@ -173,7 +173,7 @@ def renderables(ranking: Ranking, lang: Lang, width: int = 120) -> list[Renderab
         for r in ranking.invalid[:LIST_LIMIT]:
             out.append(_u(f"  • {r.id} ({r.path})", "red"))
         for p in ranking.problems[:LIST_LIMIT]:
-            out.append(_u(f"    {p}", "dim"))
+            out.append(_u(f"    {p.render(lang)}", "dim"))
         if len(ranking.problems) > LIST_LIMIT:
             out.append(_more(len(ranking.problems) - LIST_LIMIT, lang))
     stats = getattr(ranking, "stats", None)

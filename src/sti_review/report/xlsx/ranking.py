@@ -50,7 +50,7 @@ def summary(ws: Any, ranking: Ranking, lang: Lang) -> None:
         legend = [x.W(k, lang) for k in ("legend_funded", "legend_line", "legend_zone", "legend_tie")]
         pairs.append((x.W("legend", lang), "\n".join(legend)))
     pairs.append(("", T("generated_by", lang, version=__version__)))
-    pairs += [(f"{T('invalid', lang)}", str(p)) for p in ranking.problems]
+    pairs += [(f"{T('invalid', lang)}", p.render(lang)) for p in ranking.problems]
     x.key_values(ws, pairs)
 
 
