@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
 from fractions import Fraction
 from pathlib import Path
@@ -366,6 +367,26 @@ def test_parallel_reading_gives_the_same_ranking(known_call, monkeypatch):
     parallel = rank_call(known_call, fund=6, workers=2)
     key = [(x.id, x.rank, x.status, x.border, x.weighted_percent) for x in serial.rows]
     assert key == [(x.id, x.rank, x.status, x.border, x.weighted_percent) for x in parallel.rows]
+
+
+def test_workers_started_fresh_for_a_very_large_call_rank_the_same(known_call, monkeypatch):
+    """Above SPAWN_FROM files the workers are new interpreters, not forks of a process holding
+    the call's listing (issue 17: memory summed over the tree); the ranking is the same."""
+    serial = rank_call(known_call, fund=6, workers=1)
+    monkeypatch.setattr(callfolder, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(callfolder, "SPAWN_FROM", 1)
+    methods: list[str] = []
+    real = multiprocessing.get_context
+
+    def spy(method=None):  # type: ignore[no-untyped-def]
+        methods.append(method)
+        return real(method)
+
+    monkeypatch.setattr(multiprocessing, "get_context", spy)
+    spawned = rank_call(known_call, fund=6, workers=2)
+    assert methods and set(methods) == {"spawn"}
+    key = [(x.id, x.rank, x.status, x.border, x.weighted_percent) for x in serial.rows]
+    assert key == [(x.id, x.rank, x.status, x.border, x.weighted_percent) for x in spawned.rows]
 
 
 def test_progress_is_reported(known_call):
