@@ -268,3 +268,21 @@ def test_the_screen_is_measured_as_rich_measures_it(monkeypatch, env):
         monkeypatch.setenv(name, value)
     console = Console(highlight=False, emoji=False)
     assert cli._screen() == (console.width, console.is_terminal)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_check_reports_are_drawn_as_rich_draws_them(lang):
+    from sti_review.api import check_proposal
+    from sti_review.report.terminal import findings as check_report
+    from sti_review.rubric import load_rubric
+
+    results = [check_proposal(EXAMPLES / name) for name, _ in PAIRS[::2]]
+    results += [check_proposal(p) for p in sorted((EXAMPLES / "call-2026" / "proposals").glob("*.yaml"))[:4]]
+    rubric = load_rubric(None)
+    invalid = [("broken.yaml", [])]
+    for strict in (False, True):
+        items = check_report.renderables(results, invalid, rubric, lang, strict)
+        for width in (40, 61, 80, 100, 133):
+            plain = blocks.draw(items, width)
+            assert plain is not None
+            assert plain == rich_drawn(items, width), (lang, width)

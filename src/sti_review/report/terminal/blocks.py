@@ -313,6 +313,7 @@ _SAFE_RANGES = (
     (0x2190, 0x21FF),  # arrows
     (0x2200, 0x22FF),  # mathematical operators
     (0x2500, 0x25FC),  # box drawing, blocks, shapes
+    (0x26D4, 0x26D4),  # no entry (an unreadable file)
     (0x2713, 0x2718),  # check marks and crosses
     (0x3000, 0x3029),  # CJK punctuation (not the tone marks U+302A-302F, which combine)
     (0x3030, 0x303E),

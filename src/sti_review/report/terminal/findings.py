@@ -1,5 +1,6 @@
-"""Pre-check findings on the terminal (rich): for `sti-review check` and for the findings
-section of the assessment report. User text is passed as rich Text, never parsed as markup."""
+"""Pre-check findings on the terminal: for `sti-review check` and for the findings section of
+the assessment report, in blocks (``blocks``: rich at a terminal, the plain writer otherwise).
+User text is passed as ``Text``, never read as markup."""
 
 from __future__ import annotations
 
@@ -15,8 +16,7 @@ from ..views.findings import criterion_text, severity_text, summary_text, t, ver
 from . import blocks
 
 if TYPE_CHECKING:
-    from rich.console import Console, RenderableType
-    from rich.text import Text
+    from rich.console import Console
 
     from ...api import CheckedProposal
     from ..views import FindingsView
@@ -50,10 +50,8 @@ def findings_table(
     return blocks.Group(*parts)
 
 
-def _summary(findings: Sequence[Finding], failed: bool, strict: bool, lang: Lang) -> Text:
-    from rich.text import Text
-
-    line = Text()
+def _summary(findings: Sequence[Finding], failed: bool, strict: bool, lang: Lang) -> blocks.Text:
+    line = blocks.Text()
     line.append(
         f"{'✗' if failed else '✓'} {verdict_text(failed, strict, lang)}",
         style="bold red" if failed else "bold green",
@@ -62,23 +60,20 @@ def _summary(findings: Sequence[Finding], failed: bool, strict: bool, lang: Lang
     return line
 
 
-def proposal_block(result: CheckedProposal, rubric: Rubric, lang: Lang, strict: bool) -> RenderableType:
-    from rich.console import Group
-    from rich.text import Text
-
+def proposal_block(result: CheckedProposal, rubric: Rubric, lang: Lang, strict: bool) -> blocks.Block:
     p = result.proposal.proposal
-    head = Text()
+    head = blocks.Text()
     head.append(printable(p.id), style="bold")
     head.append("  ")
     head.append(printable(p.title))
     head.append(f"  ({printable(str(result.path))})", style="dim")
     head.append("  ")
     head.append(rubric.label("programmes", p.programme, lang), style="dim")
-    parts: list[RenderableType] = [head]
+    parts: list[blocks.Block] = [head]
     if result.findings:
-        parts.append(blocks.to_rich(findings_table(result.findings, rubric, lang)))
-    parts += [_summary(result.findings, result.failed(strict), strict, lang), Text("")]
-    return Group(*parts)
+        parts.append(findings_table(result.findings, rubric, lang))
+    parts += [_summary(result.findings, result.failed(strict), strict, lang), blocks.Text("")]
+    return blocks.Group(*parts)
 
 
 def renderables(
@@ -87,18 +82,16 @@ def renderables(
     rubric: Rubric,
     lang: Lang,
     strict: bool,
-) -> list[RenderableType]:
-    from rich.text import Text
-
-    out: list[RenderableType] = [proposal_block(r, rubric, lang, strict) for r in results]
+) -> list[blocks.Block]:
+    out: list[blocks.Block] = [proposal_block(r, rubric, lang, strict) for r in results]
     for path, _ in invalid:
-        line = Text(printable(path), style="bold")
+        line = blocks.Text(printable(path), style="bold")
         line.append(f"  ⛔ {t('unreadable', lang)}", style="bold red")
-        out += [line, Text("")]
+        out += [line, blocks.Text("")]
     if len(results) + len(invalid) > 1:
         everything = [f for r in results for f in r.findings]
         failed = bool(invalid) or any(r.failed(strict) for r in results)
-        total = Text(t("checked", lang, n=len(results) + len(invalid)) + ": ", style="bold")
+        total = blocks.Text(t("checked", lang, n=len(results) + len(invalid)) + ": ", style="bold")
         total.append_text(_summary(everything, failed, strict, lang))
         out.append(total)
     return out
@@ -113,13 +106,22 @@ def print_results(
     console: Console,
 ) -> None:
     for r in renderables(results, invalid, rubric, lang, strict):
-        console.print(r)
+        console.print(blocks.to_rich(r))
 
 
 def render(view: FindingsView, *, lang: Lang, width: int | None = None, color: bool = False) -> bytes:
+    """Without colour drawn by the plain writer (rich's layout to the byte, see ``blocks``),
+    unless the report holds something only rich draws."""
+    width = width or 100
+    items = renderables(view.results, view.invalid, view.rubric, lang, view.strict)
+    if not color:
+        text = blocks.draw(items, width)
+        if text is not None:
+            return text.encode("utf-8")
     from .console import capture
 
     def draw(console: Console) -> None:
-        print_results(view.results, view.invalid, view.rubric, lang, view.strict, console)
+        for item in items:
+            console.print(blocks.to_rich(item))
 
-    return capture(draw, width=width or 100, color=color)
+    return capture(draw, width=width, color=color)
