@@ -286,3 +286,18 @@ def test_check_reports_are_drawn_as_rich_draws_them(lang):
             plain = blocks.draw(items, width)
             assert plain is not None
             assert plain == rich_drawn(items, width), (lang, width)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_rubric_is_drawn_as_rich_draws_it(lang):
+    from sti_review.report.terminal import rubric as rubric_report
+    from sti_review.rubric import load_rubric
+
+    rubric = load_rubric(None)
+    pages = [rubric_report.tree(rubric, lang)]
+    pages += [rubric_report.criterion(rubric, c, lang) for s in rubric.sections for c in s.criteria]
+    for items in pages:
+        for width in (40, 80, 117):
+            plain = blocks.draw(items, width)
+            assert plain is not None
+            assert plain == rich_drawn(items, width), (lang, width)
