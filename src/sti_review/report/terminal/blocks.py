@@ -402,7 +402,7 @@ def _markup_free(text: str) -> Text:
 
 
 def _render_text(text: Text, options: _Options) -> list[str]:
-    """rich's ``Text.__rich_console__`` for text that needs no word wrapping."""
+    """rich's ``Text.__rich_console__``: wrapped, justified and cut to the width."""
     width = options.width
     if text.end != "\n" or width < 1:
         raise _NotHere
