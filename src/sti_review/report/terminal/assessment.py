@@ -11,22 +11,17 @@ from typing import TYPE_CHECKING
 from ...checks import Finding
 from ...i18n import Lang, t
 from ...limits import MAX_CONDITIONS, MAX_TEXT_TERMINAL, capped_lines, clip
-from ...sanitize import printable
 from ...scoring import Assessment, SectionResult
 from ..views.common import grade_text, num, proposal_rows, score_text
 from .blocks import Block, Group, Panel, Table, Text
 from .blocks import Japanese as JapaneseText
+from .blocks import untrusted as _u
 from .styles import VERDICT_STYLE
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from ..views import AssessmentView
-
-
-def _u(text: str | None) -> Text:
-    """User text: shown literally, controls made visible (``console.untrusted``)."""
-    return Text(printable(text or ""))
 
 
 BAR_WIDTH = 20

@@ -20,13 +20,14 @@ caller draws the report with rich. The writer is never a second opinion on the l
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 from math import ceil
 from typing import Any, Literal
 
+from ...sanitize import printable
 from ...text.linebreak import hanging_layout, max_width, min_width, text_width, wrap_spans
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "Text",
     "draw",
     "to_rich",
+    "untrusted",
 ]
 
 Justify = Literal["left", "right"]
@@ -90,11 +92,7 @@ class Text:
 
     @property
     def plain(self) -> str:
-        return "".join(p if isinstance(p, str) else p.plain for p in self._pieces())
-
-    def _pieces(self) -> Iterable[str | Text]:
-        for part in self.parts:
-            yield part if isinstance(part, Text) else part[0]
+        return "".join(p.plain if isinstance(p, Text) else p[0] for p in self.parts)
 
     def __str__(self) -> str:
         return self.plain
@@ -103,6 +101,12 @@ class Text:
         return (
             f"Text({self.plain!r}, no_wrap={self.no_wrap}, justify={self.justify}, overflow={self.overflow})"
         )
+
+
+def untrusted(text: str | None, style: str = "") -> Text:
+    """User text (proposals, reviews, rubrics from elsewhere): shown literally, controls made
+    visible (``console.untrusted`` for rich)."""
+    return Text(printable(text or ""), style)
 
 
 class Japanese:
@@ -583,10 +587,8 @@ def _render_panel(panel: Panel, options: _Options) -> list[str]:
         title = " " + panel.title.plain.replace("\n", " ") + " "
         if "\t" in title:
             raise _NotHere
-    body = [
-        _fit(line, width - 2, pad=True) for line in _render_padding(panel.body, 1, 1, options.at(width - 2))
-    ]
-    if title is None or width <= 4:
+    body = _render_padding(panel.body, 1, 1, options.at(width - 2))  # lines of width - 2 already
+    if title is None:
         head = top_left + top * (width - 2) + top_right
     else:
         title = _fit(title, width - 4, pad=False)
@@ -767,9 +769,7 @@ def _render_table(table: Table, options: _Options) -> list[str]:
             cell_options = _Options(w, column.justify, column.no_wrap, column.overflow)
             if w - left - right < 1:
                 raise _NotHere
-            cells.append(
-                [_fit(line, w, pad=True) for line in _render_padding(cell, left, right, cell_options)]
-            )
+            cells.append(_render_padding(cell, left, right, cell_options))  # lines of width w
         height = max(len(c) for c in cells)
         shaped = []
         for w, c in zip(widths, cells, strict=True):

@@ -8,16 +8,12 @@ from ...i18n import Lang, t
 from ...rubric import GUIDANCE_LEVELS, Criterion, Rubric
 from ...sanitize import printable
 from .blocks import Block, Hanging, Text, draw
+from .blocks import untrusted as _text  # a rubric from elsewhere is untrusted text too
 
 if TYPE_CHECKING:
     from ..views import RubricView
 
 KIND_STYLE = {"score": "green", "gate": "bold red", "portfolio": "magenta"}
-
-
-def _text(text: str, style: str = "") -> Text:
-    """A rubric from elsewhere is untrusted text too: shown literally, controls made visible."""
-    return Text(printable(text), style=style)
 
 
 def tree(rubric: Rubric, lang: Lang) -> list[Block]:
